@@ -1,0 +1,33 @@
+# The two commands a newcomer needs (see README.md): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck pytest clean
+
+$(INSTALLED): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/saleor-subscriptions migrate
+	$(BIN)/saleor-subscriptions serve --with-worker
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+pytest: $(INSTALLED)
+	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,3 @@
+from saleor_subscriptions.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The `saleor-subscriptions` command line."""

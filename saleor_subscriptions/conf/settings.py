@@ -1,0 +1,127 @@
+"""Django settings, read from the environment only (see the table in README.md).
+
+The embedded default (nothing set) is a SQLite file and a file-system Celery broker under ./var/, so the app
+runs with no server installed; production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+A wrong value raises ConfigError, whose message is one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from saleor_subscriptions.conf.env import ConfigError, Env
+
+env = Env()
+
+VAR_DIR = env.path("VAR_DIR", Path.cwd() / "var")
+DEBUG = env.boolean("DEBUG", False)
+
+
+def _secret_key() -> str:
+    configured = env.raw("SECRET_KEY")
+    if configured is not None:
+        if len(configured) < 32:
+            raise ConfigError("SECRET_KEY", "must be at least 32 characters long")
+        return configured
+    # The embedded default keeps a random key in ./var so sessions and signed links survive a restart.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database(url: str) -> dict[str, Any]:
+    scheme = url.split(":", 1)[0]
+    if scheme not in ("postgres", "postgresql", "pgsql", "sqlite"):
+        raise ConfigError("DATABASE_URL", f"scheme must be postgres:// or sqlite://, got {scheme!r}")
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except (ValueError, KeyError) as exc:
+        raise ConfigError("DATABASE_URL", f"cannot be parsed: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        config["CONN_MAX_AGE"] = 0
+    elif not config.get("NAME"):
+        raise ConfigError("DATABASE_URL", "names no database")
+    return config
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.csv("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+APP_URL = env.url("APP_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+DATABASES = {"default": _database(env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))}
+
+TIME_ZONE = "UTC"
+USE_TZ = True
+DEFAULT_TIME_ZONE = env.time_zone("DEFAULT_TIME_ZONE", "UTC")
+LANGUAGE_CODE = env.choice("DEFAULT_LANGUAGE", "en", ("en", "nl"))
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+USE_I18N = True
+BILLING_DUE_HOUR = env.integer("BILLING_DUE_HOUR", 6, minimum=0, maximum=23)
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "saleor_subscriptions.tenants",
+    "saleor_subscriptions.catalog",
+    "saleor_subscriptions.discounts",
+    "saleor_subscriptions.subscriptions",
+    "saleor_subscriptions.invoicing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "saleor_subscriptions.conf.urls"
+WSGI_APPLICATION = "saleor_subscriptions.conf.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+# Celery: Redis (or RabbitMQ) in production; the embedded default is a broker on the file system.
+CELERY_BROKER_URL = env.url(
+    "CELERY_BROKER_URL",
+    "filesystem://",
+    schemes=("redis", "rediss", "amqp", "pyamqp", "filesystem", "memory"),
+)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"

@@ -1,0 +1,1 @@
+"""Discount codes and their redemptions (BILLING_RULES §9)."""

@@ -1,0 +1,88 @@
+"""Discount codes (BILLING_RULES §9): percentage or fixed, for once, N periods or forever, with limits."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from saleor_subscriptions.catalog.models import MONEY, Plan
+from saleor_subscriptions.choices import in_choices
+from saleor_subscriptions.tenants.models import Installation
+
+
+class DiscountCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENTAGE = "percentage", "Percentage"
+        FIXED = "fixed", "Fixed amount"
+
+    class Duration(models.TextChoices):
+        ONCE = "once", "Once"
+        REPEATING = "repeating", "Repeating"
+        FOREVER = "forever", "Forever"
+
+    class AppliesTo(models.TextChoices):
+        PRICE = "price", "Recurring price"
+        SETUP_FEE = "setup_fee", "Setup fee"
+        BOTH = "both", "Both"
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="discount_codes")
+    code = models.CharField(max_length=64, help_text="Stored upper case; customers may type any case")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    percent = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    amount_off = models.DecimalField(**MONEY, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="Required for a fixed amount")
+    duration = models.CharField(max_length=16, choices=Duration.choices, default=Duration.ONCE)
+    duration_periods = models.PositiveIntegerField(null=True, blank=True)
+    applies_to = models.CharField(max_length=16, choices=AppliesTo.choices, default=AppliesTo.PRICE)
+    plans = models.ManyToManyField(Plan, blank=True, help_text="Empty = every plan")
+    max_redemptions = models.PositiveIntegerField(null=True, blank=True)
+    max_per_customer = models.PositiveIntegerField(null=True, blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "code"], name="discount_code_unique"),
+            in_choices("kind", Kind, "discount_kind_valid"),
+            in_choices("duration", Duration, "discount_duration_valid"),
+            in_choices("applies_to", AppliesTo, "discount_applies_to_valid"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="percentage", percent__gt=0, percent__lte=100, amount_off__isnull=True)
+                    | models.Q(kind="fixed", amount_off__gt=0, percent__isnull=True) & ~models.Q(currency="")
+                ),
+                name="discount_value_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(duration="repeating", duration_periods__gte=1)
+                    | (~models.Q(duration="repeating") & models.Q(duration_periods__isnull=True))
+                ),
+                name="discount_periods_only_when_repeating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DiscountRedemption(models.Model):
+    """A code used on one subscription; `periods_used` counts the invoices it has discounted."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    code = models.ForeignKey(DiscountCode, on_delete=models.PROTECT, related_name="redemptions")
+    subscription = models.ForeignKey(
+        "subscriptions.Subscription", on_delete=models.CASCADE, related_name="discount_redemptions"
+    )
+    customer_key = models.CharField(max_length=320)
+    periods_used = models.PositiveIntegerField(default=0)
+    redeemed_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "subscription"], name="discount_redemption_once_per_subscription"),
+        ]
+        indexes = [models.Index(fields=["code", "customer_key"])]

@@ -1,0 +1,216 @@
+"""Invoices and their lines, credit notes, the credit ledger and gap-free number sequences (§4, §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from saleor_subscriptions.billing.pricing import LineKind
+from saleor_subscriptions.catalog.models import MONEY
+from saleor_subscriptions.choices import in_choices, non_negative
+from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.tenants.models import Installation
+
+LineKindChoices = models.TextChoices("LineKindChoices", [(k.name, k.value) for k in LineKind])  # type: ignore[misc]
+
+
+class NumberSequence(models.Model):
+    """A gap-free document number sequence of one installation: a number is taken under a row lock."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", "Invoice"
+        CREDIT_NOTE = "credit_note", "Credit note"
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    prefix = models.CharField(max_length=20)
+    next_number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "kind"], name="number_sequence_unique"),
+            in_choices("kind", Kind, "number_sequence_kind_valid"),
+            models.CheckConstraint(condition=models.Q(next_number__gte=1), name="number_sequence_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.next_number}"
+
+
+class Invoice(models.Model):
+    """What a subscription owes for one period (or for a mid-period change), and how it was paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+        UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+
+    class Reason(models.TextChoices):
+        SIGNUP = "signup", "Sign-up"
+        RENEWAL = "renewal", "Renewal"
+        CHANGE = "change", "Plan or quantity change"
+        MANUAL = "manual", "Manual"
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="invoices")
+    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
+    billing_reason = models.CharField(max_length=16, choices=Reason.choices)
+    number = models.CharField(max_length=40, null=True, blank=True, help_text="Given when the invoice opens")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    currency = models.CharField(max_length=3)
+    period_index = models.IntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    subtotal = models.DecimalField(**MONEY, default=0, help_text="Sum of the lines before credit")
+    tax = models.DecimalField(**MONEY, default=0)
+    total = models.DecimalField(**MONEY, default=0, help_text="Gross, before credit")
+    credit_applied = models.DecimalField(**MONEY, default=0)
+    amount_due = models.DecimalField(**MONEY, default=0)
+    amount_paid = models.DecimalField(**MONEY, default=0)
+    due_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    saleor_order_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            in_choices("status", Status, "invoice_status_valid"),
+            in_choices("billing_reason", Reason, "invoice_reason_valid"),
+            models.UniqueConstraint(
+                fields=["subscription", "period_index"],
+                condition=models.Q(billing_reason__in=["signup", "renewal"]),
+                name="invoice_one_per_subscription_period",
+            ),
+            models.UniqueConstraint(
+                fields=["installation", "number"],
+                condition=models.Q(number__isnull=False),
+                name="invoice_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(number__isnull=False),
+                name="invoice_number_once_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F("period_start")), name="invoice_period_not_empty"
+            ),
+            non_negative("total", "invoice_total_non_negative"),
+            non_negative("tax", "invoice_tax_non_negative"),
+            non_negative("credit_applied", "invoice_credit_non_negative"),
+            non_negative("amount_due", "invoice_amount_due_non_negative"),
+            non_negative("amount_paid", "invoice_amount_paid_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(credit_applied__lte=models.F("total")), name="invoice_credit_within_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "status"])]
+
+    def __str__(self) -> str:
+        return self.number or f"draft invoice {self.pk}"
+
+
+class InvoiceLine(models.Model):
+    """One figure of an invoice, with what it is for and how it was computed (§4)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=LineKindChoices.choices)
+    description = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300, blank=True, help_text="The formula, e.g. 30.00 × 15/30 days")
+    quantity = models.DecimalField(max_digits=18, decimal_places=6, default=1)
+    unit_amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(**MONEY, help_text="Net; negative for a discount or credit")
+    tax_amount = models.DecimalField(**MONEY, default=0)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            in_choices("kind", LineKindChoices, "invoice_line_kind_valid"),
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["discount", "credit"]) | models.Q(amount__gte=0),
+                name="invoice_line_only_discounts_negative",
+            ),
+        ]
+        ordering = ["invoice", "position"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CreditNote(models.Model):
+    """Money returned to a customer's credit balance, as a numbered document (§8)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="credit_notes")
+    number = models.CharField(max_length=40)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    customer_key = models.CharField(max_length=320)
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**MONEY)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "number"], name="credit_note_number_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="credit_note_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AppendOnlyError(Exception):
+    """A credit ledger entry was changed or deleted: the ledger only grows (§8)."""
+
+
+class CreditLedgerEntry(models.Model):
+    """One movement of a customer's credit balance in one currency: added, never edited (§8)."""
+
+    class Kind(models.TextChoices):
+        CREDIT_NOTE = "credit_note", "Credit note"
+        APPLIED = "applied", "Applied to an invoice"
+        REVERSAL = "reversal", "Reversal of an application"
+        ADJUSTMENT = "adjustment", "Adjustment by staff"
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    customer_key = models.CharField(max_length=320)
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(**MONEY, help_text="Positive adds credit, negative uses it")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            in_choices("kind", Kind, "credit_entry_kind_valid"),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="credit_entry_not_zero"),
+            models.UniqueConstraint(
+                fields=["installation", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="credit_entry_idempotent",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "customer_key", "currency"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.kind})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("credit ledger entries are never edited; add a reversal instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("credit ledger entries are never deleted; add a reversal instead")

@@ -1,0 +1,1 @@
+"""Subscriptions, their events, and the lifecycle actions (BILLING_RULES §5 and §7)."""

@@ -1,0 +1,125 @@
+"""A customer's subscription to a plan version, and the event log of everything that happened to it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
+from saleor_subscriptions.catalog.models import MONEY, PlanVersion
+from saleor_subscriptions.choices import in_choices
+from saleor_subscriptions.tenants.models import Installation
+
+Status = models.TextChoices("Status", [(s.name, s.value) for s in SubscriptionStatus])  # type: ignore[misc]
+ActorType = models.TextChoices("ActorType", [(a.name, a.value) for a in Actor])  # type: ignore[misc]
+
+
+def customer_key(user_id: str | None, email: str) -> str:
+    """Who owns a credit balance: the Saleor user, or for a guest the lower-cased email (BILLING_RULES §8)."""
+    return f"user:{user_id}" if user_id else f"email:{email.strip().lower()}"
+
+
+class Subscription(models.Model):
+    """One subscription: its plan version, quantity, state and where it stands on its billing calendar.
+
+    The calendar starts at `calendar_start` (the purchase date, the trial end, or the date of a switch to
+    another interval) and period k counts from there (BILLING_RULES §2); `current_period_*` caches period
+    `current_period_index` of that calendar, `next_billing_at` is the UTC instant the next charge is due.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="subscriptions")
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="subscriptions")
+    customer_user_id = models.CharField(max_length=100, blank=True, help_text="Saleor user global id")
+    customer_email = models.EmailField()
+    customer_key = models.CharField(max_length=320, db_index=True)
+    channel_slug = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3)
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="An admin's price for this subscription; empty = the plan's"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=SubscriptionStatus.INCOMPLETE.value)
+    time_zone = models.CharField(max_length=64)
+
+    started_at = models.DateTimeField(default=timezone.now)
+    trial_start = models.DateField(null=True, blank=True)
+    trial_end = models.DateField(null=True, blank=True)
+    calendar_start = models.DateField()
+    current_period_index = models.IntegerField(default=0)
+    current_period_start = models.DateField()
+    current_period_end = models.DateField()
+    next_billing_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    cycles_billed = models.PositiveIntegerField(default=0, help_text="Full periods paid, for a fixed term")
+    setup_fee_billed = models.BooleanField(default=False)
+
+    cancel_at_period_end = models.BooleanField(default=False)
+    cancel_at = models.DateField(null=True, blank=True, help_text="The date a pending cancellation takes effect")
+    cancel_reason = models.CharField(max_length=32, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pause_periods_remaining = models.PositiveIntegerField(null=True, blank=True)
+    skip_periods = models.JSONField(default=list, blank=True, help_text="Indexes of periods skipped")
+
+    pending_plan_version = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pending_quantity = models.PositiveIntegerField(null=True, blank=True)
+
+    past_due_since = models.DateField(null=True, blank=True, help_text="Due date of the unpaid invoice")
+    dunning_days_done = models.IntegerField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+
+    saleor_order_id = models.CharField(max_length=100, blank=True, help_text="The sign-up order")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            in_choices("status", Status, "subscription_status_valid"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="subscription_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(pending_quantity__isnull=True) | models.Q(pending_quantity__gte=1),
+                name="subscription_pending_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(current_period_end__gt=models.F("current_period_start")),
+                name="subscription_period_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__isnull=True) | models.Q(unit_price__gte=0),
+                name="subscription_unit_price_non_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "status", "next_billing_at"])]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} ({self.status})"
+
+    @property
+    def state(self) -> SubscriptionStatus:
+        return SubscriptionStatus(self.status)
+
+
+class SubscriptionEvent(models.Model):
+    """Something that happened to a subscription: when, who, from which state to which, and why (§5)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_id = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [in_choices("actor_type", ActorType, "subscription_event_actor_valid")]
+        indexes = [models.Index(fields=["subscription", "at"])]
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_status}->{self.to_status}"

@@ -1,0 +1,1 @@
+"""Installations: one per Saleor shop; every other row belongs to one."""

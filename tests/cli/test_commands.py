@@ -1,0 +1,131 @@
+"""The command line: help on every subcommand, bad flags, and the embedded default actually serving."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from saleor_subscriptions.cli.main import main
+
+SUBCOMMANDS = ["serve", "worker", "migrate", "schedule"]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: saleor-subscriptions {command}")
+
+
+def test_the_top_level_help_lists_the_subcommands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in SUBCOMMANDS:
+        assert command in out
+
+
+def test_an_unknown_subcommand_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["frobnicate"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "invalid choice: 'frobnicate'" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag", "reason"),
+    [
+        (["serve", "--port", "70000"], "--port", "between 1 and 65535"),
+        (["serve", "--port", "0"], "--port", "between 1 and 65535"),
+        (["serve", "--workers", "0"], "--workers", "at least 1"),
+        (["worker", "--concurrency", "0"], "--concurrency", "at least 1"),
+    ],
+)
+def test_bad_server_flags_name_the_flag(argv, flag, reason, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"saleor-subscriptions {argv[0]}: error: {flag}: {err[0].split(': ', 3)[-1]}"]
+    assert reason in err[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [(["serve", "--port", "eighty"], "--port"), (["worker", "--loglevel", "LOUD"], "--loglevel")],
+)
+def test_flags_of_the_wrong_type_are_refused_by_the_parser(argv, flag, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert flag in err[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _embedded_env(var_dir: Path) -> dict[str, str]:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    environ["VAR_DIR"] = str(var_dir)
+    return environ
+
+
+@pytest.mark.slow
+def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_path: Path):
+    """What `make run` does, on SQLite and the file-system broker under VAR_DIR: no server needed."""
+    environ = _embedded_env(tmp_path)
+    migrate = subprocess.run(
+        [sys.executable, "-m", "saleor_subscriptions", "migrate"],
+        env=environ, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert (tmp_path / "db.sqlite3").exists()
+
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "saleor_subscriptions", "serve", "--port", str(port), "--workers", "1",
+         "--with-worker"],
+        env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        body = b""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as response:
+                    body = response.read()
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert b'"status": "ok"' in body
+        output = ""
+        while time.monotonic() < deadline:
+            output = (tmp_path / "serve.log").read_text()
+            if "ready." in output and "beat: Starting" in output:
+                break
+            time.sleep(0.3)
+        assert "ready." in output, output
+        assert "beat: Starting" in output, output
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+        log.close()
