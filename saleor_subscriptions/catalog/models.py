@@ -21,12 +21,25 @@ from saleor_subscriptions.tenants.models import Installation
 MONEY = {"max_digits": 18, "decimal_places": 6}
 
 
+IntervalChoices = models.TextChoices(  # type: ignore[misc]
+    "IntervalChoices", [(unit.name, unit.value) for unit in IntervalUnit]
+)
+
+
+class CancelEffect(models.TextChoices):
+    PERIOD_END = "period_end", "At the end of the period"
+    IMMEDIATELY = "immediately", "Immediately"
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
 class Plan(models.Model):
     """A subscription offered on one variant in one channel; its terms are in its newest version."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ARCHIVED = "archived", "Archived"
+    Status = PlanStatus
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
@@ -41,7 +54,7 @@ class Plan(models.Model):
 
     class Meta:
         constraints = [
-            in_choices("status", Status, "plan_status_valid"),
+            in_choices("status", PlanStatus, "plan_status_valid"),
             models.UniqueConstraint(
                 fields=["installation", "variant_id", "channel_slug"],
                 condition=models.Q(is_default=True, status="active"),
@@ -64,14 +77,12 @@ class Plan(models.Model):
 class PlanVersion(models.Model):
     """The terms of a plan from one moment on. Never edited once a subscription uses it."""
 
-    class CancelEffect(models.TextChoices):
-        PERIOD_END = "period_end", "At the end of the period"
-        IMMEDIATELY = "immediately", "Immediately"
+    CancelEffect = CancelEffect
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
-    interval = models.CharField(max_length=8, choices=[(u.value, u.value) for u in IntervalUnit])
+    interval = models.CharField(max_length=8, choices=IntervalChoices.choices)
     interval_count = models.PositiveIntegerField(default=1)
     price = models.DecimalField(
         **MONEY, null=True, blank=True, help_text="Per unit per period; empty = the variant's channel price"
@@ -94,7 +105,9 @@ class PlanVersion(models.Model):
     customer_can_pause = models.BooleanField(default=False)
     minimum_cycles = models.PositiveIntegerField(default=0)
     cancel_notice_days = models.PositiveIntegerField(default=0)
-    cancel_effect = models.CharField(max_length=16, choices=CancelEffect.choices, default=CancelEffect.PERIOD_END)
+    cancel_effect = models.CharField(
+        max_length=16, choices=CancelEffect.choices, default=CancelEffect.PERIOD_END
+    )
     cancel_credit = models.BooleanField(
         default=True, help_text="With an immediate cancellation, credit the unused part of the period"
     )
@@ -106,10 +119,11 @@ class PlanVersion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["plan", "version"], name="plan_version_unique"),
-            in_choices("interval", models.TextChoices("Units", [(u.name, u.value) for u in IntervalUnit]),
-                       "plan_version_interval_valid"),
+            in_choices("interval", IntervalChoices, "plan_version_interval_valid"),
             in_choices("cancel_effect", CancelEffect, "plan_version_cancel_effect_valid"),
-            models.CheckConstraint(condition=models.Q(interval_count__gte=1), name="plan_version_count_positive"),
+            models.CheckConstraint(
+                condition=models.Q(interval_count__gte=1), name="plan_version_count_positive"
+            ),
             non_negative("price", "plan_version_price_non_negative"),
             non_negative("setup_fee", "plan_version_setup_fee_non_negative"),
             models.CheckConstraint(
@@ -119,7 +133,12 @@ class PlanVersion(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(anchor_mode="purchase", anchor_day__isnull=True)
-                    | models.Q(anchor_mode="day_of_month", anchor_day__gte=1, anchor_day__lte=28)
+                    | models.Q(
+                        anchor_mode="day_of_month",
+                        anchor_day__isnull=False,
+                        anchor_day__gte=1,
+                        anchor_day__lte=28,
+                    )
                 ),
                 name="plan_version_anchor_day_valid",
             ),

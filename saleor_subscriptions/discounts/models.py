@@ -10,20 +10,29 @@ from saleor_subscriptions.choices import in_choices
 from saleor_subscriptions.tenants.models import Installation
 
 
+class DiscountTarget(models.TextChoices):
+    PRICE = "price", "Recurring price"
+    SETUP_FEE = "setup_fee", "Setup fee"
+    BOTH = "both", "Both"
+
+
+class DiscountDuration(models.TextChoices):
+    ONCE = "once", "Once"
+    REPEATING = "repeating", "Repeating"
+    FOREVER = "forever", "Forever"
+
+
+class DiscountKind(models.TextChoices):
+    PERCENTAGE = "percentage", "Percentage"
+    FIXED = "fixed", "Fixed amount"
+
+
 class DiscountCode(models.Model):
-    class Kind(models.TextChoices):
-        PERCENTAGE = "percentage", "Percentage"
-        FIXED = "fixed", "Fixed amount"
+    Kind = DiscountKind
 
-    class Duration(models.TextChoices):
-        ONCE = "once", "Once"
-        REPEATING = "repeating", "Repeating"
-        FOREVER = "forever", "Forever"
+    Duration = DiscountDuration
 
-    class AppliesTo(models.TextChoices):
-        PRICE = "price", "Recurring price"
-        SETUP_FEE = "setup_fee", "Setup fee"
-        BOTH = "both", "Both"
+    AppliesTo = DiscountTarget
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="discount_codes")
     code = models.CharField(max_length=64, help_text="Stored upper case; customers may type any case")
@@ -45,9 +54,9 @@ class DiscountCode(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["installation", "code"], name="discount_code_unique"),
-            in_choices("kind", Kind, "discount_kind_valid"),
-            in_choices("duration", Duration, "discount_duration_valid"),
-            in_choices("applies_to", AppliesTo, "discount_applies_to_valid"),
+            in_choices("kind", DiscountKind, "discount_kind_valid"),
+            in_choices("duration", DiscountDuration, "discount_duration_valid"),
+            in_choices("applies_to", DiscountTarget, "discount_applies_to_valid"),
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="percentage", percent__gt=0, percent__lte=100, amount_off__isnull=True)
@@ -57,7 +66,7 @@ class DiscountCode(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(duration="repeating", duration_periods__gte=1)
+                    models.Q(duration="repeating", duration_periods__isnull=False, duration_periods__gte=1)
                     | (~models.Q(duration="repeating") & models.Q(duration_periods__isnull=True))
                 ),
                 name="discount_periods_only_when_repeating",
@@ -83,6 +92,8 @@ class DiscountRedemption(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["code", "subscription"], name="discount_redemption_once_per_subscription"),
+            models.UniqueConstraint(
+                fields=["code", "subscription"], name="discount_redemption_once_per_subscription"
+            ),
         ]
         indexes = [models.Index(fields=["code", "customer_key"])]

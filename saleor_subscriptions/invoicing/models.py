@@ -16,12 +16,37 @@ from saleor_subscriptions.tenants.models import Installation
 LineKindChoices = models.TextChoices("LineKindChoices", [(k.name, k.value) for k in LineKind])  # type: ignore[misc]
 
 
+class LedgerKind(models.TextChoices):
+    CREDIT_NOTE = "credit_note", "Credit note"
+    APPLIED = "applied", "Applied to an invoice"
+    REVERSAL = "reversal", "Reversal of an application"
+    ADJUSTMENT = "adjustment", "Adjustment by staff"
+
+
+class InvoiceReason(models.TextChoices):
+    SIGNUP = "signup", "Sign-up"
+    RENEWAL = "renewal", "Renewal"
+    CHANGE = "change", "Plan or quantity change"
+    MANUAL = "manual", "Manual"
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+    UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+
+
+class SequenceKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
 class NumberSequence(models.Model):
     """A gap-free document number sequence of one installation: a number is taken under a row lock."""
 
-    class Kind(models.TextChoices):
-        INVOICE = "invoice", "Invoice"
-        CREDIT_NOTE = "credit_note", "Credit note"
+    Kind = SequenceKind
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -31,7 +56,7 @@ class NumberSequence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["installation", "kind"], name="number_sequence_unique"),
-            in_choices("kind", Kind, "number_sequence_kind_valid"),
+            in_choices("kind", SequenceKind, "number_sequence_kind_valid"),
             models.CheckConstraint(condition=models.Q(next_number__gte=1), name="number_sequence_positive"),
         ]
 
@@ -42,18 +67,9 @@ class NumberSequence(models.Model):
 class Invoice(models.Model):
     """What a subscription owes for one period (or for a mid-period change), and how it was paid."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        PAID = "paid", "Paid"
-        VOID = "void", "Void"
-        UNCOLLECTIBLE = "uncollectible", "Uncollectible"
+    Status = InvoiceStatus
 
-    class Reason(models.TextChoices):
-        SIGNUP = "signup", "Sign-up"
-        RENEWAL = "renewal", "Renewal"
-        CHANGE = "change", "Plan or quantity change"
-        MANUAL = "manual", "Manual"
+    Reason = InvoiceReason
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="invoices")
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
@@ -79,8 +95,8 @@ class Invoice(models.Model):
 
     class Meta:
         constraints = [
-            in_choices("status", Status, "invoice_status_valid"),
-            in_choices("billing_reason", Reason, "invoice_reason_valid"),
+            in_choices("status", InvoiceStatus, "invoice_status_valid"),
+            in_choices("billing_reason", InvoiceReason, "invoice_reason_valid"),
             models.UniqueConstraint(
                 fields=["subscription", "period_index"],
                 condition=models.Q(billing_reason__in=["signup", "renewal"]),
@@ -176,25 +192,23 @@ class AppendOnlyError(Exception):
 class CreditLedgerEntry(models.Model):
     """One movement of a customer's credit balance in one currency: added, never edited (§8)."""
 
-    class Kind(models.TextChoices):
-        CREDIT_NOTE = "credit_note", "Credit note"
-        APPLIED = "applied", "Applied to an invoice"
-        REVERSAL = "reversal", "Reversal of an application"
-        ADJUSTMENT = "adjustment", "Adjustment by staff"
+    Kind = LedgerKind
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     customer_key = models.CharField(max_length=320)
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(**MONEY, help_text="Positive adds credit, negative uses it")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    credit_note = models.ForeignKey(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            in_choices("kind", Kind, "credit_entry_kind_valid"),
+            in_choices("kind", LedgerKind, "credit_entry_kind_valid"),
             models.CheckConstraint(condition=~models.Q(amount=0), name="credit_entry_not_zero"),
             models.UniqueConstraint(
                 fields=["installation", "idempotency_key"],

@@ -25,16 +25,22 @@ def _default_due_hour() -> int:
     return int(settings.BILLING_DUE_HOUR)
 
 
+class InstallationLanguage(models.TextChoices):
+    ENGLISH = "en", "English"
+    DUTCH = "nl", "Nederlands"
+
+
+class InstallationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    REMOVED = "removed", "Removed"
+
+
 class Installation(models.Model):
     """One Saleor shop (by its GraphQL API URL). A re-install from the same Saleor replaces the same row."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        REMOVED = "removed", "Removed"
+    Status = InstallationStatus
 
-    class Language(models.TextChoices):
-        ENGLISH = "en", "English"
-        DUTCH = "nl", "Nederlands"
+    Language = InstallationLanguage
 
     saleor_api_url = models.URLField(max_length=400, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -53,8 +59,8 @@ class Installation(models.Model):
 
     class Meta:
         constraints = [
-            in_choices("status", Status, "installation_status_valid"),
-            in_choices("language", Language, "installation_language_valid"),
+            in_choices("status", InstallationStatus, "installation_status_valid"),
+            in_choices("language", InstallationLanguage, "installation_language_valid"),
             models.CheckConstraint(condition=models.Q(due_hour__lte=23), name="installation_due_hour_valid"),
             models.CheckConstraint(
                 condition=models.Q(clock__isnull=True) | models.Q(sandbox=True),

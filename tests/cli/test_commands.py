@@ -94,7 +94,11 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
     environ = _embedded_env(tmp_path)
     migrate = subprocess.run(
         [sys.executable, "-m", "saleor_subscriptions", "migrate"],
-        env=environ, capture_output=True, text=True, timeout=120, check=False,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert migrate.returncode == 0, migrate.stderr
     assert (tmp_path / "db.sqlite3").exists()
@@ -102,9 +106,21 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "saleor_subscriptions", "serve", "--port", str(port), "--workers", "1",
-         "--with-worker"],
-        env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "saleor_subscriptions",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--with-worker",
+        ],
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         body = b""

@@ -56,7 +56,10 @@ def test_a_choice_lists_what_is_allowed():
 
 
 def test_a_comma_separated_list_drops_blanks():
-    assert Env({"ALLOWED_HOSTS": "a.example, ,b.example"}).csv("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+    assert Env({"ALLOWED_HOSTS": "a.example, ,b.example"}).csv("ALLOWED_HOSTS", []) == [
+        "a.example",
+        "b.example",
+    ]
 
 
 BAD_SETTINGS = [
