@@ -38,7 +38,9 @@ class Subscription(models.Model):
     unit_price = models.DecimalField(
         **MONEY, null=True, blank=True, help_text="An admin's price for this subscription; empty = the plan's"
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=SubscriptionStatus.INCOMPLETE.value)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=SubscriptionStatus.INCOMPLETE.value
+    )
     time_zone = models.CharField(max_length=64)
 
     started_at = models.DateTimeField(default=timezone.now)
@@ -46,6 +48,9 @@ class Subscription(models.Model):
     trial_end = models.DateField(null=True, blank=True)
     calendar_start = models.DateField()
     current_period_index = models.IntegerField(default=0)
+    calendar_index_offset = models.IntegerField(
+        default=0, help_text="Period number of the calendar's period 0; grows when the calendar starts again"
+    )
     current_period_start = models.DateField()
     current_period_end = models.DateField()
     next_billing_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -53,7 +58,9 @@ class Subscription(models.Model):
     setup_fee_billed = models.BooleanField(default=False)
 
     cancel_at_period_end = models.BooleanField(default=False)
-    cancel_at = models.DateField(null=True, blank=True, help_text="The date a pending cancellation takes effect")
+    cancel_at = models.DateField(
+        null=True, blank=True, help_text="The date a pending cancellation takes effect"
+    )
     cancel_reason = models.CharField(max_length=32, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -78,7 +85,9 @@ class Subscription(models.Model):
     class Meta:
         constraints = [
             in_choices("status", Status, "subscription_status_valid"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="subscription_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="subscription_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(pending_quantity__isnull=True) | models.Q(pending_quantity__gte=1),
                 name="subscription_pending_quantity_positive",
