@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+
 from django.db import models
 
 
-def in_choices(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
-    """A database check that `field` holds one of `choices` (BILLING_RULES: the database enforces what it can)."""
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+def in_choices(
+    field: str, choices: type[models.TextChoices] | type[StrEnum], name: str
+) -> models.CheckConstraint:
+    """A database check that `field` holds one of `choices` (the database enforces what it can)."""
+    values = sorted(str(member.value) for member in choices)
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
+
+
+def enum_choices(members: Iterable[StrEnum]) -> list[tuple[str, str]]:
+    """Django field choices for a domain enum: the value, and the value with spaces as its label."""
+    return [(member.value, member.value.replace("_", " ")) for member in members]
 
 
 def non_negative(field: str, name: str) -> models.CheckConstraint:

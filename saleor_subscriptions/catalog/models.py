@@ -15,15 +15,8 @@ from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, Sho
 from saleor_subscriptions.billing.dunning import DunningPolicy
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.plans import PlanTerms, Trial
-from saleor_subscriptions.choices import in_choices, non_negative
+from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.tenants.models import Installation
-
-MONEY = {"max_digits": 18, "decimal_places": 6}
-
-
-IntervalChoices = models.TextChoices(  # type: ignore[misc]
-    "IntervalChoices", [(unit.name, unit.value) for unit in IntervalUnit]
-)
 
 
 class CancelEffect(models.TextChoices):
@@ -82,12 +75,16 @@ class PlanVersion(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
-    interval = models.CharField(max_length=8, choices=IntervalChoices.choices)
+    interval = models.CharField(max_length=8, choices=enum_choices(IntervalUnit))
     interval_count = models.PositiveIntegerField(default=1)
     price = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="Per unit per period; empty = the variant's channel price"
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Per unit per period; empty = the variant's channel price",
     )
-    setup_fee = models.DecimalField(**MONEY, default=Decimal(0))
+    setup_fee = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(0))
     trial_days = models.PositiveIntegerField(default=0)
     trial_intervals = models.PositiveIntegerField(default=0)
     billing_cycles = models.PositiveIntegerField(null=True, blank=True)
@@ -119,7 +116,7 @@ class PlanVersion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["plan", "version"], name="plan_version_unique"),
-            in_choices("interval", IntervalChoices, "plan_version_interval_valid"),
+            in_choices("interval", IntervalUnit, "plan_version_interval_valid"),
             in_choices("cancel_effect", CancelEffect, "plan_version_cancel_effect_valid"),
             models.CheckConstraint(
                 condition=models.Q(interval_count__gte=1), name="plan_version_count_positive"

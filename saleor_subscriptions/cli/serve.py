@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if args.with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "saleor_subscriptions", "worker"])
     try:
-        from gunicorn.app.wsgiapp import WSGIApplication
+        from gunicorn.app.wsgiapp import WSGIApplication  # type: ignore[import-untyped]
 
         sys.argv = argv
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -15,8 +15,8 @@ def add_parser(subparsers: Any) -> None:
         help="run the Celery worker that renews subscriptions",
         description=(
             "Run a Celery worker on CELERY_BROKER_URL (a broker on the file system under ./var by default). "
-            "Beat, the scheduler that finds what is due, runs inside it unless --no-beat is given; run beat in "
-            "exactly one process of a deployment."
+            "Beat, the scheduler that finds what is due, runs inside it unless --no-beat is given; "
+            "run beat in exactly one process of a deployment."
         ),
     )
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
@@ -38,10 +38,10 @@ def celery_argv(args: argparse.Namespace, schedule_file: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the worker until it is stopped; Celery exits the process itself."""
     setup_django()
     from django.conf import settings
 
     from saleor_subscriptions.conf.celery import app
 
     app.worker_main(argv=celery_argv(args, str(settings.CELERY_BEAT_SCHEDULE_FILE)))
-    return 0

@@ -17,4 +17,8 @@ app.conf.update(
     enable_utc=True,
     broker_connection_retry_on_startup=True,
 )
+app.conf.beat_schedule = {
+    # Emails whose send task was lost (a crash between commit and enqueue) are picked up here.
+    "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 300.0},
+}
 app.autodiscover_tasks()

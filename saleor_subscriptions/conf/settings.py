@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.discounts",
     "saleor_subscriptions.subscriptions",
     "saleor_subscriptions.invoicing",
+    "saleor_subscriptions.notifications",
 ]
 
 MIDDLEWARE = [
@@ -115,13 +116,27 @@ CELERY_BROKER_URL = env.url(
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.boolean("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
+
+# --- Email (notifications) ----------------------------------------------------------------------------
+# EMAIL_URL: console:// (the embedded default, printed to the log), smtp://, smtp+tls:// or smtp+ssl://
+# (user:password@host:port); DEFAULT_FROM_EMAIL is the sender of an installation without its own.
+from saleor_subscriptions.conf.email import parse_email_url, parse_from_email  # noqa: E402
+
+_email = parse_email_url(env.string("EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30, minimum=1, maximum=600)
+DEFAULT_FROM_EMAIL = env.parsed("DEFAULT_FROM_EMAIL", "subscriptions@localhost", parse_from_email)

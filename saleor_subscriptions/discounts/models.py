@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from saleor_subscriptions.catalog.models import MONEY, Plan
+from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.choices import in_choices
 from saleor_subscriptions.tenants.models import Installation
 
@@ -38,7 +38,7 @@ class DiscountCode(models.Model):
     code = models.CharField(max_length=64, help_text="Stored upper case; customers may type any case")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     percent = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
-    amount_off = models.DecimalField(**MONEY, null=True, blank=True)
+    amount_off = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="Required for a fixed amount")
     duration = models.CharField(max_length=16, choices=Duration.choices, default=Duration.ONCE)
     duration_periods = models.PositiveIntegerField(null=True, blank=True)
@@ -97,3 +97,6 @@ class DiscountRedemption(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["code", "customer_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.code_id} on subscription {self.subscription_id}"

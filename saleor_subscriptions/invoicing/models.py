@@ -8,12 +8,9 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions.billing.pricing import LineKind
-from saleor_subscriptions.catalog.models import MONEY
-from saleor_subscriptions.choices import in_choices, non_negative
+from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
-
-LineKindChoices = models.TextChoices("LineKindChoices", [(k.name, k.value) for k in LineKind])  # type: ignore[misc]
 
 
 class LedgerKind(models.TextChoices):
@@ -74,18 +71,23 @@ class Invoice(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="invoices")
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
     billing_reason = models.CharField(max_length=16, choices=Reason.choices)
-    number = models.CharField(max_length=40, null=True, blank=True, help_text="Given when the invoice opens")
+    # NULL until the invoice opens, so the unique constraint on numbers ignores drafts.
+    number = models.CharField(  # noqa: DJ001
+        max_length=40, null=True, blank=True, help_text="Given when the invoice opens"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     currency = models.CharField(max_length=3)
     period_index = models.IntegerField()
     period_start = models.DateField()
     period_end = models.DateField()
-    subtotal = models.DecimalField(**MONEY, default=0, help_text="Sum of the lines before credit")
-    tax = models.DecimalField(**MONEY, default=0)
-    total = models.DecimalField(**MONEY, default=0, help_text="Gross, before credit")
-    credit_applied = models.DecimalField(**MONEY, default=0)
-    amount_due = models.DecimalField(**MONEY, default=0)
-    amount_paid = models.DecimalField(**MONEY, default=0)
+    subtotal = models.DecimalField(
+        max_digits=18, decimal_places=6, default=0, help_text="Sum of the lines before credit"
+    )
+    tax = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    total = models.DecimalField(max_digits=18, decimal_places=6, default=0, help_text="Gross, before credit")
+    credit_applied = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    amount_due = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    amount_paid = models.DecimalField(max_digits=18, decimal_places=6, default=0)
     due_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -135,19 +137,21 @@ class InvoiceLine(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=16, choices=LineKindChoices.choices)
+    kind = models.CharField(max_length=16, choices=enum_choices(LineKind))
     description = models.CharField(max_length=300)
     reason = models.CharField(max_length=300, blank=True, help_text="The formula, e.g. 30.00 × 15/30 days")
     quantity = models.DecimalField(max_digits=18, decimal_places=6, default=1)
-    unit_amount = models.DecimalField(**MONEY)
-    amount = models.DecimalField(**MONEY, help_text="Net; negative for a discount or credit")
-    tax_amount = models.DecimalField(**MONEY, default=0)
+    unit_amount = models.DecimalField(max_digits=18, decimal_places=6)
+    amount = models.DecimalField(
+        max_digits=18, decimal_places=6, help_text="Net; negative for a discount or credit"
+    )
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=6, default=0)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            in_choices("kind", LineKindChoices, "invoice_line_kind_valid"),
+            in_choices("kind", LineKind, "invoice_line_kind_valid"),
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["discount", "credit"]) | models.Q(amount__gte=0),
@@ -171,7 +175,7 @@ class CreditNote(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     customer_key = models.CharField(max_length=320)
     currency = models.CharField(max_length=3)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=18, decimal_places=6)
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -197,13 +201,15 @@ class CreditLedgerEntry(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     customer_key = models.CharField(max_length=320)
     currency = models.CharField(max_length=3)
-    amount = models.DecimalField(**MONEY, help_text="Positive adds credit, negative uses it")
+    amount = models.DecimalField(
+        max_digits=18, decimal_places=6, help_text="Positive adds credit, negative uses it"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     credit_note = models.ForeignKey(
         CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -222,7 +228,7 @@ class CreditLedgerEntry(models.Model):
         return f"{self.amount} {self.currency} ({self.kind})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise AppendOnlyError("credit ledger entries are never edited; add a reversal instead")
         super().save(*args, **kwargs)
 

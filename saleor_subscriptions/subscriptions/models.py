@@ -6,12 +6,9 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
-from saleor_subscriptions.catalog.models import MONEY, PlanVersion
-from saleor_subscriptions.choices import in_choices
+from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.choices import enum_choices, in_choices
 from saleor_subscriptions.tenants.models import Installation
-
-Status = models.TextChoices("Status", [(s.name, s.value) for s in SubscriptionStatus])  # type: ignore[misc]
-ActorType = models.TextChoices("ActorType", [(a.name, a.value) for a in Actor])  # type: ignore[misc]
 
 
 def customer_key(user_id: str | None, email: str) -> str:
@@ -36,10 +33,14 @@ class Subscription(models.Model):
     currency = models.CharField(max_length=3)
     quantity = models.PositiveIntegerField(default=1)
     unit_price = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="An admin's price for this subscription; empty = the plan's"
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="An admin's price for this subscription; empty = the plan's",
     )
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=SubscriptionStatus.INCOMPLETE.value
+        max_length=16, choices=enum_choices(SubscriptionStatus), default=SubscriptionStatus.INCOMPLETE.value
     )
     time_zone = models.CharField(max_length=64)
 
@@ -84,7 +85,7 @@ class Subscription(models.Model):
 
     class Meta:
         constraints = [
-            in_choices("status", Status, "subscription_status_valid"),
+            in_choices("status", SubscriptionStatus, "subscription_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="subscription_quantity_positive"
             ),
@@ -117,7 +118,7 @@ class SubscriptionEvent(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_type = models.CharField(max_length=16, choices=enum_choices(Actor))
     actor_id = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=16, blank=True)
@@ -126,7 +127,7 @@ class SubscriptionEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        constraints = [in_choices("actor_type", ActorType, "subscription_event_actor_valid")]
+        constraints = [in_choices("actor_type", Actor, "subscription_event_actor_valid")]
         indexes = [models.Index(fields=["subscription", "at"])]
         ordering = ["at", "pk"]
 

@@ -95,6 +95,7 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
     migrate = subprocess.run(
         [sys.executable, "-m", "saleor_subscriptions", "migrate"],
         env=environ,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
@@ -102,6 +103,7 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
     )
     assert migrate.returncode == 0, migrate.stderr
     assert (tmp_path / "db.sqlite3").exists()
+    project_files = set(os.listdir(Path(__file__).parents[2]))
 
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -118,6 +120,7 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
             "--with-worker",
         ],
         env=environ,
+        cwd=tmp_path,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -145,3 +148,6 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
         log.close()
+    # Everything the embedded default keeps is under VAR_DIR: nothing lands in the working tree.
+    assert set(os.listdir(Path(__file__).parents[2])) <= project_files
+    assert (tmp_path / "broker" / "control").is_dir()

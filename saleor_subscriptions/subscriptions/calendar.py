@@ -1,0 +1,100 @@
+"""Where a subscription row stands on its billing calendar (BILLING_RULES §2).
+
+The calendar of a subscription starts at `calendar_start` with its plan version's interval and anchor; its
+period k is numbered `calendar_index_offset + k` on the subscription and its invoices, so that a calendar
+started again (a reactivation, a switch to another interval) never reuses an invoice's period number. A
+trial is period -1 of the first calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from saleor_subscriptions.billing.calendar import BillingCalendar, Period
+from saleor_subscriptions.billing.clock import due_instant, local_date
+from saleor_subscriptions.billing.states import minimum_term_end
+from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.subscriptions.models import Subscription
+
+TRIAL_INDEX = -1
+
+
+def zone(subscription: Subscription) -> ZoneInfo:
+    """The time zone the subscription's dates are in (the installation's when it was made, §2)."""
+    return ZoneInfo(subscription.time_zone)
+
+
+def local_today(subscription: Subscription, now: datetime) -> date:
+    """The calendar date of `now` where the subscription is billed (§2: dates are local)."""
+    return local_date(now, zone(subscription))
+
+
+def due_at(subscription: Subscription, day: date) -> datetime:
+    """The UTC instant a charge falling on local `day` is due: the installation's due hour that day (§2)."""
+    return due_instant(day, zone(subscription), subscription.installation.due_hour)
+
+
+def calendar_of(version: PlanVersion, start: date) -> BillingCalendar:
+    """The calendar of `version`'s terms starting at `start` (§2)."""
+    terms = version.terms(channel_price=Decimal(0))
+    return BillingCalendar(terms.interval, terms.anchor, start)
+
+
+def billing_calendar(subscription: Subscription) -> BillingCalendar:
+    """The subscription's current calendar: its plan version's interval and anchor from `calendar_start`."""
+    return calendar_of(subscription.plan_version, subscription.calendar_start)
+
+
+def in_trial(subscription: Subscription) -> bool:
+    """Whether the subscription is in its trial (period -1), paid for or not yet."""
+    return subscription.current_period_index == TRIAL_INDEX and subscription.trial_end is not None
+
+
+def current_period(subscription: Subscription) -> Period:
+    """The period the subscription is in, as the calendar computes it (the trial has no calendar period)."""
+    return billing_calendar(subscription).period(
+        subscription.current_period_index - subscription.calendar_index_offset
+    )
+
+
+def set_period(subscription: Subscription, period: Period) -> None:
+    """Make `period` of the subscription's calendar its current one (does not save)."""
+    subscription.current_period_index = subscription.calendar_index_offset + period.index
+    subscription.current_period_start = period.start
+    subscription.current_period_end = period.end
+
+
+def restart_index(subscription: Subscription) -> int:
+    """The period number a calendar started again gets for its period 0: the one after the current period."""
+    return max(subscription.current_period_index + 1, 0)
+
+
+def reactivation_period(subscription: Subscription, today: date) -> tuple[int, Period]:
+    """The period number and days of the period a reactivation on `today` starts (§7), for its invoice."""
+    return restart_index(subscription), calendar_of(subscription.plan_version, today).period(0)
+
+
+def restart_calendar(subscription: Subscription, version: PlanVersion, start: date) -> Period:
+    """Start a new calendar at `start` (a reactivation or a switch of interval): its period 0 gets the next
+    period number, and becomes the current period (does not save)."""
+    subscription.calendar_index_offset = restart_index(subscription)
+    subscription.calendar_start = start
+    period = calendar_of(version, start).period(0)
+    set_period(subscription, period)
+    return period
+
+
+def period_end_containing(subscription: Subscription, day: date) -> date:
+    """The (exclusive) end of the period that contains `day`; a day of the trial ends with the trial."""
+    if subscription.trial_end is not None and day < subscription.calendar_start:
+        return subscription.calendar_start
+    return billing_calendar(subscription).period_containing(day).end
+
+
+def minimum_term_end_of(subscription: Subscription) -> date | None:
+    """The first day after the plan's minimum term, counted in full periods of the first calendar (§1)."""
+    cycles = subscription.plan_version.minimum_cycles
+    calendar = billing_calendar(subscription)
+    return minimum_term_end(cycles, lambda k: calendar.period(k).end, calendar.first_full_index)

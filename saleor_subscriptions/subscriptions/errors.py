@@ -1,0 +1,56 @@
+"""The errors of the subscription lifecycle, with stable codes that the API maps to its error enum."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from saleor_subscriptions.billing.states import RefusalCode, TransitionRefused
+
+
+class LifecycleErrorCode(StrEnum):
+    """Every reason a lifecycle action can be refused; the values never change once released."""
+
+    # The transition table and the plan's guards (billing.states.RefusalCode), same values.
+    NOT_ALLOWED_IN_STATE = RefusalCode.NOT_ALLOWED_IN_STATE.value
+    ACTOR_NOT_ALLOWED = RefusalCode.ACTOR_NOT_ALLOWED.value
+    CUSTOMER_CANNOT_CANCEL = RefusalCode.CUSTOMER_CANNOT_CANCEL.value
+    CUSTOMER_CANNOT_PAUSE = RefusalCode.CUSTOMER_CANNOT_PAUSE.value
+    IMMEDIATE_CANCEL_NOT_ALLOWED = RefusalCode.IMMEDIATE_CANCEL_NOT_ALLOWED.value
+    MINIMUM_TERM = RefusalCode.MINIMUM_TERM.value
+    NOTICE_PERIOD = RefusalCode.NOTICE_PERIOD.value
+    ALREADY_CANCELLING = RefusalCode.ALREADY_CANCELLING.value
+    NOTHING_TO_UNDO = RefusalCode.NOTHING_TO_UNDO.value
+    NO_PENDING_CANCELLATION = RefusalCode.NO_PENDING_CANCELLATION.value
+    REACTIVATION_WINDOW_CLOSED = RefusalCode.REACTIVATION_WINDOW_CLOSED.value
+    # The arguments of an action.
+    INVALID_QUANTITY = "invalid_quantity"
+    SAME_QUANTITY = "same_quantity"
+    INVALID_PAUSE_PERIODS = "invalid_pause_periods"
+    INVALID_CANCEL_EFFECT = "invalid_cancel_effect"
+    INVALID_TIMING = "invalid_timing"
+    SAME_PLAN_VERSION = "same_plan_version"
+    PLAN_OF_ANOTHER_INSTALLATION = "plan_of_another_installation"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    CHANNEL_MISMATCH = "channel_mismatch"
+    PLAN_ARCHIVED = "plan_archived"
+    PRICE_UNKNOWN = "price_unknown"
+    ALREADY_SKIPPED = "already_skipped"
+    DISCOUNT_CODE_INVALID = "discount_code_invalid"
+    NOT_DUE = "not_due"
+
+
+class LifecycleError(Exception):
+    """A lifecycle action that was refused: `code` for programs, `message` for people, `field` for forms."""
+
+    def __init__(self, code: LifecycleErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"LifecycleError({self.code.value!r}, {self.message!r}, field={self.field!r})"
+
+    @classmethod
+    def from_refusal(cls, refusal: TransitionRefused) -> LifecycleError:
+        return cls(LifecycleErrorCode(refusal.code.value), refusal.message)

@@ -1,0 +1,105 @@
+"""Pausing, resuming and skipping a period (BILLING_RULES §7)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from saleor_subscriptions.billing.states import Actor, Transition
+from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
+from saleor_subscriptions.subscriptions.lifecycle.transition import (
+    SubscriptionRef,
+    allowed,
+    lock,
+    moment_of,
+    record_event,
+    refuse,
+)
+from saleor_subscriptions.subscriptions.models import Subscription
+
+
+def pause_subscription(
+    subscription: SubscriptionRef,
+    *,
+    actor: Actor,
+    actor_id: str = "",
+    periods: int | None = None,
+    reason: str = "",
+) -> Subscription:
+    """Pause for `periods` periods, or until resumed when None (§7): the period already paid is kept, and
+    the next `periods` periods are not billed; a customer needs the plan's `customer_can_pause` (§1)."""
+    if periods is not None and periods < 1:
+        raise refuse(LifecycleErrorCode.INVALID_PAUSE_PERIODS, "pause for at least one period", "periods")
+    with transaction.atomic():
+        sub = lock(subscription)
+        moment = moment_of(sub)
+        before = sub.state
+        sub.status = allowed(sub, Transition.PAUSE, actor, moment.today).value
+        sub.paused_at = moment.now
+        sub.pause_periods_remaining = periods
+        sub.save()
+        record_event(
+            sub,
+            Transition.PAUSE,
+            actor=actor,
+            actor_id=actor_id,
+            from_status=before,
+            at=moment.now,
+            reason=reason,
+            data={"periods": periods, "next_billing_at": sub.next_billing_at},
+        )
+    return sub
+
+
+def resume_subscription(
+    subscription: SubscriptionRef, *, actor: Actor, actor_id: str = "", reason: str = ""
+) -> Subscription:
+    """End a pause (§7): the subscription is `active` again and billed from the start of its next period on
+    its own calendar; the rest of the paused period stays free."""
+    with transaction.atomic():
+        sub = lock(subscription)
+        moment = moment_of(sub)
+        before = sub.state
+        sub.status = allowed(sub, Transition.RESUME, actor, moment.today).value
+        paused_at = sub.paused_at
+        sub.paused_at = None
+        sub.pause_periods_remaining = None
+        sub.save()
+        record_event(
+            sub,
+            Transition.RESUME,
+            actor=actor,
+            actor_id=actor_id,
+            from_status=before,
+            at=moment.now,
+            reason=reason,
+            data={"paused_at": paused_at, "next_billing_at": sub.next_billing_at},
+        )
+    return sub
+
+
+def skip_next_period(
+    subscription: SubscriptionRef, *, actor: Actor, actor_id: str = "", reason: str = ""
+) -> Subscription:
+    """Skip the next period (§7): it is not billed, and the subscription stays `active`; a customer needs the
+    plan's `customer_can_pause` (§1). Its number goes to `skip_periods` for the renewal to pass over."""
+    with transaction.atomic():
+        sub = lock(subscription)
+        moment = moment_of(sub)
+        before = sub.state
+        allowed(sub, Transition.SKIP, actor, moment.today)
+        skipped = sub.current_period_index + 1
+        if skipped in sub.skip_periods:
+            raise refuse(LifecycleErrorCode.ALREADY_SKIPPED, "the next period is already skipped")
+        sub.skip_periods = sorted([*sub.skip_periods, skipped])
+        sub.save()
+        record_event(
+            sub,
+            Transition.SKIP,
+            actor=actor,
+            actor_id=actor_id,
+            from_status=before,
+            at=moment.now,
+            reason=reason,
+            data={"period_index": skipped},
+        )
+    return sub
