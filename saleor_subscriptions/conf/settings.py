@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.discounts",
     "saleor_subscriptions.subscriptions",
     "saleor_subscriptions.invoicing",
+    "saleor_subscriptions.renewals",
     "saleor_subscriptions.notifications",
 ]
 
@@ -140,3 +141,9 @@ EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
 EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30, minimum=1, maximum=600)
 DEFAULT_FROM_EMAIL = env.parsed("DEFAULT_FROM_EMAIL", "subscriptions@localhost", parse_from_email)
+
+# --- Renewals ------------------------------------------------------------------------------------------
+# RENEWAL_PORTS: "module:function" returning the order sink, gateway and notifier renewals use. Empty: no
+# renewal runs (the Saleor and Stripe adapters are named here once installed).
+RENEWAL_PORTS = env.string("RENEWAL_PORTS", "")
+RENEWAL_BATCH_SIZE = env.integer("RENEWAL_BATCH_SIZE", 200, minimum=1, maximum=5000)

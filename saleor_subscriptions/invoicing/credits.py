@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from saleor_subscriptions.billing.money import round_money
@@ -43,6 +43,7 @@ def issue_credit_note(
         if earlier is not None and earlier.credit_note is not None:
             return earlier.credit_note
     with transaction.atomic():
+        lock_balance(installation.pk, subscription.customer_key, currency)
         note = CreditNote.objects.create(
             installation=installation,
             number=take_number(installation, NumberSequence.Kind.CREDIT_NOTE),
@@ -73,3 +74,32 @@ def credit_balance(installation: Installation, customer_key: str, currency: str)
         installation=installation, customer_key=customer_key, currency=currency
     ).aggregate(total=Sum("amount"))["total"]
     return round_money(total if total is not None else Decimal(0), currency)
+
+
+def lock_balance(installation_id: int, customer_key: str, currency: str) -> None:
+    """Serialise everything that reads and then moves one customer's balance, until the transaction ends.
+
+    PostgreSQL's transaction advisory lock, keyed by a hash of the balance; SQLite (the embedded default)
+    runs one writer at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"credit:{installation_id}:{customer_key}:{currency}"],
+        )
+
+
+def balances(installation_id: int, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Decimal]:
+    """The balances of several (customer_key, currency) pairs of one installation, in one query (§8)."""
+    if not keys:
+        return {}
+    rows = (
+        CreditLedgerEntry.objects.filter(
+            installation_id=installation_id, customer_key__in={k for k, _ in keys}
+        )
+        .values_list("customer_key", "currency")
+        .annotate(total=Sum("amount"))
+    )
+    return {(key, currency): amount for key, currency, amount in rows if (key, currency) in keys}

@@ -35,6 +35,14 @@ class InvoiceStatus(models.TextChoices):
     UNCOLLECTIBLE = "uncollectible", "Uncollectible"
 
 
+class PipelineStep(models.TextChoices):
+    """Where a renewal invoice stands: each step's outcome is stored before the next step starts."""
+
+    ORDER = "order", "Waiting for its Saleor order"
+    CHARGE = "charge", "Waiting for its charge"
+    DONE = "done", "Nothing left to do automatically"
+
+
 class SequenceKind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
@@ -67,6 +75,7 @@ class Invoice(models.Model):
     Status = InvoiceStatus
 
     Reason = InvoiceReason
+    PipelineStep = PipelineStep
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="invoices")
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="invoices")
@@ -93,10 +102,15 @@ class Invoice(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     saleor_order_id = models.CharField(max_length=100, blank=True)
+    pipeline_step = models.CharField(max_length=8, choices=PipelineStep.choices, default=PipelineStep.DONE)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is running its steps until then; the sweeper waits"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
+            in_choices("pipeline_step", PipelineStep, "invoice_pipeline_step_valid"),
             in_choices("status", InvoiceStatus, "invoice_status_valid"),
             in_choices("billing_reason", InvoiceReason, "invoice_reason_valid"),
             models.UniqueConstraint(
@@ -125,7 +139,14 @@ class Invoice(models.Model):
                 condition=models.Q(credit_applied__lte=models.F("total")), name="invoice_credit_within_total"
             ),
         ]
-        indexes = [models.Index(fields=["installation", "status"])]
+        indexes = [
+            models.Index(fields=["installation", "status"]),
+            models.Index(
+                fields=["lease_until"],
+                condition=~models.Q(pipeline_step="done"),
+                name="invoice_unfinished_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"draft invoice {self.pk}"

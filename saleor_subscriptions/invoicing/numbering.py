@@ -50,3 +50,17 @@ def take_number(installation: Installation, kind: str) -> str:
         sequence.next_number = number + 1
         sequence.save(update_fields=["next_number"])
     return format_number(sequence.prefix, number)
+
+
+def take_numbers(installation: Installation, kind: str, count: int) -> list[str]:
+    """The next `count` numbers of `kind` at once (a batch of renewals), under the same row lock (§4)."""
+    if kind not in PREFIXES:
+        raise ValueError(f"unknown number sequence kind {kind!r}")
+    if count < 1:
+        return []
+    with transaction.atomic():
+        sequence = _locked_sequence(installation, kind)
+        first = sequence.next_number
+        sequence.next_number = first + count
+        sequence.save(update_fields=["next_number"])
+    return [format_number(sequence.prefix, n) for n in range(first, first + count)]

@@ -8,7 +8,7 @@ trial is period -1 of the first calendar.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,13 @@ def local_today(subscription: Subscription, now: datetime) -> date:
 def due_at(subscription: Subscription, day: date) -> datetime:
     """The UTC instant a charge falling on local `day` is due: the installation's due hour that day (§2)."""
     return due_instant(day, zone(subscription), subscription.installation.due_hour)
+
+
+def renewal_at(subscription: Subscription, day: date) -> datetime:
+    """When the renewal for a period starting on local `day` runs: its invoice is made and the payment asked
+    for `invoice_lead_days` before the due date, at the installation's due hour (§1, §2)."""
+    lead = timedelta(days=subscription.plan_version.invoice_lead_days)
+    return due_at(subscription, day - lead)
 
 
 def calendar_of(version: PlanVersion, start: date) -> BillingCalendar:

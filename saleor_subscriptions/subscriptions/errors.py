@@ -37,6 +37,8 @@ class LifecycleErrorCode(StrEnum):
     ALREADY_SKIPPED = "already_skipped"
     DISCOUNT_CODE_INVALID = "discount_code_invalid"
     NOT_DUE = "not_due"
+    INVALID_USAGE = "invalid_usage"
+    NOTHING_OWED = "nothing_owed"
 
 
 class LifecycleError(Exception):

@@ -77,6 +77,7 @@ class Subscription(models.Model):
 
     past_due_since = models.DateField(null=True, blank=True, help_text="Due date of the unpaid invoice")
     dunning_days_done = models.IntegerField(null=True, blank=True)
+    next_dunning_at = models.DateTimeField(null=True, blank=True, help_text="When the next dunning step runs")
     suspended_at = models.DateTimeField(null=True, blank=True)
 
     saleor_order_id = models.CharField(max_length=100, blank=True, help_text="The sign-up order")
@@ -102,7 +103,14 @@ class Subscription(models.Model):
                 name="subscription_unit_price_non_negative",
             ),
         ]
-        indexes = [models.Index(fields=["installation", "status", "next_billing_at"])]
+        indexes = [
+            models.Index(fields=["installation", "status", "next_billing_at"]),
+            models.Index(
+                fields=["next_dunning_at"],
+                condition=models.Q(next_dunning_at__isnull=False),
+                name="sub_dunning_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"subscription {self.pk} ({self.status})"

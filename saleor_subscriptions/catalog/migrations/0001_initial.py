@@ -7,106 +7,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenants', '0001_initial'),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('product_id', models.CharField(help_text='Saleor global id of the product', max_length=100)),
-                ('variant_id', models.CharField(help_text='Saleor global id of the variant', max_length=100)),
-                ('channel_slug', models.CharField(max_length=100)),
-                ('currency', models.CharField(max_length=3)),
-                ('is_default', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('archived', 'Archived')], default='active', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='tenants.installation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("product_id", models.CharField(help_text="Saleor global id of the product", max_length=100)),
+                ("variant_id", models.CharField(help_text="Saleor global id of the variant", max_length=100)),
+                ("channel_slug", models.CharField(max_length=100)),
+                ("currency", models.CharField(max_length=3)),
+                ("is_default", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("archived", "Archived")],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="tenants.installation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('interval', models.CharField(choices=[('day', 'day'), ('week', 'week'), ('month', 'month'), ('year', 'year')], max_length=8)),
-                ('interval_count', models.PositiveIntegerField(default=1)),
-                ('price', models.DecimalField(blank=True, decimal_places=6, help_text="Per unit per period; empty = the variant's channel price", max_digits=18, null=True)),
-                ('setup_fee', models.DecimalField(decimal_places=6, default=Decimal('0'), max_digits=18)),
-                ('trial_days', models.PositiveIntegerField(default=0)),
-                ('trial_intervals', models.PositiveIntegerField(default=0)),
-                ('billing_cycles', models.PositiveIntegerField(blank=True, null=True)),
-                ('anchor_mode', models.CharField(choices=[('purchase', 'purchase'), ('day_of_month', 'day_of_month')], default='purchase', max_length=16)),
-                ('anchor_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('short_month_rule', models.CharField(choices=[('clamp', 'clamp'), ('first_of_next_month', 'first_of_next_month')], default='clamp', max_length=24)),
-                ('invoice_lead_days', models.PositiveIntegerField(default=0)),
-                ('customer_can_cancel', models.BooleanField(default=True)),
-                ('customer_can_pause', models.BooleanField(default=False)),
-                ('minimum_cycles', models.PositiveIntegerField(default=0)),
-                ('cancel_notice_days', models.PositiveIntegerField(default=0)),
-                ('cancel_effect', models.CharField(choices=[('period_end', 'At the end of the period'), ('immediately', 'Immediately')], default='period_end', max_length=16)),
-                ('cancel_credit', models.BooleanField(default=True, help_text='With an immediate cancellation, credit the unused part of the period')),
-                ('dunning', models.JSONField(blank=True, default=dict, help_text="Overrides of the installation's policy")),
-                ('usage_prices', models.JSONField(blank=True, default=dict, help_text='{"metric": "5.00"} per unit')),
-                ('price_change_notice_days', models.PositiveIntegerField(default=30)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalog.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "interval",
+                    models.CharField(
+                        choices=[("day", "day"), ("week", "week"), ("month", "month"), ("year", "year")],
+                        max_length=8,
+                    ),
+                ),
+                ("interval_count", models.PositiveIntegerField(default=1)),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="Per unit per period; empty = the variant's channel price",
+                        max_digits=18,
+                        null=True,
+                    ),
+                ),
+                ("setup_fee", models.DecimalField(decimal_places=6, default=Decimal("0"), max_digits=18)),
+                ("trial_days", models.PositiveIntegerField(default=0)),
+                ("trial_intervals", models.PositiveIntegerField(default=0)),
+                ("billing_cycles", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "anchor_mode",
+                    models.CharField(
+                        choices=[("purchase", "purchase"), ("day_of_month", "day_of_month")],
+                        default="purchase",
+                        max_length=16,
+                    ),
+                ),
+                ("anchor_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "short_month_rule",
+                    models.CharField(
+                        choices=[("clamp", "clamp"), ("first_of_next_month", "first_of_next_month")],
+                        default="clamp",
+                        max_length=24,
+                    ),
+                ),
+                ("invoice_lead_days", models.PositiveIntegerField(default=0)),
+                ("customer_can_cancel", models.BooleanField(default=True)),
+                ("customer_can_pause", models.BooleanField(default=False)),
+                ("minimum_cycles", models.PositiveIntegerField(default=0)),
+                ("cancel_notice_days", models.PositiveIntegerField(default=0)),
+                (
+                    "cancel_effect",
+                    models.CharField(
+                        choices=[("period_end", "At the end of the period"), ("immediately", "Immediately")],
+                        default="period_end",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "cancel_credit",
+                    models.BooleanField(
+                        default=True,
+                        help_text="With an immediate cancellation, credit the unused part of the period",
+                    ),
+                ),
+                (
+                    "dunning",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Overrides of the installation's policy"
+                    ),
+                ),
+                (
+                    "usage_prices",
+                    models.JSONField(blank=True, default=dict, help_text='{"metric": "5.00"} per unit'),
+                ),
+                ("price_change_notice_days", models.PositiveIntegerField(default=30)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="catalog.plan",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='plan',
-            index=models.Index(fields=['installation', 'variant_id', 'channel_slug'], name='catalog_pla_install_0ce2f8_idx'),
+            model_name="plan",
+            index=models.Index(
+                fields=["installation", "variant_id", "channel_slug"], name="catalog_pla_install_0ce2f8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'archived'])), name='plan_status_valid'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "archived"])), name="plan_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True), ('status', 'active')), fields=('installation', 'variant_id', 'channel_slug'), name='plan_one_default_per_variant_and_channel'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True), ("status", "active")),
+                fields=("installation", "variant_id", "channel_slug"),
+                name="plan_one_default_per_variant_and_channel",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'version'), name='plan_version_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "version"), name="plan_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('interval__in', ['day', 'month', 'week', 'year'])), name='plan_version_interval_valid'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval__in", ["day", "month", "week", "year"])),
+                name="plan_version_interval_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('cancel_effect__in', ['immediately', 'period_end'])), name='plan_version_cancel_effect_valid'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cancel_effect__in", ["immediately", "period_end"])),
+                name="plan_version_cancel_effect_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_count__gte', 1)), name='plan_version_count_positive'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_count__gte", 1)), name="plan_version_count_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='plan_version_price_non_negative'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="plan_version_price_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('setup_fee__gte', 0)), name='plan_version_setup_fee_non_negative'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("setup_fee__gte", 0)), name="plan_version_setup_fee_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('billing_cycles__isnull', True), ('billing_cycles__gte', 1), _connector='OR'), name='plan_version_cycles_positive'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("billing_cycles__isnull", True), ("billing_cycles__gte", 1), _connector="OR"
+                ),
+                name="plan_version_cycles_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('anchor_day__isnull', True), ('anchor_mode', 'purchase')), models.Q(('anchor_day__gte', 1), ('anchor_day__isnull', False), ('anchor_day__lte', 28), ('anchor_mode', 'day_of_month')), _connector='OR'), name='plan_version_anchor_day_valid'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("anchor_day__isnull", True), ("anchor_mode", "purchase")),
+                    models.Q(
+                        ("anchor_day__gte", 1),
+                        ("anchor_day__isnull", False),
+                        ("anchor_day__lte", 28),
+                        ("anchor_mode", "day_of_month"),
+                    ),
+                    _connector="OR",
+                ),
+                name="plan_version_anchor_day_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('trial_days', 0), ('trial_intervals', 0), _connector='OR'), name='plan_version_one_trial_length'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trial_days", 0), ("trial_intervals", 0), _connector="OR"),
+                name="plan_version_one_trial_length",
+            ),
         ),
     ]

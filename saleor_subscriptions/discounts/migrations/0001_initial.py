@@ -6,81 +6,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('subscriptions', '0001_initial'),
-        ('tenants', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("subscriptions", "0001_initial"),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DiscountCode',
+            name="DiscountCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Stored upper case; customers may type any case', max_length=64)),
-                ('kind', models.CharField(choices=[('percentage', 'Percentage'), ('fixed', 'Fixed amount')], max_length=16)),
-                ('percent', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True)),
-                ('amount_off', models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True)),
-                ('currency', models.CharField(blank=True, help_text='Required for a fixed amount', max_length=3)),
-                ('duration', models.CharField(choices=[('once', 'Once'), ('repeating', 'Repeating'), ('forever', 'Forever')], default='once', max_length=16)),
-                ('duration_periods', models.PositiveIntegerField(blank=True, null=True)),
-                ('applies_to', models.CharField(choices=[('price', 'Recurring price'), ('setup_fee', 'Setup fee'), ('both', 'Both')], default='price', max_length=16)),
-                ('max_redemptions', models.PositiveIntegerField(blank=True, null=True)),
-                ('max_per_customer', models.PositiveIntegerField(blank=True, null=True)),
-                ('valid_from', models.DateTimeField(blank=True, null=True)),
-                ('valid_until', models.DateTimeField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discount_codes', to='tenants.installation')),
-                ('plans', models.ManyToManyField(blank=True, help_text='Empty = every plan', to='catalog.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stored upper case; customers may type any case", max_length=64
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("percentage", "Percentage"), ("fixed", "Fixed amount")], max_length=16
+                    ),
+                ),
+                ("percent", models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True)),
+                ("amount_off", models.DecimalField(blank=True, decimal_places=6, max_digits=18, null=True)),
+                (
+                    "currency",
+                    models.CharField(blank=True, help_text="Required for a fixed amount", max_length=3),
+                ),
+                (
+                    "duration",
+                    models.CharField(
+                        choices=[("once", "Once"), ("repeating", "Repeating"), ("forever", "Forever")],
+                        default="once",
+                        max_length=16,
+                    ),
+                ),
+                ("duration_periods", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "applies_to",
+                    models.CharField(
+                        choices=[("price", "Recurring price"), ("setup_fee", "Setup fee"), ("both", "Both")],
+                        default="price",
+                        max_length=16,
+                    ),
+                ),
+                ("max_redemptions", models.PositiveIntegerField(blank=True, null=True)),
+                ("max_per_customer", models.PositiveIntegerField(blank=True, null=True)),
+                ("valid_from", models.DateTimeField(blank=True, null=True)),
+                ("valid_until", models.DateTimeField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discount_codes",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "plans",
+                    models.ManyToManyField(blank=True, help_text="Empty = every plan", to="catalog.plan"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DiscountRedemption',
+            name="DiscountRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_key', models.CharField(max_length=320)),
-                ('periods_used', models.PositiveIntegerField(default=0)),
-                ('redeemed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='discounts.discountcode')),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discount_redemptions', to='subscriptions.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_key", models.CharField(max_length=320)),
+                ("periods_used", models.PositiveIntegerField(default=0)),
+                ("redeemed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemptions",
+                        to="discounts.discountcode",
+                    ),
+                ),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discount_redemptions",
+                        to="subscriptions.subscription",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.UniqueConstraint(fields=('installation', 'code'), name='discount_code_unique'),
+            model_name="discountcode",
+            constraint=models.UniqueConstraint(fields=("installation", "code"), name="discount_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['fixed', 'percentage'])), name='discount_kind_valid'),
+            model_name="discountcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["fixed", "percentage"])), name="discount_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.CheckConstraint(condition=models.Q(('duration__in', ['forever', 'once', 'repeating'])), name='discount_duration_valid'),
+            model_name="discountcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration__in", ["forever", "once", "repeating"])),
+                name="discount_duration_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.CheckConstraint(condition=models.Q(('applies_to__in', ['both', 'price', 'setup_fee'])), name='discount_applies_to_valid'),
+            model_name="discountcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("applies_to__in", ["both", "price", "setup_fee"])),
+                name="discount_applies_to_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_off__isnull', True), ('kind', 'percentage'), ('percent__gt', 0), ('percent__lte', 100)), models.Q(('amount_off__gt', 0), ('kind', 'fixed'), ('percent__isnull', True), models.Q(('currency', ''), _negated=True)), _connector='OR'), name='discount_value_matches_kind'),
+            model_name="discountcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("amount_off__isnull", True),
+                        ("kind", "percentage"),
+                        ("percent__gt", 0),
+                        ("percent__lte", 100),
+                    ),
+                    models.Q(
+                        ("amount_off__gt", 0),
+                        ("kind", "fixed"),
+                        ("percent__isnull", True),
+                        models.Q(("currency", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="discount_value_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discountcode',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('duration', 'repeating'), ('duration_periods__gte', 1), ('duration_periods__isnull', False)), models.Q(models.Q(('duration', 'repeating'), _negated=True), ('duration_periods__isnull', True)), _connector='OR'), name='discount_periods_only_when_repeating'),
+            model_name="discountcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("duration", "repeating"),
+                        ("duration_periods__gte", 1),
+                        ("duration_periods__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(("duration", "repeating"), _negated=True), ("duration_periods__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="discount_periods_only_when_repeating",
+            ),
         ),
         migrations.AddIndex(
-            model_name='discountredemption',
-            index=models.Index(fields=['code', 'customer_key'], name='discounts_d_code_id_b44270_idx'),
+            model_name="discountredemption",
+            index=models.Index(fields=["code", "customer_key"], name="discounts_d_code_id_b44270_idx"),
         ),
         migrations.AddConstraint(
-            model_name='discountredemption',
-            constraint=models.UniqueConstraint(fields=('code', 'subscription'), name='discount_redemption_once_per_subscription'),
+            model_name="discountredemption",
+            constraint=models.UniqueConstraint(
+                fields=("code", "subscription"), name="discount_redemption_once_per_subscription"
+            ),
         ),
     ]

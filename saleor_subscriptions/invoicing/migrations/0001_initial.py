@@ -6,201 +6,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('subscriptions', '0001_initial'),
-        ('tenants', '0001_initial'),
+        ("subscriptions", "0001_initial"),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('billing_reason', models.CharField(choices=[('signup', 'Sign-up'), ('renewal', 'Renewal'), ('change', 'Plan or quantity change'), ('manual', 'Manual')], max_length=16)),
-                ('number', models.CharField(blank=True, help_text='Given when the invoice opens', max_length=40, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('paid', 'Paid'), ('void', 'Void'), ('uncollectible', 'Uncollectible')], default='draft', max_length=16)),
-                ('currency', models.CharField(max_length=3)),
-                ('period_index', models.IntegerField()),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('subtotal', models.DecimalField(decimal_places=6, default=0, help_text='Sum of the lines before credit', max_digits=18)),
-                ('tax', models.DecimalField(decimal_places=6, default=0, max_digits=18)),
-                ('total', models.DecimalField(decimal_places=6, default=0, help_text='Gross, before credit', max_digits=18)),
-                ('credit_applied', models.DecimalField(decimal_places=6, default=0, max_digits=18)),
-                ('amount_due', models.DecimalField(decimal_places=6, default=0, max_digits=18)),
-                ('amount_paid', models.DecimalField(decimal_places=6, default=0, max_digits=18)),
-                ('due_at', models.DateTimeField()),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('saleor_order_id', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invoices', to='tenants.installation')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='subscriptions.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "billing_reason",
+                    models.CharField(
+                        choices=[
+                            ("signup", "Sign-up"),
+                            ("renewal", "Renewal"),
+                            ("change", "Plan or quantity change"),
+                            ("manual", "Manual"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, help_text="Given when the invoice opens", max_length=40, null=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("paid", "Paid"),
+                            ("void", "Void"),
+                            ("uncollectible", "Uncollectible"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("period_index", models.IntegerField()),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "subtotal",
+                    models.DecimalField(
+                        decimal_places=6, default=0, help_text="Sum of the lines before credit", max_digits=18
+                    ),
+                ),
+                ("tax", models.DecimalField(decimal_places=6, default=0, max_digits=18)),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=6, default=0, help_text="Gross, before credit", max_digits=18
+                    ),
+                ),
+                ("credit_applied", models.DecimalField(decimal_places=6, default=0, max_digits=18)),
+                ("amount_due", models.DecimalField(decimal_places=6, default=0, max_digits=18)),
+                ("amount_paid", models.DecimalField(decimal_places=6, default=0, max_digits=18)),
+                ("due_at", models.DateTimeField()),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("saleor_order_id", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invoices",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="subscriptions.subscription",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CreditNote',
+            name="CreditNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40)),
-                ('customer_key', models.CharField(max_length=320)),
-                ('currency', models.CharField(max_length=3)),
-                ('amount', models.DecimalField(decimal_places=6, max_digits=18)),
-                ('reason', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credit_notes', to='tenants.installation')),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='subscriptions.subscription')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40)),
+                ("customer_key", models.CharField(max_length=320)),
+                ("currency", models.CharField(max_length=3)),
+                ("amount", models.DecimalField(decimal_places=6, max_digits=18)),
+                ("reason", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credit_notes",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="subscriptions.subscription",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CreditLedgerEntry',
+            name="CreditLedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_key', models.CharField(max_length=320)),
-                ('currency', models.CharField(max_length=3)),
-                ('amount', models.DecimalField(decimal_places=6, help_text='Positive adds credit, negative uses it', max_digits=18)),
-                ('kind', models.CharField(choices=[('credit_note', 'Credit note'), ('applied', 'Applied to an invoice'), ('reversal', 'Reversal of an application'), ('adjustment', 'Adjustment by staff')], max_length=16)),
-                ('idempotency_key', models.CharField(blank=True, max_length=200, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('credit_note', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.creditnote')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_key", models.CharField(max_length=320)),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=6, help_text="Positive adds credit, negative uses it", max_digits=18
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("credit_note", "Credit note"),
+                            ("applied", "Applied to an invoice"),
+                            ("reversal", "Reversal of an application"),
+                            ("adjustment", "Adjustment by staff"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("idempotency_key", models.CharField(blank=True, max_length=200, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "credit_note",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="invoicing.creditnote",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('plan', 'plan'), ('setup_fee', 'setup fee'), ('proration', 'proration'), ('trial', 'trial'), ('discount', 'discount'), ('usage', 'usage'), ('credit', 'credit')], max_length=16)),
-                ('description', models.CharField(max_length=300)),
-                ('reason', models.CharField(blank=True, help_text='The formula, e.g. 30.00 × 15/30 days', max_length=300)),
-                ('quantity', models.DecimalField(decimal_places=6, default=1, max_digits=18)),
-                ('unit_amount', models.DecimalField(decimal_places=6, max_digits=18)),
-                ('amount', models.DecimalField(decimal_places=6, help_text='Net; negative for a discount or credit', max_digits=18)),
-                ('tax_amount', models.DecimalField(decimal_places=6, default=0, max_digits=18)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("plan", "plan"),
+                            ("setup_fee", "setup fee"),
+                            ("proration", "proration"),
+                            ("trial", "trial"),
+                            ("discount", "discount"),
+                            ("usage", "usage"),
+                            ("credit", "credit"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, help_text="The formula, e.g. 30.00 × 15/30 days", max_length=300
+                    ),
+                ),
+                ("quantity", models.DecimalField(decimal_places=6, default=1, max_digits=18)),
+                ("unit_amount", models.DecimalField(decimal_places=6, max_digits=18)),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=6, help_text="Net; negative for a discount or credit", max_digits=18
+                    ),
+                ),
+                ("tax_amount", models.DecimalField(decimal_places=6, default=0, max_digits=18)),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['invoice', 'position'],
+                "ordering": ["invoice", "position"],
             },
         ),
         migrations.CreateModel(
-            name='NumberSequence',
+            name="NumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice', 'Invoice'), ('credit_note', 'Credit note')], max_length=16)),
-                ('prefix', models.CharField(max_length=20)),
-                ('next_number', models.PositiveBigIntegerField(default=1)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invoice", "Invoice"), ("credit_note", "Credit note")], max_length=16
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=20)),
+                ("next_number", models.PositiveBigIntegerField(default=1)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['installation', 'status'], name='invoicing_i_install_3e85e8_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["installation", "status"], name="invoicing_i_install_3e85e8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'open', 'paid', 'uncollectible', 'void'])), name='invoice_status_valid'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "open", "paid", "uncollectible", "void"])),
+                name="invoice_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('billing_reason__in', ['change', 'manual', 'renewal', 'signup'])), name='invoice_reason_valid'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("billing_reason__in", ["change", "manual", "renewal", "signup"])),
+                name="invoice_reason_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('billing_reason__in', ['signup', 'renewal'])), fields=('subscription', 'period_index'), name='invoice_one_per_subscription_period'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("billing_reason__in", ["signup", "renewal"])),
+                fields=("subscription", "period_index"),
+                name="invoice_one_per_subscription_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('number__isnull', False)), fields=('installation', 'number'), name='invoice_number_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number__isnull", False)),
+                fields=("installation", "number"),
+                name="invoice_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('number__isnull', False), _connector='OR'), name='invoice_number_once_open'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("number__isnull", False), _connector="OR"),
+                name="invoice_number_once_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gt', models.F('period_start'))), name='invoice_period_not_empty'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gt", models.F("period_start"))),
+                name="invoice_period_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='invoice_total_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gte", 0)), name="invoice_total_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('tax__gte', 0)), name='invoice_tax_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tax__gte", 0)), name="invoice_tax_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_applied__gte', 0)), name='invoice_credit_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_applied__gte", 0)), name="invoice_credit_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_due__gte', 0)), name='invoice_amount_due_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_due__gte", 0)), name="invoice_amount_due_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_paid__gte', 0)), name='invoice_amount_paid_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_paid__gte", 0)), name="invoice_amount_paid_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_applied__lte', models.F('total'))), name='invoice_credit_within_total'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credit_applied__lte", models.F("total"))),
+                name="invoice_credit_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.UniqueConstraint(fields=('installation', 'number'), name='credit_note_number_unique'),
+            model_name="creditnote",
+            constraint=models.UniqueConstraint(
+                fields=("installation", "number"), name="credit_note_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='credit_note_amount_positive'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="credit_note_amount_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creditledgerentry',
-            index=models.Index(fields=['installation', 'customer_key', 'currency'], name='invoicing_c_install_fc8c07_idx'),
+            model_name="creditledgerentry",
+            index=models.Index(
+                fields=["installation", "customer_key", "currency"], name="invoicing_c_install_fc8c07_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['adjustment', 'applied', 'credit_note', 'reversal'])), name='credit_entry_kind_valid'),
+            model_name="creditledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["adjustment", "applied", "credit_note", "reversal"])),
+                name="credit_entry_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='credit_entry_not_zero'),
+            model_name="creditledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="credit_entry_not_zero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('installation', 'idempotency_key'), name='credit_entry_idempotent'),
+            model_name="creditledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("installation", "idempotency_key"),
+                name="credit_entry_idempotent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['credit', 'discount', 'plan', 'proration', 'setup_fee', 'trial', 'usage'])), name='invoice_line_kind_valid'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["credit", "discount", "plan", "proration", "setup_fee", "trial", "usage"])
+                ),
+                name="invoice_line_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.UniqueConstraint(fields=('invoice', 'position'), name='invoice_line_position_unique'),
+            model_name="invoiceline",
+            constraint=models.UniqueConstraint(
+                fields=("invoice", "position"), name="invoice_line_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['discount', 'credit']), ('amount__gte', 0), _connector='OR'), name='invoice_line_only_discounts_negative'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["discount", "credit"]), ("amount__gte", 0), _connector="OR"),
+                name="invoice_line_only_discounts_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.UniqueConstraint(fields=('installation', 'kind'), name='number_sequence_unique'),
+            model_name="numbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("installation", "kind"), name="number_sequence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['credit_note', 'invoice'])), name='number_sequence_kind_valid'),
+            model_name="numbersequence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["credit_note", "invoice"])),
+                name="number_sequence_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.CheckConstraint(condition=models.Q(('next_number__gte', 1)), name='number_sequence_positive'),
+            model_name="numbersequence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("next_number__gte", 1)), name="number_sequence_positive"
+            ),
         ),
     ]

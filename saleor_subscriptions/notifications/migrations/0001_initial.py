@@ -6,40 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('invoicing', '0001_initial'),
-        ('tenants', '0001_initial'),
+        ("invoicing", "0001_initial"),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signup_confirmed', 'Sign-up confirmation'), ('trial_ending', 'Trial ends soon'), ('renewal_upcoming', 'Upcoming renewal'), ('receipt', 'Receipt'), ('payment_failed', 'Payment failed'), ('suspended', 'Suspended'), ('termination_warning', 'Termination warning'), ('cancelled', 'Cancelled'), ('expired', 'Expired'), ('plan_changed', 'Plan changed'), ('price_change_notice', 'Price change notice')], max_length=32)),
-                ('idempotency_key', models.CharField(max_length=200)),
-                ('language', models.CharField(max_length=8)),
-                ('from_email', models.CharField(max_length=320)),
-                ('to_email', models.EmailField(max_length=320)),
-                ('subject', models.CharField(max_length=300)),
-                ('text_body', models.TextField()),
-                ('html_body', models.TextField()),
-                ('attach_invoice_pdf', models.BooleanField(default=False, help_text='Attach the invoice document (<number>.pdf), drawn when the email is sent')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='invoicing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signup_confirmed", "Sign-up confirmation"),
+                            ("trial_ending", "Trial ends soon"),
+                            ("renewal_upcoming", "Upcoming renewal"),
+                            ("receipt", "Receipt"),
+                            ("payment_failed", "Payment failed"),
+                            ("suspended", "Suspended"),
+                            ("termination_warning", "Termination warning"),
+                            ("cancelled", "Cancelled"),
+                            ("expired", "Expired"),
+                            ("plan_changed", "Plan changed"),
+                            ("price_change_notice", "Price change notice"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=200)),
+                ("language", models.CharField(max_length=8)),
+                ("from_email", models.CharField(max_length=320)),
+                ("to_email", models.EmailField(max_length=320)),
+                ("subject", models.CharField(max_length=300)),
+                ("text_body", models.TextField()),
+                ("html_body", models.TextField()),
+                (
+                    "attach_invoice_pdf",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Attach the invoice document (<number>.pdf), drawn when the email is sent",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="invoicing.invoice",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notificatio_status_3bb4f6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('installation', 'idempotency_key'), name='outgoing_email_idempotent'), models.CheckConstraint(condition=models.Q(('status__in', ['failed', 'queued', 'sent'])), name='outgoing_email_status_valid'), models.CheckConstraint(condition=models.Q(('kind__in', ['cancelled', 'expired', 'payment_failed', 'plan_changed', 'price_change_notice', 'receipt', 'renewal_upcoming', 'signup_confirmed', 'suspended', 'termination_warning', 'trial_ending'])), name='outgoing_email_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('sent_at__isnull', False), ('status', 'sent')), models.Q(('status', 'sent'), _negated=True), _connector='OR'), name='outgoing_email_sent_has_time')],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="notificatio_status_3bb4f6_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("installation", "idempotency_key"), name="outgoing_email_idempotent"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["failed", "queued", "sent"])),
+                        name="outgoing_email_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "cancelled",
+                                    "expired",
+                                    "payment_failed",
+                                    "plan_changed",
+                                    "price_change_notice",
+                                    "receipt",
+                                    "renewal_upcoming",
+                                    "signup_confirmed",
+                                    "suspended",
+                                    "termination_warning",
+                                    "trial_ending",
+                                ],
+                            )
+                        ),
+                        name="outgoing_email_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("sent_at__isnull", False), ("status", "sent")),
+                            models.Q(("status", "sent"), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="outgoing_email_sent_has_time",
+                    ),
+                ],
             },
         ),
     ]

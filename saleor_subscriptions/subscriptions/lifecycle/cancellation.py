@@ -21,10 +21,10 @@ from saleor_subscriptions.billing.states import (
 from saleor_subscriptions.invoicing.credits import issue_credit_note
 from saleor_subscriptions.subscriptions.calendar import (
     current_period,
-    due_at,
     in_trial,
     minimum_term_end_of,
     period_end_containing,
+    renewal_at,
     restart_calendar,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
@@ -263,7 +263,7 @@ def reactivate_subscription(
         before = sub.state
         sub.status = allowed(sub, Transition.REACTIVATE, actor, moment.today).value
         period = restart_calendar(sub, sub.plan_version, moment.today)
-        sub.next_billing_at = due_at(sub, period.end)
+        sub.next_billing_at = renewal_at(sub, period.end)
         if not period.is_partial:
             sub.cycles_billed += 1
         previous = {"cancelled_at": sub.cancelled_at, "cancel_reason": sub.cancel_reason}

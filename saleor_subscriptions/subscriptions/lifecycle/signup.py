@@ -20,8 +20,8 @@ from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
     billing_calendar,
     calendar_of,
-    due_at,
     in_trial,
+    renewal_at,
     set_period,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
@@ -142,14 +142,14 @@ def activate_subscription(
             transition = Transition.START_TRIAL
             sub.status = allowed(sub, transition, actor, moment.today).value
             assert sub.trial_end is not None
-            sub.next_billing_at = due_at(sub, sub.trial_end)
+            sub.next_billing_at = renewal_at(sub, sub.trial_end)
             data = {"trial_end": sub.trial_end}
         else:
             transition = Transition.ACTIVATE
             sub.status = allowed(sub, transition, actor, moment.today).value
             period = billing_calendar(sub).period_containing(max(moment.today, sub.calendar_start))
             set_period(sub, period)
-            sub.next_billing_at = due_at(sub, period.end)
+            sub.next_billing_at = renewal_at(sub, period.end)
             if not period.is_partial:
                 sub.cycles_billed += 1
             data = {"period_start": period.start, "period_end": period.end}

@@ -6,108 +6,251 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('tenants', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("tenants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_user_id', models.CharField(blank=True, help_text='Saleor user global id', max_length=100)),
-                ('customer_email', models.EmailField(max_length=254)),
-                ('customer_key', models.CharField(db_index=True, max_length=320)),
-                ('channel_slug', models.CharField(max_length=100)),
-                ('currency', models.CharField(max_length=3)),
-                ('quantity', models.PositiveIntegerField(default=1)),
-                ('unit_price', models.DecimalField(blank=True, decimal_places=6, help_text="An admin's price for this subscription; empty = the plan's", max_digits=18, null=True)),
-                ('status', models.CharField(choices=[('incomplete', 'incomplete'), ('trialing', 'trialing'), ('active', 'active'), ('past_due', 'past due'), ('suspended', 'suspended'), ('paused', 'paused'), ('cancelled', 'cancelled'), ('expired', 'expired')], default='incomplete', max_length=16)),
-                ('time_zone', models.CharField(max_length=64)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('trial_start', models.DateField(blank=True, null=True)),
-                ('trial_end', models.DateField(blank=True, null=True)),
-                ('calendar_start', models.DateField()),
-                ('current_period_index', models.IntegerField(default=0)),
-                ('calendar_index_offset', models.IntegerField(default=0, help_text="Period number of the calendar's period 0; grows when the calendar starts again")),
-                ('current_period_start', models.DateField()),
-                ('current_period_end', models.DateField()),
-                ('next_billing_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('cycles_billed', models.PositiveIntegerField(default=0, help_text='Full periods paid, for a fixed term')),
-                ('setup_fee_billed', models.BooleanField(default=False)),
-                ('cancel_at_period_end', models.BooleanField(default=False)),
-                ('cancel_at', models.DateField(blank=True, help_text='The date a pending cancellation takes effect', null=True)),
-                ('cancel_reason', models.CharField(blank=True, max_length=32)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('pause_periods_remaining', models.PositiveIntegerField(blank=True, null=True)),
-                ('skip_periods', models.JSONField(blank=True, default=list, help_text='Indexes of periods skipped')),
-                ('pending_quantity', models.PositiveIntegerField(blank=True, null=True)),
-                ('past_due_since', models.DateField(blank=True, help_text='Due date of the unpaid invoice', null=True)),
-                ('dunning_days_done', models.IntegerField(blank=True, null=True)),
-                ('suspended_at', models.DateTimeField(blank=True, null=True)),
-                ('saleor_order_id', models.CharField(blank=True, help_text='The sign-up order', max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='tenants.installation')),
-                ('pending_plan_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.planversion')),
-                ('plan_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subscriptions', to='catalog.planversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_user_id",
+                    models.CharField(blank=True, help_text="Saleor user global id", max_length=100),
+                ),
+                ("customer_email", models.EmailField(max_length=254)),
+                ("customer_key", models.CharField(db_index=True, max_length=320)),
+                ("channel_slug", models.CharField(max_length=100)),
+                ("currency", models.CharField(max_length=3)),
+                ("quantity", models.PositiveIntegerField(default=1)),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        help_text="An admin's price for this subscription; empty = the plan's",
+                        max_digits=18,
+                        null=True,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("incomplete", "incomplete"),
+                            ("trialing", "trialing"),
+                            ("active", "active"),
+                            ("past_due", "past due"),
+                            ("suspended", "suspended"),
+                            ("paused", "paused"),
+                            ("cancelled", "cancelled"),
+                            ("expired", "expired"),
+                        ],
+                        default="incomplete",
+                        max_length=16,
+                    ),
+                ),
+                ("time_zone", models.CharField(max_length=64)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("trial_start", models.DateField(blank=True, null=True)),
+                ("trial_end", models.DateField(blank=True, null=True)),
+                ("calendar_start", models.DateField()),
+                ("current_period_index", models.IntegerField(default=0)),
+                (
+                    "calendar_index_offset",
+                    models.IntegerField(
+                        default=0,
+                        help_text="Period number of the calendar's period 0; grows when the calendar starts again",
+                    ),
+                ),
+                ("current_period_start", models.DateField()),
+                ("current_period_end", models.DateField()),
+                ("next_billing_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "cycles_billed",
+                    models.PositiveIntegerField(default=0, help_text="Full periods paid, for a fixed term"),
+                ),
+                ("setup_fee_billed", models.BooleanField(default=False)),
+                ("cancel_at_period_end", models.BooleanField(default=False)),
+                (
+                    "cancel_at",
+                    models.DateField(
+                        blank=True, help_text="The date a pending cancellation takes effect", null=True
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=32)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("pause_periods_remaining", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "skip_periods",
+                    models.JSONField(blank=True, default=list, help_text="Indexes of periods skipped"),
+                ),
+                ("pending_quantity", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "past_due_since",
+                    models.DateField(blank=True, help_text="Due date of the unpaid invoice", null=True),
+                ),
+                ("dunning_days_done", models.IntegerField(blank=True, null=True)),
+                ("suspended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "saleor_order_id",
+                    models.CharField(blank=True, help_text="The sign-up order", max_length=100),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "pending_plan_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.planversion",
+                    ),
+                ),
+                (
+                    "plan_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscriptions",
+                        to="catalog.planversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SubscriptionEvent',
+            name="SubscriptionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_type', models.CharField(choices=[('customer', 'customer'), ('staff', 'staff'), ('app', 'app'), ('system', 'system')], max_length=16)),
-                ('actor_id', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=16)),
-                ('to_status', models.CharField(blank=True, max_length=16)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='subscriptions.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor_type",
+                    models.CharField(
+                        choices=[
+                            ("customer", "customer"),
+                            ("staff", "staff"),
+                            ("app", "app"),
+                            ("system", "system"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("actor_id", models.CharField(blank=True, max_length=200)),
+                ("kind", models.CharField(max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=16)),
+                ("to_status", models.CharField(blank=True, max_length=16)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.installation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="subscriptions.subscription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['installation', 'status', 'next_billing_at'], name='subscriptio_install_441752_idx'),
+            model_name="subscription",
+            index=models.Index(
+                fields=["installation", "status", "next_billing_at"], name="subscriptio_install_441752_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'cancelled', 'expired', 'incomplete', 'past_due', 'paused', 'suspended', 'trialing'])), name='subscription_status_valid'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "active",
+                            "cancelled",
+                            "expired",
+                            "incomplete",
+                            "past_due",
+                            "paused",
+                            "suspended",
+                            "trialing",
+                        ],
+                    )
+                ),
+                name="subscription_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='subscription_quantity_positive'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="subscription_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('pending_quantity__isnull', True), ('pending_quantity__gte', 1), _connector='OR'), name='subscription_pending_quantity_positive'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pending_quantity__isnull", True), ("pending_quantity__gte", 1), _connector="OR"
+                ),
+                name="subscription_pending_quantity_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('current_period_end__gt', models.F('current_period_start'))), name='subscription_period_not_empty'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("current_period_end__gt", models.F("current_period_start"))),
+                name="subscription_period_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__isnull', True), ('unit_price__gte', 0), _connector='OR'), name='subscription_unit_price_non_negative'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__isnull", True), ("unit_price__gte", 0), _connector="OR"),
+                name="subscription_unit_price_non_negative",
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscriptionevent',
-            index=models.Index(fields=['subscription', 'at'], name='subscriptio_subscri_1a9a44_idx'),
+            model_name="subscriptionevent",
+            index=models.Index(fields=["subscription", "at"], name="subscriptio_subscri_1a9a44_idx"),
         ),
         migrations.AddConstraint(
-            model_name='subscriptionevent',
-            constraint=models.CheckConstraint(condition=models.Q(('actor_type__in', ['app', 'customer', 'staff', 'system'])), name='subscription_event_actor_valid'),
+            model_name="subscriptionevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("actor_type__in", ["app", "customer", "staff", "system"])),
+                name="subscription_event_actor_valid",
+            ),
         ),
     ]

@@ -6,32 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Installation',
+            name="Installation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('saleor_api_url', models.URLField(max_length=400, unique=True)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('removed', 'Removed')], default='active', max_length=16)),
-                ('time_zone', models.CharField(default=saleor_subscriptions.tenants.models._default_time_zone, max_length=64)),
-                ('language', models.CharField(choices=[('en', 'English'), ('nl', 'Nederlands')], default=saleor_subscriptions.tenants.models._default_language, max_length=8)),
-                ('due_hour', models.PositiveSmallIntegerField(default=saleor_subscriptions.tenants.models._default_due_hour)),
-                ('email_sender', models.EmailField(blank=True, max_length=254)),
-                ('dunning_policy', models.JSONField(blank=True, default=dict)),
-                ('sandbox', models.BooleanField(default=False, help_text='A sandbox installation has its own test clock; a live one never does.')),
-                ('clock', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("saleor_api_url", models.URLField(max_length=400, unique=True)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("removed", "Removed")],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default=saleor_subscriptions.tenants.models._default_time_zone, max_length=64
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("nl", "Nederlands")],
+                        default=saleor_subscriptions.tenants.models._default_language,
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "due_hour",
+                    models.PositiveSmallIntegerField(
+                        default=saleor_subscriptions.tenants.models._default_due_hour
+                    ),
+                ),
+                ("email_sender", models.EmailField(blank=True, max_length=254)),
+                ("dunning_policy", models.JSONField(blank=True, default=dict)),
+                (
+                    "sandbox",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A sandbox installation has its own test clock; a live one never does.",
+                    ),
+                ),
+                ("clock", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['active', 'removed'])), name='installation_status_valid'), models.CheckConstraint(condition=models.Q(('language__in', ['en', 'nl'])), name='installation_language_valid'), models.CheckConstraint(condition=models.Q(('due_hour__lte', 23)), name='installation_due_hour_valid'), models.CheckConstraint(condition=models.Q(('clock__isnull', True), ('sandbox', True), _connector='OR'), name='installation_clock_only_in_sandbox')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["active", "removed"])),
+                        name="installation_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("language__in", ["en", "nl"])), name="installation_language_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("due_hour__lte", 23)), name="installation_due_hour_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("clock__isnull", True), ("sandbox", True), _connector="OR"),
+                        name="installation_clock_only_in_sandbox",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,91 @@
+"""The test clock of a sandbox installation: everything that would have happened up to a moment, in order.
+
+`advance_clock` moves the installation's clock from one due moment to the next (a renewal, a dunning step,
+a sign-up lapsing) up to the target, running at each what the scheduler would run then, and reports what
+happened. A live installation has no test clock: it is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Min
+
+from saleor_subscriptions.billing.states import SubscriptionStatus
+from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
+from saleor_subscriptions.renewals.pipeline import RENEWABLE, RenewalPorts, renew_due, resume_unfinished
+from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
+from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
+from saleor_subscriptions.tenants.models import Installation
+
+
+class ClockError(Exception):
+    """The clock cannot be moved as asked; the message says why."""
+
+
+def _next_moment(installation: Installation, after: datetime, until: datetime) -> datetime | None:
+    subscriptions = Subscription.objects.filter(installation=installation)
+    candidates = [
+        subscriptions.filter(status__in=RENEWABLE, next_billing_at__lte=until).aggregate(
+            t=Min("next_billing_at")
+        )["t"],
+        subscriptions.filter(status__in=DUNNING, next_dunning_at__lte=until).aggregate(
+            t=Min("next_dunning_at")
+        )["t"],
+    ]
+    started = subscriptions.filter(status=SubscriptionStatus.INCOMPLETE).aggregate(t=Min("started_at"))["t"]
+    if started is not None and started + LAPSE_AFTER <= until:
+        candidates.append(started + LAPSE_AFTER)
+    moments = [max(moment, after) for moment in candidates if moment is not None]
+    return min(moments) if moments else None
+
+
+def _lapse_unpaid(installation: Installation, now: datetime) -> list[str]:
+    lines = []
+    for subscription in Subscription.objects.filter(
+        installation=installation, status=SubscriptionStatus.INCOMPLETE, started_at__lte=now - LAPSE_AFTER
+    ):
+        lifecycle.lapse_incomplete(subscription)
+        lines.append(f"subscription {subscription.pk}: lapsed unpaid")
+    return lines
+
+
+def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts) -> list[str]:
+    """Move a sandbox installation's clock to `to`, running in order everything due on the way; returns
+    one line per thing that happened (the events written), oldest first."""
+    if not installation.sandbox:
+        raise ClockError(
+            f"installation {installation.pk} is live: only a sandbox installation has a test clock"
+        )
+    start = installation.now()
+    if to < start:
+        raise ClockError(f"the clock is at {start.isoformat()}; it only moves forward")
+    first_event = (
+        SubscriptionEvent.objects.filter(installation=installation)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+    moment = start
+    for _ in range(100_000):
+        upcoming = _next_moment(installation, moment, to)
+        if upcoming is None:
+            break
+        moment = upcoming
+        installation.clock = moment
+        installation.save(update_fields=["clock"])
+        renew_due(ports, now=moment, installation_id=installation.pk)
+        resume_unfinished(ports, now=moment + timedelta(days=1), installation_id=installation.pk)
+        run_dunning(ports, now=moment, installation_id=installation.pk)
+        _lapse_unpaid(installation, moment)
+    installation.clock = to
+    installation.save(update_fields=["clock"])
+    return [
+        f"{event.at.isoformat()} subscription {event.subscription_id}: {event.kind}"
+        f" ({event.from_status or 'new'} -> {event.to_status}) {event.reason}".rstrip()
+        for event in SubscriptionEvent.objects.filter(installation=installation, pk__gt=first_event).order_by(
+            "at", "pk"
+        )
+    ]

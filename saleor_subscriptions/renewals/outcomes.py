@@ -1,0 +1,215 @@
+"""What a charge's outcome does to the invoice and the subscription (BILLING_RULES §5, §6).
+
+- succeeded: the invoice is paid; a trial becomes active, a past-due or suspended subscription is settled
+  on its original schedule; a receipt goes out.
+- processing (SEPA): neither paid nor failed; the invoice stays open and access continues until the gateway
+  reports the end (`record_late_outcome`).
+- requires action (3-D Secure): dunning starts, but the charge is not retried blindly: the customer gets the
+  pay link.
+- declined: dunning starts (§6): a reminder with the pay link, or suspension when the policy says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from django.db import transaction
+
+from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.ports import Notifier
+from saleor_subscriptions.renewals import dunning
+from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeResult
+from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
+from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, record_event
+from saleor_subscriptions.subscriptions.models import Subscription
+
+PayUrl = Callable[[Invoice], str]
+
+
+def record_charge_results(
+    answered: Sequence[tuple[PaymentAttempt, ChargeResult]],
+    now: datetime,
+    notifier: Notifier,
+    pay_url: PayUrl,
+) -> dict[str, int]:
+    """Store the gateway's answers in one transaction; an attempt already answered (a duplicate run) is left
+    as it is. Returns how many attempts ended in each outcome."""
+    counts: dict[str, int] = {}
+    if not answered:
+        return counts
+    with transaction.atomic():
+        pending = set(
+            PaymentAttempt.objects.select_for_update()
+            .filter(pk__in=[a.pk for a, _ in answered], status=PaymentAttempt.Status.PENDING)
+            .values_list("pk", flat=True)
+        )
+        invoices = {
+            i.pk: i
+            for i in Invoice.objects.select_for_update(of=("self",))
+            .select_related("subscription__installation", "subscription__plan_version__plan")
+            .filter(pk__in={a.invoice_id for a, _ in answered})
+        }
+        done: list[PaymentAttempt] = []
+        for attempt, result in answered:
+            if attempt.pk not in pending:
+                continue
+            attempt.status = result.outcome.value
+            attempt.reference = result.reference
+            attempt.decline_code = result.decline_code
+            attempt.completed_at = now
+            done.append(attempt)
+            counts[result.outcome.value] = counts.get(result.outcome.value, 0) + 1
+        PaymentAttempt.objects.bulk_update(done, ["status", "reference", "decline_code", "completed_at"])
+        paid: list[Invoice] = []
+        for attempt in done:
+            invoice = invoices[attempt.invoice_id]
+            invoice.pipeline_step = Invoice.PipelineStep.DONE
+            outcome = ChargeOutcome(attempt.status)
+            if outcome is ChargeOutcome.SUCCEEDED:
+                paid.append(invoice)
+            elif outcome is ChargeOutcome.PROCESSING:
+                invoice.save(update_fields=["pipeline_step"])
+            else:
+                invoice.save(update_fields=["pipeline_step"])
+                dunning.payment_failed(invoice, attempt, now, notifier, pay_url)
+        mark_paid_many(paid, now, notifier)
+    return counts
+
+
+def mark_paid(invoice: Invoice, now: datetime, notifier: Notifier, *, reference: str) -> None:
+    """One invoice paid in full (see `mark_paid_many`)."""
+    del reference  # the payment reference lives on the attempt
+    mark_paid_many([invoice], now, notifier)
+
+
+def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifier) -> None:
+    """Invoices paid: each `paid`, its subscription moved on (trial → active; past due or suspended →
+    settled on its original schedule), and a receipt queued. Runs in the caller's transaction."""
+    if not invoices:
+        return
+    for invoice in invoices:
+        invoice.status = Invoice.Status.PAID
+        invoice.amount_paid = invoice.amount_due
+        invoice.paid_at = now
+        invoice.closed_at = now
+        invoice.pipeline_step = Invoice.PipelineStep.DONE
+    Invoice.objects.bulk_update(
+        list(invoices), ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"]
+    )
+    trials: list[Subscription] = []
+    for invoice in invoices:
+        subscription = invoice.subscription
+        state = subscription.state
+        if state is SubscriptionStatus.TRIALING:
+            trials.append(subscription)
+        elif state in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED) and not _still_owed(
+            subscription, invoice
+        ):
+            lifecycle.settle_subscription(
+                subscription, actor=Actor.APP, reason=f"invoice {invoice.number} paid"
+            )
+            Subscription.objects.filter(pk=subscription.pk).update(next_dunning_at=None)
+        notifier.receipt(invoice)
+    _end_trials(trials, now)
+
+
+def _still_owed(subscription: Subscription, paid: Invoice) -> bool:
+    return (
+        Invoice.objects.filter(subscription=subscription, status=Invoice.Status.OPEN)
+        .exclude(pk=paid.pk)
+        .exclude(billing_reason=Invoice.Reason.CHANGE)
+        .exists()
+    )
+
+
+def _end_trials(subscriptions: list[Subscription], now: datetime) -> None:
+    """The first period after a trial is paid: `active` (§5); the period and next renewal were set when its
+    invoice was made."""
+    for subscription in subscriptions:
+        subscription.status = allowed(subscription, Transition.ACTIVATE, Actor.SYSTEM, now.date()).value
+    Subscription.objects.bulk_update(subscriptions, ["status"])
+    for subscription in subscriptions:
+        record_event(
+            subscription,
+            Transition.ACTIVATE,
+            actor=Actor.SYSTEM,
+            actor_id="",
+            from_status=SubscriptionStatus.TRIALING,
+            at=now,
+            reason="first payment after the trial",
+        )
+
+
+def record_late_outcome(
+    attempt_id: int,
+    outcome: ChargeOutcome,
+    notifier: Notifier,
+    pay_url: PayUrl,
+    *,
+    now: datetime | None = None,
+    decline_code: str = "",
+) -> PaymentAttempt:
+    """The gateway reports how a processing (SEPA) or customer-completed (3-D Secure) charge ended. Applied
+    once; a report that would move an attempt backwards (processing after succeeded) changes nothing."""
+    with transaction.atomic():
+        attempt = (
+            PaymentAttempt.objects.select_for_update()
+            .select_related(
+                "invoice__subscription__installation", "invoice__subscription__plan_version__plan"
+            )
+            .get(pk=attempt_id)
+        )
+        invoice = attempt.invoice
+        moment = now or invoice.subscription.installation.now()
+        current = attempt.status
+        final = {PaymentAttempt.Status.SUCCEEDED, PaymentAttempt.Status.FAILED}
+        if current in final or (
+            outcome is ChargeOutcome.PROCESSING and current != PaymentAttempt.Status.PENDING
+        ):
+            return attempt
+        if outcome is ChargeOutcome.SUCCEEDED:
+            attempt.status = PaymentAttempt.Status.SUCCEEDED
+            attempt.completed_at = moment
+            attempt.save(update_fields=["status", "completed_at"])
+            Invoice.objects.select_for_update().get(pk=invoice.pk)
+            invoice.refresh_from_db()
+            if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
+                dunning.accept_payment(invoice, moment, notifier)
+            return attempt
+        if outcome is ChargeOutcome.PROCESSING:
+            attempt.status = PaymentAttempt.Status.PROCESSING
+            attempt.save(update_fields=["status"])
+            return attempt
+        # A processing debit that failed, or an authentication the customer abandoned.
+        was_processing = current == PaymentAttempt.Status.PROCESSING
+        attempt.status = PaymentAttempt.Status.FAILED if was_processing else PaymentAttempt.Status.DECLINED
+        attempt.decline_code = decline_code
+        attempt.completed_at = moment
+        attempt.save(update_fields=["status", "decline_code", "completed_at"])
+        if was_processing and invoice.status == Invoice.Status.OPEN:
+            dunning.payment_failed(invoice, attempt, moment, notifier, pay_url)
+        return attempt
+
+
+def pay_invoice(
+    invoice: Invoice, notifier: Notifier, *, actor: Actor = Actor.CUSTOMER, now: datetime | None = None
+) -> Invoice:
+    """An open (or, within the reactivation window, uncollectible) invoice paid outside the renewal's own
+    charge: the pay page, or an admin marking it paid (§5, §6.6). Refused with `nothing_owed` when it is
+    not open, and with `reactivation_window_closed` when paying can no longer bring the subscription back."""
+    with transaction.atomic():
+        locked = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("subscription__installation", "subscription__plan_version__plan")
+            .get(pk=invoice.pk)
+        )
+        if locked.status not in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
+            raise LifecycleError(
+                LifecycleErrorCode.NOTHING_OWED, f"invoice {locked.number} is {locked.status}", "invoice"
+            )
+        dunning.accept_payment(locked, now or locked.subscription.installation.now(), notifier, actor=actor)
+    return locked

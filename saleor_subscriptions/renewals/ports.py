@@ -1,0 +1,88 @@
+"""The ports a renewal talks through: the Saleor order, the payment, and (in notifications) the emails.
+
+The domain never imports Saleor or Stripe; the adapters of those (their own issues) implement these
+protocols, and tests use the in-memory ones in `renewals.memory`. Both calls must be idempotent: an order
+for one invoice number is made once however often it is asked for, and a charge with one idempotency key is
+made once, a repeat answering with the first outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """The Saleor order that carries one invoice; `invoice_number` is its external reference."""
+
+    installation_id: int
+    invoice_id: int
+    invoice_number: str
+    channel_slug: str
+    currency: str
+    customer_email: str
+    customer_user_id: str
+    lines: tuple[OrderLine, ...]
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """The order as Saleor made it: its id and the totals Saleor computed (taxes are Saleor's, §3)."""
+
+    order_id: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+class OrderSink(Protocol):
+    def place_order(self, request: OrderRequest) -> PlacedOrder:
+        """Make (or find, by `invoice_number`) the order for an invoice."""
+        ...
+
+
+class ChargeOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    PROCESSING = "processing"  # a SEPA debit: neither paid nor failed until the gateway says so
+    REQUIRES_ACTION = "requires_action"  # authentication_required: the customer must complete it
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class ChargeRequest:
+    installation_id: int
+    idempotency_key: str
+    customer_key: str
+    amount: Decimal
+    currency: str
+    invoice_number: str
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    outcome: ChargeOutcome
+    reference: str
+    decline_code: str = ""
+    message: str = ""
+
+
+class PaymentGateway(Protocol):
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        """Charge the customer's saved payment method off-session; a repeated key replays the first result."""
+        ...
+
+
+class GatewayUnavailable(Exception):
+    """The gateway or Saleor could not be reached or timed out: the step is retried later, never skipped."""
