@@ -18,6 +18,11 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
 )
 app.conf.beat_schedule = {
+    # What is due is enqueued in batches every minute; workers claim batches with SKIP LOCKED.
+    "enqueue-due-renewals": {"task": "renewals.enqueue_due_renewals", "schedule": 60.0},
+    "run-dunning": {"task": "renewals.run_dunning", "schedule": 300.0},
+    "resume-unfinished-renewals": {"task": "renewals.resume_unfinished", "schedule": 120.0},
+    "lapse-unpaid-signups": {"task": "renewals.lapse_unpaid_signups", "schedule": 600.0},
     # Emails whose send task was lost (a crash between commit and enqueue) are picked up here.
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 300.0},
 }

@@ -1,0 +1,71 @@
+"""`saleor-subscriptions clock advance`: move a sandbox installation's test clock, running what falls due."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.errors import UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "clock",
+        help="move the test clock of a sandbox installation",
+        description="The test clock of a sandbox installation (never of a live one).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    advance = actions.add_parser(
+        "advance",
+        help="run everything that would have happened up to a moment, in order",
+        description=(
+            "Move the clock of a sandbox installation forward to --to, running in order every renewal, "
+            "retry, dunning step and email due on the way, and print what happened."
+        ),
+    )
+    advance.add_argument("--installation", required=True, help="the installation's id")
+    advance.add_argument(
+        "--to",
+        required=True,
+        help="ISO date-time; without an offset it is read in the installation's time zone",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        installation_id = int(args.installation)
+    except ValueError:
+        raise UsageError(
+            "--installation", f"an installation id is a whole number, got {args.installation!r}"
+        ) from None
+    try:
+        target = datetime.fromisoformat(args.to)
+    except ValueError:
+        raise UsageError("--to", f"not an ISO date-time: {args.to!r}") from None
+    setup_django()
+    from saleor_subscriptions.renewals.clock import ClockError, advance_clock
+    from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
+    from saleor_subscriptions.tenants.models import Installation
+
+    installation = Installation.objects.filter(pk=installation_id).first()
+    if installation is None:
+        raise UsageError("--installation", f"there is no installation {installation_id}")
+    if target.tzinfo is None:
+        target = target.replace(tzinfo=installation.zone)
+    try:
+        ports = configured_ports()
+    except PortsNotConfigured as exc:
+        raise UsageError("RENEWAL_PORTS", str(exc)) from None
+    try:
+        lines = advance_clock(installation, target, ports)
+    except ClockError as exc:
+        flag = "--installation" if "live" in str(exc) else "--to"
+        raise UsageError(flag, str(exc)) from None
+    for line in lines:
+        print(line)
+    print(f"clock of installation {installation_id} is now {target.isoformat()} ({len(lines)} events)")
+    return 0
