@@ -17,6 +17,11 @@ Decisions:
   and its partial first period is prorated against the year that ends there, as the brief's rule reads.
 - A calendar has no periods before its start: `period(k)` with k < 0 and `period_containing(d)` with d before
   the start raise ValueError (a trial is not a calendar period).
+- A trial of N intervals under a purchase-date anchor (`clamp`) ends on `purchase + N x I`, clamped; the
+  calendar that starts there keeps counting from the purchase date (its `origin`, with N as `origin_offset`):
+  full period j starts on `purchase + (N + j) x I`, so the clamping comes back (bought 31 Jan with a one-month
+  trial: 28 Feb, 31 Mar, 30 Apr). Under `first_of_next_month` or a day-of-month anchor the origin is not used:
+  those rules choose their own renewal day from the date billing starts.
 """
 
 from __future__ import annotations
@@ -123,14 +128,41 @@ class Period:
 
 @dataclass(frozen=True)
 class BillingCalendar:
-    """The periods of a subscription whose billing starts on local date `start` (§2)."""
+    """The periods of a subscription whose billing starts on local date `start` (§2).
+
+    `origin` and `origin_offset`: billing starts after a trial of `origin_offset` intervals bought on `origin`
+    (`start` = `origin` + `origin_offset` x interval); a purchase-date `clamp` anchor then counts its full
+    periods from the origin, so a trial ending on a clamped day does not drag the renewals to it.
+    """
 
     interval: Interval
     anchor: BillingAnchor
     start: date
+    origin: date | None = None
+    origin_offset: int = 0
 
     def __post_init__(self) -> None:
         check_anchor_fits(self.interval, self.anchor)
+        offset = self.origin_offset
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ValueError(f"an origin offset is a whole number of at least 0, not {offset!r}")
+        if self.origin is not None and self.interval.after(self.origin, offset) != self.start:
+            raise ValueError(
+                f"a calendar counted from {self.origin} + {offset} x {self.interval.label().lower()} "
+                f"starts on {self.interval.after(self.origin, offset)}, not {self.start}"
+            )
+
+    @property
+    def _count_from(self) -> tuple[date, int]:
+        """(date, shift) with full period j starting on `interval.after(date, j + shift)` (§2): the origin and
+        its offset under a purchase-date `clamp` anchor, else the anchor date itself."""
+        if (
+            self.origin is not None
+            and self.anchor.mode is AnchorMode.PURCHASE
+            and self.anchor.short_month_rule is ShortMonthRule.CLAMP
+        ):
+            return self.origin, self.origin_offset
+        return self.anchor_date, 0
 
     @property
     def anchor_date(self) -> date:
@@ -170,8 +202,9 @@ class BillingCalendar:
         anchor = self.anchor_date
         if k == 0 and self.starts_with_partial_period:
             return Period(0, self.start, anchor, self.interval.after(anchor, -1), anchor)
-        j = k - self.first_full_index
-        start, end = self.interval.after(anchor, j), self.interval.after(anchor, j + 1)
+        base, shift = self._count_from
+        j = k - self.first_full_index + shift
+        start, end = self.interval.after(base, j), self.interval.after(base, j + 1)
         return Period(k, start, end, start, end)
 
     def period_containing(self, day: date) -> Period:
@@ -181,7 +214,8 @@ class BillingCalendar:
         anchor = self.anchor_date
         if day < anchor:
             return self.period(0)
-        return self.period(self.interval.intervals_between(anchor, day) + self.first_full_index)
+        base, shift = self._count_from
+        return self.period(self.interval.intervals_between(base, day) - shift + self.first_full_index)
 
     def periods(self, n: int, first: int = 0) -> list[Period]:
         """Periods first … first + n - 1 (§2)."""

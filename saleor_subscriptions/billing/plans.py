@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 
-from saleor_subscriptions.billing.calendar import BillingAnchor, check_anchor_fits
+from saleor_subscriptions.billing.calendar import BillingAnchor, BillingCalendar, check_anchor_fits
 from saleor_subscriptions.billing.intervals import Interval
 from saleor_subscriptions.billing.money import is_representable, minor_units
 
@@ -49,6 +49,15 @@ class Trial:
     def offered(self) -> bool:
         """Whether the plan has a trial at all (§1)."""
         return bool(self.days or self.intervals)
+
+    def calendar(self, start: date, interval: Interval, anchor: BillingAnchor) -> BillingCalendar:
+        """The billing calendar of a subscription bought on `start` (§2): it starts when the trial ends; after
+        a trial of N intervals it keeps counting from the purchase date (`BillingCalendar.origin`), so a
+        clamped trial end does not move the later renewals."""
+        end = self.end(start, interval)
+        if self.intervals:
+            return BillingCalendar(interval, anchor, end, origin=start, origin_offset=self.intervals)
+        return BillingCalendar(interval, anchor, end)
 
     def end(self, start: date, interval: Interval) -> date:
         """The local date the trial ends and billing starts (§1): `start` + days, or + N intervals counted

@@ -199,8 +199,16 @@ def usage_line(charge: UsageCharge, currency: str) -> PricedLine:
     )
 
 
+SETUP_FEE_NAME = "setup fee"
+
+
 def _discount_name(line: PricedLine) -> str:
-    return "setup fee" if line.kind is LineKind.SETUP_FEE else line.description.split(",", 1)[0]
+    return SETUP_FEE_NAME if line.kind is LineKind.SETUP_FEE else line.description.split(",", 1)[0]
+
+
+def discounts_setup_fee(description: str) -> bool:
+    """Whether a discount line with this description reduces the setup fee rather than the plan (§9)."""
+    return description.endswith(f" off {SETUP_FEE_NAME}")
 
 
 def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: str) -> list[PricedLine]:
@@ -367,6 +375,36 @@ def proration_lines_for_change(
             reason=(
                 f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
                 f" {TIMES} {left}/{period.full_days} days"
+            ),
+        )
+    ]
+
+
+def switch_lines_against_paid(
+    paid_unused: Fraction, new_amount: Decimal, period: Period, on: date, currency: str
+) -> list[PricedLine]:
+    """A switch of plan on day `on` (§7, §8) as a PRORATION line: the new plan's full-period `new_amount` for
+    the days from `on` to the period's end (`on` included) less `paid_unused`, the unused part of what was
+    actually charged for the period on the old plan (after its discount); rounded once. Positive is charged
+    now, negative is credited; no line when nothing changes. With an undiscounted period paid at the old
+    list price this is exactly `proration_lines_for_change`."""
+    left = days_left(period, on)
+    amount = round_fraction(Fraction(new_amount) * left / period.full_days - paid_unused, currency)
+    if amount == 0:
+        return []
+    return [
+        PricedLine(
+            kind=LineKind.PRORATION,
+            description=f"Plan change, {show_dates(on, period.end)} ({left} of {period.full_days} days)",
+            amount=amount,
+            quantity=1,
+            unit_amount=amount,
+            period_start=on,
+            period_end=period.end,
+            reason=(
+                f"{format_amount(new_amount, currency)} {TIMES} {left}/{period.full_days} days {MINUS} "
+                f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
+                f"for {show_dates(period.start, period.end)}"
             ),
         )
     ]

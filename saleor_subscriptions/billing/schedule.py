@@ -3,7 +3,9 @@
 Charges are paid in advance, so each is due on the first day of its period. Without a trial the first charge
 is the setup fee (if any) and the first period, prorated when it is partial. With a trial the first charge is
 the trial itself (0.00, plus the setup fee if any), due the day it starts; billing then starts at the trial's
-end with the anchor rules applied from there. A fixed term of N cycles ends the list after N full periods
+end with the anchor rules applied from there; after a trial of N intervals a purchase-date calendar keeps
+counting from the purchase date (Jan 31 + a one-month trial: Feb 28, Mar 31, Apr 30; see `Trial.calendar`).
+A fixed term of N cycles ends the list after N full periods
 (plus the partial first period, which does not count toward N).
 
 `Schedule.to_json_dict` is the output contract of `saleor-subscriptions schedule`: dates are local ISO dates,
@@ -17,7 +19,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from saleor_subscriptions.billing.calendar import BillingCalendar
 from saleor_subscriptions.billing.clock import local_date
 from saleor_subscriptions.billing.money import format_amount
 from saleor_subscriptions.billing.plans import PlanTerms
@@ -81,12 +82,10 @@ def build_schedule(
         raise ValueError(f"a schedule lists at least 1 charge, not {periods!r}")
     bought_on = local_date(start, tz)
     charges: list[Charge] = []
-    billing_starts = bought_on
+    calendar = terms.trial.calendar(bought_on, terms.interval, terms.anchor)
     if terms.has_trial:
-        billing_starts = terms.trial.end(bought_on, terms.interval)
-        lines = price_trial(terms, bought_on, billing_starts, quantity=quantity)
-        charges.append(_charge(bought_on, bought_on, billing_starts, lines))
-    calendar = BillingCalendar(terms.interval, terms.anchor, billing_starts)
+        lines = price_trial(terms, bought_on, calendar.start, quantity=quantity)
+        charges.append(_charge(bought_on, bought_on, calendar.start, lines))
     full_periods = 0
     k = 0
     while len(charges) < periods:

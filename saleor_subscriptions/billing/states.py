@@ -112,9 +112,9 @@ TRANSITIONS: dict[Transition, Rule] = {
     Transition.ACTIVATE: Rule(frozenset({S.INCOMPLETE, S.TRIALING}), S.ACTIVE, STAFF_OR_AUTOMATIC),
     Transition.LAPSE: Rule(frozenset({S.INCOMPLETE}), S.CANCELLED, AUTOMATIC),
     Transition.CANCEL_NOW: Rule(frozenset({S.INCOMPLETE, *LIVE}), S.CANCELLED, CUSTOMER_OR_STAFF),
-    Transition.CANCEL_AT_PERIOD_END: Rule(
-        frozenset({S.TRIALING, S.ACTIVE, S.PAST_DUE, S.PAUSED}), None, CUSTOMER_OR_STAFF
-    ),
+    # A customer must always be able to stop: suspended (on hold for nonpayment) too; dunning keeps running
+    # and may end it earlier (cancelled for nonpayment); paying resumes it, the cancellation still pending.
+    Transition.CANCEL_AT_PERIOD_END: Rule(LIVE, None, CUSTOMER_OR_STAFF),
     Transition.UNDO_CANCEL: Rule(LIVE, None, CUSTOMER_OR_STAFF),
     Transition.FINISH_CANCELLATION: Rule(LIVE, S.CANCELLED, AUTOMATIC),
     Transition.PAUSE: Rule(frozenset({S.ACTIVE}), S.PAUSED, CUSTOMER_OR_STAFF),
@@ -123,7 +123,10 @@ TRANSITIONS: dict[Transition, Rule] = {
     Transition.SKIP: Rule(frozenset({S.ACTIVE}), None, CUSTOMER_OR_STAFF),
     Transition.SWITCH_PLAN: Rule(frozenset({S.TRIALING, S.ACTIVE}), None, CUSTOMER_OR_STAFF),
     Transition.CHANGE_QUANTITY: Rule(frozenset({S.TRIALING, S.ACTIVE}), None, CUSTOMER_OR_STAFF),
-    Transition.EXPIRE: Rule(frozenset({S.ACTIVE}), S.EXPIRED, AUTOMATIC),
+    # A fixed term also runs out during a pause (the paused periods are not billed, so the term was paid in
+    # full). Not from past_due or suspended: the last period is unpaid, so dunning decides first (settle, then
+    # expire; or cancel for nonpayment with the invoice uncollectible).
+    Transition.EXPIRE: Rule(frozenset({S.ACTIVE, S.PAUSED}), S.EXPIRED, AUTOMATIC),
     Transition.REACTIVATE: Rule(frozenset({S.CANCELLED}), S.ACTIVE, CUSTOMER_OR_STAFF),
     Transition.MARK_PAST_DUE: Rule(frozenset({S.TRIALING, S.ACTIVE}), S.PAST_DUE, AUTOMATIC),
     Transition.SUSPEND: Rule(frozenset({S.TRIALING, S.ACTIVE, S.PAST_DUE}), S.SUSPENDED, AUTOMATIC),

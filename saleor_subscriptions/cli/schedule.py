@@ -78,6 +78,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--setup-fee", default="0", metavar="DEC", help="charged once, times quantity")
     parser.add_argument("--trial-days", default="0", metavar="N", help="free days before billing starts")
+    parser.add_argument(
+        "--trial-intervals",
+        default="0",
+        metavar="N",
+        help="free intervals before billing starts (not with --trial-days)",
+    )
     parser.add_argument("--quantity", default="1", metavar="N", help="units, e.g. seats (default 1)")
     parser.add_argument("--cycles", default=None, metavar="N", help="a fixed term of N full periods")
     parser.add_argument(
@@ -166,6 +172,9 @@ def plan_terms(args: argparse.Namespace) -> PlanTerms:
     price = amount("--price", args.price, currency)
     setup_fee = amount("--setup-fee", args.setup_fee, currency)
     trial_days = whole_number("--trial-days", args.trial_days, minimum=0)
+    trial_intervals = whole_number("--trial-intervals", args.trial_intervals, minimum=0, maximum=MAX_PERIODS)
+    if trial_days and trial_intervals:
+        raise UsageError("--trial-intervals", "a trial is a number of days or of intervals, not both")
     cycles = None if args.cycles is None else whole_number("--cycles", args.cycles, minimum=1)
     try:
         return PlanTerms(
@@ -173,7 +182,7 @@ def plan_terms(args: argparse.Namespace) -> PlanTerms:
             price=price,
             currency=currency,
             setup_fee=setup_fee,
-            trial=Trial(days=trial_days),
+            trial=Trial(days=trial_days, intervals=trial_intervals),
             billing_cycles=cycles,
             anchor=anchor(args.anchor, args.short_month_rule),
         )

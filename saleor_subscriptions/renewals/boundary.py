@@ -21,8 +21,9 @@ from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedempti
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
-    calendar_of,
+    billing_calendar,
     renewal_at,
+    same_calendar_terms,
     set_period,
 )
 from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount
@@ -49,7 +50,7 @@ def next_period(subscription: Subscription, cache: TermsCache) -> Period:
     """The period after the current one on the subscription's calendar (after a trial: period 0)."""
     version = subscription.plan_version
     terms = cache.terms(version, unit_price(subscription))
-    calendar = calendar_of(version, subscription.calendar_start)
+    calendar = billing_calendar(subscription)
     if subscription.current_period_index == TRIAL_INDEX:
         return calendar.period(0)
     assert calendar.interval == terms.interval
@@ -196,12 +197,9 @@ def _apply_pending_changes(subscription: Subscription, boundary: date, now: date
         return
     old_version, old_quantity = subscription.plan_version, subscription.quantity
     if new_version is not None:
-        if (new_version.interval, new_version.interval_count) != (
-            old_version.interval,
-            old_version.interval_count,
-        ):
-            # Another interval starts a new calendar on the boundary: its period 0 is the next one to bill,
-            # numbered after the current period so no invoice's period number is used twice.
+        if not same_calendar_terms(old_version, new_version):
+            # Another interval or anchor starts a new calendar on the boundary: its period 0 is the next one
+            # to bill, numbered after the current period so no invoice's period number is used twice.
             subscription.calendar_index_offset = subscription.current_period_index + 1
             subscription.calendar_start = boundary
         subscription.plan_version = new_version

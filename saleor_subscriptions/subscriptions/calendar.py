@@ -8,11 +8,12 @@ trial is period -1 of the first calendar.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from saleor_subscriptions.billing.calendar import BillingCalendar, Period
+from saleor_subscriptions.billing.calendar import AnchorMode, BillingCalendar, Period
 from saleor_subscriptions.billing.clock import due_instant, local_date
 from saleor_subscriptions.billing.states import minimum_term_end
 from saleor_subscriptions.catalog.models import PlanVersion
@@ -44,14 +45,55 @@ def renewal_at(subscription: Subscription, day: date) -> datetime:
 
 
 def calendar_of(version: PlanVersion, start: date) -> BillingCalendar:
-    """The calendar of `version`'s terms starting at `start` (§2)."""
+    """The calendar of `version`'s terms starting at `start` (§2), counted from `start` itself: a new
+    calendar (no trial before it). A subscription's own calendar is `billing_calendar` (or
+    `subscription_calendar` for another version), which also knows the trial's origin."""
     terms = version.terms(channel_price=Decimal(0))
     return BillingCalendar(terms.interval, terms.anchor, start)
 
 
+def subscription_calendar(subscription: Subscription, version: PlanVersion) -> BillingCalendar:
+    """The subscription's calendar under `version`'s terms, from `calendar_start` (§2). The first calendar
+    after a trial of N intervals keeps counting from the purchase date (`trial_start`, offset N: see
+    `BillingCalendar.origin`), so a trial ending on a clamped day does not move the later renewals; a
+    calendar started again (reactivation, another interval) counts from its own start."""
+    calendar = calendar_of(version, subscription.calendar_start)
+    trial_start, intervals = subscription.trial_start, version.trial_intervals
+    if (
+        trial_start is None
+        or not intervals
+        or subscription.calendar_index_offset != 0
+        or subscription.trial_end != subscription.calendar_start
+        or calendar.interval.after(trial_start, intervals) != subscription.calendar_start
+    ):
+        return calendar
+    return replace(calendar, origin=trial_start, origin_offset=intervals)
+
+
+def _calendar_key(version: PlanVersion) -> tuple[object, ...]:
+    """What decides how a version reads `calendar_start` (§2): the interval and, for monthly and yearly
+    plans, the anchor (a day-of-month anchor ignores the short-month rule; daily and weekly plans ignore
+    the anchor altogether)."""
+    terms = version.terms(channel_price=Decimal(0))
+    key: tuple[object, ...] = (terms.interval,)
+    if not terms.interval.is_calendar_months:
+        return key
+    if terms.anchor.mode is AnchorMode.DAY_OF_MONTH:
+        return (*key, terms.anchor.mode, terms.anchor.day)
+    return (*key, terms.anchor.mode, terms.anchor.short_month_rule)
+
+
+def same_calendar_terms(old: PlanVersion, new: PlanVersion) -> bool:
+    """Whether a subscription moving from `old` to `new` keeps its calendar (§2): the same interval and, for
+    monthly and yearly plans, the same anchor (mode, day of month, short-month rule). Otherwise `new` would
+    read `calendar_start` differently, so the move starts a new calendar at a period boundary."""
+    return _calendar_key(old) == _calendar_key(new)
+
+
 def billing_calendar(subscription: Subscription) -> BillingCalendar:
-    """The subscription's current calendar: its plan version's interval and anchor from `calendar_start`."""
-    return calendar_of(subscription.plan_version, subscription.calendar_start)
+    """The subscription's current calendar: its plan version's interval and anchor from `calendar_start`,
+    counted from the purchase date after a trial of intervals (`subscription_calendar`)."""
+    return subscription_calendar(subscription, subscription.plan_version)
 
 
 def in_trial(subscription: Subscription) -> bool:
@@ -101,7 +143,12 @@ def period_end_containing(subscription: Subscription, day: date) -> date:
 
 
 def minimum_term_end_of(subscription: Subscription) -> date | None:
-    """The first day after the plan's minimum term, counted in full periods of the first calendar (§1)."""
+    """The first day after the plan's minimum term, counted in full periods of the subscription's current
+    calendar (§1); None without a minimum term.
+
+    Decision: a calendar started again is a new contract with its own minimum term. A reactivation (§7)
+    restarts it from the reactivation day, and a switch to another interval or anchor from the boundary where
+    the new plan's calendar starts; the current version's `minimum_cycles` applies."""
     cycles = subscription.plan_version.minimum_cycles
     calendar = billing_calendar(subscription)
     return minimum_term_end(cycles, lambda k: calendar.period(k).end, calendar.first_full_index)

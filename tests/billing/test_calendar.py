@@ -241,3 +241,38 @@ def test_a_first_period_is_full_or_lies_inside_the_full_period_before_the_anchor
     else:
         assert not first.is_partial
         assert first.start == calendar.anchor_date == start
+
+
+def test_a_calendar_after_a_trial_of_intervals_counts_from_the_purchase_date():
+    """§2: bought 31 Jan with a one-month trial, billing starts on 28 Feb (clamped), then comes back to the
+    31st."""
+    calendar = BillingCalendar(
+        MONTHLY, BY_PURCHASE, date(2026, 2, 28), origin=date(2026, 1, 31), origin_offset=1
+    )
+    assert [(p.start, p.end) for p in calendar.periods(3)] == [
+        (date(2026, 2, 28), date(2026, 3, 31)),
+        (date(2026, 3, 31), date(2026, 4, 30)),
+        (date(2026, 4, 30), date(2026, 5, 31)),
+    ]
+    assert calendar.period_containing(date(2026, 3, 30)).index == 0
+    assert calendar.period_containing(date(2026, 3, 31)).index == 1
+    assert calendar.period_containing(date(2026, 5, 30)).index == 2
+
+
+def test_the_origin_is_not_used_by_a_day_of_month_anchor_or_first_of_next_month():
+    """The anchor rules that pick their own renewal day keep doing so from the date billing starts."""
+    day_anchor = BillingCalendar(
+        MONTHLY, BillingAnchor.on_day(28), date(2026, 2, 28), origin=date(2026, 1, 31), origin_offset=1
+    )
+    assert day_anchor.period(1).start == date(2026, 3, 28)
+    first = BillingCalendar(
+        MONTHLY, FIRST_OF_NEXT_MONTH, date(2026, 2, 28), origin=date(2026, 1, 31), origin_offset=1
+    )
+    assert first.period(1).start == date(2026, 3, 28)
+
+
+def test_an_origin_that_does_not_lead_to_the_start_is_refused():
+    with pytest.raises(ValueError, match="starts on 2026-02-28, not 2026-03-01"):
+        BillingCalendar(MONTHLY, BY_PURCHASE, date(2026, 3, 1), origin=date(2026, 1, 31), origin_offset=1)
+    with pytest.raises(ValueError, match="at least 0"):
+        BillingCalendar(MONTHLY, BY_PURCHASE, date(2026, 3, 1), origin=date(2026, 3, 1), origin_offset=-1)

@@ -134,3 +134,20 @@ def test_the_json_contract():
 def test_a_naive_start_is_refused():
     with pytest.raises(ValueError, match="naive"):
         build_schedule(PlanTerms(MONTHLY, D(1), "EUR"), datetime(2026, 1, 1), ZoneInfo("UTC"))
+
+
+def test_a_one_month_trial_bought_on_jan_31_renews_on_the_31st_not_the_28th():
+    """§2: period k starts at anchor + k x interval, never from the previous period; Jan 31 -> Feb 28 ->
+    Mar 31 -> Apr 30. A trial of one interval ends on Feb 28 (clamped); billing keeps counting from the
+    purchase date, so the later renewals come back to the 31st / the end of the month."""
+    terms = PlanTerms(Interval(IntervalUnit.MONTH), Decimal("30.00"), "EUR", trial=Trial(intervals=1))
+    schedule = build_schedule(terms, datetime(2026, 1, 31, 10, tzinfo=UTC), ZoneInfo("UTC"), periods=5)
+    starts = [charge.period_start for charge in schedule.charges]
+    assert starts == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+    ]
+    assert [charge.amount for charge in schedule.charges[1:]] == [Decimal("30.00")] * 4

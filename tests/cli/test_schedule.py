@@ -223,6 +223,20 @@ def test_a_free_trial_without_setup_fee_is_a_zero_charge(capsys):
     assert summary(result) == [("2026-11-02", "2026-11-02", "2026-11-09", "0.00")]
 
 
+def test_a_trial_of_one_interval_bought_on_the_31st_renews_on_the_31st_again(capsys):
+    """§2: the calendar counts from the purchase date, so the clamped trial end (28 Feb) does not drag the
+    renewals to the 28th."""
+    result = charges_of(
+        capsys, *MONTHLY_30_EUR, "--start", "2026-01-31T10:00", "--trial-intervals", "1", "--periods", "4"
+    )
+    assert summary(result) == [
+        ("2026-01-31", "2026-01-31", "2026-02-28", "0.00"),
+        ("2026-02-28", "2026-02-28", "2026-03-31", "30.00"),
+        ("2026-03-31", "2026-03-31", "2026-04-30", "30.00"),
+        ("2026-04-30", "2026-04-30", "2026-05-31", "30.00"),
+    ]
+
+
 def test_a_fixed_term_ends_the_list(capsys):
     result = charges_of(capsys, *MONTHLY_30_EUR, "--start", "2026-11-16", "--anchor", "1", "--cycles", "2")
     assert [c["period_start"] for c in result["charges"]] == ["2026-11-16", "2026-12-01", "2027-01-01"]
@@ -291,6 +305,8 @@ BAD_INPUTS = [
     ("--setup-fee", ["--setup-fee", "five"]),
     ("--trial-days", ["--trial-days", "-1"]),
     ("--trial-days", ["--trial-days", "two"]),
+    ("--trial-intervals", ["--trial-intervals", "-1"]),
+    ("--trial-intervals", ["--trial-intervals", "1", "--trial-days", "7"]),
     ("--quantity", ["--quantity", "0"]),
     ("--quantity", ["--quantity", "-3"]),
     ("--quantity", ["--quantity", "10000000000000000000000000000000"]),

@@ -74,7 +74,9 @@ def test_a_celery_worker_on_redis_renews_a_due_subscription(tmp_path: Path):
         charges = dict(JournalStore(tmp_path / "memory-ports.sqlite3").all("charge"))
         assert [c["invoice"] for c in charges.values()] == [invoice.number]
         assert invoice.total == sum((line.amount for line in invoice.lines.all()), invoice.tax)
-        assert Subscription.objects.get(pk=subscription.pk).next_billing_at > timezone.now()
+        next_billing_at = Subscription.objects.get(pk=subscription.pk).next_billing_at
+        assert next_billing_at is not None
+        assert next_billing_at > timezone.now()
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=60)

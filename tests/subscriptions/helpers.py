@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from saleor_subscriptions.billing.pricing import Discount, price_period, total
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
-from saleor_subscriptions.subscriptions.calendar import calendar_of, due_at, set_period
+from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine
+from saleor_subscriptions.subscriptions.calendar import calendar_of, current_period, due_at, set_period
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation, make_plan_version, make_subscription
@@ -51,6 +53,50 @@ def active_since(version: PlanVersion, start: date, **fields: Any) -> Subscripti
     sub.next_billing_at = due_at(sub, period.end)
     sub.save()
     return sub
+
+
+def period_invoice(
+    sub: Subscription, *, percent_off: str | None = None, status: str = "paid", reason: str = "renewal"
+) -> Invoice:
+    """The subscription's invoice for its current period as a renewal makes it (§4): the plan line, and a
+    percentage code's discount line when `percent_off`."""
+    terms = sub.plan_version.terms()
+    discount = Discount("CODE", percent=Decimal(percent_off)) if percent_off is not None else None
+    lines = price_period(terms, current_period(sub), quantity=sub.quantity, discount=discount)
+    net = total(lines)
+    invoice = Invoice.objects.create(
+        installation=sub.installation,
+        subscription=sub,
+        billing_reason=reason,
+        number=f"INV-P{sub.pk}-{sub.current_period_index}",
+        status=status,
+        currency=sub.currency,
+        period_index=sub.current_period_index,
+        period_start=sub.current_period_start,
+        period_end=sub.current_period_end,
+        subtotal=net,
+        total=net,
+        amount_due=net,
+        amount_paid=net if status == "paid" else Decimal(0),
+        due_at=due_at(sub, sub.current_period_start),
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            installation=sub.installation,
+            invoice=invoice,
+            position=position,
+            kind=line.kind.value,
+            description=line.description,
+            reason=line.reason,
+            quantity=Decimal(line.quantity),
+            unit_amount=line.unit_amount,
+            amount=line.amount,
+            period_start=line.period_start,
+            period_end=line.period_end,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    return invoice
 
 
 def reload(sub: Subscription) -> Subscription:

@@ -28,6 +28,7 @@ from tests.subscriptions.helpers import (
     at,
     events,
     last_event,
+    period_invoice,
     plan,
     reload,
     sandbox,
@@ -97,6 +98,38 @@ def test_cancelling_immediately_credits_the_unused_days_of_the_paid_period():
     event = last_event(sub)
     assert (event.kind, event.from_status, event.to_status) == ("cancel_now", "active", "cancelled")
     assert event.data == {"credit": "14.30", "credit_note": "CN-000001"}
+
+
+def test_cancelling_now_credits_at_most_what_the_period_cost_after_its_discount():
+    """§7/§8: an immediate cancellation returns "the unused part" of what was paid. With a 50% code the
+    renewal invoice charged 15.00 for November; cancelled on its first day, the credit is those 15.00, not
+    the list price 30.00."""
+    shop = sandbox(at(2026, 11, 1))
+    version = plan(shop, "30.00", cancel_effect="immediately", cancel_credit=True)
+    sub = active_since(version, date(2026, 11, 1))
+    period_invoice(sub, percent_off="50")
+    cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
+    note = CreditNote.objects.get(subscription=sub)
+    assert note.amount == Decimal("15.00")
+
+
+def test_the_credit_of_a_discounted_period_is_its_unused_days_of_what_was_paid():
+    """39.00 a month at 50% off (19.50 paid), period 1 Dec - 1 Jan, cancelled on 16 Dec: 16 of 31 days of
+    19.50 = 10.064... -> 10.06 (the list price would give 20.13)."""
+    shop = sandbox(at(2026, 12, 16))
+    sub = active_since(plan(shop, "39.00"), date(2026, 12, 1))
+    period_invoice(sub, percent_off="50")
+    cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
+    assert CreditNote.objects.get(subscription=sub).amount == Decimal("10.06")
+
+
+def test_a_void_invoice_does_not_count_and_the_list_price_stands_in_for_a_period_without_invoice():
+    """A sign-up paid through a Saleor checkout has no invoice row: the list price x quantity is credited."""
+    shop = sandbox(at(2026, 12, 16))
+    sub = active_since(plan(shop, "39.00"), date(2026, 12, 1))
+    period_invoice(sub, percent_off="50", status="void")
+    cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
+    assert CreditNote.objects.get(subscription=sub).amount == Decimal("20.13")
 
 
 def test_staff_ends_a_subscription_at_once_without_credit():
@@ -281,3 +314,26 @@ def test_a_subscription_without_a_fixed_term_or_with_cycles_left_does_not_expire
     cycles_left = active_since(plan(shop, billing_cycles=6), date(2026, 11, 1), index=2, cycles_billed=3)
     assert _code(lambda: expire_subscription(cycles_left)) == "not_due"
     assert reload(cycles_left).status == "active"
+
+
+def test_a_fixed_term_that_runs_out_during_a_pause_expires_but_not_while_payment_is_owed():
+    """§5: the term was paid in full, so a pause does not keep it alive; past_due and suspended wait for
+    dunning (settle, then expire, or cancel for nonpayment)."""
+    shop = sandbox(at(2027, 2, 1))
+    version = plan(shop, billing_cycles=3)
+    paused = active_since(version, date(2026, 11, 1), index=2, cycles_billed=3, status="paused")
+    sub = expire_subscription(paused, actor=SYSTEM)
+    assert (sub.status, sub.next_billing_at) == ("expired", None)
+    assert events(sub)[-1] == ("expire", "paused", "expired", "system")
+    for state in ("past_due", "suspended"):
+        owing = active_since(version, date(2026, 11, 1), index=2, cycles_billed=3, status=state)
+        assert _code(lambda owing=owing: expire_subscription(owing)) == "not_allowed_in_state"
+
+
+def test_a_suspended_customer_can_still_cancel_at_the_period_end():
+    """§5/§7: a customer must always be able to stop, also while on hold for nonpayment."""
+    shop = sandbox(at(2026, 11, 20))
+    sub = active_since(plan(shop), date(2026, 11, 1), status="suspended")
+    sub = cancel_subscription(sub, actor=CUSTOMER)
+    assert (sub.status, sub.cancel_at_period_end, sub.cancel_at) == ("suspended", True, date(2026, 12, 1))
+    assert events(sub)[-1] == ("cancel_at_period_end", "suspended", "suspended", "customer")

@@ -11,8 +11,14 @@ from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.credits import credit_balance
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
+from saleor_subscriptions.subscriptions.calendar import current_period
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import change_quantity, preview_switch, switch_plan
+from saleor_subscriptions.subscriptions.lifecycle import (
+    cancel_subscription,
+    change_quantity,
+    preview_switch,
+    switch_plan,
+)
 from tests.subscriptions.helpers import (
     CUSTOMER,
     STAFF,
@@ -21,7 +27,9 @@ from tests.subscriptions.helpers import (
     at,
     events,
     last_event,
+    period_invoice,
     plan,
+    reload,
     sandbox,
 )
 
@@ -108,6 +116,55 @@ def test_a_downgrade_now_credits_the_unused_difference(shop, basic, pro):
     assert credit_balance(shop, sub.customer_key, "EUR") == Decimal("15.00")
 
 
+def test_an_upgrade_of_a_discounted_period_charges_the_new_price_less_the_unused_part_paid(shop, basic, pro):
+    """§7: Basic at 50% off cost 15.00 for November; on 16 November (15 of 30 days left) Pro costs 30.00 for
+    the rest, of which the unused 7.50 paid for Basic is already paid: 22.50 now."""
+    sub = active_since(basic, date(2026, 11, 1))
+    period_invoice(sub, percent_off="50")
+    preview = preview_switch(sub, pro)
+    assert (preview.direction, preview.amount_due_now) == ("upgrade", Decimal("22.50"))
+    sub = switch_plan(sub, pro, actor=CUSTOMER)
+    change = Invoice.objects.get(subscription=sub, billing_reason="change")
+    assert change.total == Decimal("22.50")
+    assert "7.50 unused of what was paid" in change.lines.get().reason
+
+
+def test_cancelling_after_an_upgrade_credits_what_both_invoices_left_unused(shop, basic, pro):
+    """§8: the period invoice (15.00 for Basic at 50% off) and the change invoice (22.50 from 16 November)
+    leave 7.50 + 22.50 unused on the day of the switch: 30.00, Pro's price for the rest of the period."""
+    sub = active_since(basic, date(2026, 11, 1))
+    period_invoice(sub, percent_off="50")
+    sub = switch_plan(sub, pro, actor=CUSTOMER)
+    cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
+    assert CreditNote.objects.get(subscription=sub).amount == Decimal("30.00")
+
+
+def test_a_downgrade_now_credits_at_most_the_unused_part_of_what_was_paid(shop, basic, pro):
+    """§7/§8: Pro at 25% off cost 45.00; on 16 November 22.50 of it is unused and Basic costs 15.00 for the
+    rest: 7.50 is credited, not the list difference 15.00."""
+    sub = active_since(pro, date(2026, 11, 1))
+    period_invoice(sub, percent_off="25")
+    switch_plan(sub, basic, actor=STAFF, timing="now")
+    assert CreditNote.objects.get(subscription=sub).amount == Decimal("7.50")
+
+
+def test_a_downgrade_now_of_a_period_paid_below_the_new_price_credits_and_charges_nothing(shop, basic, pro):
+    """Pro at 50% off cost 30.00: the unused 15.00 equals Basic's price for the rest, so nothing moves."""
+    sub = active_since(pro, date(2026, 11, 1))
+    period_invoice(sub, percent_off="50")
+    preview = preview_switch(sub, basic, timing="now")
+    assert (preview.direction, preview.lines, preview.amount_due_now, preview.credit_now) == (
+        "downgrade",
+        (),
+        Decimal(0),
+        Decimal(0),
+    )
+    sub = switch_plan(sub, basic, actor=STAFF, timing="now")
+    assert sub.plan_version_id == basic.pk
+    assert not CreditNote.objects.exists()
+    assert not Invoice.objects.filter(billing_reason="change").exists()
+
+
 def test_an_upgrade_may_wait_for_the_period_end(shop, basic, pro):
     sub = switch_plan(active_since(basic, date(2026, 11, 1)), pro, actor=CUSTOMER, timing="period_end")
     assert sub.pending_plan_version_id == pro.pk
@@ -119,6 +176,63 @@ def test_a_switch_to_another_interval_starts_at_the_period_end(shop, basic):
     sub = active_since(basic, date(2026, 11, 1))
     assert _code(lambda: switch_plan(sub, yearly, actor=CUSTOMER, timing="now")) == "invalid_timing"
     assert switch_plan(sub, yearly, actor=CUSTOMER).pending_plan_version_id == yearly.pk
+
+
+@pytest.mark.parametrize(
+    "anchor",
+    [
+        {"anchor_mode": "day_of_month", "anchor_day": 1},
+        {"anchor_mode": "day_of_month", "anchor_day": 10},
+        {"short_month_rule": "first_of_next_month"},
+    ],
+    ids=["day-1", "day-10", "first_of_next_month"],
+)
+def test_a_switch_to_another_anchor_starts_at_the_period_end(shop, anchor):
+    """§2/§7: a version with another anchor reads `calendar_start` differently, so switching to it now would
+    leave the paid period (10 Nov - 10 Dec) out of step with the calendar: like another interval, it waits
+    for the period end, where a new calendar starts."""
+    basic = plan(shop, "30.00", name="Basic", anchor_mode="day_of_month", anchor_day=10)
+    if anchor.get("anchor_day") == 10:
+        basic = plan(shop, "30.00", name="Basic")
+    pro = plan(shop, "60.00", name="Pro", **anchor)
+    sub = active_since(basic, date(2026, 11, 10))
+    assert _code(lambda: switch_plan(sub, pro, actor=CUSTOMER, timing="now")) == "invalid_timing"
+    preview = preview_switch(sub, pro)
+    assert (preview.timing, preview.effective_on, preview.lines) == ("period_end", date(2026, 12, 10), ())
+    sub = reload(switch_plan(sub, pro, actor=CUSTOMER))
+    assert (sub.plan_version_id, sub.pending_plan_version_id) == (basic.pk, pro.pk)
+    period = current_period(sub)
+    assert (period.start, period.end) == (sub.current_period_start, sub.current_period_end)
+    assert not Invoice.objects.exists()
+
+
+def test_switching_now_to_a_plan_with_another_anchor_keeps_the_paid_period_consistent(shop):
+    """§2/§7 (review finding 2): an upgrade asked for with the default timing to a day-1 plan waits for the
+    period end, so the calendar still says 10 Nov - 10 Dec, as the row does."""
+    basic = plan(shop, "30.00", name="Basic")
+    pro = plan(shop, "60.00", name="Pro", anchor_mode="day_of_month", anchor_day=1)
+    sub = active_since(basic, date(2026, 11, 10))
+    sub = reload(switch_plan(sub, pro, actor=CUSTOMER))
+    period = current_period(sub)
+    assert (period.start, period.end) == (sub.current_period_start, sub.current_period_end)
+    assert (period.start, period.end) == (date(2026, 11, 10), date(2026, 12, 10))
+    # The first period on Pro starts the new calendar at 10 December and runs pro rata to 1 January.
+    first = preview_switch(sub, pro, timing="period_end").next_period_lines[0]
+    assert (first.kind, first.period_start, first.period_end) == (
+        "proration",
+        date(2026, 12, 10),
+        date(2027, 1, 1),
+    )
+
+
+def test_a_weekly_plan_ignores_the_anchor_it_cannot_use(shop):
+    """Weekly plans always renew on the purchase weekday: another short-month rule is the same calendar."""
+    weekly = plan(shop, "10.00", name="Weekly", interval="week")
+    weekly_pro = plan(
+        shop, "20.00", name="Weekly Pro", interval="week", short_month_rule="first_of_next_month"
+    )
+    sub = active_since(weekly, date(2026, 11, 12))
+    assert preview_switch(sub, weekly_pro).timing == "now"
 
 
 def test_in_a_trial_a_switch_applies_at_once_and_costs_nothing(shop, basic, pro):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from saleor_subscriptions.catalog.models import Plan
+from saleor_subscriptions.subscriptions.calendar import billing_calendar
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle import (
     activate_subscription,
@@ -93,6 +94,28 @@ def test_the_first_payment_of_a_trial_starts_the_trial_and_the_next_charge_is_at
     assert (sub.current_period_start, sub.current_period_end) == (date(2026, 11, 30), date(2026, 12, 30))
     assert sub.current_period_index == 0
     assert events(sub)[-1] == ("activate", "trialing", "active", "system")
+
+
+def test_a_one_month_trial_bought_on_jan_31_bills_28_feb_then_31_mar_then_30_apr():
+    """§2 (review finding 3): the trial ends on 28 Feb (clamped), but the calendar keeps counting from the
+    purchase date, so the first period runs to 31 March and the second to 30 April."""
+    shop = sandbox(at(2026, 1, 31))
+    sub = activate_subscription(_start(shop, plan(shop, trial_intervals=1)), actor=APP)
+    assert (sub.trial_start, sub.trial_end, sub.calendar_start) == (
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 2, 28),
+    )
+    set_clock(shop, at(2026, 2, 28))
+    sub = activate_subscription(sub, actor=SYSTEM)
+    assert (sub.current_period_start, sub.current_period_end) == (date(2026, 2, 28), date(2026, 3, 31))
+    assert sub.next_billing_at == datetime(2026, 3, 31, 6, tzinfo=AMSTERDAM)
+    calendar = billing_calendar(reload(sub))
+    assert [(p.start, p.end) for p in calendar.periods(3)] == [
+        (date(2026, 2, 28), date(2026, 3, 31)),
+        (date(2026, 3, 31), date(2026, 4, 30)),
+        (date(2026, 4, 30), date(2026, 5, 31)),
+    ]
 
 
 def test_a_customer_cannot_activate_and_an_active_subscription_cannot_be_activated_again():

@@ -10,7 +10,7 @@ from typing import Literal
 
 from django.db import transaction
 
-from saleor_subscriptions.billing.proration import unused_amount
+from saleor_subscriptions.billing.money import round_fraction
 from saleor_subscriptions.billing.states import (
     Actor,
     SubscriptionStatus,
@@ -28,7 +28,7 @@ from saleor_subscriptions.subscriptions.calendar import (
     restart_calendar,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.pricing import period_amount
+from saleor_subscriptions.subscriptions.lifecycle.pricing import unused_paid
 from saleor_subscriptions.subscriptions.lifecycle.transition import (
     Moment,
     SubscriptionRef,
@@ -58,11 +58,13 @@ def _effective_date_of_cancellation(sub: Subscription, moment: Moment) -> tuple[
 
 
 def _unused_credit(sub: Subscription, moment: Moment) -> Decimal:
-    """The paid but unused part of the current period, by calendar days from today on (§2, §7)."""
+    """The paid but unused part of the current period, by calendar days from today on (§2, §7, §8): the
+    unused share of what was actually charged for the period after its discounts, or of the list price
+    when no invoice of the period exists (`unused_paid`); never more than was charged."""
     period = current_period(sub)
     if moment.today not in period:
         return Decimal(0)
-    return unused_amount(period_amount(sub), period, moment.today, sub.currency)
+    return round_fraction(unused_paid(sub, period, moment.today), sub.currency)
 
 
 def cancel_subscription(

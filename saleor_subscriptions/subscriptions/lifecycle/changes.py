@@ -22,6 +22,7 @@ from saleor_subscriptions.billing.pricing import (
     discount_lines,
     price_period,
     proration_lines_for_change,
+    switch_lines_against_paid,
     total,
 )
 from saleor_subscriptions.billing.states import Actor, Transition
@@ -35,10 +36,12 @@ from saleor_subscriptions.subscriptions.calendar import (
     due_at,
     in_trial,
     local_today,
+    same_calendar_terms,
+    subscription_calendar,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, redeem, usable_code
-from saleor_subscriptions.subscriptions.lifecycle.pricing import period_amount
+from saleor_subscriptions.subscriptions.lifecycle.pricing import period_amount, unused_paid
 from saleor_subscriptions.subscriptions.lifecycle.signup import check_quantity, check_version_for_sale
 from saleor_subscriptions.subscriptions.lifecycle.transition import (
     Moment,
@@ -84,9 +87,11 @@ def _check_switch_target(sub: Subscription, version: PlanVersion) -> None:
         raise refuse(LifecycleErrorCode.CURRENCY_MISMATCH, "this plan is in another currency", "plan_version")
 
 
-def _same_interval(sub: Subscription, version: PlanVersion) -> bool:
-    current = sub.plan_version
-    return (current.interval, current.interval_count) == (version.interval, version.interval_count)
+def _same_calendar(sub: Subscription, version: PlanVersion) -> bool:
+    """Whether `version` renews on the subscription's calendar (§2): the same interval and the same anchor
+    (mode, day of month, short-month rule). Anything else reads `calendar_start` differently, so a switch to
+    it starts a new calendar at the period end, like a switch to another interval."""
+    return same_calendar_terms(sub.plan_version, version)
 
 
 def _choose_timing(
@@ -96,12 +101,12 @@ def _choose_timing(
         raise refuse(LifecycleErrorCode.INVALID_TIMING, f"unknown timing {timing!r}", "timing")
     if in_trial(sub):
         return "now"  # nothing paid for a period yet: the trial simply continues on the new plan
-    if not _same_interval(sub, version):
-        # Another interval starts a new calendar, where the paid period ends.
+    if not _same_calendar(sub, version):
+        # Another interval or anchor starts a new calendar, where the paid period ends.
         if timing == "now":
             raise refuse(
                 LifecycleErrorCode.INVALID_TIMING,
-                "a switch to another interval starts at the period end",
+                "a switch to another interval or renewal day starts at the period end",
                 "timing",
             )
         return "period_end"
@@ -111,16 +116,29 @@ def _choose_timing(
 def _first_period_on(sub: Subscription, version: PlanVersion) -> Period:
     """The first full period billed on `version`: the first after the trial, or after the current period."""
     if in_trial(sub):
-        return calendar_of(version, sub.calendar_start).period(0)
-    if not _same_interval(sub, version):
+        return subscription_calendar(sub, version).period(0)
+    if not _same_calendar(sub, version):
         return calendar_of(version, sub.current_period_end).period(0)
     index = sub.current_period_index - sub.calendar_index_offset + 1
-    return calendar_of(version, sub.calendar_start).period(index)
+    return subscription_calendar(sub, version).period(index)
 
 
 def _plan_switch(
     sub: Subscription, version: PlanVersion, on: date, timing: Timing | None, code: DiscountCode | None
 ) -> SwitchPreview:
+    """The figures of a switch on day `on` (§7, §8).
+
+    The direction compares the list amounts of a full period (price x quantity) of the two versions. A
+    switch now settles the rest of the current period against what it actually cost: the new version's
+    list amount for the days from `on` to the period end (`on` included), less the unused part of what was
+    charged for the period on the old version after its discounts (`unused_paid`: the period's invoices,
+    or the old list price when there is none). An upgrade charges that difference (then discounted by a
+    code given with the switch); a downgrade credits it, so the credit is never more than the unused part
+    of what was paid. An upgrade whose difference is not positive charges nothing, and a downgrade whose
+    difference is not negative credits nothing (possible when the old period was discounted below the new
+    list price): a switch never turns into the opposite kind of money movement. A discount the subscription
+    already carries is applied by the renewals, not to this difference.
+    """
     _check_switch_target(sub, version)
     old, new = period_amount(sub), period_amount(sub, version)
     direction: Direction = "upgrade" if new > old else "downgrade" if new < old else "across"
@@ -128,7 +146,10 @@ def _plan_switch(
     discount = as_discount(code) if code is not None else None
     lines: list[PricedLine] = []
     if chosen == "now" and not in_trial(sub) and direction != "across":
-        lines = proration_lines_for_change(old, new, current_period(sub), on, sub.currency)
+        period = current_period(sub)
+        lines = switch_lines_against_paid(unused_paid(sub, period, on), new, period, on, sub.currency)
+        if total(lines) * (1 if direction == "upgrade" else -1) <= 0:
+            lines = []  # an upgrade never returns money, a downgrade never charges (see `_plan_switch`)
         if discount is not None and total(lines) > 0:
             lines += discount_lines(discount, lines, sub.currency)
     net = total(lines)
