@@ -1,7 +1,8 @@
 """The invoice of a change charged now: an upgrade or more seats, pro rata to the period end (§4, §7).
 
 It is opened at once, with its number from the installation's gap-free sequence and one line per priced
-figure; charging it (the Saleor order and the payment) is the renewal runner's work.
+figure; charging it (the Saleor order and the payment) is the renewal runner's work: it waits in
+`pipeline_step` ORDER for the sweeper (`renewals.pipeline.resume_unfinished`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def open_change_invoice(
             due_at=due_at,
             issued_at=now,
             created_at=now,
+            # The renewal runner's sweeper picks it up at once (no lease): order, then charge.
+            pipeline_step=Invoice.PipelineStep.ORDER,
         )
         InvoiceLine.objects.bulk_create(
             InvoiceLine(

@@ -69,6 +69,7 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         or 0
     )
     moment = start
+    resume_unfinished(ports, now=moment + timedelta(days=1), installation_id=installation.pk)
     for _ in range(100_000):
         upcoming = _next_moment(installation, moment, to)
         if upcoming is None:

@@ -77,8 +77,7 @@ def open_invoice(subscription: Subscription) -> Invoice | None:
     """The renewal invoice dunning is about: the oldest one still open."""
     return (
         Invoice.objects.filter(subscription=subscription, status=Invoice.Status.OPEN)
-        .exclude(billing_reason=Invoice.Reason.CHANGE)
-        .order_by("period_index")
+        .order_by("period_index", "pk")
         .first()
     )
 

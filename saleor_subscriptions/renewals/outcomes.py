@@ -121,7 +121,6 @@ def _still_owed(subscription: Subscription, paid: Invoice) -> bool:
     return (
         Invoice.objects.filter(subscription=subscription, status=Invoice.Status.OPEN)
         .exclude(pk=paid.pk)
-        .exclude(billing_reason=Invoice.Reason.CHANGE)
         .exists()
     )
 
