@@ -25,7 +25,7 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
 pytest: $(INSTALLED)
-	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
