@@ -114,8 +114,8 @@ def test_a_year_with_seats_an_upgrade_a_downgrade_credit_a_code_and_usage():
                 (D(0), D("127.41")),
                 "paid",
             ),
-            # 20 Apr, upgrade: blended for 26 of 30 days, 3 x 59.00 x 26/30 = 153.40, less the unused part of what
-            # April's period cost, 105.30 x 26/30 = 91.26: 62.14; VAT 13.05.
+            # 20 Apr, upgrade: blended for 26 of 30 days, 3 x 59.00 x 26/30 = 153.40, less the unused part
+            # of what April's period cost, 105.30 x 26/30 = 91.26: 62.14; VAT 13.05.
             (
                 "change",
                 "2026-04-20",
