@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
+from saleor_subscriptions.bulk import update_rows
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import dunning
@@ -63,27 +64,23 @@ def record_charge_results(
             attempt.completed_at = now
             done.append(attempt)
             counts[result.outcome.value] = counts.get(result.outcome.value, 0) + 1
-        PaymentAttempt.objects.bulk_update(done, ["status", "reference", "decline_code", "completed_at"])
+        update_rows(done, ["status", "reference", "decline_code", "completed_at"])
         paid: list[Invoice] = []
+        waiting: list[Invoice] = []
         for attempt in done:
             invoice = invoices[attempt.invoice_id]
             invoice.pipeline_step = Invoice.PipelineStep.DONE
             outcome = ChargeOutcome(attempt.status)
             if outcome is ChargeOutcome.SUCCEEDED:
                 paid.append(invoice)
-            elif outcome is ChargeOutcome.PROCESSING:
-                invoice.save(update_fields=["pipeline_step"])
             else:
-                invoice.save(update_fields=["pipeline_step"])
-                dunning.payment_failed(invoice, attempt, now, notifier, pay_url)
+                waiting.append(invoice)
+        update_rows(waiting, ["pipeline_step"])
+        for attempt in done:
+            if attempt.status in (ChargeOutcome.DECLINED, ChargeOutcome.REQUIRES_ACTION):
+                dunning.payment_failed(invoices[attempt.invoice_id], attempt, now, notifier, pay_url)
         mark_paid_many(paid, now, notifier)
     return counts
-
-
-def mark_paid(invoice: Invoice, now: datetime, notifier: Notifier, *, reference: str) -> None:
-    """One invoice paid in full (see `mark_paid_many`)."""
-    del reference  # the payment reference lives on the attempt
-    mark_paid_many([invoice], now, notifier)
 
 
 def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifier) -> None:
@@ -97,9 +94,7 @@ def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifie
         invoice.paid_at = now
         invoice.closed_at = now
         invoice.pipeline_step = Invoice.PipelineStep.DONE
-    Invoice.objects.bulk_update(
-        list(invoices), ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"]
-    )
+    update_rows(invoices, ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"])
     trials: list[Subscription] = []
     for invoice in invoices:
         subscription = invoice.subscription
@@ -130,7 +125,7 @@ def _end_trials(subscriptions: list[Subscription], now: datetime) -> None:
     invoice was made."""
     for subscription in subscriptions:
         subscription.status = allowed(subscription, Transition.ACTIVATE, Actor.SYSTEM, now.date()).value
-    Subscription.objects.bulk_update(subscriptions, ["status"])
+    update_rows(subscriptions, ["status"])
     for subscription in subscriptions:
         record_event(
             subscription,

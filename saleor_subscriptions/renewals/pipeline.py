@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
+from saleor_subscriptions.bulk import update_rows
 from saleor_subscriptions.discounts.models import DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_numbers
@@ -74,7 +75,7 @@ class RenewalPorts:
     payments: PaymentGateway
     notifier: Notifier
     pay_url: Callable[[Invoice], str]
-    concurrency: int = 64
+    concurrency: int = 200  # at least a batch: every call of a batch waits at the same time
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def map(self, call: Callable[[T], R], items: Sequence[T]) -> list[R | Exception]:
@@ -188,13 +189,15 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
     for draft in drafts:
         by_installation[draft.subscription.installation_id].append(draft)
     invoices: list[Invoice] = []
-    for installation_drafts in by_installation.values():
+    # Sequences are locked in one order (by installation) by every worker, so two batches never deadlock.
+    for installation_id in sorted(by_installation):
+        installation_drafts = by_installation[installation_id]
         installation = installation_drafts[0].subscription.installation
         numbers = take_numbers(installation, NumberSequence.Kind.INVOICE, len(installation_drafts))
         for draft, number in zip(installation_drafts, numbers, strict=True):
             invoices.append(_invoice_for(draft, number, now))
     Invoice.objects.bulk_create(invoices)
-    ordered = [d for group in by_installation.values() for d in group]
+    ordered = [d for installation_id in sorted(by_installation) for d in by_installation[installation_id]]
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             installation_id=invoice.installation_id,
@@ -233,7 +236,7 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
                 data={"invoice": invoice.pk, "period_index": invoice.period_index, "net": str(draft.net)},
             )
         )
-    Subscription.objects.bulk_update(
+    update_rows(
         [d.subscription for d in ordered],
         [
             "current_period_index",
@@ -245,7 +248,7 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
         ],
     )
     if redemptions:
-        DiscountRedemption.objects.bulk_update(redemptions, ["periods_used", "ended_at"])
+        update_rows(redemptions, ["periods_used", "ended_at"])
     SubscriptionEvent.objects.bulk_create(events)
     _mark_usage_billed(invoices, ordered)
     return [invoice.pk for invoice in invoices]
@@ -322,13 +325,12 @@ def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime)
                 attempts.append(new_attempt(invoice, 1, now))
             else:
                 settled_free.append(invoice)
-        Invoice.objects.bulk_update(
+        update_rows(
             locked,
             ["saleor_order_id", "subtotal", "tax", "total", "credit_applied", "amount_due", "pipeline_step"],
         )
         PaymentAttempt.objects.bulk_create(attempts)
-        for invoice in settled_free:
-            outcomes.mark_paid(invoice, now, ports.notifier, reference="")
+        outcomes.mark_paid_many(settled_free, now, ports.notifier)
     return len(locked)
 
 
