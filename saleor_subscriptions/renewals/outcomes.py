@@ -51,7 +51,7 @@ def record_charge_results(
         invoices = {
             i.pk: i
             for i in Invoice.objects.select_for_update(of=("self",))
-            .select_related("subscription__installation", "subscription__plan_version__plan")
+            .select_related("subscription")
             .filter(pk__in={a.invoice_id for a, _ in answered})
         }
         done: list[PaymentAttempt] = []

@@ -188,16 +188,11 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
     by_installation: dict[int, list[RenewalDraft]] = defaultdict(list)
     for draft in drafts:
         by_installation[draft.subscription.installation_id].append(draft)
-    invoices: list[Invoice] = []
-    # Sequences are locked in one order (by installation) by every worker, so two batches never deadlock.
-    for installation_id in sorted(by_installation):
-        installation_drafts = by_installation[installation_id]
-        installation = installation_drafts[0].subscription.installation
-        numbers = take_numbers(installation, NumberSequence.Kind.INVOICE, len(installation_drafts))
-        for draft, number in zip(installation_drafts, numbers, strict=True):
-            invoices.append(_invoice_for(draft, number, now))
-    Invoice.objects.bulk_create(invoices)
     ordered = [d for installation_id in sorted(by_installation) for d in by_installation[installation_id]]
+    # Drafts first; numbers are taken last (below), so the sequence row is locked only for the end of the
+    # transaction and concurrent batches of one installation wait for each other as briefly as possible.
+    invoices = [_invoice_for(draft, now) for draft in ordered]
+    Invoice.objects.bulk_create(invoices)
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             installation_id=invoice.installation_id,
@@ -232,7 +227,6 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
                 kind="invoiced",
                 from_status=subscription.status,
                 to_status=subscription.status,
-                reason=f"invoice {invoice.number} for the period from {draft.period.start}",
                 data={"invoice": invoice.pk, "period_index": invoice.period_index, "net": str(draft.net)},
             )
         )
@@ -249,20 +243,37 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
     )
     if redemptions:
         update_rows(redemptions, ["periods_used", "ended_at"])
-    SubscriptionEvent.objects.bulk_create(events)
     _mark_usage_billed(invoices, ordered)
+    _number_invoices(invoices)
+    for event, invoice, draft in zip(events, invoices, ordered, strict=True):
+        event.reason = f"invoice {invoice.number} for the period from {draft.period.start}"
+    SubscriptionEvent.objects.bulk_create(events)
     return [invoice.pk for invoice in invoices]
 
 
-def _invoice_for(draft: RenewalDraft, number: str, now: datetime) -> Invoice:
+def _number_invoices(invoices: list[Invoice]) -> None:
+    """Open the batch's invoices with numbers from each installation's gap-free sequence (§4). Sequences are
+    locked in one order (by installation) by every worker, so two batches never deadlock."""
+    by_installation: dict[int, list[Invoice]] = defaultdict(list)
+    for invoice in invoices:
+        by_installation[invoice.installation_id].append(invoice)
+    for installation_id in sorted(by_installation):
+        group = by_installation[installation_id]
+        numbers = take_numbers(group[0].subscription.installation, NumberSequence.Kind.INVOICE, len(group))
+        for invoice, number in zip(group, numbers, strict=True):
+            invoice.number = number
+            invoice.status = Invoice.Status.OPEN
+    update_rows(invoices, ["number", "status"])
+
+
+def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
     subscription, period = draft.subscription, draft.period
     net = draft.net
     return Invoice(
         installation_id=subscription.installation_id,
         subscription=subscription,
         billing_reason=Invoice.Reason.RENEWAL,
-        number=number,
-        status=Invoice.Status.OPEN,
+        status=Invoice.Status.DRAFT,
         currency=subscription.currency,
         period_index=subscription.calendar_index_offset + period.index,
         period_start=period.start,
