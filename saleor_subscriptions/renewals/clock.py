@@ -7,12 +7,14 @@ happened. A live installation has no test clock: it is refused.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Min
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
+from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
+from saleor_subscriptions.renewals.notices import TRIAL_NOTICE, send_trial_notices, trial_notice_due
 from saleor_subscriptions.renewals.pipeline import RENEWABLE, RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
@@ -34,6 +36,18 @@ def _next_moment(installation: Installation, after: datetime, until: datetime) -
             t=Min("next_dunning_at")
         )["t"],
     ]
+    trial_notice = (
+        trial_notice_due(installation.pk)
+        .filter(installation=installation)
+        .aggregate(t=Min("next_billing_at"))["t"]
+    )
+    if trial_notice is not None and trial_notice - TRIAL_NOTICE <= until:
+        candidates.append(trial_notice - TRIAL_NOTICE)
+    candidates.append(
+        Invoice.objects.filter(installation=installation, lease_until__lte=until)
+        .exclude(pipeline_step=Invoice.PipelineStep.DONE)
+        .aggregate(t=Min("lease_until"))["t"]
+    )
     started = subscriptions.filter(status=SubscriptionStatus.INCOMPLETE).aggregate(t=Min("started_at"))["t"]
     if started is not None and started + LAPSE_AFTER <= until:
         candidates.append(started + LAPSE_AFTER)
@@ -69,7 +83,7 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         or 0
     )
     moment = start
-    resume_unfinished(ports, now=moment + timedelta(days=1), installation_id=installation.pk)
+    resume_unfinished(ports, now=moment, installation_id=installation.pk)
     for _ in range(100_000):
         upcoming = _next_moment(installation, moment, to)
         if upcoming is None:
@@ -77,8 +91,9 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         moment = upcoming
         installation.clock = moment
         installation.save(update_fields=["clock"])
+        send_trial_notices(ports.notifier, now=moment, installation_id=installation.pk)
         renew_due(ports, now=moment, installation_id=installation.pk)
-        resume_unfinished(ports, now=moment + timedelta(days=1), installation_id=installation.pk)
+        resume_unfinished(ports, now=moment, installation_id=installation.pk)
         run_dunning(ports, now=moment, installation_id=installation.pk)
         _lapse_unpaid(installation, moment)
     installation.clock = to

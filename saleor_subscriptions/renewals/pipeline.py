@@ -324,6 +324,7 @@ def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime)
         )
         attempts: list[PaymentAttempt] = []
         settled_free: list[Invoice] = []
+        early: list[Invoice] = []
         for invoice in locked:
             order = placed[invoice.pk]
             invoice.saleor_order_id = order.order_id
@@ -333,15 +334,31 @@ def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime)
         for invoice in locked:
             if invoice.amount_due > 0:
                 invoice.pipeline_step = Invoice.PipelineStep.CHARGE
-                attempts.append(new_attempt(invoice, 1, now))
+                if invoice.due_at <= now:
+                    attempts.append(new_attempt(invoice, 1, now))
+                else:
+                    # Made ahead (invoice lead days): charged on its due date, when the sweeper finds it.
+                    invoice.lease_until = invoice.due_at
+                    early.append(invoice)
             else:
                 settled_free.append(invoice)
         update_rows(
             locked,
-            ["saleor_order_id", "subtotal", "tax", "total", "credit_applied", "amount_due", "pipeline_step"],
+            [
+                "saleor_order_id",
+                "subtotal",
+                "tax",
+                "total",
+                "credit_applied",
+                "amount_due",
+                "pipeline_step",
+                "lease_until",
+            ],
         )
         PaymentAttempt.objects.bulk_create(attempts)
         outcomes.mark_paid_many(settled_free, now, ports.notifier)
+        for invoice in early:
+            ports.notifier.renewal_upcoming(invoice)
     return len(locked)
 
 
@@ -382,8 +399,23 @@ def order_request(invoice: Invoice) -> OrderRequest:
     )
 
 
+def _first_attempts_when_due(invoice_ids: Sequence[int], now: datetime) -> None:
+    """Invoices made ahead of their due date get their first attempt once that date has come."""
+    with transaction.atomic():
+        due = list(
+            Invoice.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                pk__in=invoice_ids,
+                pipeline_step=Invoice.PipelineStep.CHARGE,
+                due_at__lte=now,
+                attempts__isnull=True,
+            )
+        )
+        PaymentAttempt.objects.bulk_create(new_attempt(invoice, 1, now) for invoice in due)
+
+
 def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) -> dict[str, int]:
     """Step 3: charge every pending attempt of these invoices, then store each outcome."""
+    _first_attempts_when_due(invoice_ids, now)
     attempts = list(
         PaymentAttempt.objects.filter(
             invoice_id__in=invoice_ids, status=PaymentAttempt.Status.PENDING

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from saleor_subscriptions.renewals.dunning import run_dunning
+from saleor_subscriptions.renewals.notices import send_trial_notices
 from saleor_subscriptions.renewals.pipeline import (
     RENEWABLE,
     due_filter,
@@ -77,6 +78,14 @@ def run_due_dunning_steps() -> int:
         logger.error("dunning is not running: %s", exc)
         return 0
     return len(run_dunning(ports))
+
+
+@shared_task(acks_late=True, name="renewals.send_trial_notices")
+def send_due_trial_notices() -> int:
+    """For beat: "your trial ends in 3 days", once per trial."""
+    from saleor_subscriptions.notifications.notifier import EmailNotifier
+
+    return send_trial_notices(EmailNotifier())
 
 
 @shared_task(acks_late=True, name="renewals.lapse_unpaid_signups")

@@ -37,10 +37,25 @@ def due_at(subscription: Subscription, day: date) -> datetime:
     return due_instant(day, zone(subscription), subscription.installation.due_hour)
 
 
+YEARLY_NOTICE_DAYS = 7
+"""A yearly plan's invoice is always made ahead (and the customer told): this many days, unless the plan
+says otherwise."""
+
+
+def invoice_lead_days(version: PlanVersion) -> int:
+    """How many days before its due date a renewal invoice is made: the plan's `invoice_lead_days`, and for
+    a yearly plan without one `YEARLY_NOTICE_DAYS` (an upcoming-renewal email always precedes a yearly
+    charge)."""
+    if version.invoice_lead_days == 0 and version.interval == "year":
+        return YEARLY_NOTICE_DAYS
+    return int(version.invoice_lead_days)
+
+
 def renewal_at(subscription: Subscription, day: date) -> datetime:
-    """When the renewal for a period starting on local `day` runs: its invoice is made and the payment asked
-    for `invoice_lead_days` before the due date, at the installation's due hour (§1, §2)."""
-    lead = timedelta(days=subscription.plan_version.invoice_lead_days)
+    """When the renewal for a period starting on local `day` runs: its invoice is made (and the customer told
+    of it) `invoice_lead_days` before the due date, at the installation's due hour; it is charged on the due
+    date itself (§1, §2)."""
+    lead = timedelta(days=invoice_lead_days(subscription.plan_version))
     return due_at(subscription, day - lead)
 
 

@@ -47,6 +47,9 @@ class Subscription(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     trial_start = models.DateField(null=True, blank=True)
     trial_end = models.DateField(null=True, blank=True)
+    trial_notice_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="'Trial ends in 3 days' sent"
+    )
     calendar_start = models.DateField()
     current_period_index = models.IntegerField(default=0)
     calendar_index_offset = models.IntegerField(

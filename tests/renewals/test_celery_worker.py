@@ -15,6 +15,7 @@ from celery import Celery
 from django.conf import settings
 from django.utils import timezone
 
+from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.memory import JournalStore
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -40,8 +41,14 @@ def test_a_celery_worker_on_redis_renews_a_due_subscription(tmp_path: Path):
     client.flushdb()
     shop = Installation.objects.create(saleor_api_url="https://live-shop.example.com/graphql/")
     subscription = signed_up(plan(shop, "39.00"))
+    # Bought a month before yesterday: yesterday's renewal is due (and its due hour has passed).
+    yesterday = timezone.now().date() - timedelta(days=1)
+    start = Interval(IntervalUnit.MONTH).after(yesterday, -1)
     Subscription.objects.filter(pk=subscription.pk).update(
-        next_billing_at=timezone.now() - timedelta(minutes=1)
+        calendar_start=start,
+        current_period_start=start,
+        current_period_end=yesterday,
+        next_billing_at=timezone.now() - timedelta(minutes=1),
     )
 
     environ = {
