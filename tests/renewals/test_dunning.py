@@ -178,3 +178,17 @@ def test_the_test_clock_refuses_a_live_installation_and_going_back():
     shop = sandbox(at(2026, 11, 16), url="https://sandbox.example.com/graphql/")
     with pytest.raises(ClockError, match="only moves forward"):
         advance_clock(shop, at(2026, 11, 1), memory_ports())
+
+
+def test_a_plan_that_suspends_at_the_first_failure_overrides_the_installation_default():
+    shop = sandbox(at(2026, 11, 16), dunning_policy={"retry_days": [2, 4]})
+    subscription = signed_up(plan(shop, "30.00", dunning={"on_first_failure": "suspend"}))
+    ports = memory_ports()
+    ports.payments.script(subscription.customer_key, [DECLINED, DECLINED, SUCCEEDED])
+    _advance(shop, at(2026, 12, 16, 12), ports)
+    assert reload(subscription).status == "suspended"  # the plan's override
+    _advance(shop, at(2026, 12, 18, 4, 59), ports)
+    assert len(ports.payments.charges()) == 1  # no retry on day 1: the installation retries on days 2 and 4
+    _advance(shop, at(2026, 12, 20, 12), ports)
+    assert len(ports.payments.charges()) == 3
+    assert reload(subscription).status == "active"
