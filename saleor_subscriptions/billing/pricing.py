@@ -363,21 +363,26 @@ def proration_lines_for_change(
     if amount == 0:
         return []
     left = days_left(period, on)
-    return [
-        PricedLine(
-            kind=LineKind.PRORATION,
-            description=f"Plan change, {show_dates(on, period.end)} ({left} of {period.full_days} days)",
-            amount=amount,
-            quantity=1,
-            unit_amount=amount,
-            period_start=on,
-            period_end=period.end,
-            reason=(
-                f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
-                f" {TIMES} {left}/{period.full_days} days"
-            ),
-        )
-    ]
+    reason = (
+        f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
+        f" {TIMES} {left}/{period.full_days} days"
+    )
+    return [_change_line(amount, period, on, reason)]
+
+
+def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> PricedLine:
+    """The PRORATION line of a change on day `on` for the rest of `period`."""
+    left = days_left(period, on)
+    return PricedLine(
+        kind=LineKind.PRORATION,
+        description=f"Plan change, {show_dates(on, period.end)} ({left} of {period.full_days} days)",
+        amount=amount,
+        quantity=1,
+        unit_amount=amount,
+        period_start=on,
+        period_end=period.end,
+        reason=reason,
+    )
 
 
 def switch_lines_against_paid(
@@ -392,19 +397,9 @@ def switch_lines_against_paid(
     amount = round_fraction(Fraction(new_amount) * left / period.full_days - paid_unused, currency)
     if amount == 0:
         return []
-    return [
-        PricedLine(
-            kind=LineKind.PRORATION,
-            description=f"Plan change, {show_dates(on, period.end)} ({left} of {period.full_days} days)",
-            amount=amount,
-            quantity=1,
-            unit_amount=amount,
-            period_start=on,
-            period_end=period.end,
-            reason=(
-                f"{format_amount(new_amount, currency)} {TIMES} {left}/{period.full_days} days {MINUS} "
-                f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
-                f"for {show_dates(period.start, period.end)}"
-            ),
-        )
-    ]
+    reason = (
+        f"{format_amount(new_amount, currency)} {TIMES} {left}/{period.full_days} days {MINUS} "
+        f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
+        f"for {show_dates(period.start, period.end)}"
+    )
+    return [_change_line(amount, period, on, reason)]
