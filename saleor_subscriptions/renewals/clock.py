@@ -13,9 +13,10 @@ from django.db.models import Min
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.renewals.batch import RENEWABLE
 from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
 from saleor_subscriptions.renewals.notices import TRIAL_NOTICE, send_trial_notices, trial_notice_due
-from saleor_subscriptions.renewals.pipeline import RENEWABLE, RenewalPorts, renew_due, resume_unfinished
+from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent

@@ -87,7 +87,8 @@ def run_dunning(
 ) -> list[str]:
     """Run every dunning step that has come due; returns one line per step run, for logs and the test
     clock."""
-    from saleor_subscriptions.renewals.pipeline import charge_invoices, due_filter
+    from saleor_subscriptions.renewals.batch import due_filter
+    from saleor_subscriptions.renewals.pipeline import charge_invoices
 
     moment = now or timezone.now()
     ran: list[str] = []

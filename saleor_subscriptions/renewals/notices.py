@@ -17,7 +17,7 @@ TRIAL_NOTICE = timedelta(days=3)
 
 def trial_notice_due(installation_id: int | None = None) -> models.QuerySet[Subscription]:
     """Trials whose notice has not gone out yet, in the installation (all live ones by default)."""
-    from saleor_subscriptions.renewals.pipeline import due_filter
+    from saleor_subscriptions.renewals.batch import due_filter
 
     return Subscription.objects.filter(
         due_filter(installation_id),

@@ -14,15 +14,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, prepare_batch
 from saleor_subscriptions.renewals.dunning import run_dunning
 from saleor_subscriptions.renewals.notices import send_trial_notices
-from saleor_subscriptions.renewals.pipeline import (
-    RENEWABLE,
-    due_filter,
-    prepare_batch,
-    resume_unfinished,
-    run_steps,
-)
+from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_steps
 from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER

@@ -28,9 +28,9 @@ from django.db.models import F
 from saleor_subscriptions.invoicing.credits import credit_balance, issue_credit_note
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
+from saleor_subscriptions.renewals.batch import LEASE, RENEWABLE
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink, JournalStore
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.pipeline import LEASE, RENEWABLE
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.renewal_process import Worker, child_environ
