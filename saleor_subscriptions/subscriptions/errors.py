@@ -39,6 +39,11 @@ class LifecycleErrorCode(StrEnum):
     NOT_DUE = "not_due"
     INVALID_USAGE = "invalid_usage"
     NOTHING_OWED = "nothing_owed"
+    # Voiding an invoice (invoicing.voiding).
+    INVOICE_NOT_OPEN = "invoice_not_open"
+    INVOICE_PAID = "invoice_paid"
+    PAYMENT_IN_FLIGHT = "payment_in_flight"
+    CREDIT_APPLIED = "credit_applied"
 
 
 class LifecycleError(Exception):

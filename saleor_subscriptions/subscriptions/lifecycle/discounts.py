@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
+
 from saleor_subscriptions.billing.pricing import Discount, DiscountTarget
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
@@ -18,10 +20,17 @@ def _invalid(message: str) -> Exception:
 
 def usable_code(subscription: Subscription, version: PlanVersion, code: str, now: datetime) -> DiscountCode:
     """The installation's code `code` (any case) if it may be used now on `version` by this customer (§9):
-    active, within its dates, for this plan and currency, and under its redemption limits."""
-    found = DiscountCode.objects.filter(
-        installation_id=subscription.installation_id, code=code.strip().upper()
-    ).first()
+    active, within its dates (`now` is the installation's clock), for this plan (no plans: every plan) and,
+    for a fixed amount, this currency, and under its total and per-customer redemption limits.
+
+    Inside a transaction the code's row stays locked until it ends, so two redemptions of the last use
+    cannot both pass the count."""
+    codes = DiscountCode.objects.filter(
+        installation_id=subscription.installation_id, code__iexact=code.strip()
+    ).order_by("pk")
+    if connection.in_atomic_block:
+        codes = codes.select_for_update()
+    found = codes.first()
     if found is None or not found.active:
         raise _invalid(f"the code {code!r} does not exist")
     if (found.valid_from and now < found.valid_from) or (found.valid_until and now >= found.valid_until):

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subscriptions', '0002_subscription_next_dunning_at_and_more'),
+        ("subscriptions", "0002_subscription_next_dunning_at_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='trial_notice_sent_at',
+            model_name="subscription",
+            name="trial_notice_sent_at",
             field=models.DateTimeField(blank=True, help_text="'Trial ends in 3 days' sent", null=True),
         ),
     ]
