@@ -36,7 +36,8 @@ PENDING_CHANGE_APPLIED = "pending_change_applied"
 SIGNUP = frozenset({Transition.START_TRIAL.value, Transition.ACTIVATE.value})
 CANCELLATION = frozenset({Transition.CANCEL_NOW.value, Transition.CANCEL_AT_PERIOD_END.value})
 PLAN_CHANGE = frozenset({Transition.SWITCH_PLAN.value, PENDING_CHANGE_APPLIED})
-HANDLED = SIGNUP | CANCELLATION | PLAN_CHANGE | {Transition.EXPIRE.value}
+PRICE_CHANGE_SCHEDULED = "price_change_scheduled"
+HANDLED = SIGNUP | CANCELLATION | PLAN_CHANGE | {Transition.EXPIRE.value, PRICE_CHANGE_SCHEDULED}
 """The event kinds that may send an email; every other kind is ignored before anything is loaded."""
 
 
@@ -53,6 +54,8 @@ def message_kind_for(kind: str, from_status: str, data: dict[str, Any]) -> Messa
         return MessageKind.EXPIRED
     if kind == Transition.SWITCH_PLAN:
         return MessageKind.PLAN_CHANGED
+    if kind == PRICE_CHANGE_SCHEDULED:
+        return MessageKind.PRICE_CHANGE_NOTICE
     if kind == PENDING_CHANGE_APPLIED:
         versions = data.get("plan_version") or []
         changed = len(versions) == 2 and versions[0] != versions[1]
@@ -100,6 +103,14 @@ def send_for_event(event_id: int, notifier: EmailNotifier | None = None) -> None
         notifier.expired(subscription)
     elif kind is MessageKind.CANCELLED:
         notifier.queue(lambda: _keyed_by_event(messages.cancelled(subscription), event))
+    elif kind is MessageKind.PRICE_CHANGE_NOTICE:
+        new_version = PlanVersion.objects.select_related("plan").get(pk=event.data["to_version"])
+        effective_on = date.fromisoformat(event.data["effective_on"])
+        notifier.queue(
+            lambda: _keyed_by_event(
+                messages.price_change_notice(subscription, new_version, effective_on), event
+            )
+        )
     elif event.kind == Transition.SWITCH_PLAN:
         old, new = _versions(event.data["from_version"], event.data["to_version"])
         notifier.queue(lambda: _keyed_by_event(messages.plan_changed(subscription, old, new), event))

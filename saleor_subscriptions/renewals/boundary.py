@@ -192,6 +192,11 @@ def settle_boundary(
 def _apply_pending_changes(subscription: Subscription, boundary: date, now: datetime) -> None:
     """A downgrade or seat decrease asked for earlier takes effect at this boundary (§7)."""
     new_version = subscription.pending_plan_version
+    if (
+        subscription.pending_plan_version_from is not None
+        and boundary < subscription.pending_plan_version_from
+    ):
+        new_version = None  # a price change announced for a later boundary waits
     new_quantity = subscription.pending_quantity
     if new_version is None and new_quantity is None:
         return
@@ -204,9 +209,10 @@ def _apply_pending_changes(subscription: Subscription, boundary: date, now: date
             subscription.calendar_start = boundary
         subscription.plan_version = new_version
         subscription.unit_price = None
+        subscription.pending_plan_version = None
+        subscription.pending_plan_version_from = None
     if new_quantity is not None:
         subscription.quantity = new_quantity
-    subscription.pending_plan_version = None
     subscription.pending_quantity = None
     subscription.save()
     record_event(
@@ -220,5 +226,6 @@ def _apply_pending_changes(subscription: Subscription, boundary: date, now: date
         data={
             "plan_version": [old_version.pk, subscription.plan_version_id],
             "quantity": [old_quantity, subscription.quantity],
+            "effective_on": boundary,
         },
     )

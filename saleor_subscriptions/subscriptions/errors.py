@@ -38,6 +38,9 @@ class LifecycleErrorCode(StrEnum):
     DISCOUNT_CODE_INVALID = "discount_code_invalid"
     NOT_DUE = "not_due"
     INVALID_USAGE = "invalid_usage"
+    PRICE_CHANGE_OTHER_PLAN = "price_change_other_plan"
+    PRICE_CHANGE_OTHER_CALENDAR = "price_change_other_calendar"
+    PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
     # Voiding an invoice (invoicing.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"

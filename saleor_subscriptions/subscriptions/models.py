@@ -76,6 +76,11 @@ class Subscription(models.Model):
     pending_plan_version = models.ForeignKey(
         PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    pending_plan_version_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The pending version applies at the first boundary on or after this day",
+    )
     pending_quantity = models.PositiveIntegerField(null=True, blank=True)
 
     past_due_since = models.DateField(null=True, blank=True, help_text="Due date of the unpaid invoice")

@@ -29,6 +29,7 @@ from saleor_subscriptions.subscriptions.lifecycle.pausing import (
     resume_subscription,
     skip_next_period,
 )
+from saleor_subscriptions.subscriptions.lifecycle.price_changes import schedule_price_change
 from saleor_subscriptions.subscriptions.lifecycle.signup import (
     activate_subscription,
     lapse_incomplete,
@@ -49,6 +50,7 @@ __all__ = [
     "preview_switch",
     "reactivate_subscription",
     "resume_subscription",
+    "schedule_price_change",
     "settle_subscription",
     "skip_next_period",
     "start_subscription",

@@ -231,6 +231,7 @@ def switch_plan(
             sub.pending_plan_version = None
         else:
             sub.pending_plan_version = new_version
+        sub.pending_plan_version_from = None  # a switch replaces a scheduled price change
         sub.save()
         record_event(
             sub,

@@ -1,0 +1,107 @@
+"""Moving existing subscriptions to a plan's new price (BILLING_RULES §1).
+
+A price change makes a new plan version for new subscribers; existing subscriptions keep their version until
+an admin migrates them. The migration is announced first: every customer gets a notice now (the event
+`price_change_scheduled`, which the notifications turn into the email), and the new version applies at the
+first period boundary on or after the effective day, at least `price_change_notice_days` from today.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from saleor_subscriptions.billing.clock import local_date
+from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
+from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.subscriptions.calendar import billing_calendar, same_calendar_terms
+from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
+from saleor_subscriptions.subscriptions.lifecycle.transition import lock, moment_of, record_event, refuse
+from saleor_subscriptions.subscriptions.models import Subscription
+
+PRICE_CHANGE_SCHEDULED = "price_change_scheduled"
+LIVE = (
+    SubscriptionStatus.ACTIVE,
+    SubscriptionStatus.TRIALING,
+    SubscriptionStatus.PAST_DUE,
+    SubscriptionStatus.SUSPENDED,
+    SubscriptionStatus.PAUSED,
+)
+
+
+def _check_versions(old: PlanVersion, new: PlanVersion) -> None:
+    if old.pk == new.pk:
+        raise refuse(
+            LifecycleErrorCode.SAME_PLAN_VERSION, "the subscriptions are on this version", "new_version"
+        )
+    if new.plan_id != old.plan_id:
+        raise refuse(
+            LifecycleErrorCode.PRICE_CHANGE_OTHER_PLAN,
+            "a price change moves subscriptions to a newer version of the same plan; use a plan switch",
+            "new_version",
+        )
+    if not same_calendar_terms(old, new):
+        raise refuse(
+            LifecycleErrorCode.PRICE_CHANGE_OTHER_CALENDAR,
+            "the new version bills on another interval or day; a price change keeps the billing dates",
+            "new_version",
+        )
+
+
+def first_boundary_from(subscription: Subscription, day: date) -> date:
+    """The first period boundary of the subscription on or after `day` (a trial ends on one)."""
+    calendar = billing_calendar(subscription)
+    if day <= calendar.start:
+        return calendar.start
+    period = calendar.period_containing(day)
+    return period.start if period.start == day else period.end
+
+
+def schedule_price_change(
+    old_version: PlanVersion,
+    new_version: PlanVersion,
+    *,
+    effective_on: date | None = None,
+    actor: Actor = Actor.STAFF,
+    actor_id: str = "",
+) -> list[Subscription]:
+    """Announce `new_version` to every live subscription on `old_version` and make it their pending version
+    from the first boundary on or after `effective_on` (default and earliest: today + the new version's
+    `price_change_notice_days`, §1). Returns the subscriptions scheduled; a second call re-schedules."""
+    _check_versions(old_version, new_version)
+    installation = old_version.installation
+    today = local_date(installation.now(), installation.zone)
+    earliest = today + timedelta(days=new_version.price_change_notice_days)
+    if effective_on is None:
+        effective_on = earliest
+    if effective_on < earliest:
+        raise refuse(
+            LifecycleErrorCode.PRICE_CHANGE_TOO_SOON,
+            f"customers get {new_version.price_change_notice_days} days' notice: "
+            f"the earliest day is {earliest}",
+            "effective_on",
+        )
+    scheduled = []
+    ids = Subscription.objects.filter(plan_version=old_version, status__in=LIVE).values_list("pk", flat=True)
+    for pk in ids:
+        with transaction.atomic():
+            sub = lock(pk)
+            if sub.plan_version_id != old_version.pk or sub.state not in LIVE:
+                continue
+            boundary = first_boundary_from(sub, effective_on)
+            sub.pending_plan_version = new_version
+            sub.pending_plan_version_from = boundary
+            sub.save(update_fields=["pending_plan_version", "pending_plan_version_from", "updated_at"])
+            record_event(
+                sub,
+                PRICE_CHANGE_SCHEDULED,
+                actor=actor,
+                actor_id=actor_id,
+                from_status=sub.state,
+                at=moment_of(sub).now,
+                reason=f"new price from {boundary}",
+                data={"from_version": old_version.pk, "to_version": new_version.pk, "effective_on": boundary},
+            )
+            scheduled.append(sub)
+    return scheduled
