@@ -261,3 +261,15 @@ def _renewal_applies_pending_version(sub: Subscription, boundary: date, next_end
                 "quantity": [old_quantity, locked.quantity],
             },
         )
+
+
+def test_a_trial_sign_up_says_the_trial_started_not_that_it_is_active():
+    from saleor_subscriptions.notifications import messages
+    from saleor_subscriptions.notifications.rendering import render
+    from tests.renewals.support import at, plan, sandbox, signed_up
+
+    shop = sandbox(at(2026, 11, 1), url="https://trial-mail.example.com/graphql/")
+    subscription = signed_up(plan(shop, "30.00", trial_days=14))
+    text = render(messages.signup_confirmed(subscription)).text
+    assert "Your free trial has started." in text
+    assert "now active" not in text
