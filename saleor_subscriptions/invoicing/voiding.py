@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from saleor_subscriptions.billing.states import Actor
+from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
+from saleor_subscriptions.subscriptions.lifecycle.nonpayment import settle_subscription
 from saleor_subscriptions.subscriptions.lifecycle.transition import lock, record_event
+from saleor_subscriptions.subscriptions.models import Subscription
 
 INVOICE_VOIDED = "invoice_voided"
 """The kind of the subscription event a void writes (who, why, which invoice)."""
@@ -53,7 +55,21 @@ def void_invoice(invoice: Invoice | int, *, actor_id: str, reason: str) -> Invoi
             reason=reason,
             data={"invoice": locked.number, "amount_due": locked.amount_due},
         )
+        _end_dunning_when_nothing_is_owed(subscription, actor_id)
     return locked
+
+
+def _end_dunning_when_nothing_is_owed(subscription: Subscription, actor_id: str) -> None:
+    """A shop owner who voids the debt a subscription was being dunned for forgives it: with nothing else
+    open, the subscription is settled on its original schedule (§5) and no dunning step runs any more."""
+    if subscription.state not in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED):
+        return
+    if Invoice.objects.filter(subscription=subscription, status=Invoice.Status.OPEN).exists():
+        return
+    settle_subscription(
+        subscription, actor=Actor.STAFF, actor_id=actor_id, reason="the unpaid invoice was voided"
+    )
+    Subscription.objects.filter(pk=subscription.pk).update(next_dunning_at=None)
 
 
 def _check_voidable(invoice: Invoice) -> None:

@@ -192,3 +192,19 @@ def test_a_plan_that_suspends_at_the_first_failure_overrides_the_installation_de
     _advance(shop, at(2026, 12, 20, 12), ports)
     assert len(ports.payments.charges()) == 3
     assert reload(subscription).status == "active"
+
+
+def test_voiding_the_debt_of_a_suspended_subscription_settles_it_and_stops_dunning():
+    from saleor_subscriptions.invoicing.voiding import void_invoice
+
+    shop, subscription, ports = _setup(*[DECLINED] * 4)
+    _advance(shop, at(2026, 12, 24), ports)
+    assert reload(subscription).status == "suspended"
+    void_invoice(_renewal_invoice(subscription), actor_id="staff-1", reason="goodwill")
+    forgiven = reload(subscription)
+    assert forgiven.status == "active"
+    assert forgiven.next_dunning_at is None
+    assert forgiven.next_billing_at == at(2027, 1, 16, 5)
+    _advance(shop, at(2027, 1, 10), ports)
+    assert reload(subscription).status == "active"
+    assert ports.notifier.kinds().count("cancelled") == 0
