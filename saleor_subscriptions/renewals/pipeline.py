@@ -238,7 +238,6 @@ def _first_attempts_when_due(invoice_ids: Sequence[int], now: datetime) -> None:
 
 def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) -> dict[str, int]:
     """Step 3: charge every pending attempt of these invoices, then store each outcome."""
-    _first_attempts_when_due(invoice_ids, now)
     attempts = list(
         PaymentAttempt.objects.filter(
             invoice_id__in=invoice_ids, status=PaymentAttempt.Status.PENDING
@@ -282,4 +281,7 @@ def resume_unfinished(
             .values_list("pk", flat=True)[:limit]
         )
         Invoice.objects.filter(pk__in=ids).update(lease_until=moment + LEASE)
-    return run_steps(ids, ports, moment) if ids else RenewalReport()
+    if not ids:
+        return RenewalReport()
+    _first_attempts_when_due(ids, moment)
+    return run_steps(ids, ports, moment)
