@@ -57,6 +57,15 @@ def run(args: argparse.Namespace) -> int:
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
     finally:
         if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
+            _stop(worker)
     return 0
+
+
+def _stop(worker: subprocess.Popen[bytes], grace_seconds: float = 30) -> None:
+    """Stop the worker started beside the server: a warm shutdown (it finishes its task), then a kill."""
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -145,9 +145,16 @@ def test_the_embedded_default_migrates_serves_and_runs_a_worker_with_beat(tmp_pa
         assert "ready." in output, output
         assert "beat: Starting" in output, output
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-        log.close()
+        # What Ctrl-C or a service manager does: stop the server, which stops its worker.
+        server.send_signal(15)
+        try:
+            server.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()
+            pytest.fail("serve --with-worker did not stop within 90 s of SIGTERM")
+        finally:
+            log.close()
     # Everything the embedded default keeps is under VAR_DIR: nothing lands in the working tree.
     assert set(os.listdir(Path(__file__).parents[2])) <= project_files
     assert (tmp_path / "broker" / "control").is_dir()
