@@ -154,18 +154,26 @@ class PlanVersion(models.Model):
         if price is None:
             raise ValueError(f"plan version {self.pk} has no price and no channel price was given")
         return PlanTerms(
-            interval=Interval(IntervalUnit(self.interval), self.interval_count),
+            interval=self.billing_interval(),
             price=price,
             currency=self.plan.currency,
             setup_fee=self.setup_fee,
             trial=Trial(days=self.trial_days, intervals=self.trial_intervals),
             billing_cycles=self.billing_cycles,
-            anchor=BillingAnchor(
-                mode=AnchorMode(self.anchor_mode),
-                day=self.anchor_day,
-                short_month_rule=ShortMonthRule(self.short_month_rule),
-            ),
+            anchor=self.billing_anchor(),
             usage_prices={metric: Decimal(str(p)) for metric, p in self.usage_prices.items()},
+        )
+
+    def billing_interval(self) -> Interval:
+        """How often this version bills (§1)."""
+        return Interval(IntervalUnit(self.interval), self.interval_count)
+
+    def billing_anchor(self) -> BillingAnchor:
+        """On which day this version renews (§1, §2)."""
+        return BillingAnchor(
+            mode=AnchorMode(self.anchor_mode),
+            day=self.anchor_day,
+            short_month_rule=ShortMonthRule(self.short_month_rule),
         )
 
     def dunning_policy(self) -> DunningPolicy:

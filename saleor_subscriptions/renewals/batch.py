@@ -31,7 +31,7 @@ from saleor_subscriptions.renewals.boundary import (
 )
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.usage import unbilled_usage
-from saleor_subscriptions.subscriptions.calendar import due_at, local_today
+from saleor_subscriptions.subscriptions.calendar import due_at
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 
@@ -70,7 +70,7 @@ def prepare_batch(now: datetime, batch_size: int, installation_id: int | None) -
         cache = TermsCache()
         drafts: list[RenewalDraft] = []
         for subscription in subscriptions:
-            period = settle_boundary(subscription, now, local_today(subscription, now), cache)
+            period = settle_boundary(subscription, now)
             if period is None:
                 continue
             drafts.append(

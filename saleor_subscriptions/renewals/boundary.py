@@ -46,14 +46,11 @@ class TermsCache:
         return found
 
 
-def next_period(subscription: Subscription, cache: TermsCache) -> Period:
+def next_period(subscription: Subscription) -> Period:
     """The period after the current one on the subscription's calendar (after a trial: period 0)."""
-    version = subscription.plan_version
-    terms = cache.terms(version, unit_price(subscription))
     calendar = billing_calendar(subscription)
     if subscription.current_period_index == TRIAL_INDEX:
         return calendar.period(0)
-    assert calendar.interval == terms.interval
     return calendar.period(subscription.current_period_index - subscription.calendar_index_offset + 1)
 
 
@@ -153,13 +150,11 @@ def _pass_period(subscription: Subscription, period: Period, kind: str, now: dat
     )
 
 
-def settle_boundary(
-    subscription: Subscription, now: datetime, today: date, cache: TermsCache
-) -> Period | None:
+def settle_boundary(subscription: Subscription, now: datetime) -> Period | None:
     """Everything but billing that happens at the boundary; the period to bill, or None when nothing is billed
     (cancelled, expired, paused, skipped). Runs inside the batch's transaction with the row locked."""
     if subscription.current_period_index == TRIAL_INDEX:
-        return next_period(subscription, cache)
+        return next_period(subscription)
     boundary = subscription.current_period_end
     if (
         subscription.cancel_at_period_end
@@ -173,7 +168,7 @@ def settle_boundary(
         lifecycle.expire_subscription(subscription, actor=Actor.SYSTEM)
         return None
     _apply_pending_changes(subscription, boundary, now)
-    period = next_period(subscription, cache)
+    period = next_period(subscription)
     if subscription.state is SubscriptionStatus.PAUSED:
         remaining = subscription.pause_periods_remaining
         if remaining is None or remaining > 0:

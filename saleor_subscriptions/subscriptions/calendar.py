@@ -63,8 +63,8 @@ def calendar_of(version: PlanVersion, start: date) -> BillingCalendar:
     """The calendar of `version`'s terms starting at `start` (§2), counted from `start` itself: a new
     calendar (no trial before it). A subscription's own calendar is `billing_calendar` (or
     `subscription_calendar` for another version), which also knows the trial's origin."""
-    terms = version.terms(channel_price=Decimal(0))
-    return BillingCalendar(terms.interval, terms.anchor, start)
+    # Only the interval and anchor: building the version's full terms (prices, currency) is not needed here.
+    return BillingCalendar(version.billing_interval(), version.billing_anchor(), start)
 
 
 def subscription_calendar(subscription: Subscription, version: PlanVersion) -> BillingCalendar:
