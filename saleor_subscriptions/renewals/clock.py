@@ -15,9 +15,9 @@ from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.batch import RENEWABLE
 from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
+from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups
 from saleor_subscriptions.renewals.notices import TRIAL_NOTICE, send_trial_notices, trial_notice_due
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
@@ -56,16 +56,6 @@ def _next_moment(installation: Installation, after: datetime, until: datetime) -
     return min(moments) if moments else None
 
 
-def _lapse_unpaid(installation: Installation, now: datetime) -> list[str]:
-    lines = []
-    for subscription in Subscription.objects.filter(
-        installation=installation, status=SubscriptionStatus.INCOMPLETE, started_at__lte=now - LAPSE_AFTER
-    ):
-        lifecycle.lapse_incomplete(subscription)
-        lines.append(f"subscription {subscription.pk}: lapsed unpaid")
-    return lines
-
-
 def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts) -> list[str]:
     """Move a sandbox installation's clock to `to`, running in order everything due on the way; returns
     one line per thing that happened (the events written), oldest first."""
@@ -96,7 +86,7 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         renew_due(ports, now=moment, installation_id=installation.pk)
         resume_unfinished(ports, now=moment, installation_id=installation.pk)
         run_dunning(ports, now=moment, installation_id=installation.pk)
-        _lapse_unpaid(installation, moment)
+        lapse_unpaid_signups(moment, installation.pk)
     installation.clock = to
     installation.save(update_fields=["clock"])
     return [

@@ -16,11 +16,10 @@ from django.utils import timezone
 
 from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, prepare_batch
 from saleor_subscriptions.renewals.dunning import run_dunning
+from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
 from saleor_subscriptions.renewals.notices import send_trial_notices
 from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_steps
 from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
-from saleor_subscriptions.subscriptions import lifecycle
-from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -86,10 +85,4 @@ def send_due_trial_notices() -> int:
 @shared_task(acks_late=True, name="renewals.lapse_unpaid_signups")
 def lapse_unpaid_signups() -> int:
     """For beat: sign-ups whose first payment did not come within 23 hours lapse (§5)."""
-    lapsed = 0
-    for subscription in Subscription.objects.filter(
-        due_filter(None), status="incomplete", started_at__lte=timezone.now() - LAPSE_AFTER
-    ):
-        lifecycle.lapse_incomplete(subscription)
-        lapsed += 1
-    return lapsed
+    return lapse_unpaid(timezone.now())

@@ -81,3 +81,26 @@ def test_without_renewal_ports_nothing_runs_and_the_setting_is_named(capsys):
     with override_settings(RENEWAL_PORTS=""):
         assert main(["clock", "advance", "--installation", str(shop.pk), "--to", "2027-01-01T00:00:00Z"]) == 2
     assert "RENEWAL_PORTS: RENEWAL_PORTS is not set" in _one_error_line(capsys)
+
+
+def test_the_clock_lapses_a_sign_up_left_unpaid_for_23_hours():
+    from saleor_subscriptions.billing.states import Actor
+    from saleor_subscriptions.renewals.clock import advance_clock
+    from saleor_subscriptions.subscriptions import lifecycle
+    from tests.renewals.support import memory_ports, reload
+
+    shop = sandbox(at(2026, 11, 16))
+    version = plan(shop, "30.00")
+    unpaid = lifecycle.start_subscription(
+        shop,
+        version,
+        customer_user_id=None,
+        customer_email="jan@example.com",
+        quantity=1,
+        channel_slug=version.plan.channel_slug,
+        actor=Actor.CUSTOMER,
+    )
+    advance_clock(Installation.objects.get(pk=shop.pk), at(2026, 11, 17, 8, 59), memory_ports())
+    assert reload(unpaid).status == "incomplete"
+    advance_clock(Installation.objects.get(pk=shop.pk), at(2026, 11, 17, 9), memory_ports())
+    assert (reload(unpaid).status, reload(unpaid).cancel_reason) == ("cancelled", "lapsed")
