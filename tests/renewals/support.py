@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
-
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
@@ -14,12 +10,9 @@ from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderS
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.models import Subscription
-from saleor_subscriptions.tenants.models import Installation
-from tests.factories import make_installation, make_plan_version
+from tests.subscriptions.helpers import at, plan, reload, sandbox, set_clock
 
-
-def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+__all__ = ["at", "invoices", "memory_ports", "plan", "reload", "sandbox", "set_clock", "signed_up"]
 
 
 class Ports(RenewalPorts):
@@ -38,22 +31,6 @@ def memory_ports(**latency: float) -> Ports:
     )
 
 
-def sandbox(now: datetime, url: str = "https://shop.example.com/graphql/", **fields: Any) -> Installation:
-    fields.setdefault("time_zone", "Europe/Amsterdam")
-    fields.setdefault("due_hour", 6)
-    return make_installation(url, sandbox=True, clock=now, **fields)
-
-
-def set_clock(installation: Installation, now: datetime) -> None:
-    installation.clock = now
-    installation.save(update_fields=["clock"])
-
-
-def plan(installation: Installation, price: str = "30.00", **terms: Any) -> PlanVersion:
-    terms.setdefault("variant_id", f"variant-{PlanVersion.objects.count() + 1}")
-    return make_plan_version(installation, price=Decimal(price), **terms)
-
-
 def signed_up(version: PlanVersion, email: str = "piet@example.com", quantity: int = 1) -> Subscription:
     """Signed up and paid now, on the installation's clock (the checkout's payment)."""
     subscription = lifecycle.start_subscription(
@@ -70,7 +47,3 @@ def signed_up(version: PlanVersion, email: str = "piet@example.com", quantity: i
 
 def invoices(subscription: Subscription) -> list[Invoice]:
     return list(Invoice.objects.filter(subscription=subscription).order_by("period_index", "pk"))
-
-
-def reload(subscription: Subscription) -> Subscription:
-    return Subscription.objects.get(pk=subscription.pk)

@@ -16,13 +16,16 @@ from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation, make_plan_version, make_subscription
 
 
-def at(year: int, month: int, day: int, hour: int = 10) -> datetime:
+def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     """An instant in UTC; at 10:00 UTC it is the same calendar day in Amsterdam."""
-    return datetime(year, month, day, hour, tzinfo=UTC)
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def sandbox(now: datetime, url: str = "https://shop.example.com/graphql/") -> Installation:
-    return make_installation(url, sandbox=True, clock=now, time_zone="Europe/Amsterdam", due_hour=6)
+def sandbox(now: datetime, url: str = "https://shop.example.com/graphql/", **fields: Any) -> Installation:
+    """A sandbox shop in Amsterdam whose charges fall due at 06:00, its test clock at `now`."""
+    fields.setdefault("time_zone", "Europe/Amsterdam")
+    fields.setdefault("due_hour", 6)
+    return make_installation(url, sandbox=True, clock=now, **fields)
 
 
 def set_clock(installation: Installation, now: datetime) -> None:
