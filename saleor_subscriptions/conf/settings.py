@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.invoicing",
     "saleor_subscriptions.renewals",
     "saleor_subscriptions.notifications",
+    "saleor_subscriptions.saleor",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +148,26 @@ DEFAULT_FROM_EMAIL = env.parsed("DEFAULT_FROM_EMAIL", "subscriptions@localhost",
 # renewal runs (the Saleor and Stripe adapters are named here once installed).
 RENEWAL_PORTS = env.string("RENEWAL_PORTS", "")
 RENEWAL_BATCH_SIZE = env.integer("RENEWAL_BATCH_SIZE", 200, minimum=1, maximum=5000)
+
+
+def _fernet_keys(value: str) -> list[str]:
+    import base64
+    import binascii
+
+    keys = [item.strip() for item in value.split(",") if item.strip()]
+    for key in keys:
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("each key must be 32 url-safe base64-encoded bytes (a Fernet key)")
+    return keys
+
+
+# Saleor: app tokens encrypted at rest with the first of these Fernet keys (empty: derived from SECRET_KEY).
+APP_TOKEN_KEYS: list[str] = env.parsed("APP_TOKEN_KEYS", [], _fernet_keys)
+# Saleor API URLs allowed to install the app (fnmatch patterns: https://*.saleor.cloud/graphql/); empty: any.
+SALEOR_ALLOWED_API_URLS = env.csv("SALEOR_ALLOWED_API_URLS", [])
+SALEOR_TIMEOUT_S = env.integer("SALEOR_TIMEOUT_S", 15, minimum=1, maximum=300)
+SALEOR_RETRIES = env.integer("SALEOR_RETRIES", 3, minimum=0, maximum=10)

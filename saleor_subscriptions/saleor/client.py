@@ -1,0 +1,192 @@
+"""The one client the app talks to Saleor's GraphQL API with: a document by name, typed errors, retries.
+
+Every request sends a document of `graphql/saleor/` by its file name (`execute("draft_order_create", …)`), so
+nothing reaches Saleor that the document tests did not validate. Errors:
+
+- `SaleorUnavailable` (a `GatewayUnavailable`: the renewal step is retried later): the network failed, Saleor
+  timed out or answered 5xx, after `retries` attempts with exponential backoff.
+- `TokenRejectedError`: Saleor answered 401, or refused the app's token as invalid (the app was removed or the
+  token revoked: see `saleor.install` for what happens to the installation).
+- `SaleorRequestError`: the response holds top-level GraphQL `errors` (a validation error, PermissionDenied
+  for a permission the app lacks, …); `.codes` holds each error's `extensions.exception.code`.
+- `SaleorMutationError`: a mutation answered with its own `errors { field code message }` list.
+
+Queries are retried on every transient failure. A mutation is retried only when the request cannot have
+reached Saleor (connect errors), unless the caller says it is idempotent (`idempotent=True`): a retried
+`draftOrderCreate` would make a second order, so the order adapter looks its order up first instead.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from saleor_subscriptions import __version__
+from saleor_subscriptions.renewals.ports import GatewayUnavailable
+from saleor_subscriptions.saleor.documents import document
+
+USER_AGENT = f"saleor-subscriptions/{__version__}"
+
+
+class SaleorError(Exception):
+    """Base of every failure talking to Saleor."""
+
+
+class SaleorUnavailable(SaleorError, GatewayUnavailable):
+    """Saleor could not be reached, timed out, or answered 5xx (after the retries)."""
+
+
+class SaleorRequestError(SaleorError):
+    """Saleor answered with top-level GraphQL errors."""
+
+    def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        self.operation = operation
+        self.errors = list(errors)
+        self.codes = [_error_code(error) for error in self.errors]
+        messages = "; ".join(str(error.get("message", "")) for error in self.errors)
+        super().__init__(f"{operation}: {messages}")
+
+
+class TokenRejectedError(SaleorRequestError):
+    """Saleor does not accept the app's token: the app was removed from the shop or its token revoked."""
+
+
+@dataclass(frozen=True)
+class MutationErrorDetail:
+    field: str | None
+    code: str
+    message: str
+    extra: Mapping[str, Any]
+
+
+class SaleorMutationError(SaleorError):
+    """A mutation's own `errors` list was not empty."""
+
+    def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        self.operation = operation
+        self.details = [
+            MutationErrorDetail(
+                field=error.get("field"),
+                code=str(error.get("code") or ""),
+                message=str(error.get("message") or ""),
+                extra={k: v for k, v in error.items() if k not in ("field", "code", "message")},
+            )
+            for error in errors
+        ]
+        described = "; ".join(f"{d.field or '-'}: {d.code} {d.message}".strip() for d in self.details)
+        super().__init__(f"{operation} refused: {described}")
+
+    @property
+    def codes(self) -> list[str]:
+        return [detail.code for detail in self.details]
+
+
+#: `extensions.exception.code` values with which Saleor refuses the token itself (not a missing permission).
+_TOKEN_REFUSALS = frozenset(
+    {"InvalidTokenError", "ExpiredSignatureError", "DecodeError", "JSONWebTokenError"}
+)
+
+
+def _error_code(error: Mapping[str, Any]) -> str:
+    extensions = error.get("extensions") or {}
+    exception = extensions.get("exception") or {}
+    return str(exception.get("code") or extensions.get("code") or "")
+
+
+class SaleorClient:
+    """A GraphQL client for one Saleor, authenticated with the app's token (None: anonymous)."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str | None,
+        *,
+        timeout: float = 15.0,
+        retries: int = 3,
+        backoff: float = 0.25,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self.api_url = api_url
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SaleorClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(
+        self, name: str, variables: Mapping[str, Any] | None = None, *, idempotent: bool | None = None
+    ) -> dict[str, Any]:
+        """Runs the document `graphql/saleor/<name>.graphql` and returns its `data`."""
+        source = document(name)
+        is_query = source.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{source}"
+        retry_all = is_query if idempotent is None else idempotent
+        payload = {"query": source, "variables": dict(variables or {})}
+        attempt = 0
+        while True:
+            try:
+                response = self._http.post(self.api_url, json=payload)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                failure: Exception = exc
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if not retry_all:
+                    raise SaleorUnavailable(f"{name}: {type(exc).__name__}: {exc} (not retried)") from exc
+                failure = exc
+            else:
+                if response.status_code < 500:
+                    return self._data(name, response)
+                if not retry_all:
+                    raise SaleorUnavailable(f"{name}: Saleor answered {response.status_code} (not retried)")
+                failure = SaleorUnavailable(f"{name}: Saleor answered {response.status_code}")
+            attempt += 1
+            if attempt > self.retries:
+                raise SaleorUnavailable(f"{name}: {failure} after {attempt} attempts") from failure
+            self._sleep(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
+
+    def mutate(self, name: str, variables: Mapping[str, Any], field: str, *, idempotent: bool = False) -> Any:
+        """Runs a mutation and returns `data[field]`, raising SaleorMutationError on a non-empty `errors`."""
+        result = self.execute(name, variables, idempotent=idempotent).get(field)
+        if result is None:
+            raise SaleorRequestError(name, [{"message": f"no {field} in the response"}])
+        errors = result.get("errors") or []
+        if errors:
+            raise SaleorMutationError(name, errors)
+        return result
+
+    @staticmethod
+    def _data(name: str, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code == 401:
+            raise TokenRejectedError(name, [{"message": "Saleor answered 401 Unauthorized"}])
+        try:
+            body = response.json()
+        except ValueError:
+            raise SaleorRequestError(
+                name, [{"message": f"Saleor answered {response.status_code} with a body that is not JSON"}]
+            ) from None
+        if not isinstance(body, dict):
+            raise SaleorRequestError(name, [{"message": "Saleor answered JSON that is not an object"}])
+        errors = body.get("errors") or []
+        if errors:
+            if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
+                raise TokenRejectedError(name, errors)
+            raise SaleorRequestError(name, errors)
+        if response.status_code >= 400:
+            raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
+        data = body.get("data")
+        return data if isinstance(data, dict) else {}
