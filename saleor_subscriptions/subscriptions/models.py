@@ -89,6 +89,12 @@ class Subscription(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
 
     saleor_order_id = models.CharField(max_length=100, blank=True, help_text="The sign-up order")
+    saleor_order_line_id = models.CharField(
+        max_length=100, blank=True, help_text="The sign-up order line: one subscription per line"
+    )
+    billing_address = models.JSONField(default=dict, blank=True, help_text="Saleor AddressInput shape")
+    shipping_address = models.JSONField(default=dict, blank=True, help_text="Saleor AddressInput shape")
+    shipping_method_id = models.CharField(max_length=100, blank=True, help_text="Saleor global id")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +115,11 @@ class Subscription(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit_price__isnull=True) | models.Q(unit_price__gte=0),
                 name="subscription_unit_price_non_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["installation", "saleor_order_line_id"],
+                condition=~models.Q(saleor_order_line_id=""),
+                name="subscription_one_per_order_line",
             ),
         ]
         indexes = [
