@@ -1,7 +1,7 @@
 """URL routes of the app."""
 
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 from saleor_subscriptions import __version__
 
@@ -13,4 +13,6 @@ def health(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("api/", include("saleor_subscriptions.saleor.urls")),
+    path("graphql/", include("saleor_subscriptions.api.urls")),
 ]
