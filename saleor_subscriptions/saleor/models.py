@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from saleor_subscriptions.saleor import crypto
+from saleor_subscriptions import encryption
 from saleor_subscriptions.saleor.client import SaleorClient
 from saleor_subscriptions.tenants.models import Installation
 
@@ -17,7 +17,7 @@ class SaleorApp(models.Model):
     installation = models.OneToOneField(Installation, on_delete=models.CASCADE, related_name="saleor_app")
     saleor_domain = models.CharField(max_length=255, blank=True)
     app_id = models.CharField(max_length=100, blank=True, help_text="Saleor global id of this app")
-    token_ciphertext = models.TextField(help_text="The app token, Fernet-encrypted (saleor.crypto)")
+    token_ciphertext = models.TextField(help_text="The app token, Fernet-encrypted (see encryption.py)")
     schema_version = models.CharField(max_length=16, blank=True, help_text="Saleor-Schema-Version at install")
     permissions = models.JSONField(default=list, blank=True, help_text="Permission codes Saleor granted")
     jwks = models.JSONField(default=dict, blank=True, help_text="The JWKS Saleor served at install")
@@ -33,11 +33,11 @@ class SaleorApp(models.Model):
 
     @property
     def token(self) -> str:
-        return crypto.decrypt(self.token_ciphertext)
+        return encryption.decrypt(self.token_ciphertext)
 
     @token.setter
     def token(self, value: str) -> None:
-        self.token_ciphertext = crypto.encrypt(value)
+        self.token_ciphertext = encryption.encrypt(value)
 
     def has_permission(self, code: str) -> bool:
         return code in self.permissions

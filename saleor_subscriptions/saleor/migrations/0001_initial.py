@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('saleor_domain', models.CharField(blank=True, max_length=255)),
                 ('app_id', models.CharField(blank=True, help_text='Saleor global id of this app', max_length=100)),
-                ('token_ciphertext', models.TextField(help_text='The app token, Fernet-encrypted (saleor.crypto)')),
+                ('token_ciphertext', models.TextField(help_text='The app token, Fernet-encrypted (see encryption.py)')),
                 ('schema_version', models.CharField(blank=True, help_text='Saleor-Schema-Version at install', max_length=16)),
                 ('permissions', models.JSONField(blank=True, default=list, help_text='Permission codes Saleor granted')),
                 ('jwks', models.JSONField(blank=True, default=dict, help_text='The JWKS Saleor served at install')),

@@ -1,4 +1,4 @@
-"""The app token of each Saleor, encrypted at rest (Fernet: AES-128-CBC + HMAC-SHA256).
+"""Secrets kept at rest encrypted (Fernet: AES-128-CBC + HMAC-SHA256): Saleor app tokens, Stripe secret keys.
 
 Keys come from `APP_TOKEN_KEYS` (settings): a comma-separated list of Fernet keys, the first one encrypting,
 all of them decrypting, so a key can be rotated by putting the new one first and re-saving (`rotate`).
@@ -16,7 +16,7 @@ from django.conf import settings
 
 
 class TokenDecryptionError(Exception):
-    """A stored token cannot be decrypted with any configured key (APP_TOKEN_KEYS lost or changed)."""
+    """A stored secret cannot be decrypted with any configured key (APP_TOKEN_KEYS lost or changed)."""
 
 
 def derived_key(secret: str) -> bytes:
@@ -44,7 +44,7 @@ def decrypt(ciphertext: str) -> str:
         return fernet().decrypt(ciphertext.encode("ascii")).decode()
     except InvalidToken:
         raise TokenDecryptionError(
-            "the stored Saleor app token cannot be decrypted with APP_TOKEN_KEYS (was a key removed?)"
+            "a stored secret cannot be decrypted with APP_TOKEN_KEYS (was a key removed?)"
         ) from None
 
 
@@ -54,5 +54,5 @@ def rotate(ciphertext: str) -> str:
         return fernet().rotate(ciphertext.encode("ascii")).decode("ascii")
     except InvalidToken:
         raise TokenDecryptionError(
-            "the stored Saleor app token cannot be decrypted with APP_TOKEN_KEYS"
+            "a stored secret cannot be decrypted with APP_TOKEN_KEYS"
         ) from None
