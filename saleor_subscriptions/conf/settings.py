@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.renewals",
     "saleor_subscriptions.notifications",
     "saleor_subscriptions.saleor",
+    "saleor_subscriptions.payments",
 ]
 
 MIDDLEWARE = [
@@ -171,3 +172,7 @@ APP_TOKEN_KEYS: list[str] = env.parsed("APP_TOKEN_KEYS", [], _fernet_keys)
 SALEOR_ALLOWED_API_URLS = env.csv("SALEOR_ALLOWED_API_URLS", [])
 SALEOR_TIMEOUT_S = env.integer("SALEOR_TIMEOUT_S", 15, minimum=1, maximum=300)
 SALEOR_RETRIES = env.integer("SALEOR_RETRIES", 3, minimum=0, maximum=10)
+
+# Stripe: where the stripe library sends its requests (tests point it at the fake Stripe server).
+STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com", schemes=("http", "https"))
+STRIPE_NETWORK_RETRIES = env.integer("STRIPE_NETWORK_RETRIES", 2, minimum=0, maximum=10)

@@ -1,0 +1,139 @@
+"""Connecting a shop's Stripe account: keys checked for shape and mode, then by Stripe, then stored encrypted.
+
+Test and live keys never mix: the secret and publishable keys must be of one mode, and a sandbox installation
+(with a test clock) takes test keys only. The secret key is checked by asking Stripe for one customer; a key
+Stripe refuses is not stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.tenants.models import Installation
+
+_SECRET = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$")
+_PUBLISHABLE = re.compile(r"^pk_(test|live)_[A-Za-z0-9]{8,}$")
+_WEBHOOK_SECRET = re.compile(r"^whsec_[A-Za-z0-9+/=]{8,}$")
+
+
+class StripeSettingsErrorCode(StrEnum):
+    INVALID = "invalid"
+    MODE_MISMATCH = "mode_mismatch"
+    LIVE_KEY_IN_SANDBOX = "live_key_in_sandbox"
+    REFUSED_BY_STRIPE = "refused_by_stripe"
+    STRIPE_UNREACHABLE = "stripe_unreachable"
+    NOT_CONFIGURED = "not_configured"
+
+
+class StripeSettingsError(Exception):
+    def __init__(self, field: str, code: StripeSettingsErrorCode, message: str) -> None:
+        self.field = field
+        self.code = code
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class StripeKeys:
+    secret_key: str
+    publishable_key: str
+    webhook_secret: str = ""
+
+
+def stripe_client(secret_key: str) -> stripe.StripeClient:
+    """A Stripe client on STRIPE_API_BASE, retrying network failures with the same idempotency key."""
+    return stripe.StripeClient(
+        secret_key,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=settings.STRIPE_NETWORK_RETRIES,
+    )
+
+
+def _mode(pattern: re.Pattern[str], value: str, field: str, what: str) -> bool:
+    match = pattern.match(value)
+    if match is None:
+        raise StripeSettingsError(field, StripeSettingsErrorCode.INVALID, f"this is not a Stripe {what}")
+    return match.group(match.lastindex or 0) == "live"
+
+
+def check_keys(installation: Installation, keys: StripeKeys) -> bool:
+    """The keys' mode (True = live) when their shapes are right and their modes agree (else an error)."""
+    live = _mode(_SECRET, keys.secret_key, "secretKey", "secret key (sk_… or rk_…)")
+    if _mode(_PUBLISHABLE, keys.publishable_key, "publishableKey", "publishable key (pk_…)") != live:
+        raise StripeSettingsError(
+            "publishableKey",
+            StripeSettingsErrorCode.MODE_MISMATCH,
+            "the publishable key is of another mode (test/live) than the secret key",
+        )
+    if keys.webhook_secret and not _WEBHOOK_SECRET.match(keys.webhook_secret):
+        raise StripeSettingsError(
+            "webhookSecret", StripeSettingsErrorCode.INVALID, "this is not a webhook signing secret (whsec_…)"
+        )
+    if live and installation.sandbox:
+        raise StripeSettingsError(
+            "secretKey",
+            StripeSettingsErrorCode.LIVE_KEY_IN_SANDBOX,
+            "a sandbox installation (with a test clock) takes Stripe test keys only",
+        )
+    return live
+
+
+def verify_with_stripe(secret_key: str) -> None:
+    """Asks Stripe for one customer with the key: refused keys raise StripeSettingsError."""
+    try:
+        stripe_client(secret_key).customers.list(params={"limit": 1})
+    except (stripe.AuthenticationError, stripe.PermissionError) as exc:
+        raise StripeSettingsError(
+            "secretKey",
+            StripeSettingsErrorCode.REFUSED_BY_STRIPE,
+            f"Stripe refused the key: {exc.user_message}",
+        ) from exc
+    except stripe.APIConnectionError as exc:
+        raise StripeSettingsError(
+            "secretKey", StripeSettingsErrorCode.STRIPE_UNREACHABLE, f"Stripe could not be reached: {exc}"
+        ) from exc
+
+
+def connect_stripe(installation: Installation, channel_slug: str, keys: StripeKeys) -> StripeAccount:
+    """Stores (or replaces) the Stripe keys of an installation's channel after checking them with Stripe."""
+    live = check_keys(installation, keys)
+    verify_with_stripe(keys.secret_key)
+    with transaction.atomic():
+        account, _ = StripeAccount.objects.select_for_update().get_or_create(
+            installation=installation,
+            channel_slug=channel_slug,
+            defaults={"livemode": live, "verified_at": timezone.now()},
+        )
+        account.livemode = live
+        account.secret_key = keys.secret_key
+        account.publishable_key = keys.publishable_key
+        account.webhook_secret = keys.webhook_secret
+        account.verified_at = timezone.now()
+        account.save()
+    return account
+
+
+def account_for(installation_id: int, channel_slug: str) -> StripeAccount:
+    """The channel's own Stripe account, else the installation's default one ("" channel)."""
+    accounts = {
+        account.channel_slug: account
+        for account in StripeAccount.objects.filter(
+            installation_id=installation_id, channel_slug__in=[channel_slug, ""]
+        )
+    }
+    account = accounts.get(channel_slug) or accounts.get("")
+    if account is None:
+        raise StripeSettingsError(
+            "channel",
+            StripeSettingsErrorCode.NOT_CONFIGURED,
+            f"no Stripe account is connected for channel {channel_slug!r}",
+        )
+    return account

@@ -1,0 +1,74 @@
+"""A shop's Stripe keys (per installation and channel, encrypted) and the Stripe customer of each customer."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from saleor_subscriptions import encryption
+from saleor_subscriptions.tenants.models import Installation
+
+
+class StripeAccount(models.Model):
+    """The Stripe keys one installation uses in one channel (`channel_slug` "" = every other channel)."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="stripe_accounts")
+    channel_slug = models.CharField(max_length=100, blank=True)
+    livemode = models.BooleanField(help_text="Live keys (sk_live_/pk_live_) or test keys")
+    secret_key_ciphertext = models.TextField()
+    publishable_key = models.CharField(max_length=255)
+    webhook_secret_ciphertext = models.TextField(blank=True)
+    verified_at = models.DateTimeField(help_text="When Stripe last accepted the secret key")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug"], name="stripe_account_per_channel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        mode = "live" if self.livemode else "test"
+        return f"Stripe ({mode}) for {self.channel_slug or 'every channel'}"
+
+    @property
+    def secret_key(self) -> str:
+        return encryption.decrypt(self.secret_key_ciphertext)
+
+    @secret_key.setter
+    def secret_key(self, value: str) -> None:
+        self.secret_key_ciphertext = encryption.encrypt(value)
+
+    @property
+    def webhook_secret(self) -> str:
+        return encryption.decrypt(self.webhook_secret_ciphertext) if self.webhook_secret_ciphertext else ""
+
+    @webhook_secret.setter
+    def webhook_secret(self, value: str) -> None:
+        self.webhook_secret_ciphertext = encryption.encrypt(value) if value else ""
+
+
+class StripeCustomer(models.Model):
+    """The Stripe customer of one of the shop's customers (by `customer_key`), per mode, with the saved
+    payment method renewals are charged to."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    customer_key = models.CharField(max_length=320)
+    livemode = models.BooleanField()
+    stripe_customer_id = models.CharField(max_length=100)
+    default_payment_method_id = models.CharField(max_length=100, blank=True)
+    payment_method_type = models.CharField(max_length=40, blank=True, help_text="card, sepa_debit, …")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "customer_key", "livemode"], name="stripe_customer_per_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.stripe_customer_id
