@@ -1,0 +1,171 @@
+"""Prices and taxes the way Saleor's flat-rate tax strategy computes them, and payment statuses.
+
+The tax rule (the only strategy the fake has):
+- the country is the shipping address's when shipping is required and there is one, else the billing
+  address's, else the channel's default country;
+- the rate is the product's tax class rate for that country, else the store's default rate for the country
+  (`FakeSaleor.set_default_tax_rates`), else 0; shipping uses the shipping method's tax class the same way;
+- prices are entered net or gross per channel (`prices_entered_with_tax`); a line's tax is computed on its
+  total (unit price times quantity) and rounded half up to the currency's minor units; the unit price shown is
+  that total divided by the quantity, rounded; a channel with `charge_taxes=False` taxes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .ids import Money, TaxedMoney, quantize
+from .state import Address, Channel, Checkout, Order, Store, TaxClass
+
+HUNDRED = Decimal(100)
+
+
+def tax_country(channel: Channel, shipping: Address | None, billing: Address | None) -> str:
+    for address in (shipping, billing):
+        if address is not None and address.country:
+            return address.country
+    return channel.default_country
+
+
+def rate_percent(store: Store, channel: Channel, tax_class: TaxClass | None, country: str) -> Decimal:
+    """The tax rate in percent for an object of this tax class sold to this country."""
+    if not channel.charge_taxes:
+        return Decimal(0)
+    if tax_class is not None and country in tax_class.rates:
+        return Decimal(tax_class.rates[country])
+    return Decimal(store.default_rates.get(country, 0))
+
+
+def apply_tax(amount: Decimal, rate: Decimal, entered_with_tax: bool, currency: str) -> TaxedMoney:
+    """Net and gross of an amount as entered (gross when the channel enters prices with tax)."""
+    amount = quantize(amount, currency)
+    if entered_with_tax:
+        net = quantize(amount / (1 + rate / HUNDRED), currency)
+        return TaxedMoney.of(net, amount, currency)
+    return TaxedMoney.of(amount, quantize(amount * (1 + rate / HUNDRED), currency), currency)
+
+
+def per_unit(total: TaxedMoney, quantity: int) -> TaxedMoney:
+    currency = total.currency
+    return TaxedMoney.of(
+        quantize(total.net.amount / quantity, currency),
+        quantize(total.gross.amount / quantity, currency),
+        currency,
+    )
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    undiscounted_unit: Money  # the unit price as entered (listing price or the custom price)
+    unit: TaxedMoney
+    total: TaxedMoney
+    tax_rate: Decimal  # a fraction
+
+
+@dataclass(frozen=True)
+class CheckoutPrices:
+    lines: dict[str, LinePrice]  # by checkout line pk
+    subtotal: TaxedMoney
+    shipping: TaxedMoney
+    shipping_tax_rate: Decimal
+    total: TaxedMoney
+
+
+def checkout_prices(store: Store, checkout: Checkout) -> CheckoutPrices:
+    """Every line's price and the checkout's totals under the tax rule above."""
+    channel = checkout.channel
+    currency = channel.currency_code
+    shipping_required = any(line.variant.product.product_type.is_shipping_required for line in checkout.lines)
+    country = tax_country(
+        channel, checkout.shipping_address if shipping_required else None, checkout.billing_address
+    )
+    lines: dict[str, LinePrice] = {}
+    subtotal = TaxedMoney.zero(currency)
+    for line in checkout.lines:
+        base = line.price_override if line.price_override is not None else line.variant.price_in(channel)
+        base = base if base is not None else Decimal(0)
+        rate = rate_percent(store, channel, line.variant.product.tax_class, country)
+        total = apply_tax(base * line.quantity, rate, channel.prices_entered_with_tax, currency)
+        lines[str(line.pk)] = LinePrice(
+            Money(quantize(base, currency), currency), per_unit(total, line.quantity), total, rate / HUNDRED
+        )
+        subtotal = subtotal + total
+    shipping, shipping_rate = TaxedMoney.zero(currency), Decimal(0)
+    method = checkout.delivery_method
+    if method is not None and shipping_required:
+        shipping_rate = rate_percent(store, channel, method.tax_class, country)
+        price = method.prices.get(channel.slug, Decimal(0))
+        shipping = apply_tax(price, shipping_rate, channel.prices_entered_with_tax, currency)
+    return CheckoutPrices(lines, subtotal, shipping, shipping_rate / HUNDRED, subtotal + shipping)
+
+
+def reprice_order(store: Store, order: Order) -> None:
+    """Recomputes a draft order's line prices, shipping and totals (what Saleor does for drafts and on
+    `draftOrderComplete`); a line whose variant has no price keeps the price it had."""
+    channel = order.channel
+    currency = order.currency
+    country = tax_country(
+        channel, order.shipping_address if order.is_shipping_required else None, order.billing_address
+    )
+    subtotal = TaxedMoney.zero(currency)
+    for line in order.lines:
+        base = line.price_override
+        if base is None and line.variant is not None and not line.variant.deleted:
+            base = line.variant.price_in(channel)
+        if base is not None:
+            rate = rate_percent(store, channel, line.tax_class, country)
+            total = apply_tax(base * line.quantity, rate, channel.prices_entered_with_tax, currency)
+            line.total_price = line.undiscounted_total_price = total
+            line.unit_price = line.undiscounted_unit_price = per_unit(total, line.quantity)
+            line.tax_rate = rate / HUNDRED
+        subtotal = subtotal + (line.total_price or TaxedMoney.zero(currency))
+    shipping = TaxedMoney.zero(currency)
+    order.shipping_tax_rate = Decimal(0)
+    method = order.shipping_method
+    if method is not None and order.is_shipping_required:
+        rate = rate_percent(store, channel, method.tax_class, country)
+        price = method.prices.get(channel.slug, Decimal(0))
+        shipping = apply_tax(price, rate, channel.prices_entered_with_tax, currency)
+        order.shipping_tax_rate = rate / HUNDRED
+    order.shipping_price = shipping
+    order.subtotal = subtotal
+    order.total = subtotal + shipping
+
+
+def total_charged(order: Order) -> Decimal:
+    return sum((t.charged_value for t in order.transactions), Decimal(0))
+
+
+def total_authorized(order: Order) -> Decimal:
+    return sum((t.authorized_value for t in order.transactions), Decimal(0))
+
+
+def total_refunded(order: Order) -> Decimal:
+    return sum((t.refunded_value for t in order.transactions), Decimal(0))
+
+
+def _total_gross(order: Order) -> Decimal:
+    return order.total.gross.amount if order.total is not None else Decimal(0)
+
+
+def charge_status(order: Order) -> str:
+    """NONE, PARTIAL, FULL or OVERCHARGED: what the transactions charged against the order's gross total."""
+    charged, total = total_charged(order), _total_gross(order)
+    if charged <= 0 and total > 0:
+        return "NONE"
+    if charged < total:
+        return "PARTIAL"
+    return "FULL" if charged == total else "OVERCHARGED"
+
+
+def authorize_status(order: Order) -> str:
+    """NONE, PARTIAL or FULL: what is authorized or charged against the order's gross total."""
+    covered, total = total_authorized(order) + total_charged(order), _total_gross(order)
+    if covered <= 0 and total > 0:
+        return "NONE"
+    return "FULL" if covered >= total else "PARTIAL"
+
+
+def is_fully_paid(order: Order) -> bool:
+    return charge_status(order) in ("FULL", "OVERCHARGED")
