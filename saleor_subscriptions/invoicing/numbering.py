@@ -1,12 +1,13 @@
 """Gap-free document numbers per installation and kind (BILLING_RULES §4, §8).
 
 A number is taken under a row lock on the installation's sequence, inside the caller's transaction: if that
-transaction rolls back, so does the number, so the numbers that exist run 1, 2, 3 … without a gap.
+transaction rolls back, so does the number, so the numbers that exist run 1, 2, 3 … without a gap. One
+`UPDATE … RETURNING` both locks the row and moves it on.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from saleor_subscriptions.invoicing.models import NumberSequence
 from saleor_subscriptions.tenants.models import Installation
@@ -24,17 +25,40 @@ def format_number(prefix: str, number: int) -> str:
     return f"{prefix}{number:0{WIDTH}d}"
 
 
-def _locked_sequence(installation: Installation, kind: str) -> NumberSequence:
-    sequence = NumberSequence.objects.select_for_update().filter(installation=installation, kind=kind).first()
-    if sequence is not None:
-        return sequence
-    # First use: two transactions may race to create the row; the loser re-reads the winner's, locked.
+def _advance(installation_id: int, kind: str, count: int) -> tuple[str, int] | None:
+    """Move the sequence on by `count` in one statement, which locks its row until the transaction ends;
+    (prefix, first number taken), or None when the installation has no such sequence yet."""
+    meta = NumberSequence._meta
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column) for field in meta.concrete_fields}
+    installation, kind_, prefix, next_number = (
+        column[name] for name in ("installation", "kind", "prefix", "next_number")
+    )
+    where = f"WHERE {installation} = %s AND {kind_} = %s"
+    # PostgreSQL, and SQLite from 3.35 (what `can_return_columns_from_insert` says), return the row updated.
+    returning = connection.features.can_return_columns_from_insert
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {next_number} = {next_number} + %s {where}"
+            + (f" RETURNING {prefix}, {next_number}" if returning else ""),
+            [count, installation_id, kind],
+        )
+        if not returning:
+            cursor.execute(
+                f"SELECT {prefix}, {next_number} FROM {quote(meta.db_table)} {where}", [installation_id, kind]
+            )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1] - count)
+
+
+def _create(installation: Installation, kind: str) -> None:
+    """The sequence's first use: two transactions may race to create the row; the loser's insert waits for
+    the winner's and then finds it there."""
     try:
         with transaction.atomic():
             NumberSequence.objects.create(installation=installation, kind=kind, prefix=PREFIXES[kind])
     except IntegrityError:
         pass
-    return NumberSequence.objects.select_for_update().get(installation=installation, kind=kind)
 
 
 def take_number(installation: Installation, kind: str) -> str:
@@ -42,14 +66,7 @@ def take_number(installation: Installation, kind: str) -> str:
 
     Call it inside the transaction that saves the document: the row lock is held until that commits.
     """
-    if kind not in PREFIXES:
-        raise ValueError(f"unknown number sequence kind {kind!r}")
-    with transaction.atomic():
-        sequence = _locked_sequence(installation, kind)
-        number = sequence.next_number
-        sequence.next_number = number + 1
-        sequence.save(update_fields=["next_number"])
-    return format_number(sequence.prefix, number)
+    return take_numbers(installation, kind, 1)[0]
 
 
 def take_numbers(installation: Installation, kind: str, count: int) -> list[str]:
@@ -58,9 +75,12 @@ def take_numbers(installation: Installation, kind: str, count: int) -> list[str]
         raise ValueError(f"unknown number sequence kind {kind!r}")
     if count < 1:
         return []
-    with transaction.atomic():
-        sequence = _locked_sequence(installation, kind)
-        first = sequence.next_number
-        sequence.next_number = first + count
-        sequence.save(update_fields=["next_number"])
-    return [format_number(sequence.prefix, n) for n in range(first, first + count)]
+    # No savepoint: inside the caller's transaction the numbers are its own, and roll back with it.
+    with transaction.atomic(savepoint=False):
+        taken = _advance(installation.pk, kind, count)
+        if taken is None:
+            _create(installation, kind)
+            taken = _advance(installation.pk, kind, count)
+            assert taken is not None
+    prefix, first = taken
+    return [format_number(prefix, n) for n in range(first, first + count)]

@@ -3,8 +3,9 @@
 The domain does not know the notifier. Every lifecycle action writes one `SubscriptionEvent`; a `post_save`
 receiver (connected in `NotificationsConfig.ready`) looks at its kind and, once the transaction that wrote it
 has committed, asks `EmailNotifier` for the matching message. So a transition that is rolled back sends
-nothing, and an email problem never undoes a transition. Events written with `bulk_create` (the renewal's
-`invoiced`) send no signal and so no email, which is what they should do.
+nothing, and an email problem never undoes a transition. Events written without `save` (the renewal's
+`invoiced`, by `bulk.insert_rows`) send no signal, and no email: none of their kinds is one that sends an
+email (tests/renewals/test_invoiced_event.py keeps it so).
 
 The renewals send their own dunning emails, with the pay link (`mark_past_due`, `suspend`,
 `cancel_for_nonpayment`): those kinds are not handled here.

@@ -4,12 +4,17 @@ Due subscriptions are claimed with `SELECT … FOR UPDATE SKIP LOCKED`, so any n
 set; their boundaries are settled, the next periods priced, and the invoices stored (unique per subscription
 and period, numbered from the installation's gap-free sequence) with the subscriptions advanced, all in one
 transaction and in a handful of statements whatever the batch size.
+
+`invoice_batch` hands the stored invoices (with their subscriptions and lines, as the database now holds
+them) to the process that goes on with steps 2 and 3, so it need not read them back; `prepare_batch` gives
+only their ids, for callers that read them again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -17,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
-from saleor_subscriptions.bulk import update_rows
+from saleor_subscriptions.bulk import insert_rows, update_rows
 from saleor_subscriptions.discounts.models import DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_numbers
@@ -35,6 +40,8 @@ from saleor_subscriptions.subscriptions.calendar import due_at
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 
+INVOICED = "invoiced"
+"""The kind of the event a renewal invoice writes on its subscription."""
 LEASE = timedelta(minutes=5)
 """How long a worker owns the later steps of the invoices it made before the sweeper may take them over."""
 RENEWABLE = (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING, SubscriptionStatus.PAUSED)
@@ -47,18 +54,41 @@ def due_filter(installation_id: int | None) -> Q:
     return Q(installation_id=installation_id, installation__status=Installation.Status.ACTIVE)
 
 
+@dataclass
+class InvoicedBatch:
+    """Step 1's outcome: the invoices stored, each with its subscription (claimed and advanced) and its lines
+    in position order, as the database now holds them."""
+
+    invoices: list[Invoice] = field(default_factory=list)
+    lines: dict[int, list[InvoiceLine]] = field(default_factory=dict)
+    passed: int = 0
+    claimed: int = 0
+
+    @property
+    def invoice_ids(self) -> list[int]:
+        return [invoice.pk for invoice in self.invoices]
+
+
 def prepare_batch(now: datetime, batch_size: int, installation_id: int | None) -> tuple[list[int], int, int]:
     """Step 1: claim up to `batch_size` due subscriptions and store their invoices; (invoice ids, periods
     passed without an invoice, subscriptions claimed)."""
+    batch = invoice_batch(now, batch_size, installation_id)
+    return batch.invoice_ids, batch.passed, batch.claimed
+
+
+def invoice_batch(now: datetime, batch_size: int, installation_id: int | None) -> InvoicedBatch:
+    """Step 1: claim up to `batch_size` due subscriptions and store their invoices, in one transaction."""
     with transaction.atomic():
         subscriptions = list(
             Subscription.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
+            # Prefetched, not joined: a batch has a few installations and plans, each then read and built
+            # once and shared by its subscriptions, rather than once per subscription.
+            .prefetch_related("installation", "plan_version__plan", "pending_plan_version__plan")
             .filter(due_filter(installation_id), status__in=RENEWABLE, next_billing_at__lte=now)
-            .order_by("next_billing_at")[:batch_size]
+            .order_by("next_billing_at", "pk")[:batch_size]
         )
         if not subscriptions:
-            return [], 0, 0
+            return InvoicedBatch()
         ids = [s.pk for s in subscriptions]
         redemptions = {
             r.subscription_id: r
@@ -82,12 +112,13 @@ def prepare_batch(now: datetime, batch_size: int, installation_id: int | None) -
                     usage=usage.charges_for(subscription, period, cache),
                 )
             )
-        invoice_ids = _store_invoices(drafts, now) if drafts else []
+        batch = _store_invoices(drafts, now) if drafts else InvoicedBatch()
         crash_point("after_invoices")
-    return invoice_ids, len(subscriptions) - len(drafts), len(subscriptions)
+    batch.passed, batch.claimed = len(subscriptions) - len(drafts), len(subscriptions)
+    return batch
 
 
-def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
+def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
     by_installation: dict[int, list[RenewalDraft]] = defaultdict(list)
     for draft in drafts:
         by_installation[draft.subscription.installation_id].append(draft)
@@ -95,24 +126,27 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
     # Drafts first; numbers are taken last (below), so the sequence row is locked only for the end of the
     # transaction and concurrent batches of one installation wait for each other as briefly as possible.
     invoices = [_invoice_for(draft, now) for draft in ordered]
-    Invoice.objects.bulk_create(invoices)
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            installation_id=invoice.installation_id,
-            invoice=invoice,
-            position=position,
-            kind=line.kind.value,
-            description=line.description[:300],
-            reason=line.reason[:300],
-            quantity=Decimal(line.quantity),
-            unit_amount=line.unit_amount,
-            amount=line.amount,
-            period_start=line.period_start,
-            period_end=line.period_end,
-        )
+    insert_rows(invoices)
+    lines = {
+        invoice.pk: [
+            InvoiceLine(
+                installation_id=invoice.installation_id,
+                invoice=invoice,
+                position=position,
+                kind=line.kind.value,
+                description=line.description[:300],
+                reason=line.reason[:300],
+                quantity=Decimal(line.quantity),
+                unit_amount=line.unit_amount,
+                amount=line.amount,
+                period_start=line.period_start,
+                period_end=line.period_end,
+            )
+            for position, line in enumerate(draft.lines, start=1)
+        ]
         for invoice, draft in zip(invoices, ordered, strict=True)
-        for position, line in enumerate(draft.lines, start=1)
-    )
+    }
+    insert_rows([line for invoice_lines in lines.values() for line in invoice_lines])
     events: list[SubscriptionEvent] = []
     redemptions: list[DiscountRedemption] = []
     for invoice, draft in zip(invoices, ordered, strict=True):
@@ -121,13 +155,15 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
         if draft.discounted is not None:
             use_discount(draft.discounted, now)
             redemptions.append(draft.discounted)
+        # Written without `save`, so no post_save: `invoiced` is not a kind that sends an email (see
+        # notifications.dispatch), which a test keeps true.
         events.append(
             SubscriptionEvent(
                 installation_id=subscription.installation_id,
                 subscription=subscription,
                 at=now,
                 actor_type="system",
-                kind="invoiced",
+                kind=INVOICED,
                 from_status=subscription.status,
                 to_status=subscription.status,
                 data={"invoice": invoice.pk, "period_index": invoice.period_index, "net": str(draft.net)},
@@ -150,8 +186,8 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> list[int]:
     _number_invoices(invoices)
     for event, invoice, draft in zip(events, invoices, ordered, strict=True):
         event.reason = f"invoice {invoice.number} for the period from {draft.period.start}"
-    SubscriptionEvent.objects.bulk_create(events)
-    return [invoice.pk for invoice in invoices]
+    insert_rows(events)
+    return InvoicedBatch(invoices=invoices, lines=lines)
 
 
 def _number_invoices(invoices: list[Invoice]) -> None:

@@ -48,12 +48,18 @@ def record_charge_results(
             .filter(pk__in=[a.pk for a, _ in answered], status=PaymentAttempt.Status.PENDING)
             .values_list("pk", flat=True)
         )
-        invoices = {
-            i.pk: i
-            for i in Invoice.objects.select_for_update(of=("self",))
-            .select_related("subscription")
+        # The invoices locked (not their subscriptions), and the status each subscription has now: the rows
+        # the attempts came with are used, but a decision on the subscription goes by its current status.
+        current = dict(
+            Invoice.objects.select_for_update(of=("self",))
             .filter(pk__in={a.invoice_id for a, _ in answered})
-        }
+            .values_list("pk", "subscription__status")
+        )
+        invoices: dict[int, Invoice] = {}
+        for attempt, _ in answered:
+            invoice = invoices.setdefault(attempt.invoice_id, attempt.invoice)
+            attempt.invoice = invoice
+            invoice.subscription.status = current[invoice.pk]
         done: list[PaymentAttempt] = []
         for attempt, result in answered:
             if attempt.pk not in pending:

@@ -2,17 +2,22 @@
 
 Three steps, each one transaction whose outcome is stored before the next step starts:
 
-1. `batch.prepare_batch`: claim due subscriptions with `SELECT … FOR UPDATE SKIP LOCKED` (any number of
+1. `batch.invoice_batch`: claim due subscriptions with `SELECT … FOR UPDATE SKIP LOCKED` (any number of
    workers share one due set), settle their boundaries, and store the numbered invoices (unique per
    subscription and period) with the subscriptions advanced, in `pipeline_step` ORDER and under a lease.
-2. `place_orders`: ask the `OrderSink` for each invoice's order (idempotent by invoice number), then store the
-   order, Saleor's totals, the credit applied, and the first `PaymentAttempt` with its idempotency key.
-3. `charge_invoices`: ask the `PaymentGateway` to charge each pending attempt (idempotent by that key), then
+2. `order_invoices`: ask the `OrderSink` for each invoice's order (idempotent by invoice number), then store
+   the order, Saleor's totals, the credit applied, and the first `PaymentAttempt` with its idempotency key.
+3. `charge_attempts`: ask the `PaymentGateway` to charge each pending attempt (idempotent by that key), then
    store the outcomes (`outcomes`).
 
 A crash anywhere leaves an invoice in ORDER or CHARGE; once its lease has run out `resume_unfinished` runs the
 missing steps again, and the idempotency of both ports makes a second order or a second charge impossible.
 The external calls of a batch run concurrently on a thread pool so their waits overlap.
+
+`renew_due` runs steps 2 and 3 on the rows step 1 stored (`run_batch`): it holds them as the database does
+(see `bulk`), so it reads back only what another process may have changed meanwhile: which invoices still
+wait for the step (locking them, as a read would) and their subscriptions' status. The sweeper reads it all
+again (`run_steps`: `place_orders`, `charge_invoices`).
 """
 
 from __future__ import annotations
@@ -28,11 +33,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from saleor_subscriptions.bulk import update_rows
-from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.bulk import insert_rows, update_rows
+from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import outcomes
-from saleor_subscriptions.renewals.batch import LEASE, due_filter, prepare_batch
+from saleor_subscriptions.renewals.batch import LEASE, InvoicedBatch, due_filter, invoice_batch
 from saleor_subscriptions.renewals.credit import apply_credit
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
@@ -103,16 +108,25 @@ def renew_due(
     report = RenewalReport()
     while True:
         moment = now or timezone.now()
-        invoice_ids, passed, claimed = prepare_batch(moment, batch_size, installation_id)
-        report.invoiced += len(invoice_ids)
-        report.passed += passed
-        if not claimed:
+        batch = invoice_batch(moment, batch_size, installation_id)
+        report.invoiced += len(batch.invoices)
+        report.passed += batch.passed
+        if not batch.claimed:
             return report
-        report.add(run_steps(invoice_ids, ports, moment))
+        report.add(run_batch(batch, ports, moment))
+
+
+def run_batch(batch: InvoicedBatch, ports: RenewalPorts, now: datetime) -> RenewalReport:
+    """Steps 2 and 3 for the invoices step 1 has just stored in this process, from the rows it holds."""
+    report = RenewalReport()
+    report.ordered, attempts = order_invoices(batch.invoices, batch.lines, ports, now)
+    for outcome, count in charge_attempts(attempts, ports, now).items():
+        report.counts[outcome] += count
+    return report
 
 
 def run_steps(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) -> RenewalReport:
-    """Steps 2 and 3 for these invoices: whatever each one still lacks."""
+    """Steps 2 and 3 for these invoices, read from the database: whatever each one still lacks."""
     report = RenewalReport()
     report.ordered = place_orders(invoice_ids, ports, now)
     for outcome, count in charge_invoices(invoice_ids, ports, now).items():
@@ -121,16 +135,27 @@ def run_steps(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) ->
 
 
 def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) -> int:
-    """Step 2: the Saleor order of every invoice still waiting for one, then its totals, credit and first
-    payment attempt. Returns how many orders were stored."""
+    """Step 2 for these invoices, read from the database: see `order_invoices`. Returns how many orders were
+    stored."""
     invoices = list(
         Invoice.objects.filter(pk__in=invoice_ids, pipeline_step=Invoice.PipelineStep.ORDER)
-        .select_related("subscription")
+        .select_related("subscription__installation", "subscription__plan_version__plan")
         .prefetch_related("lines")
     )
+    lines = {invoice.pk: list(invoice.lines.all()) for invoice in invoices}
+    return order_invoices(invoices, lines, ports, now)[0]
+
+
+def order_invoices(
+    invoices: Sequence[Invoice], lines: dict[int, list[InvoiceLine]], ports: RenewalPorts, now: datetime
+) -> tuple[int, list[PaymentAttempt]]:
+    """Step 2: the Saleor order of every invoice still waiting for one, then its totals, credit and first
+    payment attempt. Returns how many orders were stored, and the attempts made (pending, to charge)."""
     if not invoices:
-        return 0
-    results = ports.map(ports.orders.place_order, [order_request(invoice) for invoice in invoices])
+        return 0, []
+    results = ports.map(
+        ports.orders.place_order, [order_request(invoice, lines[invoice.pk]) for invoice in invoices]
+    )
     crash_point("after_orders")
     placed = {
         invoice.pk: result
@@ -138,17 +163,21 @@ def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime)
         if isinstance(result, PlacedOrder)
     }
     if not placed:
-        return 0
+        return 0, []
     with transaction.atomic():
-        locked = list(
+        # Locks each invoice and its subscription, as reading them again would; an invoice another process
+        # has moved on meanwhile (the sweeper, a void, an admin's payment) is no longer in ORDER.
+        waiting = dict(
             Invoice.objects.select_for_update()
-            .select_related("subscription")
             .filter(pk__in=placed, pipeline_step=Invoice.PipelineStep.ORDER)
+            .values_list("pk", "subscription__status")
         )
+        locked = [invoice for invoice in invoices if invoice.pk in waiting]
         attempts: list[PaymentAttempt] = []
         settled_free: list[Invoice] = []
         early: list[Invoice] = []
         for invoice in locked:
+            invoice.subscription.status = waiting[invoice.pk]
             order = placed[invoice.pk]
             invoice.saleor_order_id = order.order_id
             invoice.subtotal, invoice.tax, invoice.total = order.net, order.tax, order.gross
@@ -178,11 +207,11 @@ def place_orders(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime)
                 "lease_until",
             ],
         )
-        PaymentAttempt.objects.bulk_create(attempts)
+        insert_rows(attempts)
         outcomes.mark_paid_many(settled_free, now, ports.notifier)
         for invoice in early:
             ports.notifier.renewal_upcoming(invoice)
-    return len(locked)
+    return len(locked), attempts
 
 
 def new_attempt(invoice: Invoice, number: int, now: datetime) -> PaymentAttempt:
@@ -198,8 +227,12 @@ def new_attempt(invoice: Invoice, number: int, now: datetime) -> PaymentAttempt:
     )
 
 
-def order_request(invoice: Invoice) -> OrderRequest:
+def order_request(invoice: Invoice, lines: Sequence[InvoiceLine] | None = None) -> OrderRequest:
+    """What Saleor is asked for: the invoice's lines (read from the database unless given) but credit
+    (credit is ours, applied after Saleor's taxes)."""
     subscription = invoice.subscription
+    if lines is None:
+        lines = list(invoice.lines.all())
     return OrderRequest(
         installation_id=invoice.installation_id,
         invoice_id=invoice.pk,
@@ -216,7 +249,7 @@ def order_request(invoice: Invoice) -> OrderRequest:
                 unit_amount=line.unit_amount,
                 amount=line.amount,
             )
-            for line in invoice.lines.all()
+            for line in lines
             if line.kind != "credit"
         ),
     )
@@ -233,16 +266,24 @@ def _first_attempts_when_due(invoice_ids: Sequence[int], now: datetime) -> None:
                 attempts__isnull=True,
             )
         )
-        PaymentAttempt.objects.bulk_create(new_attempt(invoice, 1, now) for invoice in due)
+        insert_rows([new_attempt(invoice, 1, now) for invoice in due])
 
 
 def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: datetime) -> dict[str, int]:
-    """Step 3: charge every pending attempt of these invoices, then store each outcome."""
+    """Step 3 for these invoices, read from the database: every pending attempt (see `charge_attempts`)."""
     attempts = list(
         PaymentAttempt.objects.filter(
             invoice_id__in=invoice_ids, status=PaymentAttempt.Status.PENDING
-        ).select_related("invoice__subscription")
+        ).select_related(
+            "invoice__subscription__installation", "invoice__subscription__plan_version__plan"
+        )
     )
+    return charge_attempts(attempts, ports, now)
+
+
+def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now: datetime) -> dict[str, int]:
+    """Step 3: charge each pending attempt (its idempotency key stored before), then store each outcome.
+    Returns how many attempts ended in each outcome."""
     if not attempts:
         return {}
     requests = [
