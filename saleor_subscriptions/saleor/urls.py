@@ -1,5 +1,13 @@
 """Routes Saleor calls (mounted at /api/): the manifest, the token registration and the webhooks."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from saleor_subscriptions.saleor import views
+
+app_name = "saleor"
+
+urlpatterns: list[URLPattern] = [
+    path("manifest", views.manifest, name="manifest"),
+    path("register", views.register, name="register"),
+    path("webhooks/<slug:name>", views.webhook, name="webhook"),
+]

@@ -1,0 +1,254 @@
+"""Installing the app into a Saleor shop, and noticing that it was removed.
+
+Saleor POSTs the app token to `/api/register` with `Saleor-Api-Url`. `register_installation` checks the URL
+(absolute http(s), the GraphQL path, on the allow-list `SALEOR_ALLOWED_API_URLS` when one is set), that
+Saleor's JWKS answers, and that the token works (the `app` query), then creates the `Installation` and its
+`SaleorApp` (token encrypted), or replaces both when the same Saleor installs the app again.
+
+Saleor does not tell an app that it was deleted (APP_DELETED goes to the other apps only): the app learns it
+when Saleor refuses its token. `mark_removed` then marks the installation `removed`, which stops its renewals
+(`renewals.batch.due_filter`) and makes the intake refuse its webhooks; wrap calls to Saleor in
+`on_token_rejected(installation)` so that every refusal leads there. A re-install makes it active again.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from saleor_subscriptions.saleor import jwks as saleor_jwks
+from saleor_subscriptions.saleor.client import (
+    SaleorClient,
+    SaleorError,
+    SaleorRequestError,
+    SaleorUnavailable,
+    TokenRejectedError,
+)
+from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+#: What the app asks for in its manifest (docs/saleor.md says why each one).
+REQUIRED_PERMISSIONS = (
+    "MANAGE_PRODUCTS",
+    "MANAGE_CHECKOUTS",
+    "HANDLE_CHECKOUTS",
+    "MANAGE_ORDERS",
+    "MANAGE_ORDERS_IMPORT",
+    "HANDLE_PAYMENTS",
+    "MANAGE_USERS",
+)
+GRAPHQL_PATHS = ("/graphql/", "/graphql")
+PERMISSION_DENIED = "PermissionDenied"
+"""Saleor treats an unknown or revoked app token as no token: what needs an app is refused with this code."""
+MAX_TOKEN_LENGTH = 1000
+
+
+class RegistrationRefused(Exception):
+    """The token POST cannot be accepted: `status` is the HTTP answer, `field` the header or body field."""
+
+    def __init__(self, status: int, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+        self.code = code
+        self.message = message
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "success": False,
+            "error": {"field": self.field, "code": self.code, "message": self.message},
+        }
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What Saleor sent to `/api/register`."""
+
+    api_url: str | None
+    domain: str
+    schema_version: str
+    auth_token: Any
+
+
+def check_api_url(api_url: str | None, allowed: Sequence[str]) -> str:
+    """The `Saleor-Api-Url` if it is an absolute http(s) URL ending in Saleor's GraphQL path and matches the
+    allow-list (fnmatch patterns; an empty list allows any Saleor); else RegistrationRefused."""
+    field = "Saleor-Api-Url"
+    if not api_url:
+        raise RegistrationRefused(400, field, "required", "the Saleor-Api-Url header is missing")
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RegistrationRefused(400, field, "invalid", f"not an absolute http(s) URL: {api_url!r}")
+    if not parts.path.endswith(GRAPHQL_PATHS):
+        raise RegistrationRefused(400, field, "invalid", f"not a Saleor GraphQL URL (/graphql/): {api_url!r}")
+    if allowed and not any(fnmatch.fnmatchcase(api_url, pattern) for pattern in allowed):
+        raise RegistrationRefused(403, field, "not_allowed", f"{api_url} may not install this app")
+    return api_url
+
+
+def check_token(token: Any) -> str:
+    """The `auth_token` of the body if it is a plausible token; else RegistrationRefused."""
+    if not isinstance(token, str) or not token.strip():
+        raise RegistrationRefused(400, "auth_token", "required", "the body has no auth_token")
+    if len(token) > MAX_TOKEN_LENGTH or any(c.isspace() for c in token):
+        raise RegistrationRefused(400, "auth_token", "invalid", "auth_token is not a token")
+    return token
+
+
+def _check_with_saleor(api_url: str, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Saleor's JWKS, and the `app` the token belongs to: refused when either does not answer as it should."""
+    try:
+        keys = dict(saleor_jwks.fetch_jwks(api_url))
+    except saleor_jwks.JwksUnavailable as exc:
+        raise RegistrationRefused(400, "Saleor-Api-Url", "jwks_unavailable", str(exc)) from exc
+    try:
+        with SaleorClient(
+            api_url, token, timeout=settings.SALEOR_TIMEOUT_S, retries=settings.SALEOR_RETRIES
+        ) as client:
+            app = client.execute("app").get("app")
+    except TokenRejectedError as exc:
+        message = f"Saleor refused the token: {exc}"
+        raise RegistrationRefused(400, "auth_token", "token_rejected", message) from exc
+    except SaleorUnavailable as exc:
+        raise RegistrationRefused(502, "Saleor-Api-Url", "saleor_unavailable", str(exc)) from exc
+    except SaleorRequestError as exc:
+        if PERMISSION_DENIED in exc.codes:
+            message = f"Saleor does not know the token as an app's: {exc}"
+            raise RegistrationRefused(400, "auth_token", "token_rejected", message) from exc
+        raise RegistrationRefused(400, "auth_token", "app_query_failed", str(exc)) from exc
+    except SaleorError as exc:
+        raise RegistrationRefused(400, "auth_token", "app_query_failed", str(exc)) from exc
+    if not isinstance(app, dict) or not app.get("id"):
+        message = "the token does not belong to an app"
+        raise RegistrationRefused(400, "auth_token", "not_an_app_token", message)
+    return keys, app
+
+
+def register_installation(
+    registration: Registration, *, allowed: Sequence[str] | None = None
+) -> Installation:
+    """Install (or install again) the app for the Saleor at `registration.api_url` (see the module doc):
+    the same Saleor API URL keeps its Installation row, active again, with the new token, app id,
+    permissions and keys."""
+    api_url = check_api_url(
+        registration.api_url, settings.SALEOR_ALLOWED_API_URLS if allowed is None else allowed
+    )
+    token = check_token(registration.auth_token)
+    keys, app = _check_with_saleor(api_url, token)
+    permissions = sorted(
+        str(p["code"]) for p in app.get("permissions") or [] if isinstance(p, dict) and p.get("code")
+    )
+    missing = sorted(set(REQUIRED_PERMISSIONS) - set(permissions))
+    if missing:
+        logger.warning("the app in %s lacks the permissions %s", api_url, ", ".join(missing))
+    now = timezone.now()
+    with transaction.atomic():
+        installation, created = Installation.objects.select_for_update().get_or_create(saleor_api_url=api_url)
+        installation.status = Installation.Status.ACTIVE
+        installation.removed_at = None
+        installation.save(update_fields=["status", "removed_at"])
+        saleor_app = SaleorApp.objects.filter(installation=installation).first() or SaleorApp(
+            installation=installation
+        )
+        saleor_app.saleor_domain = registration.domain[:255]
+        saleor_app.app_id = str(app["id"])
+        saleor_app.token = token
+        saleor_app.schema_version = registration.schema_version[:16]
+        saleor_app.permissions = permissions
+        saleor_app.jwks = keys
+        saleor_app.installed_at = now
+        saleor_app.token_rejected_at = None
+        saleor_app.save()
+    saleor_jwks.jwks_cache().put(api_url, keys)
+    logger.info(
+        "%s the app in %s (app %s, installation %s)",
+        "installed" if created else "re-installed",
+        api_url,
+        saleor_app.app_id,
+        installation.pk,
+    )
+    return installation
+
+
+def mark_removed(installation: Installation, reason: str) -> bool:
+    """The shop removed the app (Saleor refuses its token): the installation becomes `removed`, which stops
+    its renewals and its webhooks, loudly. Returns whether it changed (a second call only logs again at a
+    lower level). Call it outside the transaction of the work that failed, or it is undone with it."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = bool(
+            Installation.objects.filter(pk=installation.pk, status=Installation.Status.ACTIVE).update(
+                status=Installation.Status.REMOVED, removed_at=now
+            )
+        )
+        SaleorApp.objects.filter(installation_id=installation.pk, token_rejected_at__isnull=True).update(
+            token_rejected_at=now
+        )
+    installation.refresh_from_db(fields=["status", "removed_at"])
+    saleor_jwks.jwks_cache().forget(installation.saleor_api_url)
+    if changed:
+        logger.error(
+            "INSTALLATION REMOVED: installation %s (%s) is marked removed and its renewals stop: %s",
+            installation.pk,
+            installation.saleor_api_url,
+            reason,
+        )
+    else:
+        logger.warning("installation %s was already removed: %s", installation.pk, reason)
+    return changed
+
+
+@contextmanager
+def on_token_rejected(installation: Installation) -> Iterator[None]:
+    """Around calls to this installation's Saleor: when Saleor refuses the app's token, the installation is
+    marked removed (`mark_removed`) and the error goes on to the caller. A `PermissionDenied` is what Saleor
+    answers a revoked app token too (it reads it as no token), or a permission the app lacks: the `app` query
+    (`check_installation`) tells which."""
+    try:
+        yield
+    except TokenRejectedError as exc:
+        mark_removed(installation, f"Saleor refused the app token ({exc.operation}): {exc}")
+        raise
+    except SaleorRequestError as exc:
+        if PERMISSION_DENIED in exc.codes:
+            with suppress(SaleorError):
+                check_installation(installation)
+        raise
+
+
+def check_installation(installation: Installation) -> bool:
+    """Asks Saleor whether the app is still installed (the `app` query with its token); a refused token marks
+    the installation removed. Returns whether the installation is active afterwards. Saleor being
+    unreachable proves nothing: it raises `SaleorUnavailable` and changes nothing. A token Saleor refuses, or
+    treats as no token (`PermissionDenied` for the app's own `app` query), marks it removed."""
+    if installation.status != Installation.Status.ACTIVE:
+        return False
+    saleor_app = SaleorApp.objects.filter(installation=installation).first()
+    if saleor_app is None:
+        return True  # never registered through /api/register (made by hand): nothing to ask with
+    try:
+        with saleor_app.client() as client:
+            app = client.execute("app").get("app")
+    except TokenRejectedError as exc:
+        mark_removed(installation, f"Saleor refused the app token: {exc}")
+        return False
+    except SaleorRequestError as exc:
+        if PERMISSION_DENIED not in exc.codes:
+            raise
+        mark_removed(installation, f"Saleor does not know the app token any more: {exc}")
+        return False
+    if not isinstance(app, dict) or not app.get("id"):
+        mark_removed(installation, "Saleor answered the app query with no app for the token")
+        return False
+    return True

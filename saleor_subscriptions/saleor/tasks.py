@@ -1,0 +1,30 @@
+"""Celery tasks of the Saleor adapter (found by the worker's autodiscovery, which imports `<app>.tasks`)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from saleor_subscriptions.saleor.client import SaleorUnavailable
+from saleor_subscriptions.saleor.install import check_installation
+from saleor_subscriptions.saleor.webhooks.tasks import process_pending_webhooks, process_webhook_delivery
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["check_installations", "process_pending_webhooks", "process_webhook_delivery"]
+
+
+@shared_task(acks_late=True, name="saleor.check_installations")
+def check_installations() -> int:
+    """For beat: ask every active installation's Saleor whether the app is still installed, so a removal is
+    noticed even when no renewal is due; returns how many were found removed."""
+    removed = 0
+    for installation in Installation.objects.filter(status=Installation.Status.ACTIVE).order_by("pk"):
+        try:
+            if not check_installation(installation):
+                removed += 1
+        except SaleorUnavailable as exc:
+            logger.warning("could not check installation %s: %s", installation.pk, exc)
+    return removed

@@ -1,0 +1,182 @@
+"""The webhook intake: every request to `/api/webhooks/<name>` is stored first, then checked, then handed to a
+worker; whatever is refused stays recorded with its reason.
+
+Checked in this order, each refusal answered with its status and a JSON error `{code, message}`:
+
+| check | refusal | status |
+|---|---|---|
+| the body is at most Django's DATA_UPLOAD_MAX_MEMORY_SIZE (stored empty otherwise) | `body_too_large` | 413 |
+| the route names a webhook of the manifest | `unknown_webhook` | 404 |
+| `Saleor-Api-Url` is present | `missing_api_url` | 400 |
+| it is an installation's | `unknown_shop` | 404 |
+| that installation is active | `shop_removed` | 410 |
+| `Saleor-Signature` verifies over the raw body (JWKS refetched once on an unknown kid) | see below | 401 |
+| the JWKS could be fetched | `jwks_unavailable` | 503 (Saleor retries) |
+| `Saleor-Event` is the route's event | `wrong_event` | 400 |
+| the body is a JSON object | `invalid_body` | 400 |
+| the same body with the same signature was not accepted before | (answered `duplicate`, not applied) | 200 |
+
+Signature refusals: `missing_signature`, `malformed_signature`, `unsupported_algorithm`, `unknown_key`,
+`bad_signature`. An accepted delivery is answered 200 at once and applied by `tasks.process_webhook_delivery`
+after the commit; if the broker is down, the sweeper (`tasks.process_pending_webhooks`) picks it up later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+
+from saleor_subscriptions.saleor import jwks as saleor_jwks
+from saleor_subscriptions.saleor.models import WebhookDelivery
+from saleor_subscriptions.saleor.signatures import (
+    BadSignatureError,
+    MalformedSignatureError,
+    MissingSignatureError,
+    SignatureError,
+    UnknownKeyError,
+    UnsupportedAlgorithmError,
+)
+from saleor_subscriptions.saleor.webhooks.base import Webhook
+from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
+from saleor_subscriptions.saleor.webhooks.tasks import enqueue
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+_SIGNATURE_REFUSALS: tuple[tuple[type[SignatureError], str], ...] = (
+    (MissingSignatureError, "missing_signature"),
+    (UnknownKeyError, "unknown_key"),
+    (UnsupportedAlgorithmError, "unsupported_algorithm"),
+    (BadSignatureError, "bad_signature"),
+    (MalformedSignatureError, "malformed_signature"),
+)
+
+
+@dataclass
+class Refused(Exception):
+    status: int
+    code: str
+    message: str
+
+
+def _header(request: HttpRequest, name: str) -> str | None:
+    """A Saleor header; Saleor sends each also with an `X-` prefix (the older name), read as a fallback."""
+    value = request.headers.get(name) or request.headers.get(f"X-{name}")
+    return value.strip() if value else None
+
+
+def dedupe_key(signature: str | None, body: bytes) -> str:
+    """The same body with the same signature is the same delivery (Saleor's RS256 signatures are
+    deterministic, so a replay, or Saleor sending it again, has the same key)."""
+    return hashlib.sha256((signature or "").encode() + b"\n" + body).hexdigest()
+
+
+def _store(request: HttpRequest, name: str) -> tuple[WebhookDelivery, bool]:
+    """The delivery row, written before anything is checked, and whether the body could be read."""
+    try:
+        body, readable = request.body, True
+    except RequestDataTooBig:
+        body, readable = b"", False
+    delivery = WebhookDelivery.objects.create(
+        name=name[:64],
+        event=(_header(request, "Saleor-Event") or "")[:64],
+        saleor_api_url=(_header(request, "Saleor-Api-Url") or "")[:400],
+        headers=dict(request.headers.items()),
+        body=body,
+        remote_addr=str(request.META.get("REMOTE_ADDR") or "")[:64],
+        dedupe_key=dedupe_key(_header(request, "Saleor-Signature"), body),
+    )
+    return delivery, readable
+
+
+def _installation(api_url: str | None) -> Installation:
+    if not api_url:
+        raise Refused(400, "missing_api_url", "the Saleor-Api-Url header is missing")
+    installation = Installation.objects.filter(saleor_api_url=api_url).first()
+    if installation is None:
+        raise Refused(404, "unknown_shop", f"the app is not installed in {api_url}")
+    return installation
+
+
+def _verify(delivery: WebhookDelivery, request: HttpRequest, body: bytes) -> None:
+    signature = _header(request, "Saleor-Signature")
+    try:
+        verified = saleor_jwks.jwks_cache().verify(delivery.saleor_api_url, signature, body)
+    except saleor_jwks.JwksUnavailable as exc:
+        raise Refused(503, "jwks_unavailable", f"the shop's keys could not be fetched: {exc}") from exc
+    except SignatureError as exc:
+        code = next(code for kind, code in _SIGNATURE_REFUSALS if isinstance(exc, kind))
+        raise Refused(401, code, str(exc)) from exc
+    delivery.signature_kid = verified.kid[:200]
+
+
+def _payload(webhook: Webhook, request: HttpRequest, body: bytes) -> dict[str, Any]:
+    event = _header(request, "Saleor-Event") or ""
+    if event.upper() != webhook.event:
+        raise Refused(400, "wrong_event", f"Saleor-Event {event!r} is not {webhook.event.lower()!r}")
+    try:
+        payload = json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(400, "invalid_body", "the body is not JSON") from None
+    if not isinstance(payload, dict):
+        raise Refused(400, "invalid_body", "the body is not a JSON object")
+    return payload
+
+
+def _check(delivery: WebhookDelivery, request: HttpRequest, readable: bool) -> Webhook:
+    if not readable:
+        raise Refused(413, "body_too_large", "the body is larger than the app accepts")
+    webhook = WEBHOOKS.get(delivery.name)
+    if webhook is None:
+        raise Refused(404, "unknown_webhook", f"no webhook named {delivery.name!r}")
+    delivery.installation = _installation(delivery.saleor_api_url)
+    if delivery.installation.status != Installation.Status.ACTIVE:
+        raise Refused(410, "shop_removed", f"the app was removed from {delivery.saleor_api_url}")
+    body = delivery.raw_body
+    _verify(delivery, request, body)
+    delivery.object_id = webhook.subject(_payload(webhook, request, body))[:200]
+    return webhook
+
+
+def _accept(delivery: WebhookDelivery) -> bool:
+    """Marks the delivery accepted, unless one with the same key was: then it is a duplicate (False)."""
+    try:
+        with transaction.atomic():
+            delivery.accepted = True
+            delivery.save()
+    except IntegrityError:
+        delivery.accepted = False
+        delivery.status = WebhookDelivery.Status.DUPLICATE
+        earlier = WebhookDelivery.objects.filter(dedupe_key=delivery.dedupe_key, accepted=True)
+        delivery.duplicate_of = earlier.order_by("pk").first()
+        delivery.save()
+        return False
+    return True
+
+
+def receive(request: HttpRequest, name: str) -> JsonResponse:
+    """Store, check and queue one webhook request (see the module doc)."""
+    delivery, readable = _store(request, name)
+    try:
+        _check(delivery, request, readable)
+    except Refused as refused:
+        delivery.status = WebhookDelivery.Status.REFUSED
+        delivery.refusal_code = refused.code
+        delivery.refusal_reason = refused.message
+        delivery.save()
+        logger.warning("webhook %s refused (%s): %s", delivery.pk, refused.code, refused.message)
+        error = {"code": refused.code, "message": refused.message}
+        answer = {"status": "refused", "delivery": delivery.pk, "error": error}
+        return JsonResponse(answer, status=refused.status)
+    if not _accept(delivery):
+        return JsonResponse({"status": "duplicate", "delivery": delivery.pk})
+    transaction.on_commit(lambda: enqueue(delivery.pk), robust=True)
+    return JsonResponse({"status": "accepted", "delivery": delivery.pk})

@@ -1,0 +1,22 @@
+"""ORDER_CANCELLED: the shop cancelled an order; the subscriptions it started end."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from saleor_subscriptions.saleor import activation
+from saleor_subscriptions.saleor.webhooks.base import Incoming, Payload, Webhook, nested_id
+
+
+def handle(incoming: Incoming) -> Mapping[str, Any]:
+    """Ends now every subscription the order started (a renewal order's cancellation ends nothing)."""
+    order = activation.order_of(incoming.payload)
+    return activation.end_order_subscriptions(incoming.installation, order, event=incoming.event)
+
+
+def subject(payload: Payload) -> str:
+    return nested_id(payload, "order")
+
+
+WEBHOOK = Webhook(name="order-cancelled", document="webhook_order_cancelled", handle=handle, subject=subject)
