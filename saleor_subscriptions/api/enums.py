@@ -1,0 +1,42 @@
+"""The API's enums, each made from the domain's own (the domain's values never change once released)."""
+
+from __future__ import annotations
+
+import graphene
+
+from saleor_subscriptions.api.errors import ApiErrorCode
+from saleor_subscriptions.billing.calendar import AnchorMode, ShortMonthRule
+from saleor_subscriptions.billing.intervals import IntervalUnit
+from saleor_subscriptions.billing.pricing import LineKind
+from saleor_subscriptions.catalog.actions import PlanErrorCode
+from saleor_subscriptions.catalog.models import CancelEffect, PlanStatus
+from saleor_subscriptions.saleor.checkout import CheckoutErrorCode
+
+PlanIntervalEnum = graphene.Enum.from_enum(
+    IntervalUnit, name="PlanInterval", description="How often a plan bills."
+)
+PlanAnchorModeEnum = graphene.Enum.from_enum(
+    AnchorMode,
+    name="PlanAnchorMode",
+    description="Where renewals fall: on the purchase date, or on a day of the month (monthly, yearly).",
+)
+ShortMonthRuleEnum = graphene.Enum.from_enum(
+    ShortMonthRule,
+    name="ShortMonthRule",
+    description=(
+        "What a purchase on the 29th-31st does under a purchase-date anchor: clamp to shorter months, or pay "
+        "the rest of the month pro rata and renew on the 1st."
+    ),
+)
+CancelEffectEnum = graphene.Enum.from_enum(
+    CancelEffect,
+    name="PlanCancelEffect",
+    description="When a cancellation takes effect: at the end of the period, or immediately.",
+)
+PlanStatusEnum = graphene.Enum.from_enum(
+    PlanStatus, name="PlanStatus", description="An active plan is offered; an archived one is not."
+)
+ChargeLineKindEnum = graphene.Enum.from_enum(LineKind, name="ChargeLineKind")
+PlanErrorCodeEnum = graphene.Enum.from_enum(PlanErrorCode, name="PlanErrorCode")
+CheckoutErrorCodeEnum = graphene.Enum.from_enum(CheckoutErrorCode, name="CheckoutErrorCode")
+ApiErrorCodeEnum = graphene.Enum.from_enum(ApiErrorCode, name="ApiErrorCode")

@@ -1,0 +1,38 @@
+"""The app's GraphQL schema, and its SDL as exported to `graphql/schema.graphql`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphene
+from graphql import lexicographic_sort_schema, print_schema
+
+from saleor_subscriptions.api.enums import ApiErrorCodeEnum
+from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
+from saleor_subscriptions.api.mutations.plan_create import PlanCreate
+from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
+from saleor_subscriptions.api.queries.plans import PlanQueries
+
+#: graphql/schema.graphql at the project's root (the package is installed editable).
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
+
+
+class Query(PlanQueries, graphene.ObjectType):
+    pass
+
+
+class Mutation(graphene.ObjectType):
+    plan_create = PlanCreate.Field()
+    plan_update = PlanUpdate.Field()
+    plan_archive = PlanArchive.Field()
+    subscription_checkout_lines_add = SubscriptionCheckoutLinesAdd.Field()
+
+
+# ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[ApiErrorCodeEnum])
+
+
+def schema_sdl() -> str:
+    """The schema as SDL, sorted, so that the same schema always prints the same bytes."""
+    return print_schema(lexicographic_sort_schema(schema.graphql_schema)) + "\n"

@@ -1,0 +1,26 @@
+"""The `errors` items of mutation payloads: `{field, code, message}` as in Saleor."""
+
+from __future__ import annotations
+
+import graphene
+
+from saleor_subscriptions.api.enums import CheckoutErrorCodeEnum, PlanErrorCodeEnum
+
+
+class PlanError(graphene.ObjectType):
+    field = graphene.String(
+        description="The input field that was refused (its name in the input); null for the whole request."
+    )
+    code = PlanErrorCodeEnum(required=True)
+    message = graphene.String(required=True, description="What is wrong, for people.")
+
+
+class CheckoutError(graphene.ObjectType):
+    field = graphene.String(
+        description="The argument or line field that was refused (its input name); null for the request."
+    )
+    code = CheckoutErrorCodeEnum(required=True)
+    message = graphene.String(required=True, description="What is wrong, for people.")
+    variants = graphene.List(
+        graphene.NonNull(graphene.ID), description="The variants of the lines concerned."
+    )
