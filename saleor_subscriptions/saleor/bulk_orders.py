@@ -1,0 +1,282 @@
+"""Many renewal orders at once: one lookup pass, then `orderBulkCreate` in batches where it can be used.
+
+`place_orders(sink, requests)` answers each request at its position, with a `PlacedOrder` or the exception
+that request met; one request's failure never fails the others.
+
+1. Lookup pass: every invoice number is looked up as an external reference (concurrently); an order found
+   is finished like a single one (a draft is completed, an order returned).
+2. The missing orders go through `orderBulkCreate` (batches of at most 50, Saleor's limit, with
+   `errorPolicy: REJECT_FAILED_ROWS` so a bad row rejects only itself) when the app holds
+   MANAGE_ORDERS_IMPORT **and** the sink knows the bulk facts of the order (`BulkFacts`). Anything else is
+   placed one by one as a draft order (`SaleorOrderSink.place_one`).
+
+Why bulk needs facts a draft does not: Saleor 3.21's `orderBulkCreate` imports orders as given. It does not
+price or tax them: every line needs its net and gross, a `taxClassId` (3.21 fails without one) and a
+`warehouse`. So the app must apply Saleor's flat tax rate itself, and that is only the same as Saleor's own
+tax (§3) when the channel uses flat rates. `BulkFactsSource` gives, per order, the warehouse, the tax class
+and its rate for the customer's country, and whether prices are entered with tax; it answers None where a
+draft order must be used instead (a tax app, no known rate). Variants that need shipping always go as drafts:
+their shipping price and its tax are Saleor's to compute.
+
+The sink has no facts source unless one is given: the documents that would read warehouses and tax rates
+from Saleor are not in `graphql/saleor/` yet (see docs/saleor.md, "Renewal orders"), and then every order is
+placed as a draft, whatever the permissions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils import timezone
+
+from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
+from saleor_subscriptions.saleor import order_lines
+from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
+from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.orders import (
+    decimal_of,
+    find_order,
+    line_metadata,
+    metadata_items,
+    order_metadata,
+)
+from saleor_subscriptions.saleor.renewal_context import (
+    NotConnected,
+    RenewalContext,
+    address_input,
+    load_contexts,
+)
+
+if TYPE_CHECKING:
+    from saleor_subscriptions.saleor.orders import SaleorOrderSink
+
+logger = logging.getLogger(__name__)
+
+BULK_PERMISSION = "MANAGE_ORDERS_IMPORT"
+MAX_BULK = 50  # Saleor refuses more orders in one orderBulkCreate (BULK_LIMIT)
+LOOKUP_CONCURRENCY = 16
+
+
+class BulkOrderRefused(SaleorError):
+    """Saleor refused one order of an `orderBulkCreate` (its row's errors; the other rows are unaffected)."""
+
+    def __init__(self, invoice_number: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        self.errors = list(errors)
+        self.codes = [str(error.get("code") or "") for error in self.errors]
+        described = "; ".join(
+            f"{error.get('path') or '-'}: {error.get('code')} {error.get('message')}" for error in self.errors
+        )
+        super().__init__(f"orderBulkCreate refused the order of invoice {invoice_number}: {described}")
+
+
+@dataclass(frozen=True)
+class BulkFacts:
+    """What an imported order line needs that Saleor would otherwise work out itself."""
+
+    warehouse_id: str
+    tax_class_id: str
+    tax_rate: Decimal  # a fraction: 0.21 for 21 %
+    prices_entered_with_tax: bool
+
+
+class BulkFactsSource(Protocol):
+    def bulk_facts(
+        self, client: SaleorClient, context: RenewalContext, variant: VariantFacts, country: str
+    ) -> BulkFacts | None:
+        """The facts of one order, or None: place it as a draft order (Saleor prices and taxes it)."""
+        ...
+
+
+#: A request with its position among the requests and its context.
+Item = tuple[int, OrderRequest, RenewalContext]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    index: int
+    request: OrderRequest
+    context: RenewalContext
+    data: dict[str, Any]
+    net: Decimal
+    gross: Decimal
+
+
+def place_orders(sink: SaleorOrderSink, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
+    """Each request's order (or its error) at its position; see the module docstring for the rule."""
+    results: list[PlacedOrder | Exception | None] = [None] * len(requests)
+    contexts = load_contexts([request.invoice_id for request in requests])
+    known: list[Item] = []
+    for index, request in enumerate(requests):
+        context = contexts.get(request.invoice_id)
+        if context is None:
+            results[index] = NotConnected(f"invoice {request.invoice_id}: its installation has no Saleor app")
+        else:
+            known.append((index, request, context))
+    with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY, thread_name_prefix="saleor-orders") as pool:
+        # 1. the lookup pass: None where the order is still to be made
+        answers = list(pool.map(lambda item: _guarded(sink, item[1], item[2], single=False), known))
+        missing = []
+        for item, answer in zip(known, answers, strict=True):
+            if answer is None:
+                missing.append(item)
+            else:
+                results[item[0]] = answer
+        # 2. orderBulkCreate for what it can make, 3. draft orders for the rest
+        drafts = _bulk_create(sink, missing, results)
+        for (index, _request, _context), answer in zip(
+            drafts, pool.map(lambda item: _guarded(sink, item[1], item[2], single=True), drafts), strict=True
+        ):
+            results[index] = answer
+    return [result if result is not None else SaleorError("no answer") for result in results]
+
+
+def _guarded(
+    sink: SaleorOrderSink, request: OrderRequest, context: RenewalContext, *, single: bool
+) -> PlacedOrder | Exception | None:
+    """One request's lookup (`single=False`: None when there is no order yet) or its whole placing; an error
+    is returned, not raised, so that it stays this request's own."""
+    try:
+        with sink.speaking_for(context.app) as client:
+            if single:
+                return sink.place_one(client, context, request)
+            found = find_order(client, request.invoice_number)
+            return None if found is None else sink.finish(client, context, request, found)
+    except Exception as exc:
+        return exc
+
+
+def _bulk_create(
+    sink: SaleorOrderSink, missing: Sequence[Item], results: list[PlacedOrder | Exception | None]
+) -> list[Item]:
+    """Makes what it can with `orderBulkCreate`; returns the requests left to place as draft orders."""
+    drafts: list[Item] = []
+    by_app: dict[int, list[_Planned]] = {}
+    for item in missing:
+        index, request, context = item
+        bulk = context.app.has_permission(BULK_PERMISSION)
+        try:
+            planned = _plan(sink, index, request, context) if bulk else None
+        except Exception as exc:  # this request's own problem (an unorderable invoice, say)
+            results[index] = exc
+            continue
+        if planned is None:
+            drafts.append(item)
+        else:
+            by_app.setdefault(context.app.pk, []).append(planned)
+    size = max(1, min(sink.bulk_batch_size, MAX_BULK))
+    for group in by_app.values():
+        for start in range(0, len(group), size):
+            _send_batch(sink, group[start : start + size], results)
+    return drafts
+
+
+def _plan(
+    sink: SaleorOrderSink, index: int, request: OrderRequest, context: RenewalContext
+) -> _Planned | None:
+    """The `OrderBulkCreateInput` of one order, or None when it must be a draft order."""
+    source = sink.bulk_facts_source
+    billing = address_input(context.billing_address)
+    if source is None or billing is None:
+        return None
+    try:
+        with sink.speaking_for(context.app) as client:
+            variant = variant_facts(client, context.variant_id)
+            if variant.shipping_required or variant.tax_class_id is None:
+                return None
+            facts = source.bulk_facts(client, context, variant, str(billing.get("country") or ""))
+    except SaleorError as exc:
+        logger.warning("invoice %s is ordered as a draft: %s", request.invoice_number, exc)
+        return None
+    if facts is None:
+        return None
+    currency = context.currency
+    now = timezone.now().isoformat()
+    lines: list[dict[str, Any]] = []
+    net_total = gross_total = Decimal(0)
+    for line in order_lines.order_lines_for(request.lines, context.quantity, currency):
+        net, gross = _taxed(line.amount, facts, currency)
+        net_total, gross_total = net_total + net, gross_total + gross
+        price = {"net": order_lines.money(net, currency), "gross": order_lines.money(gross, currency)}
+        lines.append(
+            {
+                "variantId": context.variant_id,
+                "quantity": line.quantity,
+                "totalPrice": price,
+                "undiscountedTotalPrice": price,
+                "taxClassId": facts.tax_class_id,
+                "taxRate": str(facts.tax_rate),
+                "warehouse": facts.warehouse_id,
+                "createdAt": now,
+                "isShippingRequired": False,
+                "isGiftCard": False,
+                "metadata": metadata_items(line_metadata(context)),
+            }
+        )
+    user = {"id": context.customer_user_id} if context.customer_user_id else {"email": context.customer_email}
+    data: dict[str, Any] = {
+        "externalReference": request.invoice_number,
+        "channel": context.channel_slug,
+        "currency": currency,
+        "createdAt": now,
+        "status": "UNFULFILLED",
+        "languageCode": context.installation.language.upper(),
+        "user": user,
+        "billingAddress": billing,
+        "lines": lines,
+        "metadata": metadata_items(order_metadata(context, request)),
+    }
+    shipping = address_input(context.shipping_address)
+    if shipping:
+        data["shippingAddress"] = shipping
+    return _Planned(index, request, context, data, net_total, gross_total)
+
+
+def _taxed(amount: Decimal, facts: BulkFacts, currency: str) -> tuple[Decimal, Decimal]:
+    """Net and gross of a line total as entered, with the flat rate applied to the line's total and rounded
+    half up, as Saleor's flat-rate taxes do."""
+    if facts.prices_entered_with_tax:
+        return round_money(amount / (1 + facts.tax_rate), currency), amount
+    return amount, round_money(amount * (1 + facts.tax_rate), currency)
+
+
+def _send_batch(
+    sink: SaleorOrderSink, batch: Sequence[_Planned], results: list[PlacedOrder | Exception | None]
+) -> None:
+    context = batch[0].context
+    try:
+        with sink.speaking_for(context.app) as client:
+            answer = client.mutate(
+                "order_bulk_create",
+                {
+                    "orders": [planned.data for planned in batch],
+                    "errorPolicy": "REJECT_FAILED_ROWS",
+                    "stockUpdatePolicy": "SKIP",
+                },
+                "orderBulkCreate",
+                idempotent=False,
+            )
+    except Exception as exc:  # the whole batch failed to reach Saleor: every order is retried later
+        for planned in batch:
+            results[planned.index] = exc
+        return
+    rows = answer.get("results") or []
+    for position, planned in enumerate(batch):
+        row = rows[position] if position < len(rows) else {}
+        order, errors = row.get("order"), row.get("errors") or []
+        if order:
+            # Saleor keeps the net and gross it was given: its total is the gross the app computed.
+            gross = decimal_of(order["total"]["gross"], planned.context.currency)
+            results[planned.index] = PlacedOrder(
+                order_id=str(order["id"]), net=planned.net, tax=gross - planned.net, gross=gross
+            )
+        elif any(error.get("code") == "UNIQUE" for error in errors):
+            # Made by an earlier try whose answer was lost: it is found (and finished) like any other.
+            results[planned.index] = _guarded(sink, planned.request, planned.context, single=True)
+        else:
+            results[planned.index] = BulkOrderRefused(planned.request.invoice_number, errors)

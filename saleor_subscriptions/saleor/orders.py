@@ -1,0 +1,371 @@
+"""`SaleorOrderSink`: the renewal's `OrderSink` in a real Saleor (ARCHITECTURE flow 4, issue #5 part 8).
+
+One invoice, one Saleor order, whose `externalReference` is the invoice number. Placing it:
+
+1. look the order up by `externalReference` (this lookup is the retry path: mutations are never retried
+   blindly, since a repeated `draftOrderCreate` would make a second order);
+2. absent: `draftOrderCreate` with the plan's variant at the invoice's amount (see `order_lines`), the
+   customer, the subscription's addresses and shipping method, and metadata naming subscription and invoice;
+3. `updateMetadata` on each order line (draft order lines take no metadata in their input);
+4. `draftOrderComplete`.
+
+A lookup that finds a DRAFT finishes it (a crash came between create and complete); one that finds a
+completed order returns it. The invoice takes Saleor's computed net, tax and gross (§3: taxes are Saleor's).
+`SaleorUnavailable` propagates (it is a `GatewayUnavailable`: the step runs again later); a token Saleor
+refuses marks the installation removed (`saleor.install.mark_removed`) and propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
+from saleor_subscriptions.saleor import order_lines, order_payments
+from saleor_subscriptions.saleor.catalog_cache import channel_id
+from saleor_subscriptions.saleor.client import (
+    SaleorClient,
+    SaleorError,
+    SaleorMutationError,
+    SaleorRequestError,
+    TokenRejectedError,
+)
+from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.renewal_context import (
+    NotConnected,
+    RenewalContext,
+    address_input,
+    load_contexts,
+    worker_thread_database,
+)
+from saleor_subscriptions.tenants.models import Installation
+
+if TYPE_CHECKING:
+    from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
+
+logger = logging.getLogger(__name__)
+
+DRAFT = "DRAFT"
+CANCELED = "CANCELED"
+
+
+class OrderConflict(SaleorError):
+    """The invoice's external reference names an order this invoice cannot take (another app's, or one the
+    shop cancelled): a person has to look at it; nothing is charged meanwhile."""
+
+
+def supports_draft_metadata(schema_version: str) -> bool:
+    """`DraftOrderCreateInput.metadata` exists from Saleor 3.21; older shops get it by `updateMetadata`."""
+    try:
+        major, minor = (int(part) for part in schema_version.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (3, 21)
+
+
+def metadata_items(values: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in values.items()]
+
+
+def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
+    return {str(item["key"]): str(item["value"]) for item in node.get("metadata") or ()}
+
+
+def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
+    """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
+    the digits Saleor sent)."""
+    return round_money(Decimal(str(money["amount"])), currency)
+
+
+def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
+    """The port's answer from Saleor's order: its id and Saleor's own totals."""
+    total = order["total"]
+    return PlacedOrder(
+        order_id=str(order["id"]),
+        net=decimal_of(total["net"], currency),
+        tax=decimal_of(total["tax"], currency),
+        gross=decimal_of(total["gross"], currency),
+    )
+
+
+def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
+    return {
+        order_lines.SUBSCRIPTION: str(context.subscription_id),
+        order_lines.INVOICE: request.invoice_number,
+        order_lines.INVOICE_LINES: order_lines.invoice_lines_metadata(request.lines, context.currency),
+    }
+
+
+def line_metadata(context: RenewalContext) -> dict[str, str]:
+    return {
+        order_lines.SUBSCRIPTION: str(context.subscription_id),
+        order_lines.INVOICE: context.invoice_number,
+    }
+
+
+def draft_order_input(context: RenewalContext, request: OrderRequest, channel: str) -> dict[str, Any]:
+    """`DraftOrderCreateInput` for an invoice: lines, customer, addresses, shipping, external reference."""
+    lines = order_lines.order_lines_for(request.lines, context.quantity, context.currency)
+    data: dict[str, Any] = {
+        "channelId": channel,
+        "externalReference": request.invoice_number,
+        "userEmail": context.customer_email,
+        "lines": [
+            {
+                "variantId": context.variant_id,
+                "quantity": line.quantity,
+                "price": order_lines.money(line.unit_price, context.currency),
+                # The same variant twice (a split line) must stay two lines, each at its own price.
+                "forceNewLine": True,
+            }
+            for line in lines
+        ],
+    }
+    if context.customer_user_id:
+        data["user"] = context.customer_user_id
+    billing = address_input(context.billing_address)
+    shipping = address_input(context.shipping_address)
+    if billing:
+        data["billingAddress"] = billing
+    if shipping:
+        data["shippingAddress"] = shipping
+    if context.shipping_method_id:
+        data["shippingMethod"] = context.shipping_method_id
+    if supports_draft_metadata(context.app.schema_version):
+        data["metadata"] = metadata_items(order_metadata(context, request))
+    return data
+
+
+ClientFactory = Callable[[SaleorApp], SaleorClient]
+
+
+class SaleorOrderSink:
+    """The OrderSink of a deployment whose renewal orders live in Saleor (see the module docstring).
+
+    `client_factory` makes the client of an installation's app (default: `SaleorApp.client()`, with the
+    settings' timeouts and retries); one client per installation and token is kept for the sink's life.
+    `bulk_facts` lets `place_orders` use `orderBulkCreate` (see `bulk_orders`); without it every order is a
+    draft order.
+    """
+
+    def __init__(
+        self,
+        *,
+        client_factory: ClientFactory | None = None,
+        bulk_facts: BulkFactsSource | None = None,
+        bulk_batch_size: int = 50,
+    ) -> None:
+        self._client_factory: ClientFactory = client_factory or SaleorApp.client
+        self.bulk_facts_source = bulk_facts
+        self.bulk_batch_size = bulk_batch_size
+        self._clients: dict[tuple[int, str], SaleorClient] = {}
+        self._lock = threading.Lock()
+
+    # --- the port ------------------------------------------------------------------------------------
+
+    def place_order(self, request: OrderRequest) -> PlacedOrder:
+        """Make (or find, by the invoice number as external reference) the Saleor order of an invoice."""
+        context = self.context(request.invoice_id)
+        with self.speaking_for(context.app) as client:
+            return self.place_one(client, context, request)
+
+    def place_orders(self, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
+        """Orders for many invoices, each answer (or its error) at the request's position: through
+        `orderBulkCreate` where the app holds MANAGE_ORDERS_IMPORT, one by one elsewhere (`bulk_orders`)."""
+        from saleor_subscriptions.saleor.bulk_orders import place_orders
+
+        return place_orders(self, requests)
+
+    def record_charge(
+        self,
+        installation_id: int,
+        invoice_number: str,
+        *,
+        psp_reference: str,
+        amount: Decimal,
+        currency: str,
+        name: str = "Subscription renewal",
+    ) -> order_payments.Recorded:
+        """A charge of the invoice recorded on its order (`transactionCreate`), once per `psp_reference`:
+        the gateway's payment id for a charge, `credit-<invoice number>` for the credit balance used."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            return order_payments.record_charge(
+                client,
+                invoice_number=invoice_number,
+                psp_reference=psp_reference,
+                amount=amount,
+                currency=currency,
+                name=name,
+                message=f"{name}, invoice {invoice_number}",
+            )
+
+    def attach_invoice(
+        self, installation_id: int, order_id: str, number: str, url: str
+    ) -> order_payments.Recorded:
+        """The invoice document `number` at `url` attached to the order (`invoiceCreate`), once."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            return order_payments.attach_invoice(client, order_id=order_id, number=number, url=url)
+
+    # --- shared by the single, bulk and payment paths ------------------------------------------------------
+
+    def context(self, invoice_id: int) -> RenewalContext:
+        context = load_contexts([invoice_id]).get(invoice_id)
+        if context is None:
+            raise NotConnected(f"invoice {invoice_id}: its installation has no Saleor app")
+        return context
+
+    def client(self, app: SaleorApp) -> SaleorClient:
+        key = (app.installation_id, app.token_ciphertext)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._clients[key] = self._client_factory(app)
+            return client
+
+    def app_of(self, installation_id: int) -> SaleorApp:
+        """The Saleor app of an installation (with its installation), or NotConnected."""
+        with worker_thread_database():
+            apps = SaleorApp.objects.select_related("installation").filter(installation_id=installation_id)
+            app = apps.first()
+        if app is None:
+            raise NotConnected(f"installation {installation_id} has no Saleor app")
+        return app
+
+    @contextmanager
+    def speaking_for(self, app: SaleorApp) -> Iterator[SaleorClient]:
+        """The installation's client. When Saleor refuses the app's token (a 401 or an invalid token; or a
+        revoked token, which Saleor treats as no token at all, so that every call is PermissionDenied and the
+        `app` query answers no app), the installation is marked removed (Saleor sends the removed app no
+        APP_DELETED) and a TokenRejectedError goes on to the caller."""
+        installation = app.installation
+        if installation.status == Installation.Status.REMOVED:
+            raise NotConnected(f"installation {installation.pk} was removed from its Saleor")
+        client = self.client(app)
+        try:
+            yield client
+        except TokenRejectedError as exc:
+            self._removed(app, f"Saleor refused the app's token ({exc.operation}): {exc}")
+            raise
+        except SaleorRequestError as exc:
+            if "PermissionDenied" not in exc.codes or still_installed(client):
+                raise
+            self._removed(app, f"Saleor no longer knows the app's token ({exc.operation}): {exc}")
+            raise TokenRejectedError(exc.operation, exc.errors) from exc
+
+    def _removed(self, app: SaleorApp, reason: str) -> None:
+        self.forget_client(app)
+        from saleor_subscriptions.saleor.install import mark_removed
+
+        with worker_thread_database():
+            mark_removed(app.installation, reason)
+
+    def forget_client(self, app: SaleorApp) -> None:
+        with self._lock:
+            client = self._clients.pop((app.installation_id, app.token_ciphertext), None)
+        if client is not None:
+            client.close()
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    # --- one order ----------------------------------------------------------------------------------
+
+    def place_one(self, client: SaleorClient, context: RenewalContext, request: OrderRequest) -> PlacedOrder:
+        found = find_order(client, request.invoice_number)
+        if found is not None:
+            return self.finish(client, context, request, found)
+        channel = channel_id(client, context.channel_slug)
+        try:
+            created = client.mutate(
+                "draft_order_create",
+                {"input": draft_order_input(context, request, channel)},
+                "draftOrderCreate",
+                idempotent=False,
+            )
+        except SaleorMutationError as exc:
+            # Another worker made it meanwhile (external references are unique in Saleor): finish that one.
+            if "UNIQUE" in exc.codes and (found := find_order(client, request.invoice_number)) is not None:
+                return self.finish(client, context, request, found)
+            raise
+        return self.finish(client, context, request, created["order"])
+
+    def finish(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, order: Mapping[str, Any]
+    ) -> PlacedOrder:
+        """A found or new order of this invoice, completed: metadata written, draft completed."""
+        check_owner(order, context, request)
+        if order["status"] == DRAFT:
+            wanted = order_metadata(context, request)
+            if not wanted.items() <= metadata_of(order).items():
+                update_metadata(client, order["id"], wanted)
+            for line in order.get("lines") or ():
+                if not line_metadata(context).items() <= metadata_of(line).items():
+                    update_metadata(client, line["id"], line_metadata(context))
+            completed = client.mutate(
+                "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
+            )
+            order = completed["order"]
+            logger.info("renewal order %s made for invoice %s", order["id"], request.invoice_number)
+        return placed_order(order, context.currency)
+
+
+def still_installed(client: SaleorClient) -> bool:
+    """Whether the app's token still names an app in Saleor (the `app` query)."""
+    try:
+        app = client.execute("app").get("app")
+    except TokenRejectedError:
+        return False
+    except SaleorRequestError as exc:
+        if "PermissionDenied" in exc.codes:
+            return False
+        raise
+    return isinstance(app, dict) and bool(app.get("id"))
+
+
+def find_order(client: SaleorClient, external_reference: str) -> dict[str, Any] | None:
+    """The order whose external reference is `external_reference`, or None (`order(externalReference:)`)."""
+    order: dict[str, Any] | None = client.execute(
+        "order_by_external_reference", {"externalReference": external_reference}
+    ).get("order")
+    return order
+
+
+def update_metadata(client: SaleorClient, object_id: str, values: Mapping[str, str]) -> None:
+    """Writes public metadata keys on an order or order line (setting the same values again changes nothing,
+    so this mutation may be retried)."""
+    variables = {"id": object_id, "input": metadata_items(values)}
+    client.mutate("update_metadata", variables, "updateMetadata", idempotent=True)
+
+
+def check_owner(order: Mapping[str, Any], context: RenewalContext, request: OrderRequest) -> None:
+    """The order found under the invoice number is this invoice's: its metadata names the invoice (a draft
+    may lack it, when a crash came before it was written on a Saleor older than 3.21), and it was not
+    cancelled."""
+    named = metadata_of(order).get(order_lines.INVOICE)
+    if named is not None and named != request.invoice_number:
+        raise OrderConflict(
+            f"order {order['id']} has external reference {request.invoice_number} but names invoice {named}"
+        )
+    if named is None and order["status"] != DRAFT:
+        raise OrderConflict(
+            f"order {order['id']} has external reference {request.invoice_number} but was not made by this "
+            "app for that invoice"
+        )
+    if order["status"] == CANCELED:
+        raise OrderConflict(f"order {order['id']} of invoice {request.invoice_number} was cancelled")
+    channel = (order.get("channel") or {}).get("slug")
+    if channel is not None and channel != context.channel_slug:
+        raise OrderConflict(
+            f"order {order['id']} of invoice {request.invoice_number} is in channel {channel}, "
+            f"not {context.channel_slug}"
+        )
