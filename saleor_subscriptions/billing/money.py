@@ -14,6 +14,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -26,7 +27,15 @@ _PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 def minor_units(currency: str) -> int:
     """The number of decimals of `currency`'s minor unit (JPY 0, EUR 2, KWD 3), §3; ValueError naming the code
     when babel does not know it."""
-    if not isinstance(currency, str) or not is_currency(currency):
+    if not isinstance(currency, str):
+        raise ValueError(f"unknown currency {currency!r}")
+    return _precision(currency)
+
+
+@functools.cache
+def _precision(currency: str) -> int:
+    # Cached: babel reads its locale data on every call, and a renewal batch asks thousands of times.
+    if not is_currency(currency):
         raise ValueError(f"unknown currency {currency!r}")
     return int(get_currency_precision(currency))
 

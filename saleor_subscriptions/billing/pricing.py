@@ -54,6 +54,7 @@ class LineKind(StrEnum):
     DISCOUNT = "discount"
     USAGE = "usage"
     CREDIT = "credit"
+    SHIPPING = "shipping"  # what Saleor charged to ship a renewal order (added once the order exists)
 
 
 class DiscountTarget(StrEnum):

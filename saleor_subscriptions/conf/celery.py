@@ -26,5 +26,10 @@ app.conf.beat_schedule = {
     "lapse-unpaid-signups": {"task": "renewals.lapse_unpaid_signups", "schedule": 600.0},
     # Emails whose send task was lost (a crash between commit and enqueue) are picked up here.
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 300.0},
+    # Saleor: webhook deliveries whose processing task was lost are processed here; installations whose
+    # token Saleor no longer takes are found out and marked removed; paid invoices recorded on their orders.
+    "process-pending-webhooks": {"task": "saleor.process_pending_webhooks", "schedule": 300.0},
+    "check-installations": {"task": "saleor.check_installations", "schedule": 3600.0},
+    "record-paid-orders": {"task": "saleor.record_paid_orders", "schedule": 60.0},
 }
 app.autodiscover_tasks()

@@ -4,6 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from saleor_subscriptions import __version__
+from saleor_subscriptions.invoicing.views import invoice_document
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -15,4 +16,5 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/", include("saleor_subscriptions.saleor.urls")),
     path("graphql/", include("saleor_subscriptions.api.urls")),
+    path("documents/invoices/<str:token>.pdf", invoice_document, name="invoice-document"),
 ]

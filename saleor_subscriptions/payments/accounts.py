@@ -89,7 +89,7 @@ def check_keys(installation: Installation, keys: StripeKeys) -> bool:
 def verify_with_stripe(secret_key: str) -> None:
     """Asks Stripe for one customer with the key: refused keys raise StripeSettingsError."""
     try:
-        stripe_client(secret_key).customers.list(params={"limit": 1})
+        stripe_client(secret_key).v1.customers.list(params={"limit": 1})
     except (stripe.AuthenticationError, stripe.PermissionError) as exc:
         raise StripeSettingsError(
             "secretKey",

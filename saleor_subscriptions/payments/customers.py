@@ -39,7 +39,7 @@ def stripe_customer_for(
     if saleor_user_id:
         params["metadata"]["saleor_user_id"] = saleor_user_id
     mode = "live" if account.livemode else "test"
-    created = stripe_client(account.secret_key).customers.create(
+    created = stripe_client(account.secret_key).v1.customers.create(
         params=params,  # type: ignore[arg-type]
         options={"idempotency_key": f"customer:{installation_id}:{mode}:{customer_key}"},
     )

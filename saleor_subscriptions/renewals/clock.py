@@ -87,6 +87,8 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         resume_unfinished(ports, now=moment, installation_id=installation.pk)
         run_dunning(ports, now=moment, installation_id=installation.pk)
         lapse_unpaid_signups(moment, installation.pk)
+        if ports.followup is not None:
+            ports.followup(installation.pk, moment)
     installation.clock = to
     installation.save(update_fields=["clock"])
     return [

@@ -41,6 +41,7 @@ from saleor_subscriptions.renewals.batch import LEASE, InvoicedBatch, due_filter
 from saleor_subscriptions.renewals.credit import apply_credit
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
+from saleor_subscriptions.renewals.order_totals import take_order_totals
 from saleor_subscriptions.renewals.ports import (
     ChargeRequest,
     ChargeResult,
@@ -63,6 +64,10 @@ class RenewalPorts:
     payments: PaymentGateway
     notifier: Notifier
     pay_url: Callable[[Invoice], str]
+    followup: Callable[[int | None, datetime], object] | None = None
+    """Run after renewals (by the worker after each batch, by the test clock at each moment), with the
+    installation (None: all) and the time: the adapters' own catching up, e.g. recording paid invoices on
+    their Saleor orders. It must be idempotent and must not raise for one installation's trouble."""
     concurrency: int = 200  # at least a batch: every call of a batch waits at the same time
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
 
@@ -153,9 +158,11 @@ def order_invoices(
     payment attempt. Returns how many orders were stored, and the attempts made (pending, to charge)."""
     if not invoices:
         return 0, []
-    results = ports.map(
-        ports.orders.place_order, [order_request(invoice, lines[invoice.pk]) for invoice in invoices]
+    requests = [order_request(invoice, lines[invoice.pk]) for invoice in invoices]
+    many: Callable[[Sequence[OrderRequest]], Sequence[PlacedOrder | Exception]] | None = getattr(
+        ports.orders, "place_orders", None
     )
+    results = list(many(requests)) if many is not None else ports.map(ports.orders.place_order, requests)
     crash_point("after_orders")
     placed = {
         invoice.pk: result
@@ -176,12 +183,15 @@ def order_invoices(
         attempts: list[PaymentAttempt] = []
         settled_free: list[Invoice] = []
         early: list[Invoice] = []
+        new_lines: list[InvoiceLine] = []
+        taxed_lines: list[InvoiceLine] = []
         for invoice in locked:
             invoice.subscription.status = waiting[invoice.pk]
-            order = placed[invoice.pk]
-            invoice.saleor_order_id = order.order_id
-            invoice.subtotal, invoice.tax, invoice.total = order.net, order.tax, order.gross
-            invoice.amount_due = order.gross
+            added, taxed = take_order_totals(invoice, lines[invoice.pk], placed[invoice.pk])
+            new_lines += added
+            taxed_lines += taxed
+        insert_rows(new_lines)
+        update_rows(taxed_lines, ["tax_amount"])
         apply_credit(locked, now)
         for invoice in locked:
             if invoice.amount_due > 0:
@@ -250,7 +260,7 @@ def order_request(invoice: Invoice, lines: Sequence[InvoiceLine] | None = None) 
                 amount=line.amount,
             )
             for line in lines
-            if line.kind != "credit"
+            if line.kind not in ("credit", "shipping")  # credit is ours; shipping is Saleor's own
         ),
     )
 
@@ -274,9 +284,7 @@ def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: dateti
     attempts = list(
         PaymentAttempt.objects.filter(
             invoice_id__in=invoice_ids, status=PaymentAttempt.Status.PENDING
-        ).select_related(
-            "invoice__subscription__installation", "invoice__subscription__plan_version__plan"
-        )
+        ).select_related("invoice__subscription__installation", "invoice__subscription__plan_version__plan")
     )
     return charge_attempts(attempts, ports, now)
 

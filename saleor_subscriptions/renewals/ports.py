@@ -45,9 +45,17 @@ class PlacedOrder:
     net: Decimal
     tax: Decimal
     gross: Decimal
+    # Included in the totals above: what Saleor charged for shipping (net and its tax), and the method.
+    shipping_net: Decimal = Decimal(0)
+    shipping_tax: Decimal = Decimal(0)
+    shipping_name: str = ""
 
 
 class OrderSink(Protocol):
+    """Makes the order of an invoice. A sink may also have `place_orders(requests)`, answering each request
+    at its position with a `PlacedOrder` or the exception it met: the pipeline then hands it a whole batch at
+    once (the Saleor sink uses `orderBulkCreate` where it can)."""
+
     def place_order(self, request: OrderRequest) -> PlacedOrder:
         """Make (or find, by `invoice_number`) the order for an invoice."""
         ...

@@ -14,11 +14,11 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, prepare_batch
+from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, invoice_batch
 from saleor_subscriptions.renewals.dunning import run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
 from saleor_subscriptions.renewals.notices import send_trial_notices
-from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_steps
+from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_batch
 from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
 from saleor_subscriptions.subscriptions.models import Subscription
 
@@ -47,9 +47,16 @@ def renew_batch() -> dict[str, Any]:
         logger.error("renewals are not running: %s", exc)
         return {"error": str(exc)}
     now = timezone.now()
-    invoice_ids, passed, claimed = prepare_batch(now, settings.RENEWAL_BATCH_SIZE, None)
-    report = run_steps(invoice_ids, ports, now)
-    return {"claimed": claimed, "invoiced": len(invoice_ids), "passed": passed, **report.counts}
+    batch = invoice_batch(now, settings.RENEWAL_BATCH_SIZE, None)
+    report = run_batch(batch, ports, now)
+    if ports.followup is not None and batch.claimed:
+        ports.followup(None, now)
+    return {
+        "claimed": batch.claimed,
+        "invoiced": len(batch.invoices),
+        "passed": batch.passed,
+        **report.counts,
+    }
 
 
 @shared_task(acks_late=True, name="renewals.resume_unfinished")

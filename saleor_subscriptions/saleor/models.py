@@ -118,3 +118,28 @@ class WebhookDelivery(models.Model):
     @property
     def raw_body(self) -> bytes:
         return bytes(self.body)
+
+
+class OrderRecord(models.Model):
+    """What a paid invoice has written on its Saleor order: the charges as transactions, the credit used,
+    and the invoice document (`order_records`). `done_at` is set once everything is there; until then the
+    recorder tries again, later each time (`next_try_at`), keeping the last error."""
+
+    invoice = models.OneToOneField(
+        "invoicing.Invoice", on_delete=models.CASCADE, related_name="saleor_order_record"
+    )
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    transactions = models.JSONField(
+        default=dict, blank=True, help_text="pspReference → Saleor transaction id, for what is recorded"
+    )
+    document_id = models.CharField(
+        max_length=100, blank=True, help_text="Saleor's id of the invoice attached"
+    )
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Saleor record of invoice {self.invoice_id}"

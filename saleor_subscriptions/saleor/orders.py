@@ -85,11 +85,16 @@ def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
 def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     """The port's answer from Saleor's order: its id and Saleor's own totals."""
     total = order["total"]
+    shipping = order.get("shippingPrice") or {}
+    method = order.get("shippingMethod") or {}
     return PlacedOrder(
         order_id=str(order["id"]),
         net=decimal_of(total["net"], currency),
         tax=decimal_of(total["tax"], currency),
         gross=decimal_of(total["gross"], currency),
+        shipping_net=decimal_of(shipping["net"], currency) if shipping else Decimal(0),
+        shipping_tax=decimal_of(shipping["tax"], currency) if shipping else Decimal(0),
+        shipping_name=str(method.get("name") or ""),
     )
 
 

@@ -1,41 +1,51 @@
-"""`saleor_ports`: the RENEWAL_PORTS factory whose renewal orders are real Saleor orders.
+"""The production RENEWAL_PORTS: renewal orders in Saleor, charges on Stripe, real emails.
 
     RENEWAL_PORTS=saleor_subscriptions.saleor.ports:saleor_ports
 
-!!! NOT FOR REAL CUSTOMERS YET !!!  The payment side is still the in-memory journal gateway of
-`renewals.wiring` (charges that "succeed" without touching any money, recorded in
-VAR_DIR/memory-ports.sqlite3): the Stripe gateway is the payments issue. With these ports a shop gets a Saleor
-order for every renewal and an invoice marked paid although nobody paid it. Use them on a sandbox
-installation or a test shop only, until the Stripe gateway replaces `payments` here.
+- orders: `SaleorOrderSink` (a draft order completed per invoice, found again by its external reference);
+- payments: `StripeGateway` (an off-session PaymentIntent per invoice attempt on the customer's saved
+  payment method, the attempt's idempotency key as Stripe's), its database reads made safe for the
+  renewal's thread pool;
+- followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order;
+- notifier: `EmailNotifier`; pay links from `renewals.wiring.pay_url`.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-
-from django.conf import settings
+from datetime import datetime
 
 from saleor_subscriptions.notifications.notifier import EmailNotifier
-from saleor_subscriptions.renewals.memory import InMemoryGateway, JournalStore
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
+from saleor_subscriptions.renewals.ports import ChargeRequest, ChargeResult
 from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.saleor.order_records import record_paid_orders
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
+from saleor_subscriptions.saleor.renewal_context import worker_thread_database
 
-logger = logging.getLogger(__name__)
+
+class ThreadSafeStripeGateway:
+    """`StripeGateway` called from the renewal's I/O threads: each call's database reads go through a
+    bounded number of connections that are closed afterwards (`worker_thread_database`)."""
+
+    def __init__(self, gateway: StripeGateway | None = None) -> None:
+        self.gateway = gateway or StripeGateway()
+
+    def charge(self, request: ChargeRequest) -> ChargeResult:
+        with worker_thread_database():
+            return self.gateway.charge(request)
 
 
 def saleor_ports() -> RenewalPorts:
-    """Saleor orders (`SaleorOrderSink`), the in-memory journal gateway (NOT a real payment: see the module
-    docstring), real emails, and the signed pay link."""
-    logger.warning(
-        "RENEWAL_PORTS=saleor_ports: renewal charges go to the in-memory journal gateway, not to Stripe; "
-        "no customer is really charged (the Stripe gateway is the payments issue)"
-    )
-    store = JournalStore(settings.VAR_DIR / "memory-ports.sqlite3")
+    sink = SaleorOrderSink()
+
+    def followup(installation_id: int | None, now: datetime) -> object:
+        return record_paid_orders(sink, installation_id=installation_id, now=now)
+
     return RenewalPorts(
-        orders=SaleorOrderSink(),
-        payments=InMemoryGateway(store, latency_ms=float(os.environ.get("RENEWAL_MEMORY_CHARGE_MS", "0"))),
+        orders=sink,
+        payments=ThreadSafeStripeGateway(),
         notifier=EmailNotifier(),
         pay_url=pay_url,
+        followup=followup,
     )

@@ -13,7 +13,12 @@ from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["check_installations", "process_pending_webhooks", "process_webhook_delivery"]
+__all__ = [
+    "check_installations",
+    "process_pending_webhooks",
+    "process_webhook_delivery",
+    "record_paid_orders_task",
+]
 
 
 @shared_task(acks_late=True, name="saleor.check_installations")
@@ -28,3 +33,17 @@ def check_installations() -> int:
         except SaleorUnavailable as exc:
             logger.warning("could not check installation %s: %s", installation.pk, exc)
     return removed
+
+
+@shared_task(acks_late=True, name="saleor.record_paid_orders")
+def record_paid_orders_task() -> int:
+    """For beat: paid renewal invoices written on their Saleor orders (charges, credit, document); returns
+    how many were completed."""
+    from saleor_subscriptions.saleor.order_records import record_paid_orders
+    from saleor_subscriptions.saleor.orders import SaleorOrderSink
+
+    sink = SaleorOrderSink()
+    try:
+        return record_paid_orders(sink).done
+    finally:
+        sink.close()

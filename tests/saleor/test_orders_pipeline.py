@@ -12,10 +12,12 @@ import pytest
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.notifications.recording import RecordingNotifier
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.memory import InMemoryGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.renewals.wiring import configured_ports
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
+from saleor_subscriptions.saleor.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.renewals.support import at, signed_up
 from tests.saleor.test_orders_shop import ANN_BILLING, ANN_SHIPPING, Shop, fake_saleor, make_shop
@@ -73,14 +75,30 @@ def test_each_renewal_makes_exactly_one_saleor_order_and_takes_its_totals(fake_s
             order.total.gross.amount - order.total.net.amount,
             order.total.gross.amount,
         )
-        # Saleor's lines add up to the invoice's lines; its total adds the post (4.95 + 21 %)
-        lines_total = sum(line.amount for line in invoice.lines.all())
-        assert order.subtotal.net.amount == lines_total
+        # Saleor's lines add up to the invoice's own lines; its total adds the post (4.95 + 21 %), which
+        # the invoice shows as a shipping line: the lines explain the net and the tax to the cent.
+        lines = list(invoice.lines.order_by("position"))
+        own = [line for line in lines if line.kind != "shipping"]
+        assert order.subtotal.net.amount == sum(line.amount for line in own)
         assert order.total.gross.amount == order.subtotal.gross.amount + Decimal("5.99")
+        shipping = lines[-1]
+        assert (shipping.kind, shipping.amount, shipping.tax_amount) == (
+            "shipping",
+            Decimal("4.95"),
+            Decimal("1.04"),
+        )
+        assert sum(line.amount for line in lines) == invoice.subtotal
+        assert sum(line.tax_amount for line in lines) == invoice.tax
+        assert sum(line.tax_amount for line in own) == (
+            order.subtotal.gross.amount - order.subtotal.net.amount
+        )
         assert invoice.status == Invoice.Status.PAID
-    assert [line.quantity for line in fake_saleor.order_by_external_reference(
-        Invoice.objects.get(subscription=ann).number
-    ).lines] == [2]
+    assert [
+        line.quantity
+        for line in fake_saleor.order_by_external_reference(
+            Invoice.objects.get(subscription=ann).number
+        ).lines
+    ] == [2]
 
     # Nothing is due any more: running again (and the sweeper) makes no second order.
     renew_due(renewal_ports, now=DUE, installation_id=shop.installation.pk)
@@ -111,13 +129,13 @@ def test_saleor_failing_between_create_and_complete_is_finished_by_the_sweeper(f
     assert invoice.total == order.total.gross.amount
 
 
-def test_the_saleor_ports_pair_saleor_orders_with_the_journal_gateway_and_say_so(settings, tmp_path, caplog):
+def test_the_saleor_ports_pair_saleor_orders_with_the_stripe_gateway_and_record_paid_orders(settings):
     settings.RENEWAL_PORTS = "saleor_subscriptions.saleor.ports:saleor_ports"
-    settings.VAR_DIR = tmp_path
 
     configured = configured_ports()
 
     assert isinstance(configured.orders, SaleorOrderSink)
-    assert isinstance(configured.payments, InMemoryGateway)
+    assert isinstance(configured.payments, ThreadSafeStripeGateway)
+    assert isinstance(configured.payments.gateway, StripeGateway)
     assert isinstance(configured.notifier, EmailNotifier)
-    assert "no customer is really charged" in caplog.text
+    assert configured.followup is not None

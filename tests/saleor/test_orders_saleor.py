@@ -57,7 +57,13 @@ def test_an_invoice_becomes_a_completed_order_with_saleors_taxes(shop):
     # Saleor's figures: lines 29.98 + 21 % = 36.28; post 4.95 + 21 % = 5.99.
     assert order.subtotal.net.amount == Decimal("29.98")
     assert placed == PlacedOrder(
-        order_id=order.id, net=Decimal("34.93"), tax=Decimal("7.34"), gross=Decimal("42.27")
+        order_id=order.id,
+        net=Decimal("34.93"),
+        tax=Decimal("7.34"),
+        gross=Decimal("42.27"),
+        shipping_net=Decimal("4.95"),
+        shipping_tax=Decimal("1.04"),
+        shipping_name="Post",
     )
 
 

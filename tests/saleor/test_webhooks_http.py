@@ -7,7 +7,6 @@ Celery runs tasks in the request's process."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -15,52 +14,21 @@ import pytest
 
 from saleor_subscriptions import encryption
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.conf.celery import app as celery_app
-from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor import line_metadata
 from saleor_subscriptions.saleor.client import SaleorRequestError
 from saleor_subscriptions.saleor.install import check_installation, on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp, WebhookDelivery
-from saleor_subscriptions.saleor.signatures import JwksCache
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version
 from tests.fakes.saleor import FakeSaleor, InstalledApp, InstallFailed
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop
 from tests.fakes.saleor.scenario import ADDRESS_US, Shop, data_of
+from tests.saleor.live_app import app_server, jwks_clock
 
-__all__ = ["fake_saleor", "fake_shop"]
+__all__ = ["app_server", "fake_saleor", "fake_shop", "jwks_clock"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def jwks_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The process's JWKS cache fetching from the real Saleor URL, with a clock the test moves."""
-    clock = Clock()
-    cache = JwksCache(saleor_jwks.fetch_jwks, clock=clock)
-    monkeypatch.setattr(saleor_jwks, "jwks_cache", lambda: cache)
-    return clock
-
-
-@pytest.fixture
-def app_server(live_server: Any, settings: Any, jwks_clock: Clock) -> Iterator[str]:
-    """The app on the live server, at APP_URL; tasks run eagerly."""
-    settings.APP_URL = live_server.url
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        yield str(live_server.url)
-    finally:
-        celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -1,0 +1,143 @@
+"""Paid renewal invoices written on their Saleor orders: the charges, the credit used, the invoice document.
+
+An outbox, not a step of the renewal: a renewal never waits for (or fails because of) this. Every paid
+invoice that has a Saleor order (the renewals made it) gets an `OrderRecord`; `record_paid_orders` finds the
+invoices whose record is missing or unfinished and writes, each once (`order_payments` looks before it
+writes):
+
+- one transaction per succeeded payment attempt, under the gateway's payment id as `pspReference`;
+- one transaction `credit-<invoice number>` for the credit balance the invoice used;
+- the invoice PDF (`invoicing.links.document_url`) as the order's invoice.
+
+It runs every minute from beat (`saleor.record_paid_orders`), after every renewal batch, and at every
+moment of a sandbox's test clock (`RenewalPorts.followup`), so it also catches invoices paid later: a SEPA
+debit settled, the pay page, a payment recorded by hand. A failure is kept on the record and tried again
+later, each time after a longer wait (up to 6 hours); an installation Saleor has removed is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from saleor_subscriptions.invoicing.links import document_url
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.saleor.client import SaleorError
+from saleor_subscriptions.saleor.models import OrderRecord
+from saleor_subscriptions.saleor.orders import SaleorOrderSink
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+MAX_WAIT = timedelta(hours=6)
+CHARGE_NAME = "Subscription renewal"
+CREDIT_NAME = "Credit balance"
+
+
+def credit_reference(invoice: Invoice) -> str:
+    return f"credit-{invoice.number}"
+
+
+def retry_wait(tries: int) -> timedelta:
+    """1, 2, 4 … minutes after the n-th failed try, at most MAX_WAIT."""
+    return min(timedelta(minutes=2 ** max(tries - 1, 0)), MAX_WAIT)
+
+
+@dataclass
+class RecordReport:
+    done: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def waiting(now: datetime, installation_id: int | None = None) -> list[int]:
+    """Paid invoices with a Saleor order whose record is missing or unfinished and due to be tried."""
+    invoices = Invoice.objects.filter(
+        status=Invoice.Status.PAID,
+        installation__status=Installation.Status.ACTIVE,
+        installation__saleor_app__isnull=False,
+        number__isnull=False,
+    ).exclude(saleor_order_id="")
+    if installation_id is not None:
+        invoices = invoices.filter(installation_id=installation_id)
+    pending = invoices.filter(
+        Q(saleor_order_record__isnull=True)
+        | Q(saleor_order_record__done_at__isnull=True, saleor_order_record__next_try_at__lte=now)
+        | Q(saleor_order_record__done_at__isnull=True, saleor_order_record__next_try_at__isnull=True)
+    )
+    return list(pending.order_by("paid_at", "pk").values_list("pk", flat=True)[:500])
+
+
+def record_paid_orders(
+    sink: SaleorOrderSink, *, installation_id: int | None = None, now: datetime | None = None
+) -> RecordReport:
+    """Write what is missing on the orders of paid invoices (see the module docstring)."""
+    moment = now or timezone.now()
+    report = RecordReport()
+    for invoice_id in waiting(moment, installation_id):
+        try:
+            _record(sink, invoice_id, moment)
+            report.done += 1
+        except SaleorError as exc:
+            report.failed += 1
+            report.errors.append(f"invoice {invoice_id}: {exc}")
+            _failed(invoice_id, moment, f"{type(exc).__name__}: {exc}")
+            logger.warning("invoice %s not recorded on its Saleor order yet: %s", invoice_id, exc)
+    return report
+
+
+def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
+    invoice = Invoice.objects.select_related("installation").get(pk=invoice_id)
+    record, _ = OrderRecord.objects.get_or_create(
+        invoice=invoice, defaults={"installation_id": invoice.installation_id}
+    )
+    number = invoice.number or ""
+    payments: list[tuple[str, Decimal, str]] = [
+        (attempt.reference, attempt.amount, CHARGE_NAME)
+        for attempt in PaymentAttempt.objects.filter(
+            invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
+        ).order_by("number")
+        if attempt.reference
+    ]
+    if invoice.credit_applied > 0:
+        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME))
+    for reference, amount, name in payments:
+        if reference in record.transactions:
+            continue
+        recorded = sink.record_charge(
+            invoice.installation_id,
+            number,
+            psp_reference=reference,
+            amount=amount,
+            currency=invoice.currency,
+            name=name,
+        )
+        record.transactions[reference] = recorded.saleor_id
+        record.save(update_fields=["transactions"])
+    if not record.document_id:
+        attached = sink.attach_invoice(
+            invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice)
+        )
+        record.document_id = attached.saleor_id
+    record.done_at = now
+    record.last_error = ""
+    record.next_try_at = None
+    record.save(update_fields=["document_id", "done_at", "last_error", "next_try_at"])
+
+
+def _failed(invoice_id: int, now: datetime, error: str) -> None:
+    with transaction.atomic():
+        record = OrderRecord.objects.select_for_update().filter(invoice_id=invoice_id).first()
+        if record is None:
+            return
+        record.tries += 1
+        record.last_error = error[:2000]
+        record.next_try_at = now + retry_wait(record.tries)
+        record.save(update_fields=["tries", "last_error", "next_try_at"])
