@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "saleor_subscriptions.notifications",
     "saleor_subscriptions.saleor",
     "saleor_subscriptions.payments",
+    "saleor_subscriptions.stripe_webhooks",
+    "saleor_subscriptions.paypage",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,9 @@ APP_TOKEN_KEYS: list[str] = env.parsed("APP_TOKEN_KEYS", [], _fernet_keys)
 SALEOR_ALLOWED_API_URLS = env.csv("SALEOR_ALLOWED_API_URLS", [])
 SALEOR_TIMEOUT_S = env.integer("SALEOR_TIMEOUT_S", 15, minimum=1, maximum=300)
 SALEOR_RETRIES = env.integer("SALEOR_RETRIES", 3, minimum=0, maximum=10)
+# Shown in Saleor's app list (the manifest's homepageUrl and supportUrl); empty: APP_URL.
+APP_HOMEPAGE_URL = env.url("APP_HOMEPAGE_URL", "", schemes=("http", "https"))
+APP_SUPPORT_URL = env.url("APP_SUPPORT_URL", "", schemes=("http", "https"))
 
 # Stripe: where the stripe library sends its requests (tests point it at the fake Stripe server).
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com", schemes=("http", "https"))

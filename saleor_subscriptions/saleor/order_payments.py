@@ -6,10 +6,8 @@ Both are looked for before they are written, because a mutation that timed out m
 - `record_charge`: a `transactionCreate` with the charge's `pspReference` (the gateway's payment id), unless
   the order already holds a transaction with that reference. So one invoice attempt gives one transaction
   however often it is recorded.
-- `attach_invoice`: an `invoiceCreate` with the document's number and URL, unless the order's metadata
-  already names the Saleor invoice of that number (written right after the invoice is made). A crash in
-  between those two requests leaves the invoice without its mark, and a retry attaches it a second time:
-  reading `Order.invoices` would close that gap, but it is not in `graphql/saleor/schema.graphql` yet.
+- `attach_invoice`: an `invoiceCreate` with the document's number and URL, unless the order's invoices
+  already hold one of that number. So a lost answer is harmless too: the retry finds the invoice made.
 """
 
 from __future__ import annotations
@@ -24,9 +22,6 @@ from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
 
 logger = logging.getLogger(__name__)
-
-#: Order metadata key prefix marking an attached invoice document: `<prefix><number>` = Saleor's invoice id.
-DOCUMENT_PREFIX = "subscription.renewal.document."
 
 
 class OrderNotFound(SaleorError):
@@ -114,10 +109,9 @@ def attach_invoice(
     order = order_payments(client, external_reference or number)
     if order["id"] != order_id:
         raise OrderNotFound(f"the order of {external_reference or number} is {order['id']}, not {order_id}")
-    key = f"{DOCUMENT_PREFIX}{number}"
-    metadata = {str(item["key"]): str(item["value"]) for item in order.get("metadata") or ()}
-    if key in metadata:
-        return Recorded(metadata[key], created=False)
+    for attached in order.get("invoices") or ():
+        if attached.get("number") == number:
+            return Recorded(str(attached["id"]), created=False)
     result = client.mutate(
         "invoice_create",
         {
@@ -132,10 +126,4 @@ def attach_invoice(
         idempotent=False,
     )
     invoice_id = str(result["invoice"]["id"])
-    client.mutate(
-        "update_metadata",
-        {"id": order_id, "input": [{"key": key, "value": invoice_id}]},
-        "updateMetadata",
-        idempotent=True,
-    )
     return Recorded(invoice_id, created=True)

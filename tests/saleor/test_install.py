@@ -322,3 +322,17 @@ def test_the_subscriptions_of_a_removed_installation_are_no_longer_due(installed
     mark_removed(shop, "token refused")
 
     assert not Subscription.objects.filter(due_filter(shop.pk)).exists()
+
+
+def test_the_manifest_names_the_homepage_and_support_pages_when_set_else_the_app(settings):
+    settings.APP_URL = "https://subs.example.com"
+    manifest = build_manifest("3.21")
+    assert (manifest["homepageUrl"], manifest["supportUrl"]) == ("https://subs.example.com/",) * 2
+
+    settings.APP_HOMEPAGE_URL = "https://example.com/subscriptions"
+    settings.APP_SUPPORT_URL = "https://example.com/help"
+    manifest = build_manifest("3.21")
+    assert (manifest["homepageUrl"], manifest["supportUrl"]) == (
+        "https://example.com/subscriptions",
+        "https://example.com/help",
+    )

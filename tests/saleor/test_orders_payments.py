@@ -105,6 +105,20 @@ def test_the_invoice_document_is_attached_once(shop, placed):
     assert (document.number, document.url) == (invoice.number, url)
 
 
+def test_a_lost_answer_to_invoice_create_does_not_attach_the_document_twice(shop, placed):
+    sink, invoice, order = placed
+    url = f"https://subs.example.com/invoices/{invoice.number}.pdf"
+    shop.fake.fail_next("InvoiceCreate", mode="drop_after")
+
+    with pytest.raises(SaleorUnavailable):
+        sink.attach_invoice(shop.installation.pk, order.order_id, invoice.number, url)
+    attached = sink.attach_invoice(shop.installation.pk, order.order_id, invoice.number, url)
+
+    assert not attached.created
+    [document] = shop.fake.order(order.order_id).invoices
+    assert attached.saleor_id == document.id
+
+
 def test_an_invoice_document_for_another_order_is_refused(shop, placed):
     sink, invoice, _order = placed
 
