@@ -40,7 +40,7 @@ from saleor_subscriptions.saleor.client import (
 )
 from saleor_subscriptions.saleor.install import PERMISSION_DENIED, on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp
-from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount
+from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, code_refusal
 from saleor_subscriptions.subscriptions.models import customer_key
 from saleor_subscriptions.tenants.models import Installation
 
@@ -262,31 +262,11 @@ def _invalid_code(message: str) -> CheckoutRefused:
 def usable_signup_code(
     installation: Installation, plan: Plan, code: str, now: datetime, buyer_key: str | None
 ) -> DiscountCode:
-    """The installation's code `code` (any case) if a new subscription to `plan` may use it now (§9): active,
-    within its dates, for this plan (no plans: every plan) and, for a fixed amount, this currency, under its
-    total redemption limit and, when the customer is known (`buyer_key`), under the per-customer limit."""
-    found = (
-        DiscountCode.objects.filter(installation=installation, code__iexact=code.strip())
-        .order_by("pk")
-        .first()
-    )
-    if found is None or not found.active:
-        raise _invalid_code(f"the code {code!r} does not exist")
-    if (found.valid_from and now < found.valid_from) or (found.valid_until and now >= found.valid_until):
-        raise _invalid_code(f"the code {code!r} is not valid now")
-    if found.plans.exists() and not found.plans.filter(pk=plan.pk).exists():
-        raise _invalid_code(f"the code {code!r} does not apply to this plan")
-    if found.kind == DiscountCode.Kind.FIXED and found.currency != plan.currency:
-        raise _invalid_code(f"the code {code!r} is for another currency")
-    redemptions = found.redemptions.all()
-    if found.max_redemptions is not None and redemptions.count() >= found.max_redemptions:
-        raise _invalid_code(f"the code {code!r} has been used up")
-    if (
-        buyer_key is not None
-        and found.max_per_customer is not None
-        and redemptions.filter(customer_key=buyer_key).count() >= found.max_per_customer
-    ):
-        raise _invalid_code(f"the code {code!r} has been used as often as a customer may")
+    """The installation's code `code` if a new subscription to `plan` may use it now (`code_refusal`; the
+    per-customer limit only when the customer is known, `buyer_key`)."""
+    found, refusal = code_refusal(installation.pk, plan.pk, plan.currency, code, now, customer_key=buyer_key)
+    if found is None or refusal:
+        raise _invalid_code(refusal)
     return found
 
 
