@@ -72,3 +72,58 @@ class StripeCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.stripe_customer_id
+
+
+class CheckoutPayment(models.Model):
+    """One Saleor transaction the app is the payment gateway for, and the Stripe intent behind it.
+
+    Made at TRANSACTION_INITIALIZE_SESSION, one per (installation, Saleor transaction): a repeat of that
+    webhook (Saleor retries, a storefront calling again) finds this row and answers from the intent it names
+    instead of making a second one. The renewal side finds the shop customer's Stripe customer through
+    `stripe_customer`.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT_INTENT = "payment_intent", "PaymentIntent"
+        SETUP_INTENT = "setup_intent", "SetupIntent"
+
+    class Flow(models.TextChoices):
+        CHARGE = "CHARGE", "Charge"
+        AUTHORIZATION = "AUTHORIZATION", "Authorization"
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    saleor_transaction_id = models.CharField(max_length=200, help_text="TransactionItem global id")
+    saleor_transaction_token = models.CharField(max_length=64, blank=True, help_text="Its UUID")
+    source_type = models.CharField(max_length=16, help_text="Checkout or Order")
+    source_id = models.CharField(max_length=200, help_text="The checkout's (or order's) global id")
+    channel_slug = models.CharField(max_length=100)
+    customer_key = models.CharField(max_length=320)
+    stripe_customer = models.ForeignKey(
+        StripeCustomer, on_delete=models.PROTECT, null=True, blank=True, related_name="checkout_payments"
+    )
+    livemode = models.BooleanField()
+    flow = models.CharField(max_length=16, choices=Flow.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    intent_id = models.CharField(max_length=100, blank=True, help_text="pi_… or seti_…; empty until made")
+    amount = models.DecimalField(max_digits=18, decimal_places=6, help_text="What Saleor asked for")
+    currency = models.CharField(max_length=3)
+    has_subscription = models.BooleanField(help_text="The checkout holds a subscription line")
+    status = models.CharField(max_length=40, blank=True, help_text="The intent's Stripe status, last seen")
+    payment_method_id = models.CharField(max_length=100, blank=True)
+    payment_method_type = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "saleor_transaction_id"], name="checkout_payment_per_transaction"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="checkout_payment_amount_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "intent_id"], name="checkout_payment_intent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.saleor_transaction_id} → {self.intent_id or '(no intent yet)'}"

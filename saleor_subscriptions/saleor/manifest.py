@@ -2,9 +2,11 @@
 
 Webhooks: one per entry of `webhooks.registry.WEBHOOKS`, its `query` the document of `graphql/saleor/` as it
 is (events are also listed in `asyncEvents`, as Saleor would infer them from the query, so every Saleor
-version registers the same events). Dashboard extensions: the subscriptions overview (an app page under
-Orders) and the plans of a product (a popup in the product's menu); from Saleor 3.22 on, when the request's
-`Saleor-Schema-Version` says so, also a widget on the product page (older Saleors refuse the WIDGET target).
+version registers the same events); then the six sync payment webhooks of `payments.checkout.webhooks`
+(`syncEvents`, target `/api/payments/<name>`). Dashboard extensions: the subscriptions overview (an app
+page under Orders) and the plans of a product (a popup in the product's menu); from Saleor 3.22 on, when the
+request's `Saleor-Schema-Version` says so, also a widget on the product page (older Saleors refuse the
+WIDGET target).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from saleor_subscriptions import __version__
+from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.saleor.install import REQUIRED_PERMISSIONS
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 
@@ -57,6 +60,15 @@ def webhooks() -> list[dict[str, Any]]:
             "isActive": True,
         }
         for webhook in WEBHOOKS.values()
+    ] + [
+        {
+            "name": sync.name,
+            "targetUrl": app_url(sync.path),
+            "query": sync.query,
+            "syncEvents": [sync.event],
+            "isActive": True,
+        }
+        for sync in SYNC_WEBHOOKS.values()
     ]
 
 

@@ -1,7 +1,9 @@
-"""Routes Saleor calls (mounted at /api/): the manifest, the token registration and the webhooks."""
+"""Routes Saleor calls (mounted at /api/): the manifest, the token registration, the webhooks and the sync
+payment webhooks."""
 
 from django.urls import URLPattern, path
 
+from saleor_subscriptions.payments.checkout import views as payment_views
 from saleor_subscriptions.saleor import views
 
 app_name = "saleor"
@@ -10,4 +12,5 @@ urlpatterns: list[URLPattern] = [
     path("manifest", views.manifest, name="manifest"),
     path("register", views.register, name="register"),
     path("webhooks/<slug:name>", views.webhook, name="webhook"),
+    path("payments/<slug:name>", payment_views.payment_webhook, name="payment-webhook"),
 ]

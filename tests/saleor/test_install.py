@@ -13,6 +13,7 @@ from django.test import Client
 from graphql import build_schema, parse, validate
 from graphql.type import GraphQLEnumType
 
+from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.renewals.batch import due_filter
 from saleor_subscriptions.saleor.client import TokenRejectedError
 from saleor_subscriptions.saleor.documents import SCHEMA_PATH, document
@@ -97,8 +98,18 @@ def test_permissions_mounts_targets_and_events_exist_in_saleor_3_21():
     assert set(manifest["permissions"]) <= values("PermissionEnum")
     assert {e["mount"] for e in manifest["extensions"]} <= values("AppExtensionMountEnum")
     assert {e["target"] for e in manifest["extensions"]} <= values("AppExtensionTargetEnum")
-    events = {event for w in manifest["webhooks"] for event in w["asyncEvents"]}
-    assert events <= values("WebhookEventTypeAsyncEnum")
+    async_events = {event for w in manifest["webhooks"] for event in w.get("asyncEvents", [])}
+    assert async_events <= values("WebhookEventTypeAsyncEnum")
+    sync_events = {event for w in manifest["webhooks"] for event in w.get("syncEvents", [])}
+    assert sync_events == {
+        "PAYMENT_GATEWAY_INITIALIZE_SESSION",
+        "TRANSACTION_INITIALIZE_SESSION",
+        "TRANSACTION_PROCESS_SESSION",
+        "TRANSACTION_CHARGE_REQUESTED",
+        "TRANSACTION_REFUND_REQUESTED",
+        "TRANSACTION_CANCELATION_REQUESTED",
+    }
+    assert sync_events <= values("WebhookEventTypeSyncEnum")
 
 
 @pytest.mark.parametrize("header", ["3.22", "3.23", "4.0"])
@@ -145,9 +156,10 @@ def test_extensions_ask_only_for_permissions_the_app_has_and_app_pages_are_paths
 def test_each_webhook_is_registered_with_its_document_verbatim_and_the_event_it_listens_to(client):
     manifest = get_manifest(client)
     schema = build_schema(SCHEMA_PATH.read_text())
+    async_webhooks = [w for w in manifest["webhooks"] if "asyncEvents" in w]
 
-    assert [w["name"] for w in manifest["webhooks"]] == list(WEBHOOKS)
-    for entry in manifest["webhooks"]:
+    assert [w["name"] for w in async_webhooks] == list(WEBHOOKS)
+    for entry in async_webhooks:
         webhook = WEBHOOKS[entry["name"]]
         assert entry["query"] == document(webhook.document)
         assert entry["targetUrl"] == f"{APP_URL}/api/webhooks/{webhook.name}"
@@ -156,7 +168,7 @@ def test_each_webhook_is_registered_with_its_document_verbatim_and_the_event_it_
         event_type = webhook.event.title().replace("_", "")
         assert f"... on {event_type} {{" in entry["query"]
         assert entry["asyncEvents"] == [webhook.event]
-    assert {w["asyncEvents"][0] for w in manifest["webhooks"]} == {
+    assert {w["asyncEvents"][0] for w in async_webhooks} == {
         "ORDER_CREATED",
         "ORDER_FULLY_PAID",
         "ORDER_CANCELLED",
@@ -164,6 +176,21 @@ def test_each_webhook_is_registered_with_its_document_verbatim_and_the_event_it_
         "PRODUCT_DELETED",
         "PRODUCT_VARIANT_DELETED",
     }
+
+
+def test_each_sync_payment_webhook_is_registered_with_its_document_and_route(client):
+    manifest = get_manifest(client)
+    schema = build_schema(SCHEMA_PATH.read_text())
+    sync_webhooks = [w for w in manifest["webhooks"] if "syncEvents" in w]
+
+    assert [w["name"] for w in sync_webhooks] == list(SYNC_WEBHOOKS)
+    for entry in sync_webhooks:
+        webhook = SYNC_WEBHOOKS[entry["name"]]
+        assert "asyncEvents" not in entry
+        assert entry["query"] == document(webhook.document)
+        assert entry["targetUrl"] == f"{APP_URL}/api/payments/{webhook.name}"
+        assert entry["syncEvents"] == [webhook.event]
+        assert validate(schema, parse(entry["query"])) == []
 
 
 def test_the_manifest_is_only_read(client):

@@ -65,6 +65,12 @@ def test_installing_from_the_manifest_stores_the_installation_with_its_token_enc
         "order-fully-refunded",
         "product-deleted",
         "product-variant-deleted",
+        "payment-gateway-initialize-session",
+        "transaction-initialize-session",
+        "transaction-process-session",
+        "transaction-charge-requested",
+        "transaction-refund-requested",
+        "transaction-cancelation-requested",
     }
 
 
