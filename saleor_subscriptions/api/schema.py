@@ -11,6 +11,7 @@ from saleor_subscriptions.api.enums import ApiErrorCodeEnum
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
 from saleor_subscriptions.api.queries.plans import PlanQueries
 
@@ -18,7 +19,7 @@ from saleor_subscriptions.api.queries.plans import PlanQueries
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
-class Query(PlanQueries, graphene.ObjectType):
+class Query(PlanQueries, StripeSettingsQueries, graphene.ObjectType):
     pass
 
 
@@ -27,6 +28,7 @@ class Mutation(graphene.ObjectType):
     plan_update = PlanUpdate.Field()
     plan_archive = PlanArchive.Field()
     subscription_checkout_lines_add = SubscriptionCheckoutLinesAdd.Field()
+    stripe_settings_update = StripeSettingsUpdate.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -31,5 +31,7 @@ app.conf.beat_schedule = {
     "process-pending-webhooks": {"task": "saleor.process_pending_webhooks", "schedule": 300.0},
     "check-installations": {"task": "saleor.check_installations", "schedule": 3600.0},
     "record-paid-orders": {"task": "saleor.record_paid_orders", "schedule": 60.0},
+    # Stripe: events stored by the webhook view whose processing task was lost.
+    "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
 }
 app.autodiscover_tasks()

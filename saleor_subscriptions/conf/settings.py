@@ -181,3 +181,8 @@ APP_SUPPORT_URL = env.url("APP_SUPPORT_URL", "", schemes=("http", "https"))
 # Stripe: where the stripe library sends its requests (tests point it at the fake Stripe server).
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com", schemes=("http", "https"))
 STRIPE_NETWORK_RETRIES = env.integer("STRIPE_NETWORK_RETRIES", 2, minimum=0, maximum=10)
+STRIPE_TIMEOUT_S = env.integer("STRIPE_TIMEOUT_S", 30, minimum=1, maximum=120)
+# How old a Stripe webhook's signed timestamp may be (Stripe's own libraries use 300 s).
+STRIPE_WEBHOOK_TOLERANCE_S = env.integer("STRIPE_WEBHOOK_TOLERANCE_S", 300, minimum=30, maximum=3600)
+# How long a pay link in a payment-failed email stays usable.
+PAY_LINK_MAX_AGE_DAYS = env.integer("PAY_LINK_MAX_AGE_DAYS", 30, minimum=1, maximum=365)

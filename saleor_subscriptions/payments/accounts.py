@@ -21,7 +21,7 @@ from saleor_subscriptions.tenants.models import Installation
 
 _SECRET = re.compile(r"^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$")
 _PUBLISHABLE = re.compile(r"^pk_(test|live)_[A-Za-z0-9]{8,}$")
-_WEBHOOK_SECRET = re.compile(r"^whsec_[A-Za-z0-9+/=]{8,}$")
+_WEBHOOK_SECRET = re.compile(r"^whsec_[A-Za-z0-9+/=_-]{8,}$")
 
 
 class StripeSettingsErrorCode(StrEnum):

@@ -73,6 +73,9 @@ BAD_SETTINGS = [
     ("BILLING_DUE_HOUR", "noon", "expected a whole number"),
     ("DEBUG", "sometimes", "expected true or false"),
     ("LOG_LEVEL", "LOUD", "must be one of"),
+    ("STRIPE_TIMEOUT_S", "0", "must be between 1 and 120, got 0"),
+    ("STRIPE_WEBHOOK_TOLERANCE_S", "5000", "must be between 30 and 3600, got 5000"),
+    ("PAY_LINK_MAX_AGE_DAYS", "a month", "expected a whole number"),
 ]
 
 

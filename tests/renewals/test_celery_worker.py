@@ -69,7 +69,7 @@ def test_a_celery_worker_on_redis_renews_a_due_subscription(tmp_path: Path):
         start_new_session=True,
     )
     try:
-        Celery(broker=REDIS_URL).send_task("renewals.enqueue_due_renewals")
+        Celery(broker=REDIS_URL, set_as_current=False).send_task("renewals.enqueue_due_renewals")
         deadline = time.monotonic() + 90
         invoice = None
         while time.monotonic() < deadline:

@@ -1,0 +1,213 @@
+"""The pay page's server side: which PaymentIntent the browser confirms, and what its result does.
+
+Stripe.js confirms on-session what the server names here; afterwards the server never trusts the browser:
+it reads the intent (or SetupIntent) back from Stripe and settles the invoice through the renewal outcome
+functions (`stripe_webhooks.intents`), exactly as the webhook for the same intent would, so whichever of the
+two comes first does the work and the other changes nothing.
+
+- 3-D Secure on a renewal (`authentication_required`): the renewal's own PaymentIntent, confirmed again
+  on-session with the card it was declined on (Stripe's way to recover an off-session payment);
+- a declined renewal paid with another card: the same PaymentIntent with the new card;
+- anything else owed (no renewal intent to reuse, or it cannot be confirmed any more): a new PaymentIntent for
+  the amount due, made once per invoice and attempt count (an idempotency key), so reloading the page
+  does not make another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.payments.accounts import account_for
+from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
+from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, to_minor
+from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
+from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent
+from saleor_subscriptions.subscriptions.models import Subscription
+
+CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+WAITING_FOR_THE_CUSTOMER = (PaymentAttempt.Status.REQUIRES_ACTION, PaymentAttempt.Status.DECLINED)
+
+
+class PaymentNotAccepted(Exception):
+    """What the browser reported does not pay this invoice (or set a method up for this customer)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    payment_method: str
+    label: str  # "Visa •••• 3184"
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What the page's Stripe.js needs."""
+
+    publishable_key: str
+    client_secret: str
+    intent_id: str
+    status: str
+    saved_card: SavedCard | None
+
+
+def _account(subscription: Subscription) -> StripeAccount:
+    return account_for(subscription.installation_id, subscription.channel_slug)
+
+
+def _customer(account: StripeAccount, subscription: Subscription) -> StripeCustomer:
+    return stripe_customer_for(account, subscription.customer_key, email=subscription.customer_email)
+
+
+def _card(gateway: StripeGateway, account: StripeAccount, payment_method: str) -> SavedCard | None:
+    if not payment_method:
+        return None
+    pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(payment_method))
+    card = pm.get("card") or {}
+    if pm.get("type") != "card":
+        return None
+    return SavedCard(
+        pm["id"], f"{str(card.get('brand') or 'card').title()} •••• {card.get('last4') or '????'}"
+    )
+
+
+def _renewal_intent(
+    gateway: StripeGateway, account: StripeAccount, invoice: Invoice
+) -> dict[str, Any] | None:
+    """The invoice's last renewal PaymentIntent when the customer can still confirm it."""
+    attempt = PaymentAttempt.objects.filter(invoice=invoice).exclude(reference="").order_by("-number").first()
+    if attempt is None or attempt.status not in WAITING_FOR_THE_CUSTOMER:
+        return None
+    intent = as_dict(gateway.client(account).v1.payment_intents.retrieve(attempt.reference))
+    if intent.get("status") in ("succeeded", "processing"):
+        return intent  # paid meanwhile: settled by the caller
+    if intent.get("status") not in CONFIRMABLE or intent.get("amount") != to_minor(
+        invoice.amount_due, invoice.currency
+    ):
+        return None
+    return intent
+
+
+def _new_intent(
+    gateway: StripeGateway, account: StripeAccount, invoice: Invoice, customer: StripeCustomer
+) -> dict[str, Any]:
+    tries = PaymentAttempt.objects.filter(invoice=invoice).aggregate(n=Count("pk"))["n"]
+    client = gateway.client(account)
+    params: dict[str, Any] = {
+        "amount": to_minor(invoice.amount_due, invoice.currency),
+        "currency": invoice.currency.lower(),
+        "customer": customer.stripe_customer_id,
+        "payment_method_types": ["card"],
+        "description": f"Invoice {invoice.number}",
+        "metadata": {
+            "invoice_number": str(invoice.number),
+            "installation": str(invoice.installation_id),
+            "source": "pay_page",
+        },
+    }
+    created = client.v1.payment_intents.create(
+        params=params,  # type: ignore[arg-type]
+        options={"idempotency_key": f"pay-page-{invoice.pk}-after-{tries}"},
+    )
+    # A replayed key answers with the intent as it was made: read what it is now.
+    return as_dict(client.v1.payment_intents.retrieve(created.id))
+
+
+def checkout_for_invoice(invoice: Invoice) -> tuple[Checkout, Outcome | None]:
+    """The intent the page confirms for an open invoice; when it turns out paid already (the customer paid
+    but neither the page's report nor the webhook arrived), it is settled now and its outcome returned."""
+    subscription = invoice.subscription
+    account = _account(subscription)
+    gateway = StripeGateway()
+    customer = _customer(account, subscription)
+    intent = _renewal_intent(gateway, account, invoice) or _new_intent(gateway, account, invoice, customer)
+    settled = None
+    if intent["status"] in ("succeeded", "processing"):
+        settled = settle_invoice_intent(subscription.installation, intent, EmailNotifier(), pay_url)
+    error = intent.get("last_payment_error") or {}
+    declined_on = (error.get("payment_method") or {}).get("id") if error else None
+    method = declined_on or intent.get("payment_method") or customer.default_payment_method_id
+    checkout = Checkout(
+        publishable_key=account.publishable_key,
+        client_secret=str(intent["client_secret"]),
+        intent_id=str(intent["id"]),
+        status=str(intent["status"]),
+        saved_card=_card(gateway, account, str(method or "")),
+    )
+    return checkout, settled
+
+
+def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: bool) -> Outcome:
+    """After Stripe.js confirmed: the intent read back from Stripe settles the invoice; with `make_default`
+    its card becomes the one renewals charge (when it is saved on the customer)."""
+    subscription = invoice.subscription
+    account = _account(subscription)
+    gateway = StripeGateway()
+    intent = as_dict(gateway.client(account).v1.payment_intents.retrieve(intent_id))
+    metadata = intent.get("metadata") or {}
+    if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
+        invoice.installation_id
+    ):
+        raise PaymentNotAccepted("other_invoice", "this payment is not for this invoice")
+    outcome = settle_invoice_intent(subscription.installation, intent, EmailNotifier(), pay_url)
+    method = intent.get("payment_method")
+    if make_default and intent["status"] in ("succeeded", "processing") and method and intent.get("customer"):
+        pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(method)))
+        if pm.get("customer") == intent["customer"]:
+            remember_payment_method(
+                invoice.installation_id, str(intent["customer"]), pm["id"], str(pm["type"])
+            )
+            outcome["default_payment_method"] = pm["id"]
+    return outcome
+
+
+def setup_for_subscription(subscription: Subscription) -> Checkout:
+    """A SetupIntent for the customer's next payment method (saved for off-session renewals)."""
+    account = _account(subscription)
+    gateway = StripeGateway()
+    customer = _customer(account, subscription)
+    params: dict[str, Any] = {
+        "customer": customer.stripe_customer_id,
+        "usage": "off_session",
+        "payment_method_types": ["card"],
+        "metadata": {
+            "installation": str(subscription.installation_id),
+            "subscription": str(subscription.pk),
+        },
+    }
+    setup = as_dict(gateway.client(account).v1.setup_intents.create(params=params))  # type: ignore[arg-type]
+    return Checkout(
+        publishable_key=account.publishable_key,
+        client_secret=str(setup["client_secret"]),
+        intent_id=str(setup["id"]),
+        status=str(setup["status"]),
+        saved_card=_card(gateway, account, customer.default_payment_method_id),
+    )
+
+
+def complete_setup(subscription: Subscription, setup_intent_id: str) -> StripeCustomer:
+    """After Stripe.js confirmed the SetupIntent: its method becomes the one renewals charge."""
+    account = _account(subscription)
+    gateway = StripeGateway()
+    customer = _customer(account, subscription)
+    setup = as_dict(gateway.client(account).v1.setup_intents.retrieve(setup_intent_id))
+    if setup.get("customer") != customer.stripe_customer_id:
+        raise PaymentNotAccepted("other_customer", "this card was set up for someone else")
+    if setup.get("status") != "succeeded" or not setup.get("payment_method"):
+        raise PaymentNotAccepted("not_completed", f"the card set-up is {setup.get('status')}")
+    pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(setup["payment_method"])))
+    remembered = remember_payment_method(
+        subscription.installation_id, customer.stripe_customer_id, pm["id"], str(pm["type"])
+    )
+    assert remembered is not None  # the customer is the installation's: it was found above
+    return remembered

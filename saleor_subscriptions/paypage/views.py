@@ -1,0 +1,243 @@
+"""The pay page over HTTP: `/pay/<token>/` (an invoice) and `/pay/method/<token>/` (a subscription's saved
+payment method), each a GET that renders the Stripe.js page and a POST `…/complete/` that Stripe.js's page
+sends after confirming. A refused link renders a page saying why, with its status (400, 404, 410)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from saleor_subscriptions.invoicing.documents import formatting as fmt
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.payments.accounts import StripeSettingsError
+from saleor_subscriptions.paypage import links, payments
+from saleor_subscriptions.paypage.wording import words
+from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.renewals.ports import GatewayUnavailable
+from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+STRIPE_JS = "https://js.stripe.com/v3/"
+
+
+def _language(installation: Installation | None) -> str:
+    return installation.language if installation is not None else str(settings.LANGUAGE_CODE)
+
+
+def _page(
+    request: HttpRequest, template: str, installation: Installation | None, status: int = 200, **context: Any
+) -> HttpResponse:
+    language = _language(installation)
+    shop = (installation.name if installation else "") or ""
+    if "title_key" in context:
+        context["title"] = words(language)[context.pop("title_key")]
+    return render(
+        request,
+        f"paypage/{template}.html",
+        {"t": words(language), "language": language, "shop": shop, "stripe_js": STRIPE_JS, **context},
+        status=status,
+    )
+
+
+def _refused(
+    request: HttpRequest, refusal: links.LinkRefused, installation: Installation | None = None
+) -> HttpResponse:
+    message = words(_language(installation))[f"refused_{refusal.code}"].format(detail=refusal.detail)
+    return _page(
+        request,
+        "message",
+        installation,
+        refusal.status,
+        title_key="refused_title",
+        message=message,
+        code=refusal.code,
+    )
+
+
+def _unavailable(request: HttpRequest, installation: Installation, exc: Exception) -> HttpResponse:
+    if isinstance(exc, StripeSettingsError):
+        return _refused(request, links.LinkRefused(503, "not_configured"), installation)
+    logger.warning("pay page: Stripe could not be reached for installation %s: %s", installation.pk, exc)
+    return _refused(request, links.LinkRefused(503, "unavailable"), installation)
+
+
+STRIPE_DOWN = (StripeSettingsError, GatewayUnavailable, stripe.APIConnectionError, stripe.APIError)
+
+
+def _amount(invoice: Invoice) -> str:
+    return fmt.money(
+        invoice.amount_due, invoice.currency, fmt.language_of(invoice.subscription.installation.language)
+    )
+
+
+def _paid_page(request: HttpRequest, invoice: Invoice, outcome: dict[str, Any]) -> HttpResponse:
+    installation = invoice.subscription.installation
+    key = "processing" if outcome.get("state") == "processing" else "paid"
+    message = words(installation.language)[key].format(number=invoice.number)
+    return _page(request, "message", installation, title_key="paid_title", message=message, code=key)
+
+
+@require_GET
+def pay_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invoice = links.invoice_of(token)
+    except links.LinkRefused as refusal:
+        return _refused(request, refusal, _installation_of(token))
+    installation = invoice.subscription.installation
+    try:
+        checkout, settled = payments.checkout_for_invoice(invoice)
+    except STRIPE_DOWN as exc:
+        return _unavailable(request, installation, exc)
+    if settled is not None:
+        return _paid_page(request, invoice, settled)
+    last = PaymentAttempt.objects.filter(invoice=invoice).order_by("-number").first()
+    needs_action = last is not None and last.status == PaymentAttempt.Status.REQUIRES_ACTION
+    t, amount = words(installation.language), _amount(invoice)
+    return _page(
+        request,
+        "pay",
+        installation,
+        invoice=invoice,
+        amount=amount,
+        checkout=checkout,
+        title=t["title"].format(number=invoice.number),
+        intro=t["intro_action" if needs_action else "intro_declined"],
+        pay_saved=t["pay_saved"].format(card=checkout.saved_card.label) if checkout.saved_card else "",
+        pay_button=t["pay_button"].format(amount=amount),
+        complete_url=f"/pay/{token}/complete/",
+    )
+
+
+@csrf_exempt
+@require_POST
+def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invoice = links.invoice_of(token, open_only=False)
+    except links.LinkRefused as refusal:
+        return _refused(request, refusal, _installation_of(token))
+    installation = invoice.subscription.installation
+    intent_id = request.POST.get("payment_intent", "")
+    if not intent_id.startswith("pi_"):
+        message = words(installation.language)["not_paid"].format(reason="payment_intent is missing")
+        return _page(
+            request, "message", installation, 400, title_key="refused_title", message=message, code="invalid"
+        )
+    try:
+        outcome = payments.complete_invoice_payment(
+            invoice, intent_id, make_default=request.POST.get("make_default") in ("on", "true", "1")
+        )
+    except payments.PaymentNotAccepted as refused:
+        message = words(installation.language)["not_paid"].format(reason=refused.detail)
+        return _page(
+            request,
+            "message",
+            installation,
+            400,
+            title_key="refused_title",
+            message=message,
+            code=refused.code,
+        )
+    except stripe.InvalidRequestError:
+        message = words(installation.language)["not_paid"].format(reason="unknown payment")
+        return _page(
+            request,
+            "message",
+            installation,
+            400,
+            title_key="refused_title",
+            message=message,
+            code="unknown_payment",
+        )
+    except STRIPE_DOWN as exc:
+        return _unavailable(request, installation, exc)
+    if outcome.get("state") in ("succeeded", "processing"):
+        return _paid_page(request, invoice, outcome)
+    message = words(installation.language)["not_paid"].format(reason=outcome.get("state", "unknown"))
+    return _page(
+        request,
+        "message",
+        installation,
+        402,
+        title_key="refused_title",
+        message=message,
+        code="not_paid",
+        retry_url=f"/pay/{token}/",
+    )
+
+
+@require_GET
+def method_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription = links.subscription_of(token)
+    except links.LinkRefused as refusal:
+        return _refused(request, refusal)
+    installation = subscription.installation
+    try:
+        checkout = payments.setup_for_subscription(subscription)
+    except STRIPE_DOWN as exc:
+        return _unavailable(request, installation, exc)
+    return _page(
+        request,
+        "method",
+        installation,
+        subscription=subscription,
+        checkout=checkout,
+        current_card=(
+            words(installation.language)["method_current"].format(card=checkout.saved_card.label)
+            if checkout.saved_card
+            else ""
+        ),
+        complete_url=f"/pay/method/{token}/complete/",
+    )
+
+
+@csrf_exempt
+@require_POST
+def method_complete(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription: Subscription = links.subscription_of(token)
+    except links.LinkRefused as refusal:
+        return _refused(request, refusal)
+    installation = subscription.installation
+    t = words(installation.language)
+    try:
+        payments.complete_setup(subscription, request.POST.get("setup_intent", ""))
+    except payments.PaymentNotAccepted as refused:
+        return _page(
+            request,
+            "message",
+            installation,
+            400,
+            title_key="refused_title",
+            message=t["method_not_saved"].format(reason=refused.detail),
+            code=refused.code,
+        )
+    except stripe.InvalidRequestError:
+        return _page(
+            request,
+            "message",
+            installation,
+            400,
+            title_key="refused_title",
+            message=t["method_not_saved"].format(reason="unknown set-up"),
+            code="unknown_setup",
+        )
+    except STRIPE_DOWN as exc:
+        return _unavailable(request, installation, exc)
+    return _page(
+        request, "message", installation, title_key="paid_title", message=t["method_saved"], code="saved"
+    )
+
+
+def _installation_of(token: str) -> Installation | None:
+    pk = links.installation_id_of(token)
+    return Installation.objects.filter(pk=pk).first() if pk is not None else None

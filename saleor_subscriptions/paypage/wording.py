@@ -1,0 +1,74 @@
+"""The pay page's words in the installation's language (English and Dutch, like the emails)."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Pay invoice {number}",
+        "amount_due": "Amount due",
+        "intro_action": "Your bank asks you to confirm this payment (3-D Secure).",
+        "intro_declined": "Your last payment did not go through. Pay with your card or another one.",
+        "pay_saved": "Pay with {card}",
+        "pay_other": "Pay with another card",
+        "make_default": "Make this my default card for future payments",
+        "pay_button": "Pay {amount}",
+        "working": "One moment…",
+        "paid_title": "Thank you",
+        "paid": "Invoice {number} is paid.",
+        "processing": "Your payment of invoice {number} is being processed; we email you once it is done.",
+        "not_paid": "The payment did not go through: {reason}. Try again or use another card.",
+        "method_title": "Update your payment method",
+        "method_intro": "The card you save here is charged for your next renewals.",
+        "method_current": "Now: {card}",
+        "method_button": "Save card",
+        "method_saved": "Your new card is saved; your renewals are charged to it from now on.",
+        "method_not_saved": "The card was not saved: {reason}.",
+        "refused_title": "This link cannot be used",
+        "refused_forged": "This link is not valid. Use the link in the most recent email we sent you.",
+        "refused_expired": "This link has expired. Use the link in the most recent email we sent you.",
+        "refused_unknown": "We cannot find what this link is for.",
+        "refused_paid": "Invoice {detail} is paid already: there is nothing left to pay.",
+        "refused_void": "Invoice {detail} has been cancelled: there is nothing to pay.",
+        "refused_ended": "This subscription has ended.",
+        "refused_not_configured": "The shop cannot take payments online right now. Please contact the shop.",
+        "refused_unavailable": "Payments cannot be reached right now. Please try again in a few minutes.",
+    },
+    "nl": {
+        "title": "Factuur {number} betalen",
+        "amount_due": "Te betalen",
+        "intro_action": "Je bank vraagt je deze betaling te bevestigen (3-D Secure).",
+        "intro_declined": "Je laatste betaling is niet gelukt. Betaal met je kaart of met een andere.",
+        "pay_saved": "Betalen met {card}",
+        "pay_other": "Betalen met een andere kaart",
+        "make_default": "Gebruik deze kaart voortaan voor mijn betalingen",
+        "pay_button": "{amount} betalen",
+        "working": "Een moment…",
+        "paid_title": "Dank je wel",
+        "paid": "Factuur {number} is betaald.",
+        "processing": "Je betaling van factuur {number} wordt verwerkt; we mailen je zodra die klaar is.",
+        "not_paid": "De betaling is niet gelukt: {reason}. Probeer het opnieuw of gebruik een andere kaart.",
+        "method_title": "Je betaalmethode wijzigen",
+        "method_intro": "De kaart die je hier opslaat, wordt voor je volgende verlengingen gebruikt.",
+        "method_current": "Nu: {card}",
+        "method_button": "Kaart opslaan",
+        "method_saved": "Je nieuwe kaart is opgeslagen; je verlengingen worden er voortaan mee betaald.",
+        "method_not_saved": "De kaart is niet opgeslagen: {reason}.",
+        "refused_title": "Deze link werkt niet",
+        "refused_forged": (
+            "Deze link is niet geldig. Gebruik de link in de laatste e-mail die we je stuurden."
+        ),
+        "refused_expired": "Deze link is verlopen. Gebruik de link in de laatste e-mail die we je stuurden.",
+        "refused_unknown": "We kunnen niet vinden waar deze link voor is.",
+        "refused_paid": "Factuur {detail} is al betaald: er is niets meer te betalen.",
+        "refused_void": "Factuur {detail} is geannuleerd: er is niets te betalen.",
+        "refused_ended": "Dit abonnement is beëindigd.",
+        "refused_not_configured": (
+            "De winkel kan nu geen online betalingen ontvangen. Neem contact op met de winkel."
+        ),
+        "refused_unavailable": "Betalen lukt nu even niet. Probeer het over een paar minuten opnieuw.",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])

@@ -1,0 +1,1 @@
+"""Stripe's webhooks: stored raw, verified with the account's signing secret, applied by a worker."""

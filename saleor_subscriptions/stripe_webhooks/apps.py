@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StripeWebhooksConfig(AppConfig):
+    name = "saleor_subscriptions.stripe_webhooks"
+    label = "stripe_webhooks"
+    verbose_name = "Stripe webhooks"

@@ -1,0 +1,182 @@
+"""The Stripe webhook intake: every request to `/webhooks/stripe/<installation id>/` is stored first, then
+checked, then handed to a worker; whatever is refused stays recorded with its reason.
+
+Checked in this order, each refusal answered with its status and a JSON error `{code, message}` (Stripe
+retries any answer but 2xx for three days, so a refusal that a fix of the settings cures heals by itself):
+
+| check | refusal | status |
+|---|---|---|
+| the body is at most DATA_UPLOAD_MAX_MEMORY_SIZE (stored empty otherwise) | `body_too_large` | 413 |
+| the URL names an installation | `unknown_installation` | 404 |
+| that installation is active | `shop_removed` | 410 |
+| one of its Stripe accounts has a webhook signing secret | `no_webhook_secret` | 400 |
+| `Stripe-Signature` is present and well formed | `missing_signature` / `malformed_signature` | 400 |
+| it verifies with one of those secrets | `bad_signature` | 400 |
+| its timestamp is within STRIPE_WEBHOOK_TOLERANCE_S (300) of now | `stale_signature` | 400 |
+| the body is a Stripe event of the account's mode | `invalid_body` / `wrong_mode` | 400 |
+| the event id was not accepted before for this installation | (answered `duplicate`, not applied) | 200 |
+
+An accepted event is answered 200 at once and applied by `tasks.process_stripe_event` after the commit; if
+the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies it later.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+
+from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.stripe_webhooks.tasks import enqueue
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+"""Stripe's own default: a signature older (or newer) than five minutes is refused, so a captured request
+cannot be replayed later."""
+
+
+@dataclass
+class Refused(Exception):
+    status: int
+    code: str
+    message: str
+
+
+def tolerance_s() -> int:
+    return int(settings.STRIPE_WEBHOOK_TOLERANCE_S)
+
+
+def _store(request: HttpRequest, installation_ref: str) -> tuple[StripeEvent, bool]:
+    try:
+        body, readable = request.body, True
+    except RequestDataTooBig:
+        body, readable = b"", False
+    event = StripeEvent.objects.create(
+        installation_ref=installation_ref[:40],
+        headers=dict(request.headers.items()),
+        body=body,
+        remote_addr=str(request.META.get("REMOTE_ADDR") or "")[:64],
+    )
+    return event, readable
+
+
+def _installation(ref: str) -> Installation:
+    installation = Installation.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+    if installation is None:
+        raise Refused(404, "unknown_installation", f"no installation {ref!r} in this app")
+    if installation.status != Installation.Status.ACTIVE:
+        raise Refused(410, "shop_removed", f"the app was removed from installation {ref}")
+    return installation
+
+
+def _signed_at(header: str) -> datetime:
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
+        return datetime.fromtimestamp(int(parts["t"]), tz=UTC)
+    except (KeyError, ValueError, OverflowError):
+        raise Refused(400, "malformed_signature", "Stripe-Signature has no timestamp t=<unix time>") from None
+
+
+def _verify(event: StripeEvent, installation: Installation, header: str | None, body: bytes) -> StripeAccount:
+    """The account whose webhook secret signed the body (the installation may have one per channel)."""
+    accounts = [
+        account
+        for account in StripeAccount.objects.filter(installation=installation).order_by("pk")
+        if account.webhook_secret
+    ]
+    if not accounts:
+        raise Refused(
+            400, "no_webhook_secret", "no Stripe account of this installation has a webhook signing secret"
+        )
+    if not header:
+        raise Refused(400, "missing_signature", "the Stripe-Signature header is missing")
+    event.signed_at = _signed_at(header)
+    for account in accounts:
+        try:
+            stripe.WebhookSignature.verify_header(body, header, account.webhook_secret)
+        except stripe.SignatureVerificationError:
+            continue
+        age = abs(time.time() - event.signed_at.timestamp())
+        if age > tolerance_s():
+            raise Refused(
+                400,
+                "stale_signature",
+                f"the signature is {int(age)} s old, more than the {tolerance_s()} s tolerated",
+            )
+        return account
+    raise Refused(400, "bad_signature", "the signature does not verify with the webhook signing secret")
+
+
+def _read(event: StripeEvent, account: StripeAccount, body: bytes) -> None:
+    try:
+        payload: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(400, "invalid_body", "the body is not JSON") from None
+    if not isinstance(payload, dict) or payload.get("object") != "event" or not payload.get("id"):
+        raise Refused(400, "invalid_body", "the body is not a Stripe event")
+    data = payload.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    event.event_id = str(payload["id"])[:100]
+    event.event_type = str(payload.get("type") or "")[:100]
+    event.object_id = str(obj.get("id") or "")[:100] if isinstance(obj, dict) else ""
+    event.livemode = bool(payload.get("livemode"))
+    if event.livemode != account.livemode:
+        mode = "live" if event.livemode else "test"
+        raise Refused(400, "wrong_mode", f"a {mode}-mode event for an account with other keys")
+
+
+def _accept(event: StripeEvent) -> bool:
+    """Marks the event accepted, unless its id was accepted before: then it is a duplicate (False)."""
+    try:
+        with transaction.atomic():
+            event.accepted = True
+            event.save()
+    except IntegrityError:
+        event.accepted = False
+        event.status = StripeEvent.Status.DUPLICATE
+        event.duplicate_of = (
+            StripeEvent.objects.filter(
+                installation=event.installation, event_id=event.event_id, accepted=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        event.save()
+        return False
+    return True
+
+
+def receive(request: HttpRequest, installation_ref: str) -> JsonResponse:
+    """Store, check and queue one Stripe webhook request (see the module doc)."""
+    event, readable = _store(request, installation_ref)
+    try:
+        if not readable:
+            raise Refused(413, "body_too_large", "the body is larger than the app accepts")
+        event.installation = _installation(installation_ref)
+        body = event.raw_body
+        event.account = _verify(event, event.installation, request.headers.get("Stripe-Signature"), body)
+        event.verified = True
+        _read(event, event.account, body)
+    except Refused as refused:
+        event.status = StripeEvent.Status.REFUSED
+        event.refusal_code = refused.code
+        event.refusal_reason = refused.message
+        event.save()
+        logger.warning("Stripe webhook %s refused (%s): %s", event.pk, refused.code, refused.message)
+        error = {"code": refused.code, "message": refused.message}
+        return JsonResponse({"status": "refused", "event": event.pk, "error": error}, status=refused.status)
+    if not _accept(event):
+        return JsonResponse({"status": "duplicate", "event": event.pk})
+    transaction.on_commit(lambda: enqueue(event.pk), robust=True)
+    return JsonResponse({"status": "accepted", "event": event.pk})

@@ -1,0 +1,116 @@
+"""Applying accepted Stripe events: one Celery task per event, and a sweeper for beat.
+
+`apply_stripe_event` locks the event's row for the whole run, so one event is never applied by two workers at
+once, and applies it only while it is `received` or `failed`. The handler runs in a savepoint: when it fails,
+nothing it wrote stays, and the failure, its traceback and the attempt are recorded. Stripe that cannot be
+reached is retried with backoff; an object Stripe does not know (any refusal of the request) fails for good.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import stripe
+from celery import Task, shared_task
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+SWEEP_AFTER = timedelta(minutes=5)
+"""An accepted event still `received` this long after it came was lost on its way to a worker."""
+
+APPLICABLE = (StripeEvent.Status.RECEIVED, StripeEvent.Status.FAILED)
+TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+class EventNotApplicable(Exception):
+    """The event can never be applied (its installation or account is gone)."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    status: str
+    retry: bool = False
+
+
+def _jsonable(outcome: Any) -> Any:
+    return json.loads(json.dumps(outcome, cls=DjangoJSONEncoder))
+
+
+def apply_stripe_event(event_pk: int) -> Applied:
+    """Apply one accepted event (see the module doc); its status after, and whether a retry may help."""
+    from saleor_subscriptions.stripe_webhooks.handlers import Context, apply_event
+
+    with transaction.atomic():
+        event = (
+            StripeEvent.objects.select_for_update(of=("self",))
+            .select_related("installation", "account")
+            .get(pk=event_pk)
+        )
+        if not event.accepted or event.status not in APPLICABLE:
+            return Applied(event.status)
+        event.attempts += 1
+        retry = False
+        try:
+            installation, account = event.installation, event.account
+            if installation is None or installation.status != Installation.Status.ACTIVE:
+                raise EventNotApplicable("the installation was removed after the event was accepted")
+            if account is None:
+                raise EventNotApplicable("the Stripe account that signed the event was removed")
+            with transaction.atomic():
+                outcome = apply_event(event.event_type, Context(installation, account, event.object_id))
+        except Exception as exc:
+            retry = isinstance(exc, TRANSIENT) and event.attempts < MAX_ATTEMPTS
+            event.status = StripeEvent.Status.FAILED
+            event.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry}
+            event.traceback = traceback.format_exc()
+            logger.warning("Stripe event %s (%s) failed: %s", event.event_id, event.event_type, exc)
+        else:
+            event.status = StripeEvent.Status.PROCESSED
+            event.outcome = _jsonable(outcome)
+            event.traceback = ""
+        event.processed_at = timezone.now()
+        event.save(update_fields=["status", "outcome", "traceback", "attempts", "processed_at"])
+    return Applied(event.status, retry)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, name="stripe_webhooks.process_event")
+def process_stripe_event(self: Task[[int], str], event_pk: int) -> str:
+    """Apply one event; Stripe out of reach is retried with backoff (30 s, 1, 2, 4, 8 min)."""
+    applied = apply_stripe_event(event_pk)
+    if applied.retry and not self.request.is_eager:
+        raise self.retry(countdown=30 * 2**self.request.retries)
+    return applied.status
+
+
+@shared_task(acks_late=True, name="stripe_webhooks.process_pending")
+def process_pending_stripe_events() -> int:
+    """For beat: apply accepted events still waiting long after they came (their task was lost)."""
+    cutoff = timezone.now() - SWEEP_AFTER
+    pending = StripeEvent.objects.filter(
+        accepted=True, status=StripeEvent.Status.RECEIVED, received_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for event_pk in pending[:500]:
+        apply_stripe_event(event_pk)
+        count += 1
+    return count
+
+
+def enqueue(event_pk: int) -> None:
+    """Hand an event to a worker; if the broker is down the sweeper applies it later."""
+    try:
+        process_stripe_event.delay(event_pk)
+    except Exception:
+        logger.warning("could not enqueue Stripe event %s; the sweeper applies it", event_pk, exc_info=True)

@@ -1,0 +1,109 @@
+"""A real Celery worker on the machine's Redis applies an accepted Stripe event: the SEPA debit of a renewal
+clears and the invoice is paid, with the worker asking the fake Stripe over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from saleor_subscriptions.conf.celery import app as celery_app
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from tests.renewals.test_celery_worker import _database_url
+from tests.stripe_webhooks.stripe_shop import (
+    attempts,
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+    stripe_shop,
+)
+
+__all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def app_on_redis() -> Iterator[None]:
+    """The app's own Celery producer on the test Redis (not eager): what the intake enqueues reaches the
+    worker started below."""
+    conf = celery_app.conf
+    before = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    _forget_connections()
+    celery_app.set_current()  # another test's bare Celery(broker=…) may have become the current app
+    try:
+        yield
+    finally:
+        conf.update(before)
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    """The next send opens its connection and producer pools on the configured broker (`close()` would also
+    deregister the app, and tasks would no longer find it)."""
+    vars(celery_app)["_pool"] = None
+    vars(celery_app.amqp)["_producer_pool"] = None
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_celery_worker_applies_a_stripe_event(tmp_path: Path, client, stripe_shop, app_on_redis):
+    broker = redis.Redis.from_url(REDIS_URL)
+    broker.ping()  # the suite needs Redis (README); fail loudly rather than skip
+    broker.flushdb()
+    shop = stripe_shop
+    invoice = shop.renew(shop.subscriber(sepa=True))
+    shop.fake.settle_processing()
+    environ = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": REDIS_URL,
+        "SECRET_KEY": settings.SECRET_KEY,  # the Stripe keys are encrypted with a key derived from it
+        "STRIPE_API_BASE": shop.fake.url,
+        "STRIPE_NETWORK_RETRIES": "0",
+        "VAR_DIR": str(tmp_path),
+        "EMAIL_URL": "console://",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "saleor_subscriptions", "worker", "--no-beat", "--concurrency", "1"],
+        env=environ,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        request = shop.fake.webhook(shop.fake.events("payment_intent.succeeded")[-1])
+        response = client.post(
+            f"/webhooks/stripe/{shop.installation.pk}/",
+            data=request.payload,
+            content_type="application/json",
+            headers={"Stripe-Signature": request.signature},
+        )
+        assert response.json()["status"] == "accepted"
+        event_pk = response.json()["event"]
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if StripeEvent.objects.get(pk=event_pk).status != "received":
+                break
+            time.sleep(0.5)
+        stored = StripeEvent.objects.get(pk=event_pk)
+        assert stored.status == "processed", (tmp_path / "worker.log").read_text()[-3000:]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+    assert stored.outcome["changed"] is True
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+    assert attempts(invoice) == [(1, "succeeded", "")]
+    assert "stripe_webhooks.process_event" in (tmp_path / "worker.log").read_text()
