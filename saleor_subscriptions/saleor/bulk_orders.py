@@ -14,13 +14,16 @@ Why bulk needs facts a draft does not: Saleor 3.21's `orderBulkCreate` imports o
 price or tax them: every line needs its net and gross, a `taxClassId` (3.21 fails without one) and a
 `warehouse`. So the app must apply Saleor's flat tax rate itself, and that is only the same as Saleor's own
 tax (§3) when the channel uses flat rates. `BulkFactsSource` gives, per order, the warehouse, the tax class
-and its rate for the customer's country, and whether prices are entered with tax; it answers None where a
-draft order must be used instead (a tax app, no known rate). Variants that need shipping always go as drafts:
-their shipping price and its tax are Saleor's to compute.
+and its rate for the order's country (the shipping address's, else the billing address's, as Saleor takes
+it), and whether prices are entered with tax; it answers None where a draft order must be used instead.
+Variants that need shipping always go as drafts: their shipping price and its tax are Saleor's to compute.
+The tax is Saleor's flat-rate tax of an order line: on the unit price, rounded half up to the currency's
+minor unit, then times the quantity (`_taxed`).
 
-The sink has no facts source unless one is given: the documents that would read warehouses and tax rates
-from Saleor are not in `graphql/saleor/` yet (see docs/saleor.md, "Renewal orders"), and then every order is
-placed as a draft, whatever the permissions.
+In production the source is `bulk_facts.SaleorBulkFacts` (wired in `ports.saleor_ports`): it reads the
+channel's warehouses and tax configuration and the country's flat rates from Saleor, and answers None for a
+tax app, a channel without warehouses, taxes not charged on prices entered with tax, or no known rate. A sink
+made without a source places every order as a draft, whatever the permissions.
 """
 
 from __future__ import annotations
@@ -187,9 +190,11 @@ def _plan(
     try:
         with sink.speaking_for(context.app) as client:
             variant = variant_facts(client, context.variant_id)
-            if variant.shipping_required or variant.tax_class_id is None:
+            if variant.shipping_required:
                 return None
-            facts = source.bulk_facts(client, context, variant, str(billing.get("country") or ""))
+            # Saleor taxes an order by its shipping address's country when it has one, else the billing's.
+            taxed_in = address_input(context.shipping_address) or billing
+            facts = source.bulk_facts(client, context, variant, str(taxed_in.get("country") or ""))
     except SaleorError as exc:
         logger.warning("invoice %s is ordered as a draft: %s", request.invoice_number, exc)
         return None
@@ -200,7 +205,7 @@ def _plan(
     lines: list[dict[str, Any]] = []
     net_total = gross_total = Decimal(0)
     for line in order_lines.order_lines_for(request.lines, context.quantity, currency):
-        net, gross = _taxed(line.amount, facts, currency)
+        net, gross = _taxed(line, facts, currency)
         net_total, gross_total = net_total + net, gross_total + gross
         price = {"net": order_lines.money(net, currency), "gross": order_lines.money(gross, currency)}
         lines.append(
@@ -237,12 +242,13 @@ def _plan(
     return _Planned(index, request, context, data, net_total, gross_total)
 
 
-def _taxed(amount: Decimal, facts: BulkFacts, currency: str) -> tuple[Decimal, Decimal]:
-    """Net and gross of a line total as entered, with the flat rate applied to the line's total and rounded
-    half up, as Saleor's flat-rate taxes do."""
+def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tuple[Decimal, Decimal]:
+    """Net and gross of an order line as Saleor's flat rates make them for an order: the rate applied to the
+    unit price as entered and rounded half up, then times the quantity."""
+    unit = line.unit_price
     if facts.prices_entered_with_tax:
-        return round_money(amount / (1 + facts.tax_rate), currency), amount
-    return amount, round_money(amount * (1 + facts.tax_rate), currency)
+        return round_money(unit / (1 + facts.tax_rate), currency) * line.quantity, unit * line.quantity
+    return unit * line.quantity, round_money(unit * (1 + facts.tax_rate), currency) * line.quantity
 
 
 def _send_batch(

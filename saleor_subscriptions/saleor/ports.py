@@ -2,7 +2,9 @@
 
     RENEWAL_PORTS=saleor_subscriptions.saleor.ports:saleor_ports
 
-- orders: `SaleorOrderSink` (a draft order completed per invoice, found again by its external reference);
+- orders: `SaleorOrderSink` (a draft order completed per invoice, found again by its external reference;
+  many at once through `orderBulkCreate` where the app holds MANAGE_ORDERS_IMPORT and `SaleorBulkFacts`
+  knows the warehouse and the flat tax rate, see `bulk_orders`);
 - payments: `StripeGateway` (an off-session PaymentIntent per invoice attempt on the customer's saved
   payment method, the attempt's idempotency key as Stripe's), its database reads made safe for the
   renewal's thread pool;
@@ -19,6 +21,7 @@ from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.renewals.ports import ChargeRequest, ChargeResult
 from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.saleor.bulk_facts import SaleorBulkFacts
 from saleor_subscriptions.saleor.order_records import record_paid_orders
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.saleor.renewal_context import worker_thread_database
@@ -37,7 +40,7 @@ class ThreadSafeStripeGateway:
 
 
 def saleor_ports() -> RenewalPorts:
-    sink = SaleorOrderSink()
+    sink = SaleorOrderSink(bulk_facts=SaleorBulkFacts())
 
     def followup(installation_id: int | None, now: datetime) -> object:
         return record_paid_orders(sink, installation_id=installation_id, now=now)

@@ -82,6 +82,7 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
     return {
         "app": dict,
         "channel": lambda: {"slug": "default-channel"},
+        "channel_taxes": lambda: {"slug": "default-channel"},
         "checkout": lambda: {"id": checkout_id()},
         "checkout_lines_add": lambda: {"id": checkout_id(), "lines": [line]},
         "checkout_lines_update": lambda: {
@@ -111,6 +112,7 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
             "externalReference": draft(fake, shop, app.token, "INV-8")["externalReference"]
         },
         "product_variant": lambda: {"id": shop.variant.id, "channel": "default-channel"},
+        "tax_country_rates": lambda: {"countryCode": "NL"},
         "token_verify": lambda: {"token": fake.customer_token(shop.customer)},
         "transaction_create": lambda: {
             "id": completed_order_id(),
@@ -125,6 +127,7 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
             "input": [{"key": "subscription.plans", "value": "[]"}],
         },
         "update_private_metadata": lambda: {"id": shop.variant.id, "input": [{"key": "k", "value": "v"}]},
+        "variant_tax_class": lambda: {"id": shop.variant.id},
     }
 
 

@@ -43,6 +43,7 @@ from . import (
     resolvers_meta,
     resolvers_orders,
     resolvers_payments,
+    resolvers_tax,
 )
 from .auth import Context, Env, Principal
 from .ids import snake_case
@@ -55,6 +56,7 @@ RESOLVER_MODULES = (
     resolvers_orders,
     resolvers_bulk,
     resolvers_payments,
+    resolvers_tax,
 )
 
 

@@ -34,7 +34,7 @@ def line_for_variant(variant: Variant, quantity: int, currency: str, price: Deci
         currency=currency,
         is_shipping_required=product.product_type.is_shipping_required,
         price_override=price,
-        tax_class=product.tax_class,
+        tax_class=product.tax_class or product.product_type.tax_class,
     )
 
 

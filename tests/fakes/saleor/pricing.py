@@ -5,9 +5,13 @@ The tax rule (the only strategy the fake has):
   address's, else the channel's default country;
 - the rate is the product's tax class rate for that country, else the store's default rate for the country
   (`FakeSaleor.set_default_tax_rates`), else 0; shipping uses the shipping method's tax class the same way;
-- prices are entered net or gross per channel (`prices_entered_with_tax`); a line's tax is computed on its
-  total (unit price times quantity) and rounded half up to the currency's minor units; the unit price shown is
-  that total divided by the quantity, rounded; a channel with `charge_taxes=False` taxes nothing.
+- prices are entered net or gross per channel (`prices_entered_with_tax`); a checkout line's tax is computed
+  on its total (unit price times quantity) and rounded half up to the currency's minor units, its unit price
+  shown is that total divided by the quantity, rounded; an order line's (`reprice_order`, as Saleor's
+  `update_taxes_for_order_lines`) is computed on the unit price, rounded, then times the quantity;
+- a channel with `charge_taxes=False` taxes nothing, and so does a country exception of the channel's tax
+  configuration with `charge_taxes=False` (an exception with `charge_taxes=True` taxes in a channel that
+  does not).
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ def tax_country(channel: Channel, shipping: Address | None, billing: Address | N
 
 def rate_percent(store: Store, channel: Channel, tax_class: TaxClass | None, country: str) -> Decimal:
     """The tax rate in percent for an object of this tax class sold to this country."""
-    if not channel.charge_taxes:
+    exception = channel.tax_exceptions.get(country)
+    if not (exception.charge_taxes if exception is not None else channel.charge_taxes):
         return Decimal(0)
     if tax_class is not None and country in tax_class.rates:
         return Decimal(tax_class.rates[country])
@@ -85,7 +90,8 @@ def checkout_prices(store: Store, checkout: Checkout) -> CheckoutPrices:
     for line in checkout.lines:
         base = line.price_override if line.price_override is not None else line.variant.price_in(channel)
         base = base if base is not None else Decimal(0)
-        rate = rate_percent(store, channel, line.variant.product.tax_class, country)
+        product = line.variant.product
+        rate = rate_percent(store, channel, product.tax_class or product.product_type.tax_class, country)
         total = apply_tax(base * line.quantity, rate, channel.prices_entered_with_tax, currency)
         lines[str(line.pk)] = LinePrice(
             Money(quantize(base, currency), currency), per_unit(total, line.quantity), total, rate / HUNDRED
@@ -115,9 +121,11 @@ def reprice_order(store: Store, order: Order) -> None:
             base = line.variant.price_in(channel)
         if base is not None:
             rate = rate_percent(store, channel, line.tax_class, country)
-            total = apply_tax(base * line.quantity, rate, channel.prices_entered_with_tax, currency)
-            line.total_price = line.undiscounted_total_price = total
-            line.unit_price = line.undiscounted_unit_price = per_unit(total, line.quantity)
+            unit = apply_tax(base, rate, channel.prices_entered_with_tax, currency)
+            line.unit_price = line.undiscounted_unit_price = unit
+            line.total_price = line.undiscounted_total_price = TaxedMoney.of(
+                unit.net.amount * line.quantity, unit.gross.amount * line.quantity, currency
+            )
             line.tax_rate = rate / HUNDRED
         subtotal = subtotal + (line.total_price or TaxedMoney.zero(currency))
     shipping = TaxedMoney.zero(currency)

@@ -15,6 +15,7 @@ from .state import (
     ShippingMethod,
     Stock,
     TaxClass,
+    TaxException,
     User,
     Variant,
     Warehouse,
@@ -119,9 +120,54 @@ class ShopControls:
         with self.store.lock:
             self.store.default_rates = {k: _decimal(v) for k, v in rates.items()}
 
-    def add_product_type(self, name: str = "Default", is_shipping_required: bool = True) -> ProductType:
+    def add_product_type(
+        self,
+        name: str = "Default",
+        is_shipping_required: bool = True,
+        *,
+        tax_class: TaxClass | str | None = None,
+    ) -> ProductType:
+        """A product type; its tax class applies to its products that have none of their own."""
         with self.store.lock:
-            return self.store.add(ProductType(name=name, is_shipping_required=is_shipping_required))
+            return self.store.add(
+                ProductType(
+                    name=name,
+                    is_shipping_required=is_shipping_required,
+                    tax_class=self._ref(TaxClass, tax_class),
+                )
+            )
+
+    def set_tax_configuration(self, channel: str = "default-channel", **fields: Any) -> Channel:
+        """Changes a channel's tax configuration: `charge_taxes`, `tax_calculation_strategy` ("FLAT_RATES",
+        "TAX_APP" or None), `prices_entered_with_tax`."""
+        allowed = {"charge_taxes", "tax_calculation_strategy", "prices_entered_with_tax"}
+        if not fields.keys() <= allowed:
+            raise TypeError(f"unknown tax settings: {sorted(fields.keys() - allowed)}")
+        with self.store.lock:
+            found = self.store.channel_by_slug(channel)
+            if found is None:
+                raise LookupError(f"no channel {channel!r}")
+            for name, value in fields.items():
+                setattr(found, name, value)
+            return found
+
+    def set_tax_exception(
+        self,
+        channel: str,
+        country: str,
+        *,
+        charge_taxes: bool = True,
+        tax_calculation_strategy: str | None = None,
+    ) -> None:
+        """A country exception in a channel's tax configuration (its `chargeTaxes` and strategy apply to
+        orders taxed in that country)."""
+        with self.store.lock:
+            found = self.store.channel_by_slug(channel)
+            if found is None:
+                raise LookupError(f"no channel {channel!r}")
+            found.tax_exceptions[country] = TaxException(
+                country=country, charge_taxes=charge_taxes, tax_calculation_strategy=tax_calculation_strategy
+            )
 
     def _product_type(self, is_shipping_required: bool) -> ProductType:
         name = "Default" if is_shipping_required else "Digital"
@@ -204,9 +250,16 @@ class ShopControls:
                 ShippingMethod(name=name, prices=per_channel, tax_class=self._ref(TaxClass, tax_class))
             )
 
-    def add_warehouse(self, name: str = "Main warehouse") -> Warehouse:
+    def add_warehouse(self, name: str = "Main warehouse", *, channels: Iterable[str] = ()) -> Warehouse:
+        """A warehouse, assigned to the channels named by slug (`Channel.warehouses`)."""
         with self.store.lock:
-            return self.store.add(Warehouse(name=name, slug=name.lower().replace(" ", "-")))
+            warehouse = self.store.add(Warehouse(name=name, slug=name.lower().replace(" ", "-")))
+            for slug in channels:
+                channel = self.store.channel_by_slug(slug)
+                if channel is None:
+                    raise LookupError(f"no channel {slug!r}")
+                channel.warehouses.append(warehouse)
+            return warehouse
 
     def default_warehouse(self) -> Warehouse:
         """The first warehouse (made on first use): what `orderBulkCreate` lines name in simple tests."""
