@@ -52,6 +52,16 @@ class Channel(Node):
     mark_as_paid_strategy: str = "TRANSACTION_FLOW"
     automatically_confirm_all_new_orders: bool = True
     allow_unpaid_orders: bool = False
+    tax_calculation_strategy: str | None = "FLAT_RATES"  # or TAX_APP; None: not set
+    tax_exceptions: dict[str, TaxException] = field(default_factory=dict)  # by country code
+    warehouses: list[Warehouse] = field(default_factory=list)  # assigned to the channel
+
+
+@dataclass(kw_only=True, eq=False)
+class TaxException:  # a country's exception in a channel's tax configuration (TaxConfigurationPerCountry)
+    country: str
+    charge_taxes: bool = True
+    tax_calculation_strategy: str | None = None
 
 
 @dataclass(kw_only=True, eq=False)
@@ -66,6 +76,7 @@ class ProductType(Node):
     TYPE = "ProductType"
     name: str
     is_shipping_required: bool = True
+    tax_class: TaxClass | None = None  # for products without their own
 
 
 @dataclass(kw_only=True, eq=False)

@@ -1,5 +1,7 @@
 """The customer's side, as Python calls: a checkout, its delivery method, a payment, `checkoutComplete`;
-and the shop owner's order actions that send webhooks (cancel, full refund).
+and the shop owner's order actions that send webhooks (cancel, full refund). Paying through the payment app's
+sync webhooks (`payment_gateway_initialize`, `transaction_initialize`, `transaction_process`, and staff's
+`transaction_charge` / `transaction_refund` / `transaction_cancel`) is in `payments_sync.py`.
 
 Checkout calls return a `CheckoutView` (a snapshot with the prices computed as Saleor would show them);
 order calls return the live `Order`.
@@ -16,6 +18,7 @@ from .addresses import address_from_input
 from .auth import MutationError
 from .ids import Money, TaxedMoney
 from .order_actions import cancel_order, new_transaction, order_from_checkout, refund_fully
+from .payments_sync import PaymentControls
 from .pricing import checkout_prices
 from .state import Checkout, CheckoutLine, Order, ShippingMethod, Transaction, User, Variant
 
@@ -72,7 +75,7 @@ def _lines_input(lines: Iterable[Any]) -> list[tuple[str, int]]:
     return result
 
 
-class StorefrontControls:
+class StorefrontControls(PaymentControls):
     store: Store
 
     def _acting(self) -> AbstractContextManager[None]:
@@ -206,7 +209,7 @@ class StorefrontControls:
         name: str = "Fake payment",
     ) -> Transaction:
         """A CHARGE_SUCCESS transaction on the checkout, for its total unless `amount` is given (it stands in
-        for the payment app until the payments issue)."""
+        for a payment app; `transaction_initialize` pays through one)."""
         with self.store.lock:
             checkout = self._open_checkout(checkout_id)
             currency = checkout.channel.currency_code

@@ -10,8 +10,8 @@ delivered signed, with Saleor's headers in Saleor's order.
   X-Saleor-Domain, X-Saleor-Signature, Saleor-Event, Saleor-Domain, Saleor-Signature, Saleor-Api-Url,
   Content-Length, Host; `Saleor-Signature` is the detached JWS (RS256) over the exact body bytes.
 - Async deliveries go through one worker thread, in order, one attempt each (Saleor retries failures later;
-  `FakeSaleor.redeliver` sends one again). Sync webhooks (payments) are not sent yet: `send` returns the app's
-  answer, which is what they will need.
+  `FakeSaleor.redeliver` sends one again). Sync webhooks (payments, `payments_sync.py`) are made by
+  `prepare_sync` and sent at once by `send`, which returns the app's answer.
 """
 
 from __future__ import annotations
@@ -196,6 +196,16 @@ class Dispatcher:
                     if webhook.is_active and pending.event_type in webhook.async_events:
                         prepared.append(self._payload(app, webhook, pending))
         return prepared
+
+    def prepare_sync(self, app: App, pending: PendingEvent) -> Prepared | None:
+        """The payload of a sync event for the app's webhook registered for it; None when the app may not
+        receive it or has no active webhook for it (call with the store locked)."""
+        if not may_receive(app, pending.event_type):
+            return None
+        for webhook in app.webhooks:
+            if webhook.is_active and pending.event_type in webhook.sync_events:
+                return self._payload(app, webhook, pending)
+        return None
 
     def _payload(self, app: App, webhook: Webhook, pending: PendingEvent) -> Prepared:
         document = self._documents.get(webhook.id)

@@ -104,6 +104,15 @@ class FakeStripe:
             self._failures.clear()
             self.deliveries.clear()
 
+    def forget_idempotency_keys(self) -> int:
+        """Forget every idempotency key (of every account), as Stripe does once a key is 24 hours old: the
+        same key then runs its request afresh. How many keys were forgotten."""
+        with self.lock:
+            forgotten = sum(len(account.idempotency) for account in self.accounts.values())
+            for account in self.accounts.values():
+                account.idempotency.clear()
+        return forgotten
+
     # -- inspection --------------------------------------------------------------------------------------
 
     def record(self, request: RecordedRequest) -> None:

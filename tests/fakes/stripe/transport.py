@@ -1,5 +1,6 @@
-"""The HTTP side: a threaded stdlib server on 127.0.0.1, API-key authentication, the request log, injected
-failures, and idempotency keys (replay of the first response, 400 `idempotency_error` on other parameters)."""
+"""The HTTP side: a threaded stdlib server on 127.0.0.1, API-key authentication (secret keys, and the
+publishable key for what Stripe.js does: `publishable.py`), the request log, injected failures, and
+idempotency keys (replay of the first response, 400 `idempotency_error` on other parameters)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import errors, forms, outcomes, routes, setup_intents
+from . import errors, forms, outcomes, publishable, routes, setup_intents
 from .state import Account, Request, SavedResponse, new_id, render
 
 if TYPE_CHECKING:
@@ -136,7 +137,11 @@ def _answer(
     fake.record(record)
     try:
         record.params = forms.decode(body if method == "POST" else split.query)
-        account = _authenticate(fake, key)
+        account = publishable.account_of(fake, key)
+        if account is not None:  # Stripe.js in a browser: only what a publishable key may do
+            publishable.check(account, method, split.path, record.params)
+        else:
+            account = _authenticate(fake, key)
     except errors.StripeError as error:
         return _json(error.status, error.body()), record
     failure = fake.take_failure(method, split.path)
