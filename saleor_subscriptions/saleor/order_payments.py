@@ -55,9 +55,10 @@ def record_charge(
     currency: str,
     name: str,
     message: str = "",
+    refundable: bool = False,
 ) -> Recorded:
     """Records a charge the app made (off-session) on the invoice's order as a transaction with
-    `amountCharged`, once per `psp_reference`."""
+    `amountCharged`, once per `psp_reference`; `refundable` lets Saleor ask the app to refund it."""
     if not psp_reference:
         raise ValueError("a charge is recorded under its pspReference, and none was given")
     order = order_payments(client, invoice_number)
@@ -74,6 +75,7 @@ def record_charge(
                 "message": message,
                 "pspReference": psp_reference,
                 "amountCharged": {"amount": order_lines.money(amount, currency), "currency": currency},
+                "availableActions": ["REFUND"] if refundable else [],
             },
             "transactionEvent": {"pspReference": psp_reference, "message": message or name},
         },

@@ -99,16 +99,16 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
         invoice=invoice, defaults={"installation_id": invoice.installation_id}
     )
     number = invoice.number or ""
-    payments: list[tuple[str, Decimal, str]] = [
-        (attempt.reference, attempt.amount, CHARGE_NAME)
+    payments: list[tuple[str, Decimal, str, bool]] = [
+        (attempt.reference, attempt.amount, CHARGE_NAME, True)
         for attempt in PaymentAttempt.objects.filter(
             invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
         ).order_by("number")
         if attempt.reference
     ]
     if invoice.credit_applied > 0:
-        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME))
-    for reference, amount, name in payments:
+        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, False))
+    for reference, amount, name, refundable in payments:
         if reference in record.transactions:
             continue
         recorded = sink.record_charge(
@@ -118,6 +118,7 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
             amount=amount,
             currency=invoice.currency,
             name=name,
+            refundable=refundable,
         )
         record.transactions[reference] = recorded.saleor_id
         record.save(update_fields=["transactions"])

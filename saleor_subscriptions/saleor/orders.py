@@ -195,9 +195,11 @@ class SaleorOrderSink:
         amount: Decimal,
         currency: str,
         name: str = "Subscription renewal",
+        refundable: bool = False,
     ) -> order_payments.Recorded:
         """A charge of the invoice recorded on its order (`transactionCreate`), once per `psp_reference`:
-        the gateway's payment id for a charge, `credit-<invoice number>` for the credit balance used."""
+        the gateway's payment id for a charge, `credit-<invoice number>` for the credit balance used.
+        `refundable`: Saleor offers to refund it (TRANSACTION_REFUND_REQUESTED comes to the app)."""
         app = self.app_of(installation_id)
         with self.speaking_for(app) as client:
             return order_payments.record_charge(
@@ -208,6 +210,7 @@ class SaleorOrderSink:
                 currency=currency,
                 name=name,
                 message=f"{name}, invoice {invoice_number}",
+                refundable=refundable,
             )
 
     def attach_invoice(

@@ -44,6 +44,9 @@ def test_the_charge_the_credit_and_the_document_are_written_once(fake_saleor, se
     assert order is not None
     recorded = {t.psp_reference: t.charged_amount.amount for t in order.transactions}
     assert recorded == {attempt.reference: invoice.amount_due, f"credit-{invoice.number}": Decimal("10.00")}
+    # The Stripe charge may be refunded from Saleor through the app; the credit used is not money at Stripe.
+    actions = {t.psp_reference: t.available_actions for t in order.transactions}
+    assert actions == {attempt.reference: ["REFUND"], f"credit-{invoice.number}": []}
     assert invoice.amount_due + invoice.credit_applied == invoice.total
     assert order.charge_status == "FULL"
     [document] = order.invoices

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for, stripe_client
-from saleor_subscriptions.payments.checkout import intents, results
+from saleor_subscriptions.payments.checkout import intents, renewal_refunds, results
 from saleor_subscriptions.payments.checkout.payloads import Action, PayloadError, action_of
 from saleor_subscriptions.payments.checkout.sessions import payment_row, remember_method
 from saleor_subscriptions.payments.gateway import from_minor, to_minor
@@ -45,6 +45,14 @@ def _prepared(
     return action, row, client, intents.retrieve(client, row.intent_id), account.livemode
 
 
+def _minor(amount: Decimal, currency: str, field: str = "action.amount") -> int:
+    """Saleor's amount in Stripe's minor units; one Stripe cannot take is refused naming the field."""
+    try:
+        return to_minor(amount, currency)
+    except ValueError as exc:
+        raise PayloadError(field, str(exc)) from exc
+
+
 def _saleor_amount(payload: Mapping[str, Any], key: str) -> Decimal:
     transaction_ = payload.get("transaction")
     money = transaction_.get(key) if isinstance(transaction_, Mapping) else None
@@ -68,7 +76,7 @@ def charge_requested(installation: Installation, payload: Mapping[str, Any]) -> 
                 raise PayloadError("transaction", "nothing can be charged: the payment only saved a method")
             if intent["status"] == "requires_capture":
                 capturable = int(intent["amount_capturable"])
-                wanted = to_minor(action.amount, currency)
+                wanted = _minor(action.amount, currency)
                 if wanted > capturable:
                     raise PayloadError(
                         "action.amount",
@@ -101,13 +109,17 @@ def _left_to_refund(intent: dict[str, Any]) -> tuple[int, int]:
 
 
 def refund_requested(installation: Installation, payload: Mapping[str, Any]) -> dict[str, Any]:
+    renewal = renewal_refunds.renewal_attempt(installation, payload)
+    if renewal is not None:
+        refunded_before = _saleor_amount(payload, "refundedAmount")
+        return renewal_refunds.refund_renewal(installation, renewal, payload, refunded_before)
     amount = None
     with transaction.atomic():
         try:
             action, row, client, intent, livemode = _prepared(installation, payload, "REFUND")
             amount, currency = action.amount, row.currency
             captured, refunded = _left_to_refund(intent)
-            wanted = to_minor(action.amount, currency)
+            wanted = _minor(action.amount, currency)
             if wanted <= 0:
                 raise PayloadError("action.amount", "must be more than 0")
             if wanted > captured - refunded:
@@ -117,7 +129,9 @@ def refund_requested(installation: Installation, payload: Mapping[str, Any]) -> 
                     f"refunding {action.amount} {currency} is more than the {left} {currency} left to refund "
                     f"(paid {paid} {currency}, refunded {from_minor(refunded, currency)} {currency})",
                 )
-            recorded = to_minor(_saleor_amount(payload, "refundedAmount"), currency)
+            recorded = _minor(
+                _saleor_amount(payload, "refundedAmount"), currency, "transaction.refundedAmount"
+            )
             key = f"saleor:{installation.pk}:{row.saleor_transaction_id}:refund:{recorded}:{wanted}"
             refund = intents.refund(client, row.intent_id, wanted, key)
         except (PayloadError, StripeSettingsError) as error:

@@ -73,7 +73,10 @@ def gateway_initialize(installation: Installation, payload: Mapping[str, Any]) -
         "setupFutureUsage": "off_session",
     }
     if isinstance(amount, int | Decimal) and not isinstance(amount, bool):
-        data["amount"] = to_minor(Decimal(amount), currency)
+        try:
+            data["amount"] = to_minor(Decimal(amount), currency)
+        except ValueError as exc:
+            return {"data": {"error": {"field": "amount", "code": "invalid", "message": str(exc)}}}
     return {"data": data}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
@@ -13,6 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from saleor_subscriptions.payments.checkout.actions import refund_requested
+from saleor_subscriptions.payments.checkout.sessions import gateway_initialize
 from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.payments.models import CheckoutPayment, StripeAccount, StripeCustomer
 from saleor_subscriptions.saleor import jwks as saleor_jwks
@@ -162,3 +165,31 @@ def test_a_channel_without_a_stripe_account_gets_a_failure_naming_the_channel(cl
     assert initialized["result"] == "AUTHORIZATION_FAILURE"
     assert "channel: no Stripe account is connected for channel 'default-channel'" in initialized["message"]
     assert gateway["data"]["error"]["code"] == "not_configured"
+
+
+def test_an_amount_stripe_cannot_take_is_an_error_naming_the_amount(captured_shop):
+    payload = json.loads(load_capture(ORDER[0])["request"]["body"], parse_float=Decimal)
+    payload["sourceObject"]["channel"]["currencyCode"] = "JPY"  # yen have no minor unit at Stripe
+
+    answer = gateway_initialize(captured_shop, payload)
+
+    schema_valid("payment-gateway-initialize-session", answer)
+    error = answer["data"]["error"]
+    assert (error["field"], error["code"]) == ("amount", "invalid")
+    assert "17.99" in error["message"] and "JPY" in error["message"]
+
+
+def test_a_refund_amount_stripe_cannot_take_is_refused_naming_action_amount(
+    client, captured_shop, fake_stripe
+):
+    for capture in ORDER[1:4]:
+        assert post(client, capture).status_code == 200
+    payload = json.loads(load_capture(ORDER[4])["request"]["body"], parse_float=Decimal)
+    payload["action"]["amount"] = Decimal("1.999")  # a tenth of a cent
+
+    answer = refund_requested(captured_shop, payload)
+
+    schema_valid("transaction-refund-requested", answer)
+    assert answer["result"] == "REFUND_FAILURE"
+    assert answer["message"].startswith("action.amount: ")
+    assert fake_stripe.count("refund") == 0
