@@ -2,7 +2,8 @@
 
 Test and live keys never mix: the secret and publishable keys must be of one mode, and a sandbox installation
 (with a test clock) takes test keys only. The secret key is checked by asking Stripe for one customer; a key
-Stripe refuses is not stored.
+Stripe refuses is not stored. The id of the Stripe account behind the key (acct_…) is read then too: a shop's
+Stripe customers belong to that account (`customers`) and are never sent with another account's key.
 """
 
 from __future__ import annotations
@@ -86,10 +87,13 @@ def check_keys(installation: Installation, keys: StripeKeys) -> bool:
     return live
 
 
-def verify_with_stripe(secret_key: str) -> None:
-    """Asks Stripe for one customer with the key: refused keys raise StripeSettingsError."""
+def verify_with_stripe(secret_key: str) -> str:
+    """Asks Stripe for one customer with the key, then for the account behind it: its id (acct_…). Refused
+    keys raise StripeSettingsError."""
+    client = stripe_client(secret_key)
     try:
-        stripe_client(secret_key).v1.customers.list(params={"limit": 1})
+        client.v1.customers.list(params={"limit": 1})
+        return read_account_id(client)
     except (stripe.AuthenticationError, stripe.PermissionError) as exc:
         raise StripeSettingsError(
             "secretKey",
@@ -102,10 +106,37 @@ def verify_with_stripe(secret_key: str) -> None:
         ) from exc
 
 
+_ACCOUNT_ID = re.compile(r"\bacct_[A-Za-z0-9]+\b")
+
+
+def read_account_id(client: stripe.StripeClient) -> str:
+    """The id (acct_…) of the Stripe account the client's key belongs to (`GET /v1/account`). A restricted
+    key without access to the account's details is refused by Stripe with a 403 that names the account: that
+    id is used then; any other error is raised."""
+    try:
+        return str(client.v1.accounts.retrieve_current()["id"])
+    except stripe.PermissionError as exc:
+        named = _ACCOUNT_ID.search(str(exc.user_message or ""))
+        if named is None:
+            raise
+        return named.group(0)
+
+
+def stripe_account_id_of(account: StripeAccount, client: stripe.StripeClient | None = None) -> str:
+    """The acct_… of the account's keys: as read when they were saved, else read from Stripe now (keys saved
+    before it was recorded) and stored. Stripe errors are raised to the caller."""
+    if account.stripe_account_id:
+        return account.stripe_account_id
+    account_id = read_account_id(client or stripe_client(account.secret_key))
+    StripeAccount.objects.filter(pk=account.pk, stripe_account_id="").update(stripe_account_id=account_id)
+    account.stripe_account_id = account_id
+    return account_id
+
+
 def connect_stripe(installation: Installation, channel_slug: str, keys: StripeKeys) -> StripeAccount:
     """Stores (or replaces) the Stripe keys of an installation's channel after checking them with Stripe."""
     live = check_keys(installation, keys)
-    verify_with_stripe(keys.secret_key)
+    account_id = verify_with_stripe(keys.secret_key)
     with transaction.atomic():
         account, _ = StripeAccount.objects.select_for_update().get_or_create(
             installation=installation,
@@ -113,6 +144,7 @@ def connect_stripe(installation: Installation, channel_slug: str, keys: StripeKe
             defaults={"livemode": live, "verified_at": timezone.now()},
         )
         account.livemode = live
+        account.stripe_account_id = account_id  # another Stripe account: its customers are its own
         account.secret_key = keys.secret_key
         account.publishable_key = keys.publishable_key
         account.webhook_secret = keys.webhook_secret

@@ -7,43 +7,66 @@ duplicate task) replays the first PaymentIntent instead of making a second one. 
 - a 402 `authentication_required`, or a PaymentIntent left in `requires_action` → REQUIRES_ACTION (the
   customer gets the pay link; the attempt is not retried blindly);
 - any other card error → DECLINED with Stripe's decline code (or error code);
-- no saved payment method → DECLINED `no_payment_method` (nothing is asked of Stripe);
-- network failures, timeouts, 5xx and rate limits (after the stripe library's own retries), and a channel
-  without Stripe keys → GatewayUnavailable: the step is retried later with the same key.
+- no saved payment method → DECLINED `no_payment_method` (nothing is asked of Stripe); an amount Stripe cannot
+  take in its currency (`stripe_amounts`) → DECLINED `amount_not_supported` (nothing is sent);
+- a request Stripe refuses for good (400/404 `invalid_request_error`: `resource_missing`, `amount_too_small`,
+  …; 401 authentication; 403 permission) → DECLINED with Stripe's code: the same request would be refused
+  again, so dunning goes on and the customer is asked (an error is logged for the operator);
+- network failures, timeouts, 5xx (incl. 409 `idempotency_key_in_use`, a concurrent try of the same attempt),
+  429 rate limits and `lock_timeout` (after the stripe library's own retries), and a channel without Stripe
+  keys → GatewayUnavailable: the step is retried later with the same key. Stripe's docs call these
+  retryable; the others are not.
+
+Stripe forgets an idempotency key after 24 hours: an attempt resumed later than KEY_MEMORY after it began
+first looks for the PaymentIntent its first try made (by the `idempotency_key` in its metadata) and answers
+from it, so that no second PaymentIntent is made.
 
 Refunds give back all or part of what an invoice's successful charge took; more than is left is refused.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils import timezone
 
-from saleor_subscriptions.billing.money import minor_units
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
-from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
+from saleor_subscriptions.payments.customers import find_stripe_customer
+from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.payments.stripe_amounts import (
+    StripeAmountError,
+    from_stripe_amount,
+    to_stripe_amount,
+)
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, ChargeResult, GatewayUnavailable
 
-"""How long one request to Stripe may take before it is given up (and retried with the same key)."""
+logger = logging.getLogger(__name__)
+
+"""Stripe keeps an idempotency key for at least 24 hours: an older attempt's key may have been forgotten."""
+KEY_MEMORY = timedelta(hours=23)
+
+"""Error codes of a 4xx that Stripe says to retry: the same request may succeed later."""
+RETRYABLE_CODES = frozenset({"lock_timeout", "rate_limit", "idempotency_key_in_use"})
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
-    """Stripe's integer amount in the currency's minor unit (cents; yen as is; three places for KWD)."""
-    scaled = amount.scaleb(minor_units(currency))
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{amount} {currency} has more decimals than the currency allows")
-    return int(scaled)
+    """Stripe's integer amount (cents; yen as is; KWD in thousandths ending in 0; ISK in hundredths of whole
+    krónur): `stripe_amounts`. StripeAmountError (a ValueError) names the amount and the rule it breaks."""
+    return to_stripe_amount(amount, currency)
 
 
 def from_minor(amount: int, currency: str) -> Decimal:
-    return Decimal(amount).scaleb(-minor_units(currency))
+    """The Decimal of Stripe's integer amount in `currency` (Stripe's decimals, `stripe_amounts`)."""
+    return from_stripe_amount(amount, currency)
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
@@ -139,17 +162,38 @@ class StripeGateway:
             account = account_for(request.installation_id, invoice.subscription.channel_slug)
         except StripeSettingsError as exc:
             raise GatewayUnavailable(f"Stripe is not connected: {exc.message}") from exc
-        customer = StripeCustomer.objects.filter(
-            installation_id=request.installation_id,
-            customer_key=request.customer_key,
-            livemode=account.livemode,
-        ).first()
+        try:
+            return self._charge(self.client(account), account, request)
+        except stripe.CardError as exc:
+            return self._card_error(exc)
+        except (stripe.InvalidRequestError, stripe.AuthenticationError, stripe.PermissionError) as exc:
+            return _refused(exc, request)
+        except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
+            raise GatewayUnavailable(f"Stripe: {type(exc).__name__}: {exc}") from exc
+        except stripe.StripeError as exc:  # APIError (5xx, 409 idempotency_key_in_use) and anything new
+            raise GatewayUnavailable(f"Stripe answered {exc.http_status}: {exc}") from exc
+
+    def _charge(
+        self, client: stripe.StripeClient, account: StripeAccount, request: ChargeRequest
+    ) -> ChargeResult:
+        customer = find_stripe_customer(account, request.customer_key, client)
         if customer is None or not customer.default_payment_method_id:
             return ChargeResult(
                 ChargeOutcome.DECLINED, "", "no_payment_method", "the customer has no saved payment method"
             )
+        try:
+            amount = to_minor(request.amount, request.currency)
+        except StripeAmountError as exc:
+            logger.error("invoice %s not charged: %s", request.invoice_number, exc)
+            return ChargeResult(ChargeOutcome.DECLINED, "", "amount_not_supported", str(exc))
+        began = _attempt_began(request.idempotency_key)
+        if began is not None and timezone.now() - began > KEY_MEMORY:
+            # Stripe may have forgotten the key by now: a first try's PaymentIntent is the attempt's.
+            earlier = _intent_with_key(client, customer.stripe_customer_id, request.idempotency_key, began)
+            if earlier is not None:
+                return result_of_intent(earlier)
         params: dict[str, Any] = {
-            "amount": to_minor(request.amount, request.currency),
+            "amount": amount,
             "currency": request.currency.lower(),
             "customer": customer.stripe_customer_id,
             "payment_method": customer.default_payment_method_id,
@@ -165,22 +209,19 @@ class StripeGateway:
         if customer.payment_method_type:
             # Named, so that a saved SEPA mandate is charged whatever the account's automatic methods are.
             params["payment_method_types"] = [customer.payment_method_type]
-        client = self.client(account)
         try:
             intent = client.v1.payment_intents.create(
                 params=params,  # type: ignore[arg-type]
                 options={"idempotency_key": request.idempotency_key},
             )
-        except stripe.CardError as exc:
-            return self._card_error(exc)
         except stripe.IdempotencyError as exc:
             # The key was used with other parameters (the saved method changed between two tries of one
             # attempt): the first try's PaymentIntent is the attempt's, found by its metadata.
-            return self._first_try(client, customer.stripe_customer_id, request.idempotency_key, exc)
-        except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
-            raise GatewayUnavailable(f"Stripe: {type(exc).__name__}: {exc}") from exc
-        except stripe.APIError as exc:
-            raise GatewayUnavailable(f"Stripe answered {exc.http_status}: {exc}") from exc
+            found = _intent_with_key(client, customer.stripe_customer_id, request.idempotency_key, began)
+            if found is None:
+                key = request.idempotency_key
+                raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
+            return result_of_intent(found)
         return result_of_intent(intent)
 
     @staticmethod
@@ -198,19 +239,6 @@ class StripeGateway:
             str(error.get("decline_code") or exc.code or "card_declined"),
             exc.user_message or "",
         )
-
-    @staticmethod
-    def _first_try(
-        client: stripe.StripeClient, customer_id: str, key: str, exc: stripe.IdempotencyError
-    ) -> ChargeResult:
-        try:
-            intents = client.v1.payment_intents.list(params={"customer": customer_id, "limit": 100})
-        except stripe.StripeError as listing:
-            raise GatewayUnavailable(f"Stripe: {listing}") from exc
-        for intent in intents.data:
-            if as_dict(intent).get("metadata", {}).get("idempotency_key") == key:
-                return result_of_intent(intent)
-        raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
 
     def refund(
         self,
@@ -281,9 +309,13 @@ class StripeGateway:
                 )
             )
         except stripe.InvalidRequestError as exc:
-            if exc.code in ("amount_too_large", "charge_already_refunded"):
+            if exc.code == "amount_too_large":
                 raise RefundRefused(
                     "amount", RefundErrorCode.TOO_LARGE, exc.user_message or str(exc)
+                ) from exc
+            if exc.code == "charge_already_refunded":
+                raise RefundRefused(
+                    "amount", RefundErrorCode.ALREADY_REFUNDED, exc.user_message or str(exc)
                 ) from exc
             raise
         except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
@@ -299,13 +331,58 @@ class StripeGateway:
         )
 
 
+def _attempt_began(idempotency_key: str) -> datetime | None:
+    """When the renewal's attempt with this key was stored (before its first try), if it is one."""
+    began: datetime | None = (
+        PaymentAttempt.objects.filter(idempotency_key=idempotency_key)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return began
+
+
+def _intent_with_key(
+    client: stripe.StripeClient, customer_id: str, key: str, since: datetime | None
+) -> dict[str, Any] | None:
+    """The customer's PaymentIntent whose metadata carries the attempt's idempotency key (made since the
+    attempt began, an hour of clock skew allowed), read through every page of Stripe's list (which, unlike
+    Stripe's search, shows a PaymentIntent as soon as it is made)."""
+    params: dict[str, Any] = {"customer": customer_id, "limit": 100}
+    if since is not None:
+        params["created"] = {"gte": int((since - timedelta(hours=1)).timestamp())}
+    listed = client.v1.payment_intents.list(params=params)  # type: ignore[arg-type]
+    for intent in listed.auto_paging_iter():
+        data = as_dict(intent)
+        if (data.get("metadata") or {}).get("idempotency_key") == key:
+            return data
+    return None
+
+
+def _refused(
+    exc: stripe.InvalidRequestError | stripe.AuthenticationError | stripe.PermissionError,
+    request: ChargeRequest,
+) -> ChargeResult:
+    """A request Stripe refuses for good: DECLINED with Stripe's code, so dunning goes on (retrying the same
+    request would be refused again). The few 4xx codes Stripe says to retry stay GatewayUnavailable."""
+    error = as_dict(exc.error)
+    fallback = {
+        stripe.AuthenticationError: "authentication_failed",
+        stripe.PermissionError: "permission_denied",
+    }.get(type(exc), "invalid_request")
+    code = str(exc.code or error.get("code") or fallback)
+    if code in RETRYABLE_CODES:
+        raise GatewayUnavailable(f"Stripe answered {exc.http_status} {code}: {exc}") from exc
+    reference = _id_of(error.get("payment_intent"))
+    number, status = request.invoice_number, exc.http_status
+    logger.error("invoice %s: Stripe refused the charge (%s %s): %s", number, status, code, exc)
+    return ChargeResult(ChargeOutcome.DECLINED, reference, code, exc.user_message or str(exc))
+
+
 def _refund_minor(amount: Decimal, currency: str) -> int:
     try:
         minor = to_minor(amount, currency)
-    except (ValueError, InvalidOperation):
-        raise RefundRefused(
-            "amount", RefundErrorCode.INVALID, f"{amount} has more decimals than {currency} allows"
-        ) from None
+    except StripeAmountError as exc:  # more decimals than Stripe's, 5.124 KWD, a fraction of ISK, Infinity
+        raise RefundRefused("amount", RefundErrorCode.INVALID, str(exc)) from None
     if minor <= 0:
         raise RefundRefused("amount", RefundErrorCode.INVALID, "the amount to refund must be more than 0")
     return minor

@@ -15,6 +15,12 @@ class StripeAccount(models.Model):
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="stripe_accounts")
     channel_slug = models.CharField(max_length=100, blank=True)
     livemode = models.BooleanField(help_text="Live keys (sk_live_/pk_live_) or test keys")
+    stripe_account_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Stripe's id (acct_…) of the account the keys belong to, read when they are saved; empty "
+        "for keys saved before it was read (then read at first use)",
+    )
     secret_key_ciphertext = models.TextField()
     publishable_key = models.CharField(max_length=255)
     webhook_secret_ciphertext = models.TextField(blank=True)
@@ -51,10 +57,16 @@ class StripeAccount(models.Model):
 
 
 class StripeCustomer(models.Model):
-    """The Stripe customer of one of the shop's customers (by `customer_key`), per mode, with the saved
-    payment method renewals are charged to."""
+    """The Stripe customer of one of the shop's customers (by `customer_key`) in one Stripe account and mode,
+    with the saved payment method renewals are charged to.
+
+    `stripe_account_id` is the account (acct_…) that knows `stripe_customer_id`: its ids are only ever sent
+    with that account's keys. Rows made before accounts were recorded have it empty until the first use
+    with an account that Stripe confirms knows the customer (`customers.stripe_customer_for`).
+    """
 
     installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    stripe_account_id = models.CharField(max_length=64, blank=True, help_text="acct_…; empty: not known yet")
     customer_key = models.CharField(max_length=320)
     livemode = models.BooleanField()
     stripe_customer_id = models.CharField(max_length=100)
@@ -66,7 +78,8 @@ class StripeCustomer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["installation", "customer_key", "livemode"], name="stripe_customer_per_customer"
+                fields=["installation", "stripe_account_id", "livemode", "customer_key"],
+                name="stripe_customer_per_account",
             ),
         ]
 

@@ -3,7 +3,7 @@ subscription whose saved payment method the customer replaces (`payment_method_u
 
 A link is refused with the page's status and the reason: forged (400), expired after PAY_LINK_MAX_AGE_DAYS
 (default 30; 410), naming nothing known (404), or used: the invoice paid or void, the subscription
-ended (410).
+ended, or cancelled for nonpayment with its reactivation window closed (410).
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 
+from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
 METHOD_LINK_SALT = "saleor_subscriptions.payment_method"
@@ -25,7 +28,7 @@ ENDED = ("cancelled", "expired")
 @dataclass
 class LinkRefused(Exception):
     status: int
-    code: str  # forged, expired, unknown, paid, void, ended: the key of the page's wording
+    code: str  # forged, expired, unknown, paid, void, ended, reactivation_closed, …: the page's wording key
     detail: str = ""
 
 
@@ -59,7 +62,21 @@ def invoice_of(token: str, *, open_only: bool = True) -> Invoice:
         raise LinkRefused(410, "paid", str(invoice.number))
     if open_only and invoice.status not in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
         raise LinkRefused(410, "void", str(invoice.number))
+    if open_only and not can_still_reactivate(invoice.subscription):
+        raise LinkRefused(410, "reactivation_closed", str(invoice.number))
     return invoice
+
+
+def can_still_reactivate(subscription: Subscription) -> bool:
+    """Whether paying still keeps (or brings back) the subscription: always unless it was cancelled and its
+    reactivation window has closed (BILLING_RULES §6.6); then a payment would only be refunded."""
+    if subscription.state is not SubscriptionStatus.CANCELLED:
+        return True
+    try:
+        allowed(subscription, Transition.REACTIVATE, Actor.CUSTOMER, moment_of(subscription).today)
+    except LifecycleError:
+        return False
+    return True
 
 
 def installation_id_of(token: str) -> int | None:

@@ -8,17 +8,20 @@ two comes first does the work and the other changes nothing.
 - 3-D Secure on a renewal (`authentication_required`): the renewal's own PaymentIntent, confirmed again
   on-session with the card it was declined on (Stripe's way to recover an off-session payment);
 - a declined renewal paid with another card: the same PaymentIntent with the new card;
-- anything else owed (no renewal intent to reuse, or it cannot be confirmed any more): a new PaymentIntent for
-  the amount due, made once per invoice and attempt count (an idempotency key), so reloading the page
-  does not make another.
+- anything else owed (no renewal intent to reuse, or it cannot be confirmed any more): the PaymentIntent the
+  page made before for the amount due (the app's records, `InvoiceIntent`) while it can still be confirmed,
+  else a new one, recorded; so reloading the page, even days later, does not make another;
+- a payment underway (a SEPA debit clearing, a charge not answered yet): nothing to confirm (the page says
+  so).
+
+Once the invoice is paid, every other of its intents is cancelled at Stripe, and a success the invoice did
+not need is refunded (`stripe_webhooks.followups`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import Count
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
@@ -29,9 +32,11 @@ from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent
+from saleor_subscriptions.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.subscriptions.models import Subscription
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+UNDERWAY = (PaymentAttempt.Status.PENDING, PaymentAttempt.Status.PROCESSING)
 WAITING_FOR_THE_CUSTOMER = (PaymentAttempt.Status.REQUIRES_ACTION, PaymentAttempt.Status.DECLINED)
 
 
@@ -98,13 +103,33 @@ def _renewal_intent(
     return intent
 
 
+def _recorded_intent(
+    gateway: StripeGateway, account: StripeAccount, invoice: Invoice, amount: int
+) -> dict[str, Any] | None:
+    """The newest PaymentIntent the page made for the invoice (by the app's records), when it still is for
+    the amount due and can be confirmed (or was paid meanwhile)."""
+    recorded = InvoiceIntent.objects.filter(invoice=invoice).order_by("-created_at", "-pk").first()
+    if recorded is None or recorded.amount_minor != amount:
+        return None
+    intent = as_dict(gateway.client(account).v1.payment_intents.retrieve(recorded.intent_id))
+    if intent.get("status") not in (*CONFIRMABLE, "succeeded", "processing"):
+        return None
+    return intent
+
+
 def _new_intent(
     gateway: StripeGateway, account: StripeAccount, invoice: Invoice, customer: StripeCustomer
 ) -> dict[str, Any]:
-    tries = PaymentAttempt.objects.filter(invoice=invoice).aggregate(n=Count("pk"))["n"]
+    """The invoice's open pay-page PaymentIntent, made once: found again by the app's records (however
+    long after), else made with a key naming the invoice, the amount and how many the page made before."""
+    amount = to_minor(invoice.amount_due, invoice.currency)
+    found = _recorded_intent(gateway, account, invoice, amount)
+    if found is not None:
+        return found
+    made = InvoiceIntent.objects.filter(invoice=invoice).count()
     client = gateway.client(account)
     params: dict[str, Any] = {
-        "amount": to_minor(invoice.amount_due, invoice.currency),
+        "amount": amount,
         "currency": invoice.currency.lower(),
         "customer": customer.stripe_customer_id,
         "payment_method_types": ["card"],
@@ -117,10 +142,21 @@ def _new_intent(
     }
     created = client.v1.payment_intents.create(
         params=params,  # type: ignore[arg-type]
-        options={"idempotency_key": f"pay-page-{invoice.pk}-after-{tries}"},
+        options={"idempotency_key": f"pay-page-{invoice.pk}-{amount}-{made}"},
+    )
+    InvoiceIntent.objects.get_or_create(
+        intent_id=created.id,
+        defaults={"installation_id": invoice.installation_id, "invoice": invoice, "amount_minor": amount},
     )
     # A replayed key answers with the intent as it was made: read what it is now.
     return as_dict(client.v1.payment_intents.retrieve(created.id))
+
+
+def payment_underway(invoice: Invoice) -> bool:
+    """A payment of the invoice is being processed (a SEPA debit clearing, or a charge not answered yet):
+    the page offers no other payment meanwhile."""
+    last = PaymentAttempt.objects.filter(invoice=invoice).order_by("-number").first()
+    return last is not None and last.status in UNDERWAY
 
 
 def checkout_for_invoice(invoice: Invoice) -> tuple[Checkout, Outcome | None]:
@@ -165,7 +201,7 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
         pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(method)))
         if pm.get("customer") == intent["customer"]:
             remember_payment_method(
-                invoice.installation_id, str(intent["customer"]), pm["id"], str(pm["type"])
+                invoice.installation_id, str(intent["customer"]), pm["id"], str(pm["type"]), account
             )
             outcome["default_payment_method"] = pm["id"]
     return outcome
@@ -207,7 +243,7 @@ def complete_setup(subscription: Subscription, setup_intent_id: str) -> StripeCu
         raise PaymentNotAccepted("not_completed", f"the card set-up is {setup.get('status')}")
     pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(setup["payment_method"])))
     remembered = remember_payment_method(
-        subscription.installation_id, customer.stripe_customer_id, pm["id"], str(pm["type"])
+        subscription.installation_id, customer.stripe_customer_id, pm["id"], str(pm["type"]), account
     )
     assert remembered is not None  # the customer is the installation's: it was found above
     return remembered

@@ -1,6 +1,7 @@
 """The pay page over HTTP: `/pay/<token>/` (an invoice) and `/pay/method/<token>/` (a subscription's saved
 payment method), each a GET that renders the Stripe.js page and a POST `…/complete/` that Stripe.js's page
-sends after confirming. A refused link renders a page saying why, with its status (400, 404, 410)."""
+sends after confirming. A refused link renders a page saying why, with its status (400, 404, 410); a payment
+underway shows "being processed" instead of a Pay button; an amount Stripe refuses, 409."""
 
 from __future__ import annotations
 
@@ -81,9 +82,20 @@ def _amount(invoice: Invoice) -> str:
 
 def _paid_page(request: HttpRequest, invoice: Invoice, outcome: dict[str, Any]) -> HttpResponse:
     installation = invoice.subscription.installation
-    key = "processing" if outcome.get("state") == "processing" else "paid"
+    if outcome.get("refund"):
+        key = "refunded"  # the invoice did not need this payment: it is refunded (never kept)
+    else:
+        key = "processing" if outcome.get("state") == "processing" else "paid"
     message = words(installation.language)[key].format(number=invoice.number)
     return _page(request, "message", installation, title_key="paid_title", message=message, code=key)
+
+
+def _message(
+    request: HttpRequest, invoice: Invoice, key: str, status: int, title_key: str = "refused_title"
+) -> HttpResponse:
+    installation = invoice.subscription.installation
+    message = words(installation.language)[key].format(number=invoice.number)
+    return _page(request, "message", installation, status, title_key=title_key, message=message, code=key)
 
 
 @require_GET
@@ -93,10 +105,20 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkRefused as refusal:
         return _refused(request, refusal, _installation_of(token))
     installation = invoice.subscription.installation
+    if payments.payment_underway(invoice):
+        return _message(request, invoice, "underway", 200, title_key="paid_title")
     try:
         checkout, settled = payments.checkout_for_invoice(invoice)
     except STRIPE_DOWN as exc:
         return _unavailable(request, installation, exc)
+    except stripe.IdempotencyError as exc:
+        # Not expected (the key names the amount); a clear page rather than an error, and a log line.
+        logger.warning("pay page: invoice %s: %s", invoice.pk, exc)
+        return _refused(request, links.LinkRefused(503, "unavailable"), installation)
+    except stripe.InvalidRequestError as exc:
+        # Stripe refuses the amount (zero, or below its minimum charge): it cannot be paid online.
+        logger.warning("pay page: invoice %s cannot be paid online: %s", invoice.pk, exc)
+        return _message(request, invoice, "not_payable", 409)
     if settled is not None:
         return _paid_page(request, invoice, settled)
     last = PaymentAttempt.objects.filter(invoice=invoice).order_by("-number").first()

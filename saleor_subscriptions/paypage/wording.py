@@ -17,6 +17,18 @@ WORDS: dict[str, dict[str, str]] = {
         "paid": "Invoice {number} is paid.",
         "processing": "Your payment of invoice {number} is being processed; we email you once it is done.",
         "not_paid": "The payment did not go through: {reason}. Try again or use another card.",
+        "underway": (
+            "A payment of invoice {number} is being processed; there is nothing to pay now. "
+            "We email you once it is done."
+        ),
+        "refunded": (
+            "Invoice {number} was paid already or can no longer be paid: this payment is refunded "
+            "to you in full within a few days."
+        ),
+        "not_payable": (
+            "Invoice {number} cannot be paid online: payments cannot take this amount. "
+            "Please contact the shop."
+        ),
         "method_title": "Update your payment method",
         "method_intro": "The card you save here is charged for your next renewals.",
         "method_current": "Now: {card}",
@@ -30,6 +42,10 @@ WORDS: dict[str, dict[str, str]] = {
         "refused_paid": "Invoice {detail} is paid already: there is nothing left to pay.",
         "refused_void": "Invoice {detail} has been cancelled: there is nothing to pay.",
         "refused_ended": "This subscription has ended.",
+        "refused_reactivation_closed": (
+            "Invoice {detail} can no longer be paid: the subscription was cancelled for nonpayment and "
+            "the time to reactivate it by paying has passed. Please contact the shop."
+        ),
         "refused_not_configured": "The shop cannot take payments online right now. Please contact the shop.",
         "refused_unavailable": "Payments cannot be reached right now. Please try again in a few minutes.",
     },
@@ -47,6 +63,18 @@ WORDS: dict[str, dict[str, str]] = {
         "paid": "Factuur {number} is betaald.",
         "processing": "Je betaling van factuur {number} wordt verwerkt; we mailen je zodra die klaar is.",
         "not_paid": "De betaling is niet gelukt: {reason}. Probeer het opnieuw of gebruik een andere kaart.",
+        "underway": (
+            "Er wordt al een betaling van factuur {number} verwerkt; je hoeft nu niets te betalen. "
+            "We mailen je zodra die klaar is."
+        ),
+        "refunded": (
+            "Factuur {number} was al betaald of kan niet meer worden betaald: je krijgt deze betaling "
+            "binnen enkele dagen volledig terug."
+        ),
+        "not_payable": (
+            "Factuur {number} kan niet online worden betaald: dit bedrag kan niet online worden "
+            "afgerekend. Neem contact op met de winkel."
+        ),
         "method_title": "Je betaalmethode wijzigen",
         "method_intro": "De kaart die je hier opslaat, wordt voor je volgende verlengingen gebruikt.",
         "method_current": "Nu: {card}",
@@ -62,6 +90,11 @@ WORDS: dict[str, dict[str, str]] = {
         "refused_paid": "Factuur {detail} is al betaald: er is niets meer te betalen.",
         "refused_void": "Factuur {detail} is geannuleerd: er is niets te betalen.",
         "refused_ended": "Dit abonnement is beëindigd.",
+        "refused_reactivation_closed": (
+            "Factuur {detail} kan niet meer worden betaald: het abonnement is wegens niet-betaling "
+            "beëindigd en de termijn om het met een betaling te heractiveren is voorbij. "
+            "Neem contact op met de winkel."
+        ),
         "refused_not_configured": (
             "De winkel kan nu geen online betalingen ontvangen. Neem contact op met de winkel."
         ),

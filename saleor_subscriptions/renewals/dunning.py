@@ -1,12 +1,14 @@
 """Failed payments (BILLING_RULES §6): the dunning policy's steps, run on the installation's clock.
 
-A failed renewal charge makes the subscription `past_due` (or `suspended` when the policy says so at the
-first failure) from the invoice's due date, with a reminder holding the pay link; then each step of the
-policy runs on its day after the due date: retries (each failure with a reminder), suspension, the
-termination warning, cancellation for nonpayment. A charge that needs the customer (3-D Secure) is not
-retried blindly: its retry days send the pay link again instead. Paying at any point (a retry, the pay page,
-an admin) settles the subscription on its original schedule; after cancellation, paying restores it only
-within the reactivation window.
+A failed renewal charge makes the subscription `past_due` (or `suspended` when the policy says so at the first
+failure) from the invoice's due date, with a reminder holding the pay link; then each step of the policy runs
+on its day after the due date: retries (each failure with a reminder), suspension, the termination warning,
+cancellation for nonpayment. A charge that needs the customer (3-D Secure) is not retried blindly: its retry
+days send the pay link again instead. While a payment is underway (a SEPA debit clearing) a step neither
+retries nor sends the pay link; before a retry charges again, the invoice's PaymentIntents a customer could
+still confirm (an old pay-page tab) are cancelled at Stripe. Paying at any point (a retry, the pay page, an
+admin) settles the subscription on its original schedule; after cancellation, paying restores it only within
+the reactivation window.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 
 PayUrl = Callable[[Invoice], str]
 DUNNING = (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED)
+UNDERWAY = (PaymentAttempt.Status.PROCESSING, PaymentAttempt.Status.PENDING)
+"""A payment of the invoice not finished (a SEPA debit clearing): no retry and no pay link meanwhile."""
 
 
 def _schedule_next(subscription: Subscription, policy: DunningPolicy, done: int) -> None:
@@ -113,6 +117,10 @@ def run_dunning(
             line, retry_invoice = _run_step(subscription, moment, ports)
             ran.append(f"subscription {pk}: {line}")
         if retry_invoice is not None:
+            from saleor_subscriptions.stripe_webhooks.followups import run_follow_ups_of
+
+            # The invoice's PaymentIntents still confirmable (an old pay-page tab) are cancelled first.
+            run_follow_ups_of(Invoice(pk=retry_invoice))
             outcome = charge_invoices([retry_invoice], ports, moment)
             ran.append(f"subscription {pk}: retry {', '.join(outcome) or 'not answered'}")
     return ran
@@ -125,22 +133,28 @@ def _run_step(subscription: Subscription, now: datetime, ports: RenewalPorts) ->
         Subscription.objects.filter(pk=subscription.pk).update(next_dunning_at=None)
         return "no step left", None
     invoice = open_invoice(subscription)
+    if invoice is not None and not _lock_invoice(invoice):
+        return f"day {step.day}: invoice {invoice.number} busy, next run", None
     _schedule_next(subscription, policy, step.day)
-    pay_link = ports.pay_url(invoice) if invoice is not None else None
+    last = invoice.attempts.order_by("-number").first() if invoice is not None else None
+    underway = last is not None and last.status in UNDERWAY
+    pay_link = ports.pay_url(invoice) if invoice is not None and not underway else None
     if step.action in (DunningAction.RETRY, DunningAction.REMIND):
         if invoice is None:
             return f"day {step.day}: nothing open", None
-        last = invoice.attempts.order_by("-number").first()
         blind_retry_useless = last is not None and last.status == PaymentAttempt.Status.REQUIRES_ACTION
-        waiting = last is not None and last.status in (
-            PaymentAttempt.Status.PROCESSING,
-            PaymentAttempt.Status.PENDING,
-        )
-        if step.action is DunningAction.REMIND or blind_retry_useless or waiting:
+        if last is not None and underway:
+            # A SEPA debit clearing (or a charge not answered yet): no retry, and no pay link to pay twice.
+            return f"day {step.day}: payment {last.status}, nothing sent", None
+        if step.action is DunningAction.REMIND or blind_retry_useless:
             ports.notifier.payment_failed(invoice, ports.pay_url(invoice), attempt=step.day)
             return f"day {step.day}: reminder sent", None
         from saleor_subscriptions.renewals.pipeline import new_attempt
+        from saleor_subscriptions.stripe_webhooks.followups import cancel_open_intents
 
+        # Before a new charge, the invoice's PaymentIntents still confirmable are cancelled (run_dunning
+        # runs the cancellation after this transaction commits, before it charges).
+        cancel_open_intents([invoice], f"dunning retry on day {step.day}", run_on_commit=False)
         number = (invoice.attempts.aggregate(n=Max("number"))["n"] or 0) + 1
         new_attempt(invoice, number, now).save()
         Invoice.objects.filter(pk=invoice.pk).update(pipeline_step=Invoice.PipelineStep.CHARGE)
@@ -158,6 +172,14 @@ def _run_step(subscription: Subscription, now: datetime, ports: RenewalPorts) ->
     subscription = lifecycle.cancel_for_nonpayment(subscription)
     ports.notifier.cancelled(subscription)
     return f"day {step.day}: cancelled for nonpayment", None
+
+
+def _lock_invoice(invoice: Invoice) -> bool:
+    """The invoice's row lock, taken only when free: its attempts are numbered under it, and the others who
+    take it (the webhook, the pay page, the pipeline) lock the invoice before the subscription that dunning
+    holds already, so waiting here could deadlock. Busy: the step runs on the next run."""
+    locked = Invoice.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=invoice.pk)
+    return bool(list(locked.values_list("pk", flat=True)))
 
 
 def accept_payment(

@@ -91,7 +91,8 @@ def record_charge_results(
 
 def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifier) -> None:
     """Invoices paid: each `paid`, its subscription moved on (trial → active; past due or suspended →
-    settled on its original schedule), and a receipt queued. Runs in the caller's transaction."""
+    settled on its original schedule), and a receipt queued; their PaymentIntents a customer could still
+    confirm are cancelled at Stripe once the transaction commits. Runs in the caller's transaction."""
     if not invoices:
         return
     for invoice in invoices:
@@ -101,6 +102,10 @@ def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifie
         invoice.closed_at = now
         invoice.pipeline_step = Invoice.PipelineStep.DONE
     update_rows(invoices, ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"])
+    # Paid now: no other PaymentIntent of these invoices may be confirmed any more (a stale pay-page tab).
+    from saleor_subscriptions.stripe_webhooks.followups import cancel_open_intents
+
+    cancel_open_intents(invoices, "the invoice is paid")
     trials: list[Subscription] = []
     for invoice in invoices:
         subscription = invoice.subscription
@@ -178,7 +183,13 @@ def record_late_outcome(
             Invoice.objects.select_for_update().get(pk=invoice.pk)
             invoice.refresh_from_db()
             if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
-                dunning.accept_payment(invoice, moment, notifier)
+                try:
+                    with transaction.atomic():
+                        dunning.accept_payment(invoice, moment, notifier)
+                except LifecycleError:
+                    # Paying can no longer bring the subscription back (§6.6): the money received stays
+                    # recorded (the attempt succeeded), the invoice unpaid; the caller refunds it.
+                    invoice.refresh_from_db()
             return attempt
         if outcome is ChargeOutcome.PROCESSING:
             attempt.status = PaymentAttempt.Status.PROCESSING

@@ -145,7 +145,9 @@ def _setup_intent_succeeded(context: Context) -> Outcome:
     pm = as_dict(context.client.v1.payment_methods.retrieve(str(method)))
     if pm.get("customer") != customer:
         return {"changed": False, "why": "the method is no longer attached to the customer"}
-    remembered = remember_payment_method(context.installation.pk, str(customer), pm["id"], str(pm["type"]))
+    remembered = remember_payment_method(
+        context.installation.pk, str(customer), pm["id"], str(pm["type"]), context.account
+    )
     if remembered is None:
         return {"changed": False, "why": f"{customer} is not a customer of this installation"}
     return {"changed": True, "customer": customer, "payment_method": pm["id"], "type": pm["type"]}
@@ -155,7 +157,8 @@ def _payment_method_detached(context: Context) -> Outcome:
     pm = as_dict(context.client.v1.payment_methods.retrieve(context.object_id))
     if pm.get("customer"):
         return {"changed": False, "why": f"attached again to {pm['customer']}"}
-    return {"payment_method": pm["id"], "customers": forget_payment_method(context.installation.pk, pm["id"])}
+    forgotten = forget_payment_method(context.installation.pk, pm["id"], context.account)
+    return {"payment_method": pm["id"], "customers": forgotten}
 
 
 def _mandate_updated(context: Context) -> Outcome:
@@ -163,7 +166,8 @@ def _mandate_updated(context: Context) -> Outcome:
     method = str(mandate.get("payment_method") or "")
     if mandate.get("status") != "inactive" or not method:
         return {"changed": False, "why": f"the mandate is {mandate.get('status')}"}
-    return {"payment_method": method, "customers": forget_payment_method(context.installation.pk, method)}
+    forgotten = forget_payment_method(context.installation.pk, method, context.account)
+    return {"payment_method": method, "customers": forgotten}
 
 
 HANDLERS: dict[str, Callable[[Context], Outcome]] = {

@@ -10,7 +10,8 @@ retries any answer but 2xx for three days, so a refusal that a fix of the settin
 | the URL names an installation | `unknown_installation` | 404 |
 | that installation is active | `shop_removed` | 410 |
 | one of its Stripe accounts has a webhook signing secret | `no_webhook_secret` | 400 |
-| `Stripe-Signature` is present and well formed | `missing_signature` / `malformed_signature` | 400 |
+| `Stripe-Signature` is present, well formed, one `t=` | `missing_signature` / `malformed_signature` | 400 |
+| the body is UTF-8 text (what Stripe signs) | `invalid_body` | 400 |
 | it verifies with one of those secrets | `bad_signature` | 400 |
 | its timestamp is within STRIPE_WEBHOOK_TOLERANCE_S (300) of now | `stale_signature` | 400 |
 | the body is a Stripe event of the account's mode | `invalid_body` / `wrong_mode` | 400 |
@@ -72,7 +73,9 @@ def _store(request: HttpRequest, installation_ref: str) -> tuple[StripeEvent, bo
 
 
 def _installation(ref: str) -> Installation:
-    installation = Installation.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+    # ASCII digits only: "²" passes isdigit() but int() raises; other scripts' digits are no id either.
+    known = ref.isascii() and ref.isdigit() and len(ref) <= 18
+    installation = Installation.objects.filter(pk=int(ref)).first() if known else None
     if installation is None:
         raise Refused(404, "unknown_installation", f"no installation {ref!r} in this app")
     if installation.status != Installation.Status.ACTIVE:
@@ -81,10 +84,18 @@ def _installation(ref: str) -> Installation:
 
 
 def _signed_at(header: str) -> datetime:
+    """The header's one timestamp, read as `stripe.WebhookSignature` reads it (items split at ",", key and
+    value at "="). More than one `t=` is refused: the library verifies the signature with the first one, so a
+    `t=` appended to an old signed header must not be the one checked for staleness."""
+    stamps = [item.split("=", 2)[1:] for item in header.split(",") if item.split("=", 2)[0] == "t"]
+    if len(stamps) > 1:
+        raise Refused(400, "malformed_signature", "Stripe-Signature has more than one timestamp t=")
+    value = stamps[0][0] if stamps and stamps[0] else ""
+    if not (value.isascii() and value.isdigit()):
+        raise Refused(400, "malformed_signature", "Stripe-Signature has no timestamp t=<unix time>")
     try:
-        parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-        return datetime.fromtimestamp(int(parts["t"]), tz=UTC)
-    except (KeyError, ValueError, OverflowError):
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
         raise Refused(400, "malformed_signature", "Stripe-Signature has no timestamp t=<unix time>") from None
 
 
@@ -102,9 +113,14 @@ def _verify(event: StripeEvent, installation: Installation, header: str | None, 
     if not header:
         raise Refused(400, "missing_signature", "the Stripe-Signature header is missing")
     event.signed_at = _signed_at(header)
+    try:
+        payload = body.decode("utf-8")  # Stripe signs the UTF-8 text of the body
+    except UnicodeDecodeError:
+        raise Refused(400, "invalid_body", "the body is not UTF-8 text") from None
     for account in accounts:
         try:
-            stripe.WebhookSignature.verify_header(body, header, account.webhook_secret)
+            # The one timestamp (above) is the one signed; staleness is checked below, both ways.
+            stripe.WebhookSignature.verify_header(payload, header, account.webhook_secret)
         except stripe.SignatureVerificationError:
             continue
         age = abs(time.time() - event.signed_at.timestamp())

@@ -9,7 +9,10 @@ never move an attempt backwards, so the order in which events arrive does not ma
   recorded now (the pipeline then finds it answered); a failure is left to the pipeline's own answer;
 - a known attempt: `record_late_outcome` (processing → succeeded or failed; requires action or declined →
   succeeded once the customer paid on the pay page); waiting for the customer again changes nothing;
-- a pay-page payment (no attempt yet): a success becomes a new attempt of the invoice, then is recorded.
+- a pay-page payment (no attempt yet): a success becomes a new attempt of the invoice, then is recorded;
+- a success the invoice did not need (paid or void already, or a cancelled subscription whose reactivation
+  window has closed) is still recorded (money received is never lost), then refunded in full after the
+  commit (`followups.refund_unneeded_payment`: a `payment_refunded_duplicate` event and an ERROR log).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from saleor_subscriptions.payments.gateway import as_dict, from_minor, result_of
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.outcomes import PayUrl, record_late_outcome
 from saleor_subscriptions.renewals.ports import ChargeOutcome
+from saleor_subscriptions.stripe_webhooks.followups import refund_unneeded_payment
+from saleor_subscriptions.subscriptions.lifecycle.transition import lock
 from saleor_subscriptions.tenants.models import Installation
 
 Outcome = dict[str, Any]
@@ -47,7 +52,14 @@ def _attempt_of(invoice: Invoice, intent: dict[str, Any]) -> PaymentAttempt | No
 
 
 def _new_attempt(invoice: Invoice, intent: dict[str, Any]) -> PaymentAttempt:
-    """A payment made on the pay page becomes the invoice's next attempt (so refunds find its intent)."""
+    """A payment made on the pay page becomes the invoice's next attempt (so refunds find its intent).
+
+    Numbered under the invoice's row lock, the lock every other numbering holds (the renewal pipeline's
+    first attempt, a dunning retry), then the subscription's, in the order of `pay_invoice` and
+    `record_charge_results`; dunning, which holds the subscription first, only takes the invoice's lock when
+    it is free (`skip_locked`), so neither waits for the other."""
+    Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
+    lock(invoice.subscription)
     number = (PaymentAttempt.objects.filter(invoice=invoice).aggregate(n=Max("number"))["n"] or 0) + 1
     return PaymentAttempt.objects.create(
         installation_id=invoice.installation_id,
@@ -65,7 +77,8 @@ def settle_invoice_intent(
     installation: Installation, intent: Any, notifier: Notifier, pay_url: PayUrl
 ) -> Outcome:
     """Records what the PaymentIntent's current state means for its invoice (see the module doc); returns
-    what was done, for the event's record."""
+    what was done, for the event's record. A success the invoice did not need (it was paid or void already,
+    or paying can no longer reactivate its subscription) is recorded and refunded (`outcome["refund"]`)."""
     data = as_dict(intent)
     invoice = invoice_of_intent(installation, data)
     if invoice is None:
@@ -98,11 +111,26 @@ def settle_invoice_intent(
             return {**outcome, "changed": False, "why": "waiting for the customer (the pay link was sent)"}
         if before == PaymentAttempt.Status.PENDING and result.outcome is ChargeOutcome.DECLINED:
             return {**outcome, "changed": False, "why": "the renewal records its own charge's failure"}
-        paid_before = Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+        status_before = Invoice.objects.get(pk=invoice.pk).status
         after = record_late_outcome(
             locked.pk, result.outcome, notifier, pay_url, decline_code=result.decline_code
         )
-    outcome.update(changed=after.status != before, attempt_status=after.status)
-    if result.outcome is ChargeOutcome.SUCCEEDED and paid_before and before != after.status:
-        outcome["warning"] = "the invoice was paid already: this payment is a second one, to refund"
+        outcome.update(changed=after.status != before, attempt_status=after.status)
+        if after.status == PaymentAttempt.Status.SUCCEEDED and before != after.status:
+            why = _unneeded(invoice, status_before)
+            if why:
+                received = from_minor(int(data.get("amount_received") or data["amount"]), invoice.currency)
+                refund_unneeded_payment(invoice, data["id"], received, why)
+                outcome.update(refund=why, refunded_amount=str(received))
     return outcome
+
+
+def _unneeded(invoice: Invoice, status_before: str) -> str:
+    """Why a payment just recorded as succeeded did not pay its invoice; "" when it did."""
+    if status_before == Invoice.Status.PAID:
+        return f"invoice {invoice.number} was paid already"
+    if status_before not in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
+        return f"invoice {invoice.number} is {status_before}"
+    if Invoice.objects.get(pk=invoice.pk).status != Invoice.Status.PAID:
+        return "reactivation_window_closed: paying can no longer bring the subscription back"
+    return ""

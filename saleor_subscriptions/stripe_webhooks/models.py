@@ -87,3 +87,54 @@ class StripeEvent(models.Model):
     @property
     def raw_body(self) -> bytes:
         return bytes(self.body)
+
+
+class InvoiceIntent(models.Model):
+    """A PaymentIntent the pay page made for an invoice (a renewal's own intents are on its attempts): found
+    again when the page is reloaded, and cancelled once the invoice is paid another way."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.CASCADE, related_name="+")
+    intent_id = models.CharField(max_length=100, unique=True)
+    amount_minor = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["invoice", "created_at"], name="invoice_intent_invoice_idx")]
+
+    def __str__(self) -> str:
+        return self.intent_id
+
+
+class FollowUpKind(models.TextChoices):
+    CANCEL_INTENTS = "cancel_intents", "Cancel the invoice's PaymentIntents still confirmable"
+    REFUND = "refund", "Refund a payment the invoice did not need"
+
+
+class StripeFollowUp(models.Model):
+    """A call to Stripe decided in a transaction and made after it commits (an outbox): run at once on
+    commit, and again by the sweeper (`stripe_webhooks.process_pending`) until done while Stripe cannot be
+    reached, up to `MAX_FOLLOW_UP_ATTEMPTS`."""
+
+    Kind = FollowUpKind
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    invoice = models.ForeignKey("invoicing.Invoice", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    key = models.CharField(max_length=120, unique=True, help_text="Also the Stripe idempotency key")
+    intent_id = models.CharField(max_length=100, blank=True, help_text="The payment to refund")
+    amount = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [in_choices("kind", FollowUpKind, "stripe_follow_up_kind_valid")]
+        indexes = [models.Index(fields=["done_at", "next_at"], name="stripe_follow_up_due_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,7 +3,10 @@
 `apply_stripe_event` locks the event's row for the whole run, so one event is never applied by two workers at
 once, and applies it only while it is `received` or `failed`. The handler runs in a savepoint: when it fails,
 nothing it wrote stays, and the failure, its traceback and the attempt are recorded. Stripe that cannot be
-reached is retried with backoff; an object Stripe does not know (any refusal of the request) fails for good.
+reached is retried with backoff; an object Stripe does not know (any refusal of the request) is not retried
+by the task. The sweeper (beat, every 5 minutes) applies events whose task was lost, failed events again
+(transient failures after 5 minutes, others after an hour; at most `SWEEP_MAX_ATTEMPTS` tries in all), and
+the Stripe follow-ups still due (`followups`: cancelling intents, refunding payments not needed).
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import json
 import logging
 import traceback
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import stripe
 from celery import Task, shared_task
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
@@ -29,6 +33,11 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 SWEEP_AFTER = timedelta(minutes=5)
 """An accepted event still `received` this long after it came was lost on its way to a worker."""
+
+SWEEP_MAX_ATTEMPTS = 12
+"""A failed event is applied at most this many times in all (the task's retries included)."""
+RETRY_FAILED_AFTER = timedelta(hours=1)
+"""A failed event whose failure was not transient is applied again by the sweeper after this long."""
 
 APPLICABLE = (StripeEvent.Status.RECEIVED, StripeEvent.Status.FAILED)
 TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
@@ -71,9 +80,10 @@ def apply_stripe_event(event_pk: int) -> Applied:
             with transaction.atomic():
                 outcome = apply_event(event.event_type, Context(installation, account, event.object_id))
         except Exception as exc:
-            retry = isinstance(exc, TRANSIENT) and event.attempts < MAX_ATTEMPTS
+            transient = isinstance(exc, TRANSIENT)
+            retry = transient and event.attempts < MAX_ATTEMPTS
             event.status = StripeEvent.Status.FAILED
-            event.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry}
+            event.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry, "transient": transient}
             event.traceback = traceback.format_exc()
             logger.warning("Stripe event %s (%s) failed: %s", event.event_id, event.event_type, exc)
         else:
@@ -94,17 +104,32 @@ def process_stripe_event(self: Task[[int], str], event_pk: int) -> str:
     return applied.status
 
 
+def due_for_sweep(now: datetime | None = None) -> QuerySet[StripeEvent]:
+    """Accepted events the sweeper applies: still `received` long after they came (their task was lost), or
+    `failed` and not tried more than `SWEEP_MAX_ATTEMPTS` times, when the failure was transient (Stripe out
+    of reach, after the task's own retries) and `SWEEP_AFTER` old, or any failure `RETRY_FAILED_AFTER` old
+    (a deadlock, a fault since fixed)."""
+    moment = now or timezone.now()
+    lost = Q(status=StripeEvent.Status.RECEIVED, received_at__lt=moment - SWEEP_AFTER)
+    failed = Q(status=StripeEvent.Status.FAILED, attempts__lt=SWEEP_MAX_ATTEMPTS) & (
+        Q(outcome__transient=True, processed_at__lt=moment - SWEEP_AFTER)
+        | Q(processed_at__lt=moment - RETRY_FAILED_AFTER)
+    )
+    return StripeEvent.objects.filter(lost | failed, accepted=True)
+
+
 @shared_task(acks_late=True, name="stripe_webhooks.process_pending")
 def process_pending_stripe_events() -> int:
-    """For beat: apply accepted events still waiting long after they came (their task was lost)."""
-    cutoff = timezone.now() - SWEEP_AFTER
-    pending = StripeEvent.objects.filter(
-        accepted=True, status=StripeEvent.Status.RECEIVED, received_at__lt=cutoff
-    ).values_list("pk", flat=True)
+    """For beat: apply accepted events still waiting (their task was lost) or failed and due again (see
+    `due_for_sweep`), and run the Stripe follow-ups still due (`followups`)."""
+    from saleor_subscriptions.stripe_webhooks.followups import run_due_follow_ups
+
+    pending = due_for_sweep().order_by("received_at").values_list("pk", flat=True)
     count = 0
     for event_pk in pending[:500]:
         apply_stripe_event(event_pk)
         count += 1
+    run_due_follow_ups()
     return count
 
 

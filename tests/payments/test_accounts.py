@@ -51,7 +51,8 @@ def test_the_fakes_test_keys_are_checked_by_stripe_and_stored_encrypted(stripe_s
     assert stored.secret_key == stripe_settings.secret_key
     assert stripe_settings.secret_key not in stored.secret_key_ciphertext
     assert stored.webhook_secret == "whsec_abcdefgh12345678"
-    assert [r.path for r in stripe_settings.requests("GET")] == ["/v1/customers"]
+    assert [r.path for r in stripe_settings.requests("GET")] == ["/v1/customers", "/v1/account"]
+    assert stored.stripe_account_id == stripe_settings.account.id  # the acct_… behind the key
 
 
 def test_saving_again_replaces_the_keys_of_the_channel(stripe_settings, live_shop):
@@ -59,7 +60,9 @@ def test_saving_again_replaces_the_keys_of_the_channel(stripe_settings, live_sho
     connect_stripe(live_shop, "", StripeKeys(stripe_settings.secret_key, stripe_settings.publishable_key))
     connect_stripe(live_shop, "", StripeKeys(other.secret_key, other.publishable_key))
 
-    assert StripeAccount.objects.get(installation=live_shop).secret_key == other.secret_key
+    stored = StripeAccount.objects.get(installation=live_shop)
+    assert stored.secret_key == other.secret_key
+    assert stored.stripe_account_id == other.id  # another Stripe account now
 
 
 @pytest.mark.parametrize(

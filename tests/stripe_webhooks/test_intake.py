@@ -12,6 +12,7 @@ from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.stripe_webhooks.tasks import apply_stripe_event
 from saleor_subscriptions.tenants.models import Installation
+from tests.fakes.stripe.webhooks import signature_header
 from tests.stripe_webhooks.stripe_shop import (
     fake_stripe,
     fake_stripe_server,
@@ -179,3 +180,65 @@ def test_stripe_out_of_reach_fails_the_event_for_a_retry_and_a_rerun_applies_it(
     applied = apply_stripe_event(stored.pk)
     assert applied.status == "processed"
     assert StripeEvent.objects.get(pk=stored.pk).attempts == 2
+
+
+# -- the timestamp checked is the one signed; bad input is refused, not a 500 ---------------------------
+
+
+def test_a_fresh_timestamp_appended_to_an_old_signed_header_is_refused(webhooks, client, renewed):
+    """The library verifies the signature with the first `t=`: a second one must not make an old request
+    look fresh (a captured request replayed days later)."""
+    event = webhooks.event("payment_intent.succeeded")
+    old = webhooks.shop.fake.webhook(event, timestamp=int(time.time()) - 3 * 86400)
+    replayed = f"{old.signature},t={int(time.time())}"
+
+    response = client.post(
+        webhooks.url,
+        data=old.payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": replayed},
+    )
+
+    assert _refusal(response) in {(400, "stale_signature"), (400, "malformed_signature")}
+    assert not StripeEvent.objects.filter(accepted=True, event_id=event["id"]).exists()
+
+
+def test_a_header_with_two_timestamps_is_malformed_even_when_both_are_fresh(webhooks, client, renewed):
+    request = webhooks.shop.fake.webhook(webhooks.event("payment_intent.succeeded"))
+    header = f"{request.signature},t={int(time.time())}"
+
+    response = client.post(
+        webhooks.url,
+        data=request.payload,
+        content_type="application/json",
+        headers={"Stripe-Signature": header},
+    )
+
+    assert _refusal(response) == (400, "malformed_signature")
+
+
+def test_the_old_signature_alone_is_stale(webhooks, renewed):
+    response = webhooks.post(
+        webhooks.event("payment_intent.succeeded"), timestamp=int(time.time()) - 3 * 86400
+    )
+
+    assert _refusal(response) == (400, "stale_signature")
+
+
+def test_a_signed_body_that_is_not_utf8_is_refused_as_invalid_body(webhooks, client, renewed):
+    body = b'{"id": "evt_\xff\xfe"}'
+    header = signature_header(body, webhooks.shop.webhook_secret)
+
+    response = client.post(
+        webhooks.url, data=body, content_type="application/json", headers={"Stripe-Signature": header}
+    )
+
+    assert _refusal(response) == (400, "invalid_body")
+    assert StripeEvent.objects.get(pk=response.json()["event"]).raw_body == body
+
+
+@pytest.mark.parametrize("ref", ["²", "١٢", "12345678901234567890123"])
+def test_an_installation_ref_of_other_digits_is_an_unknown_installation(webhooks, renewed, ref):
+    response = webhooks.post(webhooks.event("payment_intent.succeeded"), url=f"/webhooks/stripe/{ref}/")
+
+    assert _refusal(response) == (404, "unknown_installation")
