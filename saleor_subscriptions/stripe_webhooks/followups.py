@@ -117,7 +117,7 @@ def refund_unneeded_payment(
         f"invoice {invoice.number}: {amount} {invoice.currency} received by {intent_id} is refunded "
         f"automatically ({why})"
     )
-    _event(
+    write_event(
         invoice, REFUNDED_DUPLICATE, message, {"payment_intent": intent_id, "amount": str(amount), "why": why}
     )
     logger.error("installation %s, subscription %s: %s", invoice.installation_id, subscription.pk, message)
@@ -125,7 +125,8 @@ def refund_unneeded_payment(
     return follow_up
 
 
-def _event(invoice: Invoice, kind: str, reason: str, data: dict[str, Any]) -> None:
+def write_event(invoice: Invoice, kind: str, reason: str, data: dict[str, Any]) -> None:
+    """A Stripe fact written on the invoice's subscription as a SubscriptionEvent (status unchanged)."""
     subscription = invoice.subscription
     SubscriptionEvent.objects.create(
         installation_id=invoice.installation_id,
@@ -207,7 +208,7 @@ def _refused(follow_up: StripeFollowUp, exc: Exception) -> None:
     message = f"{follow_up.key} refused by Stripe: {exc}"
     logger.error("installation %s: %s; staff must act", follow_up.installation_id, message)
     if follow_up.kind == StripeFollowUp.Kind.REFUND:
-        _event(follow_up.invoice, REFUND_FAILED, message, {"payment_intent": follow_up.intent_id})
+        write_event(follow_up.invoice, REFUND_FAILED, message, {"payment_intent": follow_up.intent_id})
 
 
 def _client(invoice: Invoice) -> stripe.StripeClient:

@@ -23,13 +23,13 @@ from typing import Any
 
 import stripe
 
-from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
 from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, from_minor
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.stripe_webhooks.followups import write_event
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, invoice_of_intent, settle_invoice_intent
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
@@ -63,22 +63,6 @@ def _invoice_of_charge(context: Context, charge: dict[str, Any]) -> Invoice | No
     return invoice_of_intent(context.installation, intent)
 
 
-def _record(invoice: Invoice, kind: str, reason: str, data: dict[str, Any]) -> None:
-    subscription = invoice.subscription
-    SubscriptionEvent.objects.create(
-        installation_id=invoice.installation_id,
-        subscription=subscription,
-        at=subscription.installation.now(),
-        actor_type=Actor.SYSTEM.value,
-        actor_id="stripe",
-        kind=kind,
-        from_status=subscription.status,
-        to_status=subscription.status,
-        reason=reason[:200],
-        data=data,
-    )
-
-
 def _charge_refunded(context: Context) -> Outcome:
     charge = as_dict(context.client.v1.charges.retrieve(context.object_id))
     invoice = _invoice_of_charge(context, charge)
@@ -93,7 +77,7 @@ def _charge_refunded(context: Context) -> Outcome:
     if known.filter(data__amount_refunded=str(refunded)).exists():
         return {**data, "changed": False, "why": "already recorded"}
     whole = "in full" if charge.get("refunded") else "in part"
-    _record(
+    write_event(
         invoice, PAYMENT_REFUNDED, f"invoice {invoice.number}: {refunded} {currency} refunded {whole}", data
     )
     return {**data, "changed": True}
@@ -124,7 +108,7 @@ def _dispute_created(context: Context) -> Outcome:
         f"invoice {invoice.number}: the customer's bank disputes {data['amount']} {invoice.currency} "
         f"({data['reason']}); answer at Stripe before {data['evidence_due_by'] or 'the deadline'}"
     )
-    _record(invoice, PAYMENT_DISPUTED, reason, data)
+    write_event(invoice, PAYMENT_DISPUTED, reason, data)
     logger.warning("installation %s: %s", context.installation.pk, reason)
     return {**data, "changed": True}
 
