@@ -11,20 +11,17 @@ the Stripe follow-ups still due (`followups`: cancelling intents, refunding paym
 
 from __future__ import annotations
 
-import json
 import logging
-import traceback
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import stripe
 from celery import Task, shared_task
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from saleor_subscriptions.inbox import Applied, apply_locked
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.tenants.models import Installation
 
@@ -47,14 +44,8 @@ class EventNotApplicable(Exception):
     """The event can never be applied (its installation or account is gone)."""
 
 
-@dataclass(frozen=True)
-class Applied:
-    status: str
-    retry: bool = False
-
-
-def _jsonable(outcome: Any) -> Any:
-    return json.loads(json.dumps(outcome, cls=DjangoJSONEncoder))
+def _transient(exc: Exception) -> bool:
+    return isinstance(exc, TRANSIENT)
 
 
 def apply_stripe_event(event_pk: int) -> Applied:
@@ -69,30 +60,17 @@ def apply_stripe_event(event_pk: int) -> Applied:
         )
         if not event.accepted or event.status not in APPLICABLE:
             return Applied(event.status)
-        event.attempts += 1
-        retry = False
-        try:
+
+        def handle() -> Any:
             installation, account = event.installation, event.account
             if installation is None or installation.status != Installation.Status.ACTIVE:
                 raise EventNotApplicable("the installation was removed after the event was accepted")
             if account is None:
                 raise EventNotApplicable("the Stripe account that signed the event was removed")
-            with transaction.atomic():
-                outcome = apply_event(event.event_type, Context(installation, account, event.object_id))
-        except Exception as exc:
-            transient = isinstance(exc, TRANSIENT)
-            retry = transient and event.attempts < MAX_ATTEMPTS
-            event.status = StripeEvent.Status.FAILED
-            event.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry, "transient": transient}
-            event.traceback = traceback.format_exc()
-            logger.warning("Stripe event %s (%s) failed: %s", event.event_id, event.event_type, exc)
-        else:
-            event.status = StripeEvent.Status.PROCESSED
-            event.outcome = _jsonable(outcome)
-            event.traceback = ""
-        event.processed_at = timezone.now()
-        event.save(update_fields=["status", "outcome", "traceback", "attempts", "processed_at"])
-    return Applied(event.status, retry)
+            return apply_event(event.event_type, Context(installation, account, event.object_id))
+
+        what = f"Stripe event {event.event_id} ({event.event_type})"
+        return apply_locked(event, handle, transient=_transient, max_attempts=MAX_ATTEMPTS, what=what)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, name="stripe_webhooks.process_event")

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-import traceback
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from celery import Task, shared_task
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions.inbox import Applied, apply_locked
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Incoming
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
@@ -39,14 +37,8 @@ APPLICABLE = (WebhookDelivery.Status.RECEIVED, WebhookDelivery.Status.FAILED)
 PERMANENT_FAILURES = (BadPayload, LifecycleError)
 
 
-@dataclass(frozen=True)
-class Applied:
-    status: str
-    retry: bool = False
-
-
-def _jsonable(outcome: Any) -> Any:
-    return json.loads(json.dumps(outcome, cls=DjangoJSONEncoder))
+def _transient(exc: Exception) -> bool:
+    return not isinstance(exc, PERMANENT_FAILURES)
 
 
 def apply_delivery(delivery_id: int) -> Applied:
@@ -60,30 +52,17 @@ def apply_delivery(delivery_id: int) -> Applied:
         )
         if not delivery.accepted or delivery.status not in APPLICABLE:
             return Applied(delivery.status)
-        delivery.attempts += 1
-        installation = delivery.installation
-        retry = False
-        try:
+
+        def handle() -> Any:
+            installation = delivery.installation
             if installation is None or installation.status != Installation.Status.ACTIVE:
                 raise BadPayload("the installation was removed after the delivery was accepted")
             webhook = WEBHOOKS[delivery.name]
             payload = json.loads(delivery.raw_body, parse_float=Decimal)
-            incoming = Incoming(installation, webhook.event, payload, delivery.pk)
-            with transaction.atomic():
-                outcome = webhook.handle(incoming)
-        except Exception as exc:
-            retry = not isinstance(exc, PERMANENT_FAILURES) and delivery.attempts < MAX_ATTEMPTS
-            delivery.status = WebhookDelivery.Status.FAILED
-            delivery.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry}
-            delivery.traceback = traceback.format_exc()
-            logger.warning("webhook delivery %s (%s) failed: %s", delivery.pk, delivery.name, exc)
-        else:
-            delivery.status = WebhookDelivery.Status.PROCESSED
-            delivery.outcome = _jsonable(dict(outcome))
-            delivery.traceback = ""
-        delivery.processed_at = timezone.now()
-        delivery.save(update_fields=["status", "outcome", "traceback", "attempts", "processed_at"])
-    return Applied(delivery.status, retry)
+            return dict(webhook.handle(Incoming(installation, webhook.event, payload, delivery.pk)))
+
+        what = f"webhook delivery {delivery.pk} ({delivery.name})"
+        return apply_locked(delivery, handle, transient=_transient, max_attempts=MAX_ATTEMPTS, what=what)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, name="saleor.process_webhook_delivery")

@@ -1,0 +1,78 @@
+"""Applying one stored inbound message (a Saleor webhook delivery, a Stripe event) under its row lock.
+
+Both adapters store what arrives first, then a worker applies it: `apply_locked` counts the attempt, runs the
+handler in a savepoint (when it fails, nothing it wrote stays), and records on the row the outcome, or the
+failure with its traceback and whether it was transient and may be retried. The caller holds the row's lock
+(`select_for_update`) in a transaction and has checked that the row may be applied.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+FAILED, PROCESSED = "failed", "processed"
+
+
+class InboxRow(Protocol):
+    status: Any
+    outcome: Any
+    traceback: str
+    attempts: int
+    processed_at: Any
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A row's status after an application, and whether retrying may help."""
+
+    status: str
+    retry: bool = False
+
+
+def jsonable(outcome: Any) -> Any:
+    """An outcome as stored in a JSON field (Decimal, dates and the like as Django's encoder writes them)."""
+    return json.loads(json.dumps(outcome, cls=DjangoJSONEncoder))
+
+
+def apply_locked(
+    row: InboxRow,
+    handle: Callable[[], Any],
+    *,
+    transient: Callable[[Exception], bool],
+    max_attempts: int,
+    what: str,
+) -> Applied:
+    """Run `handle` for the locked `row` and record what came of it (see the module doc). A failure is
+    retried only when `transient` says so and fewer than `max_attempts` were made."""
+    row.attempts += 1
+    retry = False
+    try:
+        with transaction.atomic():
+            outcome = handle()
+    except Exception as exc:
+        is_transient = transient(exc)
+        retry = is_transient and row.attempts < max_attempts
+        row.status = FAILED
+        row.outcome = {"error": f"{type(exc).__name__}: {exc}", "retry": retry, "transient": is_transient}
+        row.traceback = traceback.format_exc()
+        logger.warning("%s failed: %s", what, exc)
+    else:
+        row.status = PROCESSED
+        row.outcome = jsonable(outcome)
+        row.traceback = ""
+    row.processed_at = timezone.now()
+    row.save(update_fields=["status", "outcome", "traceback", "attempts", "processed_at"])
+    return Applied(str(row.status), retry)
