@@ -16,57 +16,25 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS, SyncWebhook
+from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.saleor.models import WebhookDelivery
-from saleor_subscriptions.saleor.webhooks.intake import (
-    Refused,
-    _accept,
-    _installation,
-    _payload,
-    _store,
-    _verify,
-)
-from saleor_subscriptions.tenants.models import Installation
+from saleor_subscriptions.saleor.webhooks.intake import Refused, accept, checked_payload, refusal, store
 
 logger = logging.getLogger(__name__)
-
-
-def _check(
-    delivery: WebhookDelivery, request: HttpRequest, readable: bool
-) -> tuple[SyncWebhook, dict[str, object]]:
-    if not readable:
-        raise Refused(413, "body_too_large", "the body is larger than the app accepts")
-    webhook = SYNC_WEBHOOKS.get(delivery.name)
-    if webhook is None:
-        raise Refused(404, "unknown_webhook", f"no payment webhook named {delivery.name!r}")
-    delivery.installation = _installation(delivery.saleor_api_url)
-    if delivery.installation.status != Installation.Status.ACTIVE:
-        raise Refused(410, "shop_removed", f"the app was removed from {delivery.saleor_api_url}")
-    body = delivery.raw_body
-    _verify(delivery, request, body)
-    described = webhook.as_webhook()
-    payload = _payload(described, request, body)
-    delivery.object_id = described.subject(payload)[:200]
-    return webhook, payload
 
 
 @csrf_exempt
 @require_POST
 def payment_webhook(request: HttpRequest, name: str) -> JsonResponse:
-    delivery, readable = _store(request, name)
+    delivery, readable = store(request, name)
+    webhook = SYNC_WEBHOOKS.get(delivery.name)
+    described = webhook.as_webhook() if webhook is not None else None
     try:
-        webhook, payload = _check(delivery, request, readable)
+        payload = checked_payload(delivery, request, readable, described)
     except Refused as refused:
-        delivery.status = WebhookDelivery.Status.REFUSED
-        delivery.refusal_code = refused.code
-        delivery.refusal_reason = refused.message
-        delivery.save()
-        logger.warning("payment webhook %s refused (%s): %s", delivery.pk, refused.code, refused.message)
-        error = {"code": refused.code, "message": refused.message}
-        return JsonResponse(
-            {"status": "refused", "delivery": delivery.pk, "error": error}, status=refused.status
-        )
-    first = _accept(delivery)
+        return refusal(delivery, refused)
+    assert webhook is not None  # checked_payload refused an unknown one
+    first = accept(delivery)
     assert delivery.installation is not None
     delivery.attempts += 1
     try:

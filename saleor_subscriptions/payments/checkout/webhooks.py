@@ -1,16 +1,14 @@
 """The six sync payment webhooks: their names (the route `/api/payments/<name>`), the subscription documents
-they are registered with, the handler answering each, and the JSON Schema of Saleor's its answer must fit."""
+they are registered with, the handler answering each, and the JSON Schema (Saleor's) its answer must fit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from saleor_subscriptions.payments.checkout import actions, sessions
-from saleor_subscriptions.saleor.documents import document
-from saleor_subscriptions.saleor.webhooks.base import Webhook, event_of, nested_id
+from saleor_subscriptions.saleor.webhooks.base import Registered, Webhook, nested_id
 from saleor_subscriptions.tenants.models import Installation
 
 Handler = Callable[[Installation, Mapping[str, Any]], dict[str, Any]]
@@ -22,21 +20,11 @@ def _subject(payload: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class SyncWebhook:
+class SyncWebhook(Registered):
     """One sync webhook of the manifest; `handle` answers a verified request inline."""
 
-    name: str
-    document: str
     response_schema: str
     handle: Handler = field(compare=False)
-
-    @property
-    def query(self) -> str:
-        return document(self.document)
-
-    @cached_property
-    def event(self) -> str:
-        return event_of(self.query)
 
     @property
     def path(self) -> str:

@@ -59,15 +59,12 @@ def nested_id(payload: Payload, key: str) -> str:
 
 
 @dataclass(frozen=True)
-class Webhook:
-    """One webhook of the manifest: its name (the route `/api/webhooks/<name>`), the subscription document
-    it is registered with (`graphql/saleor/<document>.graphql`), how to apply a delivery, and which Saleor
-    object a delivery is about (kept on the row, so deliveries about one order can be found)."""
+class Registered:
+    """A webhook the manifest registers: its name and the subscription document it is registered with
+    (`graphql/saleor/<document>.graphql`), whose event is the one it listens to."""
 
     name: str
     document: str
-    handle: Callable[[Incoming], Mapping[str, Any]] = field(compare=False)
-    subject: Callable[[Payload], str] = field(compare=False)
 
     @property
     def query(self) -> str:
@@ -76,3 +73,12 @@ class Webhook:
     @cached_property
     def event(self) -> str:
         return event_of(self.query)
+
+
+@dataclass(frozen=True)
+class Webhook(Registered):
+    """One async webhook of the manifest (the route `/api/webhooks/<name>`): how to apply a delivery, and
+    which Saleor object a delivery is about (kept on the row, so deliveries about one order can be found)."""
+
+    handle: Callable[[Incoming], Mapping[str, Any]] = field(compare=False)
+    subject: Callable[[Payload], str] = field(compare=False)

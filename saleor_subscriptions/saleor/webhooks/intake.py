@@ -79,7 +79,7 @@ def dedupe_key(signature: str | None, body: bytes) -> str:
     return hashlib.sha256((signature or "").encode() + b"\n" + body).hexdigest()
 
 
-def _store(request: HttpRequest, name: str) -> tuple[WebhookDelivery, bool]:
+def store(request: HttpRequest, name: str) -> tuple[WebhookDelivery, bool]:
     """The delivery row, written before anything is checked, and whether the body could be read."""
     try:
         body, readable = request.body, True
@@ -131,10 +131,14 @@ def _payload(webhook: Webhook, request: HttpRequest, body: bytes) -> dict[str, A
     return payload
 
 
-def _check(delivery: WebhookDelivery, request: HttpRequest, readable: bool) -> Webhook:
+def checked_payload(
+    delivery: WebhookDelivery, request: HttpRequest, readable: bool, webhook: Webhook | None
+) -> dict[str, Any]:
+    """The payload of a stored request once every check passed: a body the app read whole, a known webhook,
+    an installed shop (by `Saleor-Api-Url`), its signature, and the event of the route; `Refused` otherwise.
+    Also used by the sync payment webhooks (`payments.checkout.views`)."""
     if not readable:
         raise Refused(413, "body_too_large", "the body is larger than the app accepts")
-    webhook = WEBHOOKS.get(delivery.name)
     if webhook is None:
         raise Refused(404, "unknown_webhook", f"no webhook named {delivery.name!r}")
     delivery.installation = _installation(delivery.saleor_api_url)
@@ -142,11 +146,26 @@ def _check(delivery: WebhookDelivery, request: HttpRequest, readable: bool) -> W
         raise Refused(410, "shop_removed", f"the app was removed from {delivery.saleor_api_url}")
     body = delivery.raw_body
     _verify(delivery, request, body)
-    delivery.object_id = webhook.subject(_payload(webhook, request, body))[:200]
-    return webhook
+    payload = _payload(webhook, request, body)
+    delivery.object_id = webhook.subject(payload)[:200]
+    return payload
 
 
-def _accept(delivery: WebhookDelivery) -> bool:
+def refusal(delivery: WebhookDelivery, refused: Refused) -> JsonResponse:
+    """Records the refusal on the delivery and answers it: `{status, delivery, error: {code, message}}`."""
+    delivery.status = WebhookDelivery.Status.REFUSED
+    delivery.refusal_code = refused.code
+    delivery.refusal_reason = refused.message
+    delivery.save()
+    logger.warning(
+        "webhook %s (%s) refused (%s): %s", delivery.pk, delivery.name, refused.code, refused.message
+    )
+    error = {"code": refused.code, "message": refused.message}
+    answer = {"status": "refused", "delivery": delivery.pk, "error": error}
+    return JsonResponse(answer, status=refused.status)
+
+
+def accept(delivery: WebhookDelivery) -> bool:
     """Marks the delivery accepted, unless one with the same key was: then it is a duplicate (False)."""
     try:
         with transaction.atomic():
@@ -164,19 +183,12 @@ def _accept(delivery: WebhookDelivery) -> bool:
 
 def receive(request: HttpRequest, name: str) -> JsonResponse:
     """Store, check and queue one webhook request (see the module doc)."""
-    delivery, readable = _store(request, name)
+    delivery, readable = store(request, name)
     try:
-        _check(delivery, request, readable)
+        checked_payload(delivery, request, readable, WEBHOOKS.get(delivery.name))
     except Refused as refused:
-        delivery.status = WebhookDelivery.Status.REFUSED
-        delivery.refusal_code = refused.code
-        delivery.refusal_reason = refused.message
-        delivery.save()
-        logger.warning("webhook %s refused (%s): %s", delivery.pk, refused.code, refused.message)
-        error = {"code": refused.code, "message": refused.message}
-        answer = {"status": "refused", "delivery": delivery.pk, "error": error}
-        return JsonResponse(answer, status=refused.status)
-    if not _accept(delivery):
+        return refusal(delivery, refused)
+    if not accept(delivery):
         return JsonResponse({"status": "duplicate", "delivery": delivery.pk})
     transaction.on_commit(lambda: enqueue(delivery.pk), robust=True)
     return JsonResponse({"status": "accepted", "delivery": delivery.pk})
