@@ -4,9 +4,6 @@ clears and the invoice is paid, with the worker asking the fake Stripe over HTTP
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +14,6 @@ from django.conf import settings
 from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
-from tests.renewals.test_celery_worker import _database_url
 from tests.stripe_webhooks.stripe_shop import (
     attempts,
     fake_stripe,
@@ -25,6 +21,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_settings,
     stripe_shop,
 )
+from tests.worker import celery_worker, wait_for
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
 
@@ -63,26 +60,12 @@ def test_a_celery_worker_applies_a_stripe_event(tmp_path: Path, client, stripe_s
     shop = stripe_shop
     invoice = shop.renew(shop.subscriber(sepa=True))
     shop.fake.settle_processing()
-    environ = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
+    settings_of_app = {
         "SECRET_KEY": settings.SECRET_KEY,  # the Stripe keys are encrypted with a key derived from it
         "STRIPE_API_BASE": shop.fake.url,
         "STRIPE_NETWORK_RETRIES": "0",
-        "VAR_DIR": str(tmp_path),
-        "EMAIL_URL": "console://",
     }
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "saleor_subscriptions", "worker", "--no-beat", "--concurrency", "1"],
-        env=environ,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
+    with celery_worker(tmp_path, REDIS_URL, **settings_of_app) as log:
         request = shop.fake.webhook(shop.fake.events("payment_intent.succeeded")[-1])
         response = client.post(
             f"/webhooks/stripe/{shop.installation.pk}/",
@@ -92,18 +75,10 @@ def test_a_celery_worker_applies_a_stripe_event(tmp_path: Path, client, stripe_s
         )
         assert response.json()["status"] == "accepted"
         event_pk = response.json()["event"]
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if StripeEvent.objects.get(pk=event_pk).status != "received":
-                break
-            time.sleep(0.5)
-        stored = StripeEvent.objects.get(pk=event_pk)
-        assert stored.status == "processed", (tmp_path / "worker.log").read_text()[-3000:]
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
+        stored = wait_for(lambda: StripeEvent.objects.exclude(status="received").filter(pk=event_pk).first())
+        assert stored is not None and stored.status == "processed", log.read_text()[-3000:]
+    worker_log = log.read_text()
     assert stored.outcome["changed"] is True
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     assert attempts(invoice) == [(1, "succeeded", "")]
-    assert "stripe_webhooks.process_event" in (tmp_path / "worker.log").read_text()
+    assert "stripe_webhooks.process_event" in worker_log

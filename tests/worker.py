@@ -1,0 +1,65 @@
+"""A real Celery worker process for integration tests: `saleor-subscriptions worker` on the test database and
+a Redis broker, its output in a log file, stopped with its whole process group."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from django.conf import settings
+
+T = TypeVar("T")
+
+
+def database_url() -> str:
+    """The test database as a `DATABASE_URL` for a process of the app."""
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+@contextmanager
+def celery_worker(tmp_path: Path, broker_url: str, **environment: str) -> Iterator[Path]:
+    """A worker without beat, one process, on the test database and `broker_url` (`environment` adds
+    settings); yields the path of its log."""
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "VAR_DIR": str(tmp_path),
+        "EMAIL_URL": "console://",
+        **environment,
+    }
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "saleor_subscriptions", "worker", "--no-beat", "--concurrency", "1"],
+            env=environ,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield log_path
+        finally:
+            os.killpg(worker.pid, 15)
+            worker.wait(timeout=60)
+
+
+def wait_for(found: Callable[[], T | None], seconds: float = 90) -> T | None:
+    """The first answer of `found` that is not None, asked every half second for `seconds`; else None."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = found()
+        if answer is not None or time.monotonic() >= deadline:
+            return answer
+        time.sleep(0.5)
