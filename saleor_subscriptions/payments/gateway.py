@@ -245,24 +245,27 @@ class StripeGateway:
         invoice: Invoice,
         amount: Decimal | None = None,
         *,
+        payment_intent: str | None = None,
         reason: str = "requested_by_customer",
         idempotency_key: str | None = None,
     ) -> RefundResult:
-        """Refund `amount` (None: everything left) of the invoice's successful charge. Refused, naming
-        `amount`, when it is not positive, has more decimals than the currency, or is more than is left to
-        refund; naming `invoice` when nothing was charged through Stripe. A retry with the same state (or
-        the same `idempotency_key`) replays the first refund instead of making a second."""
+        """Refund `amount` (None: everything left) of one successful charge of the invoice: the PaymentIntent
+        `payment_intent`, else the newest. Refused, naming `amount`, when it is not positive, has more
+        decimals than the currency, or is more than is left to refund; naming `invoice` when nothing (or not
+        that PaymentIntent) was charged for it through Stripe. A retry with the same state (or the same
+        `idempotency_key`) replays the first refund instead of making a second."""
         currency = invoice.currency
         minor = None if amount is None else _refund_minor(amount, currency)
-        attempt = (
-            PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
-            .exclude(reference="")
-            .order_by("-number")
-            .first()
-        )
+        charges = PaymentAttempt.objects.filter(
+            invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
+        ).exclude(reference="")
+        if payment_intent is not None:
+            charges = charges.filter(reference=payment_intent)
+        attempt = charges.order_by("-number").first()
         if attempt is None:
+            which = "no charge" if payment_intent is None else f"no charge {payment_intent}"
             raise RefundRefused(
-                "invoice", RefundErrorCode.NOTHING_PAID, f"invoice {invoice.number} has no charge to refund"
+                "invoice", RefundErrorCode.NOTHING_PAID, f"invoice {invoice.number} has {which} to refund"
             )
         try:
             account = account_for(invoice.installation_id, invoice.subscription.channel_slug)

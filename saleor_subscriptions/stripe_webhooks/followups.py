@@ -32,7 +32,6 @@ from saleor_subscriptions.payments.gateway import (
     RefundRefused,
     StripeGateway,
     as_dict,
-    to_minor,
 )
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
@@ -233,33 +232,14 @@ def _cancel(invoice: Invoice) -> list[str]:
 
 
 def _refund(follow_up: StripeFollowUp) -> dict[str, Any]:
-    invoice = follow_up.invoice
+    """The payment the invoice did not need, refunded by its own PaymentIntent (a stale tab may have paid an
+    older attempt than the invoice's newest charge)."""
     assert follow_up.amount is not None
-    latest = (
-        PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
-        .exclude(reference="")
-        .order_by("-number")
-        .first()
+    refunded = StripeGateway().refund(
+        follow_up.invoice,
+        follow_up.amount,
+        payment_intent=follow_up.intent_id,
+        reason="duplicate",
+        idempotency_key=follow_up.key,
     )
-    if latest is not None and latest.reference == follow_up.intent_id:
-        # The gateway refunds the invoice's newest successful charge: this very payment.
-        refunded = StripeGateway().refund(
-            invoice, follow_up.amount, reason="duplicate", idempotency_key=follow_up.key
-        )
-        return {"refund": refunded.reference, "amount": str(refunded.amount)}
-    # An older attempt paid twice (a stale tab): its own charge is refunded, not the invoice's newest one.
-    refund = as_dict(
-        _client(invoice).v1.refunds.create(
-            params={
-                "payment_intent": follow_up.intent_id,
-                "amount": to_minor(follow_up.amount, invoice.currency),
-                "reason": "duplicate",
-                "metadata": {
-                    "invoice_number": str(invoice.number),
-                    "installation": str(invoice.installation_id),
-                },
-            },
-            options={"idempotency_key": follow_up.key},
-        )
-    )
-    return {"refund": refund["id"], "amount": str(follow_up.amount)}
+    return {"refund": refunded.reference, "amount": str(refunded.amount)}

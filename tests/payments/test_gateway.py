@@ -278,6 +278,17 @@ def test_refunding_an_invoice_nothing_was_charged_for_is_refused_naming_invoice(
     assert (refused.value.field, refused.value.code) == ("invoice", RefundErrorCode.NOTHING_PAID)
 
 
+def test_a_refund_of_a_payment_intent_that_did_not_pay_the_invoice_is_refused_naming_invoice(
+    stripe_shop, paid_invoice
+):
+    with pytest.raises(RefundRefused) as refused:
+        StripeGateway().refund(paid_invoice, payment_intent="pi_of_another_invoice")
+
+    assert (refused.value.field, refused.value.code) == ("invoice", RefundErrorCode.NOTHING_PAID)
+    assert "no charge pi_of_another_invoice" in refused.value.message
+    assert stripe_shop.fake.requests("POST", "/v1/refunds") == []
+
+
 def test_a_refund_retried_with_its_key_after_a_timeout_refunds_once(stripe_shop, paid_invoice):
     stripe_shop.fake.fail_next(kind="timeout", delay=1.0, path_prefix="/v1/refunds")
     with pytest.raises(GatewayUnavailable):

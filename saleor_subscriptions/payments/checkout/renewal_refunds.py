@@ -2,9 +2,10 @@
 recorded itself (`saleor.order_payments.record_charge`, with `availableActions: [REFUND]`).
 
 Such a transaction has no `CheckoutPayment` row: its `pspReference` is the renewal's PaymentIntent, the
-succeeded `PaymentAttempt` of an invoice. The refund is made by the renewal gateway (`StripeGateway.refund`),
-which refuses more than is left of the charge at Stripe and takes an idempotency key made of Saleor's
-transaction, what Saleor had refunded before and the amount asked, so a repeated request refunds once.
+succeeded `PaymentAttempt` of an invoice. The refund of that very charge is made by the renewal gateway
+(`StripeGateway.refund(payment_intent=…)`), which refuses more than is left of the charge at Stripe and takes
+an idempotency key made of Saleor's transaction, what Saleor had refunded before and the amount asked, so a
+repeated request refunds once.
 """
 
 from __future__ import annotations
@@ -65,23 +66,12 @@ def refund_renewal(
             raise PayloadError(
                 "action.currency", f"{action.currency} is not the currency of invoice {invoice.number}"
             )
-        newest = (
-            PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
-            .exclude(reference="")
-            .order_by("-number")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if newest != attempt.pk:
-            raise PayloadError(
-                "transaction.pspReference",
-                f"{attempt.reference} is not the charge that paid invoice {invoice.number}: "
-                "refund it at Stripe",
-            )
         livemode = account_for(installation.pk, invoice.subscription.channel_slug).livemode
         transaction_id = transaction_of(payload).id
         key = f"saleor:{installation.pk}:{transaction_id}:refund:{refunded_before}:{action.amount}"
-        refund = StripeGateway().refund(invoice, action.amount, idempotency_key=key[:255])
+        refund = StripeGateway().refund(
+            invoice, action.amount, payment_intent=attempt.reference, idempotency_key=key[:255]
+        )
     except (PayloadError, StripeSettingsError) as error:
         return results.action_failure("REFUND", str(error), amount=amount)
     except RefundRefused as refused:
