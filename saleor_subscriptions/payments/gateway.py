@@ -41,11 +41,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import find_stripe_customer
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.payments.stripe_amounts import (
-    StripeAmountError,
-    from_stripe_amount,
-    to_stripe_amount,
-)
+from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, ChargeResult, GatewayUnavailable
 
@@ -56,17 +52,6 @@ KEY_MEMORY = timedelta(hours=23)
 
 """Error codes of a 4xx that Stripe says to retry: the same request may succeed later."""
 RETRYABLE_CODES = frozenset({"lock_timeout", "rate_limit", "idempotency_key_in_use"})
-
-
-def to_minor(amount: Decimal, currency: str) -> int:
-    """Stripe's integer amount (cents; yen as is; KWD in thousandths ending in 0; ISK in hundredths of whole
-    krónur): `stripe_amounts`. StripeAmountError (a ValueError) names the amount and the rule it breaks."""
-    return to_stripe_amount(amount, currency)
-
-
-def from_minor(amount: int, currency: str) -> Decimal:
-    """The Decimal of Stripe's integer amount in `currency` (Stripe's decimals, `stripe_amounts`)."""
-    return from_stripe_amount(amount, currency)
 
 
 def as_dict(obj: Any) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class StripeAmountError(ValueError):
         super().__init__(f"{amount} {currency} cannot be sent to Stripe: {rule}")
 
 
-def to_stripe_amount(amount: Decimal, currency: str) -> int:
+def to_minor(amount: Decimal, currency: str) -> int:
     """Stripe's integer amount of `amount` (Decimal) in `currency`; StripeAmountError when Stripe cannot take
     it exactly (more decimals than Stripe's, a KWD amount not ending in 0, a fraction of a króna, not a
     finite number). Never rounds."""
@@ -88,6 +88,6 @@ def to_stripe_amount(amount: Decimal, currency: str) -> int:
     return minor
 
 
-def from_stripe_amount(amount: int, currency: str) -> Decimal:
+def from_minor(amount: int, currency: str) -> Decimal:
     """The Decimal amount of Stripe's integer `amount` in `currency` (1000 USD → 10.00, 500 JPY → 500)."""
     return Decimal(int(amount)).scaleb(-stripe_currency(currency).decimals)

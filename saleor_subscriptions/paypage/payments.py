@@ -27,8 +27,9 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
-from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, to_minor
+from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
+from saleor_subscriptions.payments.stripe_amounts import to_minor
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent

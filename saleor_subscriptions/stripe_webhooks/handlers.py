@@ -26,8 +26,9 @@ import stripe
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
-from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, from_minor
+from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
 from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.payments.stripe_amounts import from_minor
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.followups import write_event
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, invoice_of_intent, settle_invoice_intent

@@ -24,7 +24,8 @@ from django.db.models import Max
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.ports import Notifier
-from saleor_subscriptions.payments.gateway import as_dict, from_minor, result_of_intent
+from saleor_subscriptions.payments.gateway import as_dict, result_of_intent
+from saleor_subscriptions.payments.stripe_amounts import from_minor
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.outcomes import PayUrl, record_late_outcome
 from saleor_subscriptions.renewals.ports import ChargeOutcome

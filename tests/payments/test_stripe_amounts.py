@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.billing.money import minor_units
-from saleor_subscriptions.payments.gateway import from_minor, to_minor
-from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, stripe_currency
+from saleor_subscriptions.payments.stripe_amounts import (
+    StripeAmountError,
+    from_minor,
+    stripe_currency,
+    to_minor,
+)
 
 
 @pytest.mark.parametrize(

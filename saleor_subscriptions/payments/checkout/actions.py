@@ -22,8 +22,8 @@ from saleor_subscriptions.payments.accounts import StripeSettingsError, account_
 from saleor_subscriptions.payments.checkout import intents, renewal_refunds, results
 from saleor_subscriptions.payments.checkout.payloads import Action, PayloadError, action_of
 from saleor_subscriptions.payments.checkout.sessions import payment_row, remember_method
-from saleor_subscriptions.payments.gateway import from_minor, to_minor
 from saleor_subscriptions.payments.models import CheckoutPayment
+from saleor_subscriptions.payments.stripe_amounts import from_minor, to_minor
 from saleor_subscriptions.tenants.models import Installation
 
 CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_action", "requires_capture")

@@ -21,7 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from saleor_subscriptions.payments.gateway import from_minor
+from saleor_subscriptions.payments.stripe_amounts import from_minor
 
 MESSAGE_LIMIT = 512
 

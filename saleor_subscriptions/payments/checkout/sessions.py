@@ -29,8 +29,8 @@ from saleor_subscriptions.payments.checkout.payloads import (
     transaction_of,
 )
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
-from saleor_subscriptions.payments.gateway import to_minor
 from saleor_subscriptions.payments.models import CheckoutPayment, StripeAccount
+from saleor_subscriptions.payments.stripe_amounts import to_minor
 from saleor_subscriptions.tenants.models import Installation
 
 CARD_ONLY = ("card",)
