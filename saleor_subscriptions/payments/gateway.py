@@ -47,11 +47,14 @@ from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, Ch
 
 logger = logging.getLogger(__name__)
 
-"""Stripe keeps an idempotency key for at least 24 hours: an older attempt's key may have been forgotten."""
 KEY_MEMORY = timedelta(hours=23)
+"""Stripe keeps an idempotency key for at least 24 hours: an older attempt's key may have been forgotten."""
 
-"""Error codes of a 4xx that Stripe says to retry: the same request may succeed later."""
+CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+"""PaymentIntent statuses in which a customer (a browser tab) can still confirm, and so pay, an intent."""
+
 RETRYABLE_CODES = frozenset({"lock_timeout", "rate_limit", "idempotency_key_in_use"})
+"""Error codes of a 4xx that Stripe says to retry: the same request may succeed later."""
 
 
 def as_dict(obj: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.gateway import (
+    CONFIRMABLE,
     RefundErrorCode,
     RefundRefused,
     StripeGateway,
@@ -40,7 +41,6 @@ from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 
 logger = logging.getLogger(__name__)
 
-CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 MAX_FOLLOW_UP_ATTEMPTS = 20
 REFUNDED_DUPLICATE = "payment_refunded_duplicate"
 REFUND_FAILED = "payment_refund_failed"
