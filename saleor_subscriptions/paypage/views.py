@@ -64,6 +64,29 @@ def _refused(
     )
 
 
+def _not_done(  # noqa: PLR0917 (the page's parts)
+    request: HttpRequest,
+    installation: Installation,
+    key: str,
+    reason: str,
+    code: str,
+    status: int = 400,
+    **context: Any,
+) -> HttpResponse:
+    """A page saying the payment (or the card's set-up) did not happen: the wording `key` with the reason."""
+    message = words(installation.language)[key].format(reason=reason)
+    return _page(
+        request,
+        "message",
+        installation,
+        status,
+        title_key="refused_title",
+        message=message,
+        code=code,
+        **context,
+    )
+
+
 def _unavailable(request: HttpRequest, installation: Installation, exc: Exception) -> HttpResponse:
     if isinstance(exc, StripeSettingsError):
         return _refused(request, links.LinkRefused(503, "not_configured"), installation)
@@ -149,51 +172,21 @@ def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
     installation = invoice.subscription.installation
     intent_id = request.POST.get("payment_intent", "")
     if not intent_id.startswith("pi_"):
-        message = words(installation.language)["not_paid"].format(reason="payment_intent is missing")
-        return _page(
-            request, "message", installation, 400, title_key="refused_title", message=message, code="invalid"
-        )
+        return _not_done(request, installation, "not_paid", "payment_intent is missing", "invalid")
     try:
         outcome = payments.complete_invoice_payment(
             invoice, intent_id, make_default=request.POST.get("make_default") in ("on", "true", "1")
         )
     except payments.PaymentNotAccepted as refused:
-        message = words(installation.language)["not_paid"].format(reason=refused.detail)
-        return _page(
-            request,
-            "message",
-            installation,
-            400,
-            title_key="refused_title",
-            message=message,
-            code=refused.code,
-        )
+        return _not_done(request, installation, "not_paid", refused.detail, refused.code)
     except stripe.InvalidRequestError:
-        message = words(installation.language)["not_paid"].format(reason="unknown payment")
-        return _page(
-            request,
-            "message",
-            installation,
-            400,
-            title_key="refused_title",
-            message=message,
-            code="unknown_payment",
-        )
+        return _not_done(request, installation, "not_paid", "unknown payment", "unknown_payment")
     except STRIPE_DOWN as exc:
         return _unavailable(request, installation, exc)
     if outcome.get("state") in ("succeeded", "processing"):
         return _paid_page(request, invoice, outcome)
-    message = words(installation.language)["not_paid"].format(reason=outcome.get("state", "unknown"))
-    return _page(
-        request,
-        "message",
-        installation,
-        402,
-        title_key="refused_title",
-        message=message,
-        code="not_paid",
-        retry_url=f"/pay/{token}/",
-    )
+    state = str(outcome.get("state", "unknown"))
+    return _not_done(request, installation, "not_paid", state, "not_paid", 402, retry_url=f"/pay/{token}/")
 
 
 @require_GET
@@ -234,25 +227,9 @@ def method_complete(request: HttpRequest, token: str) -> HttpResponse:
     try:
         payments.complete_setup(subscription, request.POST.get("setup_intent", ""))
     except payments.PaymentNotAccepted as refused:
-        return _page(
-            request,
-            "message",
-            installation,
-            400,
-            title_key="refused_title",
-            message=t["method_not_saved"].format(reason=refused.detail),
-            code=refused.code,
-        )
+        return _not_done(request, installation, "method_not_saved", refused.detail, refused.code)
     except stripe.InvalidRequestError:
-        return _page(
-            request,
-            "message",
-            installation,
-            400,
-            title_key="refused_title",
-            message=t["method_not_saved"].format(reason="unknown set-up"),
-            code="unknown_setup",
-        )
+        return _not_done(request, installation, "method_not_saved", "unknown set-up", "unknown_setup")
     except STRIPE_DOWN as exc:
         return _unavailable(request, installation, exc)
     return _page(
