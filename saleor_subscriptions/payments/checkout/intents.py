@@ -104,6 +104,33 @@ def _needs_mandate(pm_type: str, save: bool) -> bool:
     return pm_type in MANDATE_TYPES or (save and pm_type in SEPA_GENERATING_TYPES)
 
 
+def _confirm_now(params: dict[str, Any], payer: Payer, pm_type: str, save: bool) -> None:
+    """When the storefront gave a payment method: confirm with it at once (its return URL, and the mandate a
+    SEPA debit, or a method leaving one, needs)."""
+    if not payer.payment_method_id:
+        return
+    params |= {"payment_method": payer.payment_method_id, "confirm": True}
+    if payer.return_url:
+        params["return_url"] = payer.return_url
+    if _needs_mandate(pm_type, save):
+        params["mandate_data"] = _mandate(payer)
+
+
+def _create(service: Any, kind: str, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+    """The intent made by `service` (PaymentIntents or SetupIntents); a declined confirmation answers with
+    the intent Stripe puts on the error (`kind`: payment_intent or setup_intent), as it stands."""
+    try:
+        created = service.create(params=params, options={"idempotency_key": idempotency_key})
+    except stripe.CardError as exc:
+        declined = getattr(exc.error, kind, None) if exc.error is not None else None
+        if declined is not None:
+            return plain(declined)
+        raise _failure(exc) from exc
+    except stripe.StripeError as exc:
+        raise _failure(exc) from exc
+    return plain(created)
+
+
 def create_payment_intent(
     client: stripe.StripeClient, charge: Charge, payer: Payer, pm_type: str, idempotency_key: str
 ) -> dict[str, Any]:
@@ -123,25 +150,8 @@ def create_payment_intent(
         params["capture_method"] = "manual"
     if charge.save_for_renewals:
         params["setup_future_usage"] = "off_session"
-    if payer.payment_method_id:
-        params |= {"payment_method": payer.payment_method_id, "confirm": True}
-        if payer.return_url:
-            params["return_url"] = payer.return_url
-        if _needs_mandate(pm_type, charge.save_for_renewals):
-            params["mandate_data"] = _mandate(payer)
-    try:
-        created = client.v1.payment_intents.create(
-            params=params,  # type: ignore[arg-type]
-            options={"idempotency_key": idempotency_key},
-        )
-    except stripe.CardError as exc:
-        declined = getattr(exc.error, "payment_intent", None) if exc.error is not None else None
-        if declined is not None:
-            return plain(declined)
-        raise _failure(exc) from exc
-    except stripe.StripeError as exc:
-        raise _failure(exc) from exc
-    return plain(created)
+    _confirm_now(params, payer, pm_type, charge.save_for_renewals)
+    return _create(client.v1.payment_intents, "payment_intent", params, idempotency_key)
 
 
 def create_setup_intent(
@@ -151,25 +161,8 @@ def create_setup_intent(
     params: dict[str, Any] = {"customer": payer.customer_id, "usage": "off_session", "metadata": metadata}
     if pm_type:
         params["payment_method_types"] = [pm_type]
-    if payer.payment_method_id:
-        params |= {"payment_method": payer.payment_method_id, "confirm": True}
-        if payer.return_url:
-            params["return_url"] = payer.return_url
-        if _needs_mandate(pm_type, True):
-            params["mandate_data"] = _mandate(payer)
-    try:
-        created = client.v1.setup_intents.create(
-            params=params,  # type: ignore[arg-type]
-            options={"idempotency_key": idempotency_key},
-        )
-    except stripe.CardError as exc:
-        failed = getattr(exc.error, "setup_intent", None) if exc.error is not None else None
-        if failed is not None:
-            return plain(failed)
-        raise _failure(exc) from exc
-    except stripe.StripeError as exc:
-        raise _failure(exc) from exc
-    return plain(created)
+    _confirm_now(params, payer, pm_type, save=True)
+    return _create(client.v1.setup_intents, "setup_intent", params, idempotency_key)
 
 
 def retrieve(client: stripe.StripeClient, intent_id: str) -> dict[str, Any]:
