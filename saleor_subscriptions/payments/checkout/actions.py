@@ -138,17 +138,9 @@ def refund_requested(installation: Installation, payload: Mapping[str, Any]) -> 
             return results.action_failure("REFUND", str(error), amount=amount)
         except intents.StripeFailure as failure:
             return results.action_failure("REFUND", failure.message, amount=amount)
-    refund_id, status = str(refund["id"]), str(refund["status"])
-    more = ["REFUND"] if captured - refunded - wanted > 0 else []
-    if status == "succeeded":
-        refunded_amount = from_minor(int(refund["amount"]), currency)
-        return results.action_success(
-            "REFUND", refund_id, refunded_amount, row.intent_id, livemode, "refunded", more
-        )
-    if status in ("pending", "requires_action"):
-        return {"pspReference": refund_id, "actions": more}
-    reason = str(refund.get("failure_reason") or status)
-    return results.action_failure("REFUND", f"Stripe did not refund: {reason}", refund_id, amount)
+    refunded_amount = from_minor(int(refund["amount"]), currency)
+    more_left = captured - refunded - wanted > 0
+    return results.refund_answer(refund, refunded_amount, row.intent_id, livemode, more_left, amount)
 
 
 def cancel_requested(installation: Installation, payload: Mapping[str, Any]) -> dict[str, Any]:

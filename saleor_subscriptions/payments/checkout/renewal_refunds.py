@@ -79,12 +79,8 @@ def refund_renewal(
     except GatewayUnavailable as down:
         message = f"Stripe could not be reached, try again: {down}"
         return results.action_failure("REFUND", message, amount=amount)
-    more = ["REFUND"] if refund.refundable_after > 0 else []
-    if refund.status == "succeeded":
-        return results.action_success(
-            "REFUND", refund.reference, refund.amount, refund.payment_intent, livemode, "refunded", more
-        )
-    if refund.status in ("pending", "requires_action"):
-        return {"pspReference": refund.reference, "actions": more}
-    message = f"Stripe did not refund: {refund.status}"
-    return results.action_failure("REFUND", message, refund.reference, amount)
+    stripe_refund = {"id": refund.reference, "status": refund.status}
+    more_left = refund.refundable_after > 0
+    return results.refund_answer(
+        stripe_refund, refund.amount, refund.payment_intent, livemode, more_left, amount
+    )

@@ -18,6 +18,7 @@ to the storefront.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -129,6 +130,27 @@ def action_success(  # noqa: PLR0917 (one response's fields)
         "message": _message(message),
         "actions": actions,
     }
+
+
+def refund_answer(  # noqa: PLR0917 (one response's fields)
+    refund: Mapping[str, Any],
+    refunded: Decimal,
+    intent_id: str,
+    livemode: bool,
+    more_left: bool,
+    requested: Decimal | None,
+) -> dict[str, Any]:
+    """Saleor's answer to a refund request from Stripe's refund: REFUND_SUCCESS for `refunded`, no result
+    yet while Stripe is still refunding, else REFUND_FAILURE with Stripe's reason. `more_left`: REFUND
+    stays among the transaction's actions."""
+    refund_id, status = str(refund["id"]), str(refund.get("status") or "")
+    more = ["REFUND"] if more_left else []
+    if status == "succeeded":
+        return action_success("REFUND", refund_id, refunded, intent_id, livemode, "refunded", more)
+    if status in ("pending", "requires_action"):
+        return {"pspReference": refund_id, "actions": more}
+    reason = str(refund.get("failure_reason") or status)
+    return action_failure("REFUND", f"Stripe did not refund: {reason}", refund_id, requested)
 
 
 def action_failure(
