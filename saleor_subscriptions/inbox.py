@@ -24,6 +24,15 @@ logger = logging.getLogger(__name__)
 FAILED, PROCESSED = "failed", "processed"
 
 
+@dataclass
+class Refused(Exception):
+    """An inbound request refused before it is accepted: the HTTP status, a code and the reason."""
+
+    status: int
+    code: str
+    message: str
+
+
 class InboxRow(Protocol):
     status: Any
     outcome: Any

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +35,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 
+from saleor_subscriptions.inbox import Refused
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.stripe_webhooks.tasks import enqueue
@@ -43,18 +43,9 @@ from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
 
-"""Stripe's own default: a signature older (or newer) than five minutes is refused, so a captured request
-cannot be replayed later."""
-
-
-@dataclass
-class Refused(Exception):
-    status: int
-    code: str
-    message: str
-
-
 def tolerance_s() -> int:
+    """How far a signature's time may be from now (STRIPE_WEBHOOK_TOLERANCE_S; Stripe's own default is five
+    minutes), so a captured request cannot be replayed later."""
     return int(settings.STRIPE_WEBHOOK_TOLERANCE_S)
 
 

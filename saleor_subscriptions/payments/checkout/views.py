@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from saleor_subscriptions.inbox import Refused
 from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.saleor.models import WebhookDelivery
-from saleor_subscriptions.saleor.webhooks.intake import Refused, accept, checked_payload, refusal, store
+from saleor_subscriptions.saleor.webhooks.intake import accept, checked_payload, refusal, store
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +33,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 
+from saleor_subscriptions.inbox import Refused
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.signatures import (
@@ -58,13 +58,6 @@ _SIGNATURE_REFUSALS: tuple[tuple[type[SignatureError], str], ...] = (
     (BadSignatureError, "bad_signature"),
     (MalformedSignatureError, "malformed_signature"),
 )
-
-
-@dataclass
-class Refused(Exception):
-    status: int
-    code: str
-    message: str
 
 
 def _header(request: HttpRequest, name: str) -> str | None:
