@@ -1,9 +1,14 @@
-"""Applying one stored inbound message (a Saleor webhook delivery, a Stripe event) under its row lock.
+"""Inbound messages (a Saleor webhook delivery, a Stripe event): stored raw first, then checked, accepted
+once, and applied by a worker.
 
-Both adapters store what arrives first, then a worker applies it: `apply_locked` counts the attempt, runs the
-handler in a savepoint (when it fails, nothing it wrote stays), and records on the row the outcome, or the
-failure with its traceback and whether it was transient and may be retried. The caller holds the row's lock
-(`select_for_update`) in a transaction and has checked that the row may be applied.
+- `refused_answer`: a request refused before it is accepted is recorded as such and answered with
+  `{status: "refused", <row>: id, error: {code, message}}` and the refusal's HTTP status;
+- `accept_once`: the row is marked accepted unless one with the same key was (a database constraint), and
+  is a duplicate of that one then;
+- `apply_locked`: counts the attempt, runs the handler in a savepoint (when it fails, nothing it wrote
+  stays), and records on the row the outcome, or the failure with its traceback and whether it was
+  transient and may be retried. The caller holds the row's lock (`select_for_update`) in a transaction and
+  has checked that the row may be applied.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.http import JsonResponse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-FAILED, PROCESSED = "failed", "processed"
+FAILED, PROCESSED, REFUSED, DUPLICATE = "failed", "processed", "refused", "duplicate"
 
 
 @dataclass
@@ -31,6 +38,45 @@ class Refused(Exception):
     status: int
     code: str
     message: str
+
+
+class StoredRequest(Protocol):
+    pk: Any
+    status: Any
+    accepted: bool
+    refusal_code: str
+    refusal_reason: str
+    duplicate_of: Any
+
+    def save(self) -> None: ...
+
+
+def refused_answer(row: StoredRequest, refused: Refused, *, name: str, what: str) -> JsonResponse:
+    """Records the refusal on the stored request and answers it (`name`: the answer's key of the row id)."""
+    row.status = REFUSED
+    row.refusal_code = refused.code
+    row.refusal_reason = refused.message
+    row.save()
+    logger.warning("%s %s refused (%s): %s", what, row.pk, refused.code, refused.message)
+    error = {"code": refused.code, "message": refused.message}
+    return JsonResponse({"status": "refused", name: row.pk, "error": error}, status=refused.status)
+
+
+def accept_once(row: StoredRequest, accepted_before: Callable[[], QuerySet[Any]]) -> bool:
+    """Marks the row accepted, unless a row with its key was (the constraint refuses a second): then it is a
+    duplicate of the first of `accepted_before()` (False)."""
+    try:
+        with transaction.atomic():
+            row.accepted = True
+            row.save()
+    except IntegrityError:
+        row.accepted = False
+        row.status = DUPLICATE
+        first: Model | None = accepted_before().order_by("pk").first()
+        row.duplicate_of = first
+        row.save()
+        return False
+    return True
 
 
 class InboxRow(Protocol):

@@ -24,7 +24,6 @@ the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies 
 from __future__ import annotations
 
 import json
-import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -32,16 +31,15 @@ from typing import Any
 import stripe
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
-from saleor_subscriptions.inbox import Refused
+from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.stripe_webhooks.tasks import enqueue
 from saleor_subscriptions.tenants.models import Installation
 
-logger = logging.getLogger(__name__)
 
 def tolerance_s() -> int:
     """How far a signature's time may be from now (STRIPE_WEBHOOK_TOLERANCE_S; Stripe's own default is five
@@ -145,23 +143,12 @@ def _read(event: StripeEvent, account: StripeAccount, body: bytes) -> None:
 
 def _accept(event: StripeEvent) -> bool:
     """Marks the event accepted, unless its id was accepted before: then it is a duplicate (False)."""
-    try:
-        with transaction.atomic():
-            event.accepted = True
-            event.save()
-    except IntegrityError:
-        event.accepted = False
-        event.status = StripeEvent.Status.DUPLICATE
-        event.duplicate_of = (
-            StripeEvent.objects.filter(
-                installation=event.installation, event_id=event.event_id, accepted=True
-            )
-            .order_by("pk")
-            .first()
-        )
-        event.save()
-        return False
-    return True
+    return accept_once(
+        event,
+        lambda: StripeEvent.objects.filter(
+            installation=event.installation, event_id=event.event_id, accepted=True
+        ),
+    )
 
 
 def receive(request: HttpRequest, installation_ref: str) -> JsonResponse:
@@ -176,13 +163,7 @@ def receive(request: HttpRequest, installation_ref: str) -> JsonResponse:
         event.verified = True
         _read(event, event.account, body)
     except Refused as refused:
-        event.status = StripeEvent.Status.REFUSED
-        event.refusal_code = refused.code
-        event.refusal_reason = refused.message
-        event.save()
-        logger.warning("Stripe webhook %s refused (%s): %s", event.pk, refused.code, refused.message)
-        error = {"code": refused.code, "message": refused.message}
-        return JsonResponse({"status": "refused", "event": event.pk, "error": error}, status=refused.status)
+        return refused_answer(event, refused, name="event", what="Stripe webhook")
     if not _accept(event):
         return JsonResponse({"status": "duplicate", "event": event.pk})
     transaction.on_commit(lambda: enqueue(event.pk), robust=True)

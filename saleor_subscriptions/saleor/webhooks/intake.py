@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
-from saleor_subscriptions.inbox import Refused
+from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.signatures import (
@@ -48,8 +47,6 @@ from saleor_subscriptions.saleor.webhooks.base import Webhook
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.saleor.webhooks.tasks import enqueue
 from saleor_subscriptions.tenants.models import Installation
-
-logger = logging.getLogger(__name__)
 
 _SIGNATURE_REFUSALS: tuple[tuple[type[SignatureError], str], ...] = (
     (MissingSignatureError, "missing_signature"),
@@ -146,32 +143,14 @@ def checked_payload(
 
 def refusal(delivery: WebhookDelivery, refused: Refused) -> JsonResponse:
     """Records the refusal on the delivery and answers it: `{status, delivery, error: {code, message}}`."""
-    delivery.status = WebhookDelivery.Status.REFUSED
-    delivery.refusal_code = refused.code
-    delivery.refusal_reason = refused.message
-    delivery.save()
-    logger.warning(
-        "webhook %s (%s) refused (%s): %s", delivery.pk, delivery.name, refused.code, refused.message
-    )
-    error = {"code": refused.code, "message": refused.message}
-    answer = {"status": "refused", "delivery": delivery.pk, "error": error}
-    return JsonResponse(answer, status=refused.status)
+    return refused_answer(delivery, refused, name="delivery", what=f"webhook ({delivery.name})")
 
 
 def accept(delivery: WebhookDelivery) -> bool:
     """Marks the delivery accepted, unless one with the same key was: then it is a duplicate (False)."""
-    try:
-        with transaction.atomic():
-            delivery.accepted = True
-            delivery.save()
-    except IntegrityError:
-        delivery.accepted = False
-        delivery.status = WebhookDelivery.Status.DUPLICATE
-        earlier = WebhookDelivery.objects.filter(dedupe_key=delivery.dedupe_key, accepted=True)
-        delivery.duplicate_of = earlier.order_by("pk").first()
-        delivery.save()
-        return False
-    return True
+    return accept_once(
+        delivery, lambda: WebhookDelivery.objects.filter(dedupe_key=delivery.dedupe_key, accepted=True)
+    )
 
 
 def receive(request: HttpRequest, name: str) -> JsonResponse:
