@@ -27,6 +27,7 @@ Refunds give back all or part of what an invoice's successful charge took; more 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -141,6 +142,19 @@ class StripeGateway:
             max_network_retries=settings.STRIPE_NETWORK_RETRIES,
             http_client=stripe.RequestsClient(timeout=self.timeout_s),
         )
+
+    def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
+        """The invoices' PaymentIntents a customer could still confirm are cancelled at Stripe once the
+        caller's transaction commits (an outbox, `stripe_webhooks.followups`, retried while Stripe is
+        down)."""
+        from saleor_subscriptions.stripe_webhooks.followups import cancel_open_intents
+
+        cancel_open_intents(invoices, reason)
+
+    def finish_voiding(self, invoice: Invoice) -> None:
+        from saleor_subscriptions.stripe_webhooks.followups import run_follow_ups_of
+
+        run_follow_ups_of(invoice)
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
         invoice = Invoice.objects.select_related("subscription").get(

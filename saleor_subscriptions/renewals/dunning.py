@@ -33,6 +33,7 @@ from saleor_subscriptions.subscriptions.models import Subscription
 
 if TYPE_CHECKING:
     from saleor_subscriptions.renewals.pipeline import RenewalPorts
+    from saleor_subscriptions.renewals.ports import PaymentGateway
 
 PayUrl = Callable[[Invoice], str]
 DUNNING = (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED)
@@ -117,10 +118,8 @@ def run_dunning(
             line, retry_invoice = _run_step(subscription, moment, ports)
             ran.append(f"subscription {pk}: {line}")
         if retry_invoice is not None:
-            from saleor_subscriptions.stripe_webhooks.followups import run_follow_ups_of
-
-            # The invoice's PaymentIntents still confirmable (an old pay-page tab) are cancelled first.
-            run_follow_ups_of(Invoice(pk=retry_invoice))
+            # The invoice's payments still open (an old pay-page tab) are voided first.
+            ports.payments.finish_voiding(Invoice(pk=retry_invoice))
             outcome = charge_invoices([retry_invoice], ports, moment)
             ran.append(f"subscription {pk}: retry {', '.join(outcome) or 'not answered'}")
     return ran
@@ -150,11 +149,10 @@ def _run_step(subscription: Subscription, now: datetime, ports: RenewalPorts) ->
             ports.notifier.payment_failed(invoice, ports.pay_url(invoice), attempt=step.day)
             return f"day {step.day}: reminder sent", None
         from saleor_subscriptions.renewals.pipeline import new_attempt
-        from saleor_subscriptions.stripe_webhooks.followups import cancel_open_intents
 
-        # Before a new charge, the invoice's PaymentIntents still confirmable are cancelled (run_dunning
-        # runs the cancellation after this transaction commits, before it charges).
-        cancel_open_intents([invoice], f"dunning retry on day {step.day}", run_on_commit=False)
+        # Before a new charge, the invoice's payments still open are voided (on commit, and run_dunning
+        # makes sure of it before it charges).
+        ports.payments.void_open_payments([invoice], f"dunning retry on day {step.day}")
         number = (invoice.attempts.aggregate(n=Max("number"))["n"] or 0) + 1
         new_attempt(invoice, number, now).save()
         Invoice.objects.filter(pk=invoice.pk).update(pipeline_step=Invoice.PipelineStep.CHARGE)
@@ -183,7 +181,12 @@ def _lock_invoice(invoice: Invoice) -> bool:
 
 
 def accept_payment(
-    invoice: Invoice, now: datetime, notifier: Notifier, *, actor: Actor = Actor.CUSTOMER
+    invoice: Invoice,
+    now: datetime,
+    notifier: Notifier,
+    payments: PaymentGateway,
+    *,
+    actor: Actor = Actor.CUSTOMER,
 ) -> None:
     """What was owed is paid later (a retry, the pay page, a SEPA debit that cleared, an admin): the invoice
     is paid and the subscription is active again on its original schedule (§5). After a cancellation for
@@ -194,7 +197,7 @@ def accept_payment(
     invoice.subscription = subscription
     if subscription.state is SubscriptionStatus.CANCELLED:
         _restore_after_nonpayment(subscription, now, actor, invoice)
-    mark_paid_many([invoice], now, notifier)
+    mark_paid_many([invoice], now, notifier, payments)
 
 
 def _restore_after_nonpayment(

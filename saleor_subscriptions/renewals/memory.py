@@ -14,10 +14,10 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from saleor_subscriptions.billing.money import round_money
 from saleor_subscriptions.renewals.ports import (
@@ -27,6 +27,9 @@ from saleor_subscriptions.renewals.ports import (
     OrderRequest,
     PlacedOrder,
 )
+
+if TYPE_CHECKING:
+    from saleor_subscriptions.invoicing.models import Invoice
 
 
 class Store(Protocol):
@@ -183,6 +186,12 @@ class InMemoryGateway:
             reference=stored["reference"],
             decline_code=stored["decline_code"],
         )
+
+    def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
+        """Nothing to void: every charge here ends at once, none stays open for a customer to complete."""
+
+    def finish_voiding(self, invoice: Invoice) -> None:
+        """Nothing to void (see `void_open_payments`)."""
 
     def _give_back(self, customer_key: str, outcome: ChargeOutcome) -> None:
         if outcome is ChargeOutcome.SUCCEEDED and not self._scripts.get(customer_key):

@@ -22,7 +22,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import dunning
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeResult
+from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeResult, PaymentGateway
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, record_event
@@ -36,6 +36,7 @@ def record_charge_results(
     now: datetime,
     notifier: Notifier,
     pay_url: PayUrl,
+    payments: PaymentGateway,
 ) -> dict[str, int]:
     """Store the gateway's answers in one transaction; an attempt already answered (a duplicate run) is left
     as it is. Returns how many attempts ended in each outcome."""
@@ -85,14 +86,16 @@ def record_charge_results(
         for attempt in done:
             if attempt.status in (ChargeOutcome.DECLINED, ChargeOutcome.REQUIRES_ACTION):
                 dunning.payment_failed(invoices[attempt.invoice_id], attempt, now, notifier, pay_url)
-        mark_paid_many(paid, now, notifier)
+        mark_paid_many(paid, now, notifier, payments)
     return counts
 
 
-def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifier) -> None:
+def mark_paid_many(
+    invoices: Sequence[Invoice], now: datetime, notifier: Notifier, payments: PaymentGateway
+) -> None:
     """Invoices paid: each `paid`, its subscription moved on (trial → active; past due or suspended →
-    settled on its original schedule), and a receipt queued; their PaymentIntents a customer could still
-    confirm are cancelled at Stripe once the transaction commits. Runs in the caller's transaction."""
+    settled on its original schedule), and a receipt queued; their payments still open at the gateway are
+    voided once the transaction commits. Runs in the caller's transaction."""
     if not invoices:
         return
     for invoice in invoices:
@@ -102,10 +105,8 @@ def mark_paid_many(invoices: Sequence[Invoice], now: datetime, notifier: Notifie
         invoice.closed_at = now
         invoice.pipeline_step = Invoice.PipelineStep.DONE
     update_rows(invoices, ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"])
-    # Paid now: no other PaymentIntent of these invoices may be confirmed any more (a stale pay-page tab).
-    from saleor_subscriptions.stripe_webhooks.followups import cancel_open_intents
-
-    cancel_open_intents(invoices, "the invoice is paid")
+    # Paid now: no other payment of these invoices may be completed any more (a stale pay-page tab).
+    payments.void_open_payments(invoices, "the invoice is paid")
     trials: list[Subscription] = []
     for invoice in invoices:
         subscription = invoice.subscription
@@ -154,6 +155,7 @@ def record_late_outcome(
     outcome: ChargeOutcome,
     notifier: Notifier,
     pay_url: PayUrl,
+    payments: PaymentGateway,
     *,
     now: datetime | None = None,
     decline_code: str = "",
@@ -185,7 +187,7 @@ def record_late_outcome(
             if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
                 try:
                     with transaction.atomic():
-                        dunning.accept_payment(invoice, moment, notifier)
+                        dunning.accept_payment(invoice, moment, notifier, payments)
                 except LifecycleError:
                     # Paying can no longer bring the subscription back (§6.6): the money received stays
                     # recorded (the attempt succeeded), the invoice unpaid; the caller refunds it.
@@ -207,7 +209,12 @@ def record_late_outcome(
 
 
 def pay_invoice(
-    invoice: Invoice, notifier: Notifier, *, actor: Actor = Actor.CUSTOMER, now: datetime | None = None
+    invoice: Invoice,
+    notifier: Notifier,
+    payments: PaymentGateway,
+    *,
+    actor: Actor = Actor.CUSTOMER,
+    now: datetime | None = None,
 ) -> Invoice:
     """An open (or, within the reactivation window, uncollectible) invoice paid outside the renewal's own
     charge: the pay page, or an admin marking it paid (§5, §6.6). Refused with `nothing_owed` when it is
@@ -222,5 +229,6 @@ def pay_invoice(
             raise LifecycleError(
                 LifecycleErrorCode.NOTHING_OWED, f"invoice {locked.number} is {locked.status}", "invoice"
             )
-        dunning.accept_payment(locked, now or locked.subscription.installation.now(), notifier, actor=actor)
+        moment = now or locked.subscription.installation.now()
+        dunning.accept_payment(locked, moment, notifier, payments, actor=actor)
     return locked

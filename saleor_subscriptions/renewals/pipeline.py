@@ -218,7 +218,7 @@ def order_invoices(
             ],
         )
         insert_rows(attempts)
-        outcomes.mark_paid_many(settled_free, now, ports.notifier)
+        outcomes.mark_paid_many(settled_free, now, ports.notifier, ports.payments)
         for invoice in early:
             ports.notifier.renewal_upcoming(invoice)
     return len(locked), attempts
@@ -312,7 +312,7 @@ def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now
         for attempt, result in zip(attempts, results, strict=True)
         if isinstance(result, ChargeResult)
     ]
-    return outcomes.record_charge_results(answered, now, ports.notifier, ports.pay_url)
+    return outcomes.record_charge_results(answered, now, ports.notifier, ports.pay_url, ports.payments)
 
 
 def resume_unfinished(

@@ -8,10 +8,14 @@ made once, a repeat answering with the first outcome.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from saleor_subscriptions.invoicing.models import Invoice
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,23 @@ class ChargeResult:
 
 
 class PaymentGateway(Protocol):
+    """Charges renewals, and keeps an invoice from being paid twice (BILLING_RULES §6): a payment of an
+    invoice that is still open at the gateway (a declined renewal's, one a pay-page tab made) must not be
+    completed once the invoice is paid, nor while a dunning retry charges it again."""
+
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Charge the customer's saved payment method off-session; a repeated key replays the first result."""
+        ...
+
+    def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
+        """Called in the transaction that pays these invoices (or starts a new charge of one): once it
+        commits, their payments still open at the gateway are voided. Nothing is called out before the
+        commit; a gateway that cannot be reached then keeps trying later, by itself."""
+        ...
+
+    def finish_voiding(self, invoice: Invoice) -> None:
+        """Outside a transaction, before a new charge of `invoice`: the voiding scheduled for it is done
+        now where the gateway can be reached (what cannot be stays scheduled)."""
         ...
 
 

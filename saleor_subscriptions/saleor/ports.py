@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
@@ -37,6 +39,12 @@ class ThreadSafeStripeGateway:
     def charge(self, request: ChargeRequest) -> ChargeResult:
         with worker_thread_database():
             return self.gateway.charge(request)
+
+    def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
+        self.gateway.void_open_payments(invoices, reason)  # in the caller's thread and transaction
+
+    def finish_voiding(self, invoice: Invoice) -> None:
+        self.gateway.finish_voiding(invoice)
 
 
 def saleor_ports() -> RenewalPorts:

@@ -69,7 +69,7 @@ def _intents_of(invoice_ids: Sequence[int]) -> dict[int, set[str]]:
     return found
 
 
-def cancel_open_intents(invoices: Sequence[Invoice], reason: str, *, run_on_commit: bool = True) -> list[int]:
+def cancel_open_intents(invoices: Sequence[Invoice], reason: str) -> list[int]:
     """Schedules the cancellation of the invoices' still confirmable PaymentIntents (see the module doc); only
     for invoices that have any. Runs in the caller's transaction; the follow-ups' ids."""
     with_intents = _intents_of([invoice.pk for invoice in invoices])
@@ -88,7 +88,7 @@ def cancel_open_intents(invoices: Sequence[Invoice], reason: str, *, run_on_comm
             reason=reason[:200],
         )
         made.append(follow_up.pk)
-    if run_on_commit and made:
+    if made:
         transaction.on_commit(lambda: run_follow_ups(made))
     return made
 

@@ -24,7 +24,7 @@ from django.db.models import Max
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.ports import Notifier
-from saleor_subscriptions.payments.gateway import as_dict, result_of_intent
+from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, result_of_intent
 from saleor_subscriptions.payments.stripe_amounts import from_minor
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.outcomes import PayUrl, record_late_outcome
@@ -114,7 +114,7 @@ def settle_invoice_intent(
             return {**outcome, "changed": False, "why": "the renewal records its own charge's failure"}
         status_before = Invoice.objects.get(pk=invoice.pk).status
         after = record_late_outcome(
-            locked.pk, result.outcome, notifier, pay_url, decline_code=result.decline_code
+            locked.pk, result.outcome, notifier, pay_url, StripeGateway(), decline_code=result.decline_code
         )
         outcome.update(changed=after.status != before, attempt_status=after.status)
         if after.status == PaymentAttempt.Status.SUCCEEDED and before != after.status:

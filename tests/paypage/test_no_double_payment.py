@@ -14,6 +14,7 @@ from stripe.params import SetupIntentCreateParams
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.customers import remember_payment_method
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.outcomes import pay_invoice
 from saleor_subscriptions.stripe_webhooks.followups import REFUNDED_DUPLICATE, run_due_follow_ups
 from saleor_subscriptions.stripe_webhooks.models import StripeFollowUp
@@ -79,7 +80,7 @@ def test_a_pay_page_intent_left_unpaid_is_cancelled_once_the_invoice_is_paid_ano
     left_open = _page_value(client.get(link).content.decode(), "payment_intent")
 
     with django_capture_on_commit_callbacks(execute=True):
-        pay_invoice(invoice, RecordingNotifier())  # an admin marks it paid
+        pay_invoice(invoice, RecordingNotifier(), StripeGateway())  # an admin marks it paid
 
     assert shop.fake.get(left_open)["status"] == "canceled"
 
@@ -95,7 +96,8 @@ def test_the_cancellation_waits_for_stripe_and_is_retried(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        pay_invoice(invoice, RecordingNotifier())  # Stripe fails: the payment stands, the follow-up waits
+        # Stripe fails: the payment stands, the follow-up waits
+        pay_invoice(invoice, RecordingNotifier(), StripeGateway())
 
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     [follow_up] = StripeFollowUp.objects.filter(invoice=invoice)
@@ -115,7 +117,8 @@ def test_a_success_for_an_invoice_paid_already_is_refunded_and_staff_alerted(
     shop = stripe_shop
     subscription, invoice, link = _declined_renewal(shop, None)
     intent_id = _page_value(client.get(link).content.decode(), "payment_intent")
-    pay_invoice(invoice, RecordingNotifier())  # paid meanwhile; its cancellation never ran (no commit)
+    # Paid meanwhile; its cancellation never ran (no commit).
+    pay_invoice(invoice, RecordingNotifier(), StripeGateway())
     shop.client.v1.payment_intents.confirm(intent_id, params={"payment_method": "pm_card_visa"})
 
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):

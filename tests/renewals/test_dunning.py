@@ -76,7 +76,7 @@ def test_a_charge_that_needs_the_customer_is_not_retried_blindly_and_the_pay_pag
     assert [c.kwargs["attempt"] for c in ports.notifier.of("payment_failed")] == [0, 1, 3]
     # The customer completes 3-D Secure on the pay page: the same attempt succeeds.
     [attempt] = PaymentAttempt.objects.filter(invoice=invoice)
-    record_late_outcome(attempt.pk, SUCCEEDED, ports.notifier, ports.pay_url)
+    record_late_outcome(attempt.pk, SUCCEEDED, ports.notifier, ports.pay_url, ports.payments)
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     assert reload(subscription).status == "active"
     assert reload(subscription).next_billing_at == at(2027, 1, 16, 5)
@@ -90,11 +90,11 @@ def test_a_sepa_debit_processing_for_days_is_neither_paid_nor_failed_and_then_cl
     assert reload(subscription).status == "active"  # access continues meanwhile
     assert ports.notifier.kinds() == []
     [attempt] = PaymentAttempt.objects.filter(invoice=invoice)
-    record_late_outcome(attempt.pk, SUCCEEDED, ports.notifier, ports.pay_url)
+    record_late_outcome(attempt.pk, SUCCEEDED, ports.notifier, ports.pay_url, ports.payments)
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     assert ports.notifier.kinds() == ["receipt"]
     # A late "processing" report after success changes nothing.
-    record_late_outcome(attempt.pk, ChargeOutcome.PROCESSING, ports.notifier, ports.pay_url)
+    record_late_outcome(attempt.pk, ChargeOutcome.PROCESSING, ports.notifier, ports.pay_url, ports.payments)
     assert PaymentAttempt.objects.get(pk=attempt.pk).status == "succeeded"
 
 
@@ -104,7 +104,7 @@ def test_a_sepa_debit_that_fails_later_starts_dunning_from_that_day():
     invoice = _renewal_invoice(subscription)
     [attempt] = PaymentAttempt.objects.filter(invoice=invoice)
     record_late_outcome(
-        attempt.pk, DECLINED, ports.notifier, ports.pay_url, decline_code="insufficient_funds"
+        attempt.pk, DECLINED, ports.notifier, ports.pay_url, ports.payments, decline_code="insufficient_funds"
     )
     failed = reload(subscription)
     assert failed.status == "past_due"
@@ -121,7 +121,7 @@ def test_suspended_on_day_7_then_paid_on_the_pay_page_is_active_on_its_original_
     suspended = reload(subscription)
     assert suspended.status == "suspended"
     assert ports.notifier.kinds().count("suspended") == 1
-    pay_invoice(_renewal_invoice(subscription), ports.notifier)
+    pay_invoice(_renewal_invoice(subscription), ports.notifier, ports.payments)
     paid = reload(subscription)
     assert paid.status == "active"
     assert paid.next_billing_at == at(2027, 1, 16, 5)
@@ -153,7 +153,7 @@ def test_terminated_on_day_21_after_the_warning_on_day_14():
 def test_paying_within_the_reactivation_window_restores_the_original_schedule():
     shop, subscription, ports = _setup(*[DECLINED] * 4)
     _advance(shop, at(2027, 1, 7), ports)
-    pay_invoice(_renewal_invoice(subscription), ports.notifier, now=at(2027, 1, 20))
+    pay_invoice(_renewal_invoice(subscription), ports.notifier, ports.payments, now=at(2027, 1, 20))
     restored = reload(subscription)
     assert restored.status == "active"
     assert restored.next_billing_at == at(2027, 1, 16, 5)  # the missed renewal is billed at once
@@ -165,7 +165,8 @@ def test_paying_after_the_reactivation_window_is_refused():
     _advance(shop, at(2027, 1, 7), ports)
     invoice = _renewal_invoice(subscription)
     with pytest.raises(LifecycleError) as refused:
-        pay_invoice(invoice, ports.notifier, now=at(2027, 2, 6))  # cancelled 6 Jan + 30 days = 5 Feb
+        # Cancelled 6 Jan + 30 days = 5 Feb.
+        pay_invoice(invoice, ports.notifier, ports.payments, now=at(2027, 2, 6))
     assert refused.value.code == "reactivation_window_closed"
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.UNCOLLECTIBLE
     assert reload(subscription).status == "cancelled"

@@ -1,0 +1,53 @@
+"""The billing domain talks to Saleor and Stripe only through its ports (`renewals.ports`): no module of it
+imports an adapter, not even inside a function, so the in-memory ports run it without Stripe or Saleor."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import saleor_subscriptions
+
+DOMAIN = ("billing", "discounts", "invoicing", "notifications", "renewals", "subscriptions")
+ADAPTERS = ("api", "payments", "paypage", "saleor", "stripe_webhooks")
+LIBRARIES = ("stripe", "httpx")
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def _forbidden(name: str) -> bool:
+    if name.split(".", maxsplit=1)[0] in LIBRARIES:
+        return True
+    return any(
+        name == f"saleor_subscriptions.{a}" or name.startswith(f"saleor_subscriptions.{a}.") for a in ADAPTERS
+    )
+
+
+def test_the_domain_imports_no_adapter() -> None:
+    root = Path(saleor_subscriptions.__file__).parent
+    found = [
+        f"{path.relative_to(root)}: {name}"
+        for package in DOMAIN
+        for path in sorted((root / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if _forbidden(name)
+    ]
+    assert found == []
+
+
+def test_the_check_sees_an_import_inside_a_function(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from saleor_subscriptions.stripe_webhooks.followups import x\n")
+    assert [name for name in _imports(module) if _forbidden(name)] == [
+        "saleor_subscriptions.stripe_webhooks.followups"
+    ]
+    assert not _forbidden("saleor_subscriptions.paymentsx")
