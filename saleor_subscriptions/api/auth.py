@@ -92,6 +92,14 @@ class Principal:
             )
         return self.installation
 
+    def require_customer(self) -> Customer:
+        """The customer of a customer access token; a top-level AUTHENTICATION_REQUIRED error otherwise."""
+        if self.customer is None:
+            raise api_error(
+                ApiErrorCode.AUTHENTICATION_REQUIRED, "this needs a customer's access token from Saleor"
+            )
+        return self.customer
+
     def require_permissions(self, permissions: Collection[str]) -> Staff:
         """The staff user if their token carries every one of `permissions`; a top-level error otherwise."""
         if self.staff is None:

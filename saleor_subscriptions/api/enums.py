@@ -8,8 +8,10 @@ from saleor_subscriptions.api.errors import ApiErrorCode
 from saleor_subscriptions.billing.calendar import AnchorMode, ShortMonthRule
 from saleor_subscriptions.billing.intervals import IntervalUnit
 from saleor_subscriptions.billing.pricing import LineKind
+from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.catalog.actions import PlanErrorCode
 from saleor_subscriptions.catalog.models import CancelEffect, PlanStatus
+from saleor_subscriptions.invoicing.models import InvoiceStatus
 from saleor_subscriptions.saleor.checkout import CheckoutErrorCode
 
 PlanIntervalEnum = graphene.Enum.from_enum(
@@ -40,3 +42,11 @@ ChargeLineKindEnum = graphene.Enum.from_enum(LineKind, name="ChargeLineKind")
 PlanErrorCodeEnum = graphene.Enum.from_enum(PlanErrorCode, name="PlanErrorCode")
 CheckoutErrorCodeEnum = graphene.Enum.from_enum(CheckoutErrorCode, name="CheckoutErrorCode")
 ApiErrorCodeEnum = graphene.Enum.from_enum(ApiErrorCode, name="ApiErrorCode")
+SubscriptionStatusEnum = graphene.Enum.from_enum(
+    SubscriptionStatus,
+    name="SubscriptionStatus",
+    description="Where a subscription stands (BILLING_RULES §5).",
+)
+InvoiceStatusEnum = graphene.Enum.from_enum(
+    InvoiceStatus, name="InvoiceStatus", description="Where an invoice stands (BILLING_RULES §6)."
+)

@@ -14,12 +14,13 @@ from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
 from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
 from saleor_subscriptions.api.queries.plans import PlanQueries
+from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
-class Query(PlanQueries, StripeSettingsQueries, graphene.ObjectType):
+class Query(PlanQueries, SubscriptionQueries, StripeSettingsQueries, graphene.ObjectType):
     pass
 
 

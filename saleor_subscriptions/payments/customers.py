@@ -148,3 +148,20 @@ def forget_payment_method(
         .filter(installation_id=installation_id, default_payment_method_id=payment_method_id)
         .update(default_payment_method_id="", payment_method_type="")
     )
+
+
+def recorded_method(account: StripeAccount, customer_key: str) -> StripeCustomer | None:
+    """The customer's StripeCustomer in the account with the payment method renewals charge, as the app last
+    recorded it (no call to Stripe); None when none is saved."""
+    accounts = [account.stripe_account_id, ""] if account.stripe_account_id else [""]
+    rows = (
+        StripeCustomer.objects.filter(
+            installation_id=account.installation_id,
+            customer_key=customer_key,
+            livemode=account.livemode,
+            stripe_account_id__in=accounts,
+        )
+        .exclude(default_payment_method_id="")
+        .order_by("-stripe_account_id")  # the account's own before one not tied to an account yet
+    )
+    return rows.first()

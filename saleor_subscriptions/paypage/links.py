@@ -1,6 +1,6 @@
 """The signed links of the pay page: one names an invoice (`renewals.wiring.pay_url` makes it), the other a
-subscription whose saved payment method the customer replaces (`payment_method_url`; the customer API will
-hand it out).
+subscription whose saved payment method the customer replaces (`payment_method_url`; the customer API hands
+it out as `Subscription.paymentMethodUpdateUrl`).
 
 A link is refused with the page's status and the reason: forged (400), expired after PAY_LINK_MAX_AGE_DAYS
 (default 30; 410), naming nothing known (404), or used: the invoice paid or void, the subscription

@@ -1,0 +1,74 @@
+"""The customer's own subscriptions ("my subscriptions"): a customer access token is required, and only the
+subscriptions of that Saleor user in the token's shop are ever seen. A subscription bought as a guest has no
+user and is not listed: an email address in a token is not proof enough to show someone's subscriptions and
+payment links (its emails carry the guest's links)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.db.models import QuerySet
+
+from saleor_subscriptions.api.auth import Customer
+from saleor_subscriptions.api.context import context_of
+from saleor_subscriptions.api.errors import ApiErrorCode, api_error
+from saleor_subscriptions.api.ids import parse_subscription_id
+from saleor_subscriptions.api.types.subscriptions import SubscriptionType
+from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.tenants.models import Installation
+
+MAX_FIRST = 100
+
+
+def customers_subscriptions(installation: Installation, customer: Customer) -> QuerySet[Subscription]:
+    return (
+        Subscription.objects.filter(installation=installation, customer_user_id=customer.user_id)
+        .exclude(status="incomplete")
+        .select_related("plan_version__plan")
+    )
+
+
+class SubscriptionQueries(graphene.ObjectType):
+    my_subscriptions = graphene.List(
+        graphene.NonNull(SubscriptionType),
+        required=True,
+        first=graphene.Int(default_value=MAX_FIRST, description=f"How many, 1 to {MAX_FIRST}."),
+        after=graphene.ID(description="A subscription's id: the ones listed after it (the next page)."),
+        description=(
+            "The customer's subscriptions, newest first (not those whose checkout was never paid). Needs a "
+            "customer access token."
+        ),
+    )
+    subscription = graphene.Field(
+        SubscriptionType,
+        id=graphene.ID(required=True),
+        description=(
+            "One of the customer's subscriptions; null when it is not theirs. Needs a customer token."
+        ),
+    )
+
+    @staticmethod
+    def resolve_my_subscriptions(
+        _root: Any, info: Any, first: int = MAX_FIRST, after: str | None = None
+    ) -> list[Subscription]:
+        principal = context_of(info).principal
+        customer = principal.require_customer()
+        if not 1 <= first <= MAX_FIRST:
+            raise api_error(ApiErrorCode.BAD_USER_INPUT, f"first: must be 1 to {MAX_FIRST}, not {first}")
+        subscriptions = customers_subscriptions(principal.shop(), customer)
+        if after is not None:
+            after_pk = parse_subscription_id(after)
+            if after_pk is None:
+                raise api_error(ApiErrorCode.BAD_USER_INPUT, f"after: {after!r} is not a subscription id")
+            subscriptions = subscriptions.filter(pk__lt=after_pk)
+        return list(subscriptions.order_by("-pk")[:first])
+
+    @staticmethod
+    def resolve_subscription(_root: Any, info: Any, id: str) -> Subscription | None:
+        principal = context_of(info).principal
+        customer = principal.require_customer()
+        pk = parse_subscription_id(id)
+        if pk is None:
+            raise api_error(ApiErrorCode.BAD_USER_INPUT, f"id: {id!r} is not a subscription id")
+        return customers_subscriptions(principal.shop(), customer).filter(pk=pk).first()

@@ -1,0 +1,156 @@
+"""A customer's subscription as the storefront shows it ("my subscriptions"), its open invoices with their pay
+links, the payment method renewals charge, and the link to replace it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from saleor_subscriptions.api.enums import InvoiceStatusEnum, SubscriptionStatusEnum
+from saleor_subscriptions.api.ids import subscription_global_id
+from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
+from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
+from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
+from saleor_subscriptions.payments.customers import recorded_method
+from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
+from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
+from saleor_subscriptions.subscriptions.models import Subscription
+
+PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
+
+
+class SubscriptionPaymentMethod(graphene.ObjectType):
+    """The payment method renewals are charged to, as last saved (at checkout, on the pay page, or on the
+    payment-method page)."""
+
+    type = graphene.String(
+        required=True, description='Stripe\'s type of the method: "card" or "sepa_debit".'
+    )
+
+
+class SubscriptionInvoice(graphene.ObjectType):
+    """An invoice of the subscription that is still owed."""
+
+    number = graphene.String(required=True)
+    status = InvoiceStatusEnum(required=True)
+    currency = graphene.String(required=True)
+    total = DecimalScalar(required=True, description="Gross, before credit.")
+    amount_due = DecimalScalar(required=True, description="What is owed: the total less credit applied.")
+    period_start = graphene.Date(required=True)
+    period_end = graphene.Date(required=True)
+    due_at = graphene.DateTime(required=True)
+    pay_url = graphene.String(
+        description=(
+            "The pay page for this invoice (signed, valid PAY_LINK_MAX_AGE_DAYS); null when paying can no "
+            "longer bring the subscription back."
+        )
+    )
+
+    @staticmethod
+    def resolve_status(root: Invoice, _info: Any) -> str:
+        return root.status
+
+    @staticmethod
+    def resolve_total(root: Invoice, _info: Any) -> str:
+        return show_amount(root.total, root.currency)
+
+    @staticmethod
+    def resolve_amount_due(root: Invoice, _info: Any) -> str:
+        return show_amount(root.amount_due, root.currency)
+
+    @staticmethod
+    def resolve_pay_url(root: Invoice, _info: Any) -> str | None:
+        return pay_url(root) if can_still_reactivate(root.subscription) else None
+
+
+class SubscriptionType(graphene.ObjectType):
+    """A customer's subscription to a plan (BILLING_RULES §5 for the states)."""
+
+    class Meta:
+        name = "Subscription"
+
+    id = graphene.ID(required=True)
+    status = SubscriptionStatusEnum(required=True)
+    plan = graphene.Field(PlanType, required=True)
+    terms = graphene.Field(
+        PlanTerms, required=True, description="The terms of the plan version this subscription is on."
+    )
+    channel = graphene.String(required=True, description="The Saleor channel's slug.")
+    currency = graphene.String(required=True)
+    quantity = graphene.Int(required=True)
+    unit_price = DecimalScalar(
+        required=True, description="Per unit per period before tax and discounts (an admin's price, if set)."
+    )
+    started_at = graphene.DateTime(required=True)
+    trial_end = graphene.Date(description="The last day of the free trial, if there is one.")
+    current_period_start = graphene.Date(required=True)
+    current_period_end = graphene.Date(required=True, description="The last day of the current period.")
+    next_billing_at = graphene.DateTime(description="When the next charge is due; null when none is.")
+    cancel_at = graphene.Date(description="The day a cancellation already asked for takes effect.")
+    ended_at = graphene.DateTime()
+    payment_method = graphene.Field(
+        SubscriptionPaymentMethod, description="Null when none is saved or Stripe is not connected."
+    )
+    open_invoices = graphene.List(
+        graphene.NonNull(SubscriptionInvoice), required=True, description="Invoices still owed, oldest first."
+    )
+    payment_method_update_url = graphene.String(
+        description=(
+            "The page where the customer saves another card for the renewals (a Stripe SetupIntent; signed, "
+            "valid PAY_LINK_MAX_AGE_DAYS); null once the subscription has ended or Stripe is not connected."
+        )
+    )
+
+    @staticmethod
+    def resolve_id(root: Subscription, _info: Any) -> str:
+        return subscription_global_id(root.pk)
+
+    @staticmethod
+    def resolve_status(root: Subscription, _info: Any) -> str:
+        return root.status
+
+    @staticmethod
+    def resolve_plan(root: Subscription, _info: Any) -> Plan:
+        return root.plan_version.plan
+
+    @staticmethod
+    def resolve_terms(root: Subscription, _info: Any) -> PlanVersion:
+        return root.plan_version
+
+    @staticmethod
+    def resolve_channel(root: Subscription, _info: Any) -> str:
+        return root.channel_slug
+
+    @staticmethod
+    def resolve_unit_price(root: Subscription, _info: Any) -> str:
+        return show_amount(unit_price(root), root.currency)
+
+    @staticmethod
+    def resolve_payment_method(root: Subscription, _info: Any) -> SubscriptionPaymentMethod | None:
+        try:
+            account = account_for(root.installation_id, root.channel_slug)
+        except StripeSettingsError:
+            return None
+        saved = recorded_method(account, root.customer_key)
+        return None if saved is None else SubscriptionPaymentMethod(type=saved.payment_method_type)
+
+    @staticmethod
+    def resolve_open_invoices(root: Subscription, _info: Any) -> list[Invoice]:
+        invoices = list(root.invoices.filter(status__in=PAYABLE).order_by("due_at", "pk"))
+        for invoice in invoices:
+            invoice.subscription = root
+        return invoices
+
+    @staticmethod
+    def resolve_payment_method_update_url(root: Subscription, _info: Any) -> str | None:
+        if root.status in ENDED:
+            return None
+        try:
+            account_for(root.installation_id, root.channel_slug)
+        except StripeSettingsError:
+            return None
+        return payment_method_url(root)
