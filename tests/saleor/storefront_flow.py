@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -32,6 +33,8 @@ from tests.fakes.stripe.stripe_js import StripeJs
 
 SIGN_UP = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 RETURN_URL = "https://shop.example.com/checkout/return"
+CUSTOMER_IP = "203.0.113.7"
+USER_AGENT = "Mozilla/5.0 (storefront test)"
 PLAN_CREATE = """
 mutation Create($input: PlanCreateInput!) {
   planCreate(input: $input) { plan { id } errors { field code message } }
@@ -152,6 +155,66 @@ class Storefront:
         method = self.stripe_js.create_card_method(number, name="Ann Smith")
         data = {"paymentMethodId": method["id"], "returnUrl": RETURN_URL}
         return self.fake.transaction_initialize(checkout, self.gateway, data=data)
+
+    def create_bank_method(
+        self, kind: str, *, name: str = "Anna de Vries", email: str = "ann@example.com"
+    ) -> dict[str, Any]:
+        """`stripe.createPaymentMethod({type: "ideal" | "bancontact", billing_details})` with the publishable
+        key: the holder's name and email, which the SEPA Direct Debit method the payment leaves needs."""
+        body = urlencode({"type": kind, "billing_details[name]": name, "billing_details[email]": email})
+        response = httpx.post(
+            f"{self.stripe.url}/v1/payment_methods",
+            content=body,
+            headers={
+                "Authorization": f"Bearer {self.stripe.publishable_key}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        method: dict[str, Any] = response.json()
+        return method
+
+    def pay_with_bank(self, checkout: CheckoutView, kind: str, **billing: str) -> PaymentResult:
+        """An iDEAL or Bancontact payment: Stripe.js makes the method, then `transactionInitialize` with its
+        id, the return URL and the browser (for the SEPA mandate the payment leaves); the answer sends the
+        customer to the bank."""
+        self.initialize_gateway(checkout)
+        method = self.create_bank_method(kind, **billing)
+        data = {"paymentMethodId": method["id"], "returnUrl": RETURN_URL, "userAgent": USER_AGENT}
+        return self.fake.transaction_initialize(
+            checkout, self.gateway, data=data, customer_ip_address=CUSTOMER_IP
+        )
+
+    def at_the_bank(self, next_action: dict[str, Any], *, authorise: bool = True) -> dict[str, str]:
+        """The customer's browser follows `nextAction.redirect_to_url` to the bank's (the fake Stripe's test)
+        page and authorises or refuses there; the bank sends it back to the shop's return URL: its query."""
+        assert next_action["type"] == "redirect_to_url", next_action
+        redirect = next_action["redirect_to_url"]
+        assert redirect["return_url"] == RETURN_URL
+        page = httpx.get(redirect["url"], timeout=30)
+        assert page.status_code == 200 and "Authorize test payment" in page.text
+        answer = httpx.post(redirect["url"], data={"succeed": "true" if authorise else "false"}, timeout=30)
+        assert answer.status_code == 303, answer.text
+        back = urlsplit(answer.headers["location"])
+        assert f"{back.scheme}://{back.netloc}{back.path}" == RETURN_URL
+        return {key: values[0] for key, values in parse_qs(back.query).items()}
+
+    def connect_stripe_webhooks(self) -> dict[str, Any]:
+        """The owner adds the app's webhook endpoint in Stripe and saves its signing secret with the keys."""
+        endpoint = self.stripe.add_webhook_endpoint(f"{self.app_url}/webhooks/stripe/{self.installation.pk}/")
+        keys = StripeKeys(self.stripe.secret_key, self.stripe.publishable_key, endpoint["secret"])
+        connect_stripe(self.installation, "", keys)
+        return endpoint
+
+    def deliver_stripe_events(self) -> list[str]:
+        """Stripe sends every event the app has not acknowledged yet (see `connect_stripe_webhooks`); all
+        must be accepted. The types delivered, oldest first."""
+        deliveries = self.stripe.deliver_pending()
+        assert all(d.ok for d in deliveries), [
+            (d.request.event_id, d.status_code, d.body) for d in deliveries
+        ]
+        return [str(self.stripe.get(d.request.event_id)["type"]) for d in deliveries]
 
 
 def open_shop(fake: FakeSaleor, stripe: FakeStripe, app_url: str) -> Storefront:

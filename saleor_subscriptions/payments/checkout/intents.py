@@ -155,12 +155,21 @@ def create_payment_intent(
 
 
 def create_setup_intent(
-    client: stripe.StripeClient, payer: Payer, pm_type: str, metadata: dict[str, str], idempotency_key: str
+    client: stripe.StripeClient,
+    payer: Payer,
+    pm_type: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+    *,
+    payment_method_types: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """A SetupIntent saving the payer's method for off-session charges (nothing is charged now)."""
+    """A SetupIntent saving the payer's method for off-session charges (nothing is charged now); without a
+    method yet, it allows `payment_method_types` (what the storefront may offer: iDEAL and Bancontact too,
+    which leave a SEPA Direct Debit method), as an unconfirmed PaymentIntent does."""
     params: dict[str, Any] = {"customer": payer.customer_id, "usage": "off_session", "metadata": metadata}
-    if pm_type:
-        params["payment_method_types"] = [pm_type]
+    types = (pm_type,) if pm_type else payment_method_types
+    if types:
+        params["payment_method_types"] = list(types)
     _confirm_now(params, payer, pm_type, save=True)
     return _create(client.v1.setup_intents, "setup_intent", params, idempotency_key)
 

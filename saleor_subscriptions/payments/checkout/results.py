@@ -11,9 +11,10 @@ prefixed by what happened (`CHARGE_…`, or `AUTHORIZATION_…` when the card wa
 | `requires_action`, `requires_confirmation`, `requires_payment_method` (no error) | …_ACTION_REQUIRED | |
 | `requires_payment_method` with an error, `canceled` | …_FAILURE with Stripe's message | the intent's |
 
-An ACTION_REQUIRED answer gives the storefront `data.clientSecret` for Stripe.js. Every response carries
-`pspReference` (the intent's id), `externalUrl` (the Stripe dashboard page) and a `message`; `data` goes back
-to the storefront.
+An ACTION_REQUIRED answer gives the storefront `data.clientSecret` for Stripe.js (and `data.nextAction`: 3-D
+Secure, or for iDEAL and Bancontact the redirect to the customer's bank, which its message names). Every
+response carries `pspReference` (the intent's id), `externalUrl` (the Stripe dashboard page) and a `message`;
+`data` goes back to the storefront.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from saleor_subscriptions.payments.checkout.intents import SEPA_GENERATING_TYPES
 from saleor_subscriptions.payments.stripe_amounts import from_minor
 
 MESSAGE_LIMIT = 512
@@ -61,8 +63,19 @@ def _storefront_data(intent: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def session_result(intent: dict[str, Any], flow: str, livemode: bool) -> dict[str, Any]:
-    """The response to a session webhook for an intent in its current state (see the module doc)."""
+def _action_message(status: str, method_type: str) -> str:
+    if status != "requires_action":
+        return "confirmation with Stripe.js required"
+    if method_type in SEPA_GENERATING_TYPES:
+        return f"authorisation at the customer's bank required ({method_type} redirect)"
+    return "3-D Secure authentication required"
+
+
+def session_result(
+    intent: dict[str, Any], flow: str, livemode: bool, method_type: str = ""
+) -> dict[str, Any]:
+    """The response to a session webhook for an intent in its current state (see the module doc);
+    `method_type`: the payment method's type, when known (it words what the customer has to do)."""
     status = str(intent["status"])
     setup = intent["object"] == "setup_intent"
     currency = str(intent.get("currency") or "usd").upper()
@@ -99,8 +112,7 @@ def session_result(intent: dict[str, Any], flow: str, livemode: bool) -> dict[st
         reason = "canceled" if status == "canceled" else _error_message(intent)
         response |= {"result": f"{flow}_FAILURE", "message": _message(reason)}
     else:
-        what = "3-D Secure authentication" if status == "requires_action" else "confirmation with Stripe.js"
-        response |= {"result": f"{flow}_ACTION_REQUIRED", "message": f"{what} required"}
+        response |= {"result": f"{flow}_ACTION_REQUIRED", "message": _action_message(status, method_type)}
     return response
 
 

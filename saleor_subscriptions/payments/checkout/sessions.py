@@ -141,14 +141,17 @@ def _start(
         "saleor_source_id": row.source_id,
         "installation": str(row.installation_id),
     }
+    offered = () if payer.payment_method_id else _offered_types(payload, action.currency)
     if row.kind == CheckoutPayment.Kind.SETUP_INTENT:
-        return intents.create_setup_intent(client, payer, pm_type, metadata, key)
+        return intents.create_setup_intent(
+            client, payer, pm_type, metadata, key, payment_method_types=offered
+        )
     charge = intents.Charge(
         amount_minor=to_minor(action.amount, action.currency),
         currency=action.currency,
         manual_capture=action.action_type == CheckoutPayment.Flow.AUTHORIZATION,
         save_for_renewals=row.has_subscription,
-        payment_method_types=() if payer.payment_method_id else _offered_types(payload, action.currency),
+        payment_method_types=offered,
         metadata=metadata,
         description=f"Saleor {source.typename.lower()} {source.id}",
     )
@@ -219,7 +222,7 @@ def transaction_initialize(installation: Installation, payload: Mapping[str, Any
         except PayloadError as error:
             return results.session_failure(flow, str(error), amount)
         row.save()
-    return results.session_result(intent, row.flow, row.livemode)
+    return results.session_result(intent, row.flow, row.livemode, row.payment_method_type)
 
 
 def payment_row(installation: Installation, payload: Mapping[str, Any]) -> CheckoutPayment:
@@ -258,4 +261,4 @@ def transaction_process(installation: Installation, payload: Mapping[str, Any]) 
         except intents.StripeFailure as failure:
             return results.session_failure(flow, failure.message, amount)
         row.save()
-    return results.session_result(intent, row.flow, account.livemode)
+    return results.session_result(intent, row.flow, account.livemode, row.payment_method_type)

@@ -157,3 +157,53 @@ def sepa_behaviour(iban: str) -> Iban:
     """A test IBAN's outcome; any other valid IBAN succeeds (documented choice of the fake)."""
     compact = iban.replace(" ", "").upper()
     return IBANS.get(compact, Iban(compact, SepaOutcome.SUCCEEDS))
+
+
+# -- iDEAL and Bancontact: the bank account behind a payment, and the SEPA Direct Debit method it leaves --
+
+# iDEAL banks (`ideal[bank]`) and their BICs, as Stripe lists them on the PaymentMethod and the charge.
+IDEAL_BICS: dict[str, str] = {
+    "abn_amro": "ABNANL2A",
+    "asn_bank": "ASNBNL21",
+    "bunq": "BUNQNL2A",
+    "ing": "INGBNL2A",
+    "knab": "KNABNL2H",
+    "rabobank": "RABONL2U",
+    "regiobank": "RBRBNL21",
+    "revolut": "REVOLT21",
+    "sns_bank": "SNSBNL2A",
+    "triodos_bank": "TRIONL2U",
+    "van_lanschot": "FVLBNL22",
+}
+IDEAL_DEFAULT_BANK = "ing"  # Stripe's example charge: bank "ing", bic INGBNL2A
+# Bancontact's bank in Stripe's example charge (VAPE, "VAN DE PUT & CO", VAPEBE22, IBAN ending 7061).
+BANCONTACT_BANK = {"bank_code": "VAPE", "bank_name": "VAN DE PUT & CO", "bic": "VAPEBE22"}
+BANCONTACT_IBAN = "BE62510007547061"
+
+
+def ideal_iban(bank: str) -> str:
+    """The (valid, made-up) Dutch IBAN the fake gives a customer of an iDEAL bank: NLkk BBBB 0417 1643 00."""
+    body = f"{IDEAL_BICS.get(bank, 'INGBNL2A')[:4]}0417164300"
+    digits = "".join(str(int(char, 36)) for char in body + "NL00")
+    return f"NL{98 - int(digits) % 97:02d}{body}"
+
+
+# The generated SEPA Direct Debit method's test behaviour, set by the email of the iDEAL/Bancontact method
+# (Stripe's "save bank details during payment" pages:
+# `[anything_]generatedSepaDebitIntents<Outcome>@example.com`; the Delayed variants settle the same way here,
+# when the fake is told to settle).
+GENERATED_SEPA_EMAILS: dict[str, SepaOutcome] = {
+    "generatedsepadebitintentssucceed": SepaOutcome.SUCCEEDS,
+    "generatedsepadebitintentssucceeddelayed": SepaOutcome.SUCCEEDS,
+    "generatedsepadebitintentsfail": SepaOutcome.FAILS,
+    "generatedsepadebitintentsfaildelayed": SepaOutcome.FAILS,
+    "generatedsepadebitintentssucceeddisputed": SepaOutcome.DISPUTED,
+}
+
+
+def generated_sepa_outcome(email: str | None) -> SepaOutcome | None:
+    """The outcome Stripe's test email names for debits of a generated SEPA method (None: by its IBAN)."""
+    local, _, domain = (email or "").lower().partition("@")
+    if domain != "example.com":
+        return None
+    return GENERATED_SEPA_EMAILS.get(local.rsplit("_", 1)[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import errors
+from . import cards, errors
 from .forms import Params, apply_metadata
 from .state import Request, list_object
 
@@ -38,6 +38,8 @@ def new_charge(
                 else None
             ),
         )
+    elif pm["type"] in ("ideal", "bancontact"):
+        details = {"type": pm["type"], pm["type"]: bank_redirect_details(pm)}
     else:
         sepa = pm["sepa_debit"]
         details = {
@@ -80,6 +82,29 @@ def new_charge(
     charge["receipt_url"] = f"{req.base_url}/fake/receipts/{charge['id']}"
     pi["latest_charge"] = charge["id"]
     return req.account.add(charge)
+
+
+def bank_redirect_details(pm: dict[str, Any]) -> dict[str, Any]:
+    """`payment_method_details.ideal` / `.bancontact` of a charge or set-up attempt: the bank the customer
+    authorised at and the account's last four; `generated_sepa_debit` (and its mandate) are filled in when
+    the payment leaves a SEPA Direct Debit method."""
+    name = (pm["billing_details"].get("name") or "").upper() or None
+    generated = {"generated_sepa_debit": None, "generated_sepa_debit_mandate": None, "verified_name": name}
+    if pm["type"] == "bancontact":
+        return {
+            **cards.BANCONTACT_BANK,
+            "iban_last4": cards.BANCONTACT_IBAN[-4:],
+            "preferred_language": "en",
+            **generated,
+        }
+    bank = pm["ideal"]["bank"] or cards.IDEAL_DEFAULT_BANK
+    return {
+        "bank": bank,
+        "bic": cards.IDEAL_BICS[bank],
+        "iban_last4": cards.ideal_iban(bank)[-4:],
+        "transaction_id": pm["id"][-10:].upper(),
+        **generated,
+    }
 
 
 def mark_succeeded(charge: dict[str, Any], captured: bool) -> None:

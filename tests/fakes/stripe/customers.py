@@ -1,5 +1,7 @@
-"""Customers and PaymentMethods: create from test cards, tokens, `pm_card_…` shortcuts and test IBANs; attach
-(refused for cards that decline, as Stripe checks the card then), detach, list."""
+"""Customers and PaymentMethods: create from test cards, tokens, `pm_card_…` shortcuts and test IBANs, and
+iDEAL and Bancontact methods (single use: Stripe leaves a SEPA Direct Debit method, `generated_sepa_method`,
+when they are set up for future use); attach (refused for cards that decline, as Stripe checks the card then),
+detach, list."""
 
 from __future__ import annotations
 
@@ -139,11 +141,51 @@ def sepa_payment_method(
     return _payment_method(req, "sepa_debit", details, billing, metadata or {}, iban=compact, used=False)
 
 
+def bank_redirect_payment_method(
+    req: Request, pm_type: str, billing: dict[str, Any], metadata: dict[str, str], bank: str | None = None
+) -> dict[str, Any]:
+    """An iDEAL (`ideal[bank]` optional: the customer picks the bank at iDEAL) or Bancontact PaymentMethod.
+    Bancontact needs the holder's name. Either can pay once (the customer authorises each payment at the
+    bank); only the SEPA Direct Debit method generated from it is reusable."""
+    if pm_type == "bancontact":
+        if not billing.get("name"):
+            raise errors.parameter_missing("billing_details[name]")
+        details: dict[str, Any] = {}
+    else:
+        details = {"bank": bank, "bic": cards.IDEAL_BICS.get(bank) if bank else None}
+    return _payment_method(req, pm_type, details, billing, metadata, used=False)
+
+
+def generated_sepa_method(
+    req: Request, source: dict[str, Any], *, charge: str | None = None, setup_attempt: str | None = None
+) -> dict[str, Any]:
+    """The SEPA Direct Debit PaymentMethod Stripe makes from a succeeded iDEAL/Bancontact payment (or set-up)
+    for future use: the account the customer paid from, the holder's name and email, `generated_from` naming
+    the charge or set-up attempt. Stripe's test emails (`generatedSepaDebitIntentsFail@example.com`, …) decide
+    how its debits settle."""
+    if source["type"] == "bancontact":
+        iban = cards.BANCONTACT_IBAN
+    else:
+        iban = cards.ideal_iban(source["ideal"]["bank"] or cards.IDEAL_DEFAULT_BANK)
+    billing = {**source["billing_details"], "address": dict(source["billing_details"]["address"])}
+    pm = sepa_payment_method(req, iban, billing, {}, param="payment_method")
+    pm["sepa_debit"]["generated_from"] = {"charge": charge, "setup_attempt": setup_attempt}
+    outcome = cards.generated_sepa_outcome(billing.get("email"))
+    if outcome is not None:
+        req.account.internal[pm["id"]]["outcome"] = outcome
+    return pm
+
+
 def payment_method_from_data(req: Request, params: Params, param: str) -> dict[str, Any]:
-    """A PaymentMethod from `type` with `card[…]` or `sepa_debit[…]` (create, and `payment_method_data`)."""
-    pm_type = params.string("type", required=True, choices=("card", "sepa_debit"))
+    """A PaymentMethod from `type` with `card[…]`, `sepa_debit[…]`, `ideal[bank]` or `bancontact` (create,
+    and `payment_method_data`)."""
+    pm_type = params.string("type", required=True, choices=("card", "sepa_debit", "ideal", "bancontact"))
     billing = _billing_details(params.nested("billing_details"))
     metadata = apply_metadata({}, params)
+    if pm_type in ("ideal", "bancontact"):
+        ideal = params.nested("ideal") if pm_type == "ideal" else None
+        bank = ideal.string("bank", choices=tuple(cards.IDEAL_BICS)) if ideal is not None else None
+        return bank_redirect_payment_method(req, pm_type, billing, metadata, bank)
     if pm_type == "card":
         card = params.nested("card")
         if card is None:
@@ -211,6 +253,8 @@ def create_payment_method(req: Request, params: Params) -> dict[str, Any]:
             "type",
             "card",
             "sepa_debit",
+            "ideal",
+            "bancontact",
             "billing_details",
             "metadata",
             "customer",

@@ -1,7 +1,8 @@
 """PaymentIntents: create, update, confirm, capture, cancel, retrieve, list.
 
-Status flow: requires_payment_method → requires_confirmation → (confirm) requires_action | processing (SEPA) |
-requires_capture (manual capture) | succeeded; a decline goes back to requires_payment_method with the 402.
+Status flow: requires_payment_method → requires_confirmation → (confirm) requires_action (3-D Secure; the
+redirect to the bank of iDEAL and Bancontact) | processing (SEPA) | requires_capture (manual capture) |
+succeeded; a decline goes back to requires_payment_method with the 402.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ CREATE_PARAMS = (
         "payment_method_configuration",
     }
 )
-SUPPORTED_TYPES = ("card", "sepa_debit")
+SUPPORTED_TYPES = ("card", "sepa_debit", "ideal", "bancontact")
+EUR_ONLY = ("sepa_debit", "ideal", "bancontact")
 # The smallest amount Stripe charges, in minor units (50 cents for most currencies).
 MINIMUM_AMOUNT = {"gbp": 30, "jpy": 50, "huf": 17500}
 SFU_CHOICES = ("on_session", "off_session")
@@ -102,6 +104,14 @@ def _types(params: Params, currency: str) -> list[str]:
                 f"payment_method_types[{index}]",
                 f"The payment method type '{pm_type}' is invalid.",
                 "parameter_invalid",
+            )
+        if pm_type in outcomes.REDIRECT_TYPES and currency != "eur":
+            # iDEAL and Bancontact take euros only (Stripe: "iDEAL doesn't support other currencies").
+            raise errors.invalid_request(
+                f"The currency provided ({currency}) is invalid. Payments with {pm_type} support the "
+                "following currencies: eur.",
+                param="currency",
+                code="payment_intent_invalid_currency",
             )
     return types
 
@@ -151,6 +161,16 @@ def _check_confirmation(
         )
     off_session = _off_session(params)
     acceptance = charges.customer_acceptance(params.nested("mandate_data"), req.now)
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        sfu = params.string("setup_future_usage", choices=SFU_CHOICES) or pi["setup_future_usage"]
+        outcomes.check_redirect(
+            req,
+            pm,
+            off_session=off_session,
+            return_url=params.string("return_url"),
+            setup_future_usage=sfu,
+            acceptance=acceptance,
+        )
     if pm["type"] == "sepa_debit":
         if pi["currency"] != "eur":
             raise errors.invalid_request(
@@ -169,6 +189,10 @@ def _run(req: Request, pi: dict[str, Any], confirmation: Confirmation) -> None:
     pm = confirmation.pm
     pi.update(payment_method=pm["id"], last_payment_error=None)
     req.account.internal[pi["id"]]["off_session"] = confirmation.off_session
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        assert confirmation.return_url is not None, "check_redirect requires it"
+        outcomes.attempt_redirect(req, pi, confirmation.return_url, confirmation.acceptance)
+        return
     if pm["type"] == "sepa_debit":
         outcomes.attempt_sepa(req, pi, pm, confirmation.acceptance)
         return

@@ -42,6 +42,7 @@ _TABLE: list[tuple[str, str, Endpoint]] = [
     ("GET", "/v1/setup_intents/{id}", setup_intents.retrieve),
     ("POST", "/v1/setup_intents/{id}/confirm", setup_intents.confirm),
     ("POST", "/v1/setup_intents/{id}/cancel", setup_intents.cancel),
+    ("GET", "/v1/setup_attempts", setup_intents.list_attempts),
     ("GET", "/v1/charges", charges.list_charges),
     ("GET", "/v1/charges/{id}", charges.retrieve_charge),
     ("POST", "/v1/refunds", charges.create_refund),

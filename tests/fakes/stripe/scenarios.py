@@ -1,5 +1,6 @@
 """Ready-made inputs and flows for tests against Stripe (the fake, or real test mode): SEPA details with a
-mandate, a customer with a card saved for off-session use, an off-session renewal."""
+mandate, a customer with a card saved for off-session use, an off-session renewal, an iDEAL or Bancontact
+first payment set up for future use."""
 
 from __future__ import annotations
 
@@ -52,3 +53,26 @@ def renew(
         "off_session": True,
     }
     return client.v1.payment_intents.create(params=cast(PaymentIntentCreateParams, {**params, **extra}))
+
+
+def bank_method(kind: str, email: str = "jenny@example.com", **extra: Any) -> dict[str, Any]:
+    """`payment_method_data` of an iDEAL or Bancontact payment whose SEPA Direct Debit method is saved: the
+    holder's name and email (Stripe: "You must also provide the customer's full name and email")."""
+    return {"type": kind, "billing_details": {"name": "Jenny Rosen", "email": email}, **extra}
+
+
+def bank_payment(customer: str, kind: str = "ideal", **extra: Any) -> PaymentIntentCreateParams:
+    """A 15.00 EUR iDEAL/Bancontact payment confirmed at once and set up for future use (the first payment of
+    a subscription): it waits for the customer at the bank."""
+    params: dict[str, Any] = {
+        "amount": 1500,
+        "currency": "eur",
+        "customer": customer,
+        "payment_method_types": [kind],
+        "payment_method_data": bank_method(kind),
+        "setup_future_usage": "off_session",
+        "mandate_data": ONLINE_MANDATE,
+        "return_url": "https://shop.example/pay/done",
+        "confirm": True,
+    }
+    return cast(PaymentIntentCreateParams, {**params, **extra})

@@ -2,7 +2,12 @@
 
 On success the PaymentMethod is attached to the customer and, with `usage=off_session` (the default), a card
 counts as set up for off-session use (4000 0025 0000 3155 then renews without a challenge); a SEPA account
-gets a multi-use mandate.
+gets a multi-use mandate. iDEAL and Bancontact send the customer to the bank (`requires_action`,
+`redirect_to_url`); once authorised they leave a new SEPA Direct Debit method with a mandate, attached to the
+customer and named by the set-up attempt
+(`latest_attempt.payment_method_details.<type>.generated_sepa_debit`), while the SetupIntent's own
+`payment_method` stays the spent iDEAL/Bancontact one. Each confirmation's outcome
+is a SetupAttempt (`latest_attempt`; listed by `GET /v1/setup_attempts?setup_intent=`).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import cards, charges, customers, errors
+from . import cards, charges, customers, errors, outcomes
 from .forms import Params, apply_metadata
 from .outcomes import DECLINE_MESSAGES
 from .state import Request, list_object, new_id
@@ -65,19 +70,65 @@ def _check(
             f"The PaymentMethod {pm['id']} belongs to customer {pm['customer']}.", param="payment_method"
         )
     acceptance = charges.customer_acceptance(params.nested("mandate_data"), req.now)
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        outcomes.check_redirect(
+            req,
+            pm,
+            off_session=False,
+            return_url=params.string("return_url"),
+            setup_future_usage=si["usage"],
+            acceptance=acceptance,
+        )
     if pm["type"] == "sepa_debit" and acceptance is None:
         raise errors.parameter_missing("mandate_data")
     return acceptance
 
 
+def _attempt_details(pm: dict[str, Any]) -> dict[str, Any]:
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        return {"type": pm["type"], pm["type"]: charges.bank_redirect_details(pm)}
+    if pm["type"] == "card":
+        card = pm["card"]
+        keys = ("brand", "country", "exp_month", "exp_year", "fingerprint", "funding", "last4")
+        return {"type": "card", "card": {**{key: card[key] for key in keys}, "three_d_secure": None}}
+    return {"type": pm["type"], pm["type"]: {}}
+
+
+def _attempt(req: Request, si: dict[str, Any], pm: dict[str, Any], status: str) -> dict[str, Any]:
+    """The SetupAttempt of one confirmation's outcome; it becomes the SetupIntent's `latest_attempt`."""
+    attempt = req.new(
+        "setup_attempt",
+        application=None,
+        attach_to_self=False,
+        customer=si["customer"],
+        flow_directions=None,
+        on_behalf_of=None,
+        payment_method=pm["id"],
+        payment_method_details=_attempt_details(pm),
+        setup_error=None,
+        setup_intent=si["id"],
+        status=status,
+        usage=si["usage"],
+    )
+    si["latest_attempt"] = attempt["id"]
+    return req.account.add(attempt)
+
+
 def _succeed(req: Request, si: dict[str, Any], pm: dict[str, Any], acceptance: dict[str, Any] | None) -> None:
-    if pm["type"] == "sepa_debit":
+    attempt = _attempt(req, si, pm, "succeeded")
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        assert acceptance is not None, "check_redirect requires mandate_data"
+        req.account.internal[pm["id"]]["used"] = True
+        details = attempt["payment_method_details"][pm["type"]]
+        outcomes.leave_sepa_method(req, pm, details, si["customer"], acceptance, setup_attempt=attempt["id"])
+        si["mandate"] = details["generated_sepa_debit_mandate"]
+    elif pm["type"] == "sepa_debit":
         assert acceptance is not None
         si["mandate"] = charges.create_mandate(req, pm, acceptance, multi_use=True)["id"]
     elif si["usage"] == "off_session":
         req.account.internal[pm["id"]]["set_up_off_session"] = True
     si.update(status="succeeded", next_action=None, last_setup_error=None)
-    if si["customer"] is not None:
+    if si["customer"] is not None and pm["type"] not in outcomes.REDIRECT_TYPES:
         customers.attach(req, pm, req.account.objects[si["customer"]])
     req.emit("setup_intent.succeeded", si)
 
@@ -90,6 +141,12 @@ def _run(
     return_url: str | None,
 ) -> None:
     si.update(payment_method=pm["id"], last_setup_error=None)
+    if pm["type"] in outcomes.REDIRECT_TYPES:
+        assert return_url is not None, "check_redirect requires it"
+        si.update(status="requires_action", next_action=outcomes.bank_redirect(req, si, return_url))
+        req.account.internal[si["id"]]["acceptance"] = acceptance
+        req.emit("setup_intent.requires_action", si)
+        return
     if pm["type"] == "card":
         card = cards.CARDS[req.account.internal[pm["id"]]["number"]]
         if not card.attaches and card.decline is not None:
@@ -139,7 +196,7 @@ def create(req: Request, params: Params) -> dict[str, Any]:
         req.account.get(customer_id, "customer", "customer")
     types = params.array("payment_method_types") or ["card"]
     for index, pm_type in enumerate(types):
-        if pm_type not in ("card", "sepa_debit"):
+        if pm_type not in ("card", "sepa_debit", *outcomes.REDIRECT_TYPES):
             raise errors.parameter_invalid(
                 f"payment_method_types[{index}]",
                 f"The payment method type '{pm_type}' is invalid.",
@@ -233,13 +290,27 @@ def complete_authentication(req: Request, si: dict[str, Any], succeed: bool) -> 
         raise ValueError(f"{si['id']} is {si['status']}, not requires_action")
     pm = req.account.objects[si["payment_method"]]
     if succeed:
-        _succeed(req, si, pm, None)
+        _succeed(req, si, pm, req.account.internal[si["id"]].get("acceptance"))
         return
+    redirect = pm["type"] in outcomes.REDIRECT_TYPES
+    if redirect:
+        req.account.internal[pm["id"]]["used"] = True
     si.update(status="requires_payment_method", payment_method=None, next_action=None)
+    what = "authorise the set-up at their bank" if redirect else "pass authentication"
     si["last_setup_error"] = {
         "code": "setup_intent_authentication_failure",
-        "message": "The customer did not pass authentication; provide another PaymentMethod or try again.",
+        "message": f"The customer did not {what}; provide another PaymentMethod or try again.",
         "payment_method": copy.deepcopy(pm),
         "type": "invalid_request_error",
     }
+    _attempt(req, si, pm, "failed")["setup_error"] = copy.deepcopy(si["last_setup_error"])
     req.emit("setup_intent.setup_failed", si)
+
+
+def list_attempts(req: Request, params: Params) -> dict[str, Any]:
+    """SetupAttempts of one SetupIntent (`setup_intent` is required), newest first."""
+    params.only({"setup_intent", "limit", "starting_after", "ending_before", "created"})
+    si_id = params.string("setup_intent", required=True)
+    req.account.get(si_id, "setup_intent", "setup_intent")
+    items = [a for a in req.account.of_kind("setup_attempt") if a["setup_intent"] == si_id]
+    return list_object(items, params, "/v1/setup_attempts")

@@ -21,6 +21,7 @@ PREFIXES: dict[str, str] = {
     "payment_method": "pm",
     "payment_intent": "pi",
     "setup_intent": "seti",
+    "setup_attempt": "setatt",
     "charge": "ch",
     "refund": "re",
     "event": "evt",

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from . import errors, forms, outcomes, publishable, routes, setup_intents
 from .state import Account, Request, SavedResponse, new_id, render
@@ -122,6 +122,8 @@ def _answer(
     body = handler.rfile.read(length).decode() if length else ""
     if split.path.startswith("/fake/3ds/"):
         return _challenge(fake, method, split.path.removeprefix("/fake/3ds/"), split.query or body), None
+    if split.path.startswith("/fake/bank/"):
+        return _bank(fake, method, split.path.removeprefix("/fake/bank/"), split.query or body), None
     key = _secret_key(handler.headers)
     idempotency_key = handler.headers.get("Idempotency-Key") if method == "POST" else None
     record = RecordedRequest(
@@ -236,6 +238,41 @@ def _challenge(fake: FakeStripe, method: str, intent_id: str, query: str) -> Ans
     return Answer(200, b"authentication done", {"Content-Type": "text/plain"})
 
 
+def _bank(fake: FakeStripe, method: str, intent_id: str, query: str) -> Answer:
+    """The iDEAL/Bancontact bank page behind `next_action.redirect_to_url.url`, as Stripe's test page: GET
+    shows "Authorize test payment" and "Fail test payment", POST `succeed=true|false` decides and sends the
+    customer back to the `return_url` with `payment_intent` and `payment_intent_client_secret` (or the
+    SetupIntent's `setup_intent` and `setup_intent_client_secret`)."""
+    with fake.lock:
+        owner = next((a for a in fake.accounts.values() if intent_id in a.objects), None)
+        intent = owner.objects[intent_id] if owner is not None else None
+        if owner is None or intent is None or intent["object"] not in ("payment_intent", "setup_intent"):
+            return Answer(404, b"unknown intent", {"Content-Type": "text/plain"})
+        redirect = (intent.get("next_action") or {}).get("redirect_to_url") or {}
+        pm = owner.objects.get(intent.get("payment_method") or "") or {}
+        if intent["status"] != "requires_action" or pm.get("type") not in outcomes.REDIRECT_TYPES:
+            return Answer(409, f"{intent_id} waits for no bank".encode(), {"Content-Type": "text/plain"})
+        if method == "GET":
+            page = (
+                f"<!doctype html><title>Fake {pm['type']} test payment</title>"
+                f"<h1>{pm['type']} test payment {intent_id}</h1>"
+                f'<form method="post"><button name="succeed" value="true">Authorize test payment</button>'
+                f'<button name="succeed" value="false">Fail test payment</button></form>'
+            )
+            return Answer(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
+        succeed = parse_qs(query).get("succeed", ["true"])[0] == "true"
+        req = Request(owner, None, None, fake.api_version, fake.url)
+        if intent["object"] == "payment_intent":
+            outcomes.complete_redirect(req, intent, succeed)
+        else:
+            setup_intents.complete_authentication(req, intent, succeed)
+        kind, secret = intent["object"], intent["client_secret"]
+    target = str(redirect.get("return_url") or "")
+    separator = "&" if "?" in target else "?"
+    location = f"{target}{separator}{urlencode({kind: intent_id, f'{kind}_client_secret': secret})}"
+    return Answer(303, b"", {"Location": location})
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
@@ -246,7 +283,11 @@ class _Handler(BaseHTTPRequestHandler):
         if answer.drop:
             self.close_connection = True
             return
-        headers = {"Content-Type": "application/json", "Content-Length": str(len(answer.body))}
+        headers = {
+            "Content-Type": "application/json",
+            "Content-Length": str(len(answer.body)),
+            "Access-Control-Allow-Origin": "*",  # Stripe.js calls the API from the shop's page (do_OPTIONS)
+        }
         if record is not None:
             headers.update({"Request-Id": record.request_id, "Stripe-Version": self.server.fake.api_version})
             if record.idempotency_key:
@@ -269,6 +310,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._serve("DELETE")
+
+    def do_OPTIONS(self) -> None:
+        """A browser's CORS preflight: Stripe.js in a page calls the API cross-origin with the publishable key
+        (as api.stripe.com allows any origin); not recorded as a request."""
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, DELETE")
+        self.send_header(
+            "Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, Stripe-Version"
+        )
+        self.send_header("Access-Control-Max-Age", "600")
+        self.end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log on the fake replaces the access log
