@@ -7,9 +7,12 @@ ends in the same state.
 | `payment_intent.*` (succeeded, processing, payment_failed, requires_action) | settles its attempt |
 | `charge.refunded` | a `payment_refunded` event on the subscription: what the charge has refunded in all |
 | `charge.dispute.created` | a `payment_disputed` event: amount, reason, the date evidence is due |
-| `setup_intent.succeeded` | the customer's newest set-up method becomes the one renewals charge |
+| `setup_intent.succeeded` | the customer's newest set-up method becomes the one renewals charge (¹) |
 | `payment_method.detached` | a method no longer attached is no one's default any more |
 | `mandate.updated` | an inactive SEPA mandate: its method is no one's default any more |
+
+(¹) For iDEAL and Bancontact, the SEPA Direct Debit method Stripe generated (on the SetupIntent's latest
+attempt); while Stripe has not reported it, the event fails as transient and the sweeper applies it again.
 
 Other types are recorded and not applied.
 """
@@ -25,6 +28,7 @@ import stripe
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
 from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
 from saleor_subscriptions.payments.models import StripeAccount
@@ -32,6 +36,7 @@ from saleor_subscriptions.payments.stripe_amounts import from_minor
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.followups import write_event
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, invoice_of_intent, settle_invoice_intent
+from saleor_subscriptions.stripe_webhooks.tasks import StripeNotCaughtUp
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 
@@ -115,9 +120,11 @@ def _dispute_created(context: Context) -> Outcome:
 
 
 def _setup_intent_succeeded(context: Context) -> Outcome:
-    setup = as_dict(context.client.v1.setup_intents.retrieve(context.object_id))
-    customer, method = setup.get("customer"), setup.get("payment_method")
-    if setup.get("status") != "succeeded" or not customer or not method:
+    setup = as_dict(
+        context.client.v1.setup_intents.retrieve(context.object_id, params={"expand": ["latest_attempt"]})
+    )
+    customer = setup.get("customer")
+    if setup.get("status") != "succeeded" or not customer or not setup.get("payment_method"):
         return {"changed": False, "why": f"the SetupIntent is {setup.get('status')}"}
     listed = context.client.v1.setup_intents.list(params={"customer": str(customer), "limit": 100})
     # Stripe lists the newest first (by creation, ties in the order Stripe made them).
@@ -127,7 +134,10 @@ def _setup_intent_succeeded(context: Context) -> Outcome:
     )
     if newest["id"] != setup["id"]:
         return {"changed": False, "why": f"a newer SetupIntent {newest['id']} set another method up"}
-    pm = as_dict(context.client.v1.payment_methods.retrieve(str(method)))
+    reusable = reusable_method(setup)  # iDEAL/Bancontact: the SEPA Direct Debit method they leave
+    if reusable is None:
+        raise StripeNotCaughtUp(f"{setup['id']}: Stripe has not reported the SEPA Direct Debit method yet")
+    pm = as_dict(context.client.v1.payment_methods.retrieve(reusable[0]))
     if pm.get("customer") != customer:
         return {"changed": False, "why": "the method is no longer attached to the customer"}
     remembered = remember_payment_method(

@@ -3,16 +3,19 @@ late, they end in the same state (ARCHITECTURE flow 7, BILLING_RULES §6)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.stripe_webhooks.tasks import process_pending_stripe_events
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
-from tests.fakes.stripe.scenarios import SEPA_FAILS
+from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_FAILS, bank_method
 from tests.renewals.support import at, reload
 from tests.stripe_webhooks.stripe_shop import (
     attempts,
@@ -283,3 +286,58 @@ def test_a_failure_reported_before_the_renewal_stored_its_answer_is_left_to_the_
     assert attempts(invoice) == [(1, "requires_action", "authentication_required")]
     assert shop.fake.count("payment_intent") == 1
     assert reload(subscription).status == "past_due" and len(shop.notifier.of("payment_failed")) == 1
+
+
+def _bank_set_up(shop, subscription, kind: str) -> str:
+    """An iDEAL/Bancontact SetupIntent authorised at the bank (a customer replacing their method); its id."""
+    setup = shop.client.v1.setup_intents.create(
+        params={
+            "customer": shop.customer(subscription).stripe_customer_id,
+            "payment_method_types": [kind],
+            "payment_method_data": bank_method(kind),
+            "mandate_data": ONLINE_MANDATE,
+            "return_url": "https://shop.example/done",
+            "confirm": True,
+            "usage": "off_session",
+        }
+    )
+    shop.fake.complete_authentication(setup.id)
+    return setup.id
+
+
+@pytest.mark.parametrize("kind", ["ideal", "bancontact"])
+def test_a_bank_set_up_leaves_its_generated_sepa_method_as_the_one_renewals_charge(webhooks, kind):
+    shop = webhooks.shop
+    subscription = shop.subscriber("pm_card_visa")
+    setup_id = _bank_set_up(shop, subscription, kind)
+    attempt = shop.fake.get(shop.fake.get(setup_id)["latest_attempt"])
+    generated = attempt["payment_method_details"][kind]["generated_sepa_debit"]
+
+    webhooks.post(webhooks.event("setup_intent.succeeded"))
+
+    customer = shop.customer(subscription)
+    assert (customer.default_payment_method_id, customer.payment_method_type) == (generated, "sepa_debit")
+
+
+@pytest.mark.django_db
+def test_a_bank_set_up_whose_sepa_method_stripe_has_not_reported_yet_is_applied_again_later(webhooks):
+    shop = webhooks.shop
+    subscription = shop.subscriber("pm_card_visa")
+    card = shop.customer(subscription).default_payment_method_id
+    setup_id = _bank_set_up(shop, subscription, "ideal")
+    details = shop.fake.get(shop.fake.get(setup_id)["latest_attempt"])["payment_method_details"]["ideal"]
+    generated = details.pop("generated_sepa_debit")  # Stripe's attempt without it, for a while
+
+    response = webhooks.post(webhooks.event("setup_intent.succeeded"))
+
+    event = StripeEvent.objects.get(pk=response.json()["event"])
+    assert event.status == "failed" and event.outcome["transient"] is True
+    assert "has not reported the SEPA Direct Debit method yet" in event.outcome["error"]
+    assert shop.customer(subscription).default_payment_method_id == card  # nothing changed meanwhile
+
+    details["generated_sepa_debit"] = generated  # Stripe catches up
+    StripeEvent.objects.filter(pk=event.pk).update(processed_at=timezone.now() - timedelta(minutes=10))
+    process_pending_stripe_events()
+
+    assert StripeEvent.objects.get(pk=event.pk).status == "processed"
+    assert shop.customer(subscription).default_payment_method_id == generated
