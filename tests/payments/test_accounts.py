@@ -4,6 +4,7 @@ Stripe, then stored encrypted; every refusal names the field and its code."""
 from __future__ import annotations
 
 import pytest
+import stripe
 
 from saleor_subscriptions.payments.accounts import (
     StripeKeys,
@@ -53,6 +54,21 @@ def test_the_fakes_test_keys_are_checked_by_stripe_and_stored_encrypted(stripe_s
     assert stored.webhook_secret == "whsec_abcdefgh12345678"
     assert [r.path for r in stripe_settings.requests("GET")] == ["/v1/customers", "/v1/account"]
     assert stored.stripe_account_id == stripe_settings.account.id  # the acct_… behind the key
+
+
+def test_a_restricted_key_is_tied_to_the_account_stripe_names_when_it_refuses_to_show_it(
+    stripe_settings, live_shop
+):
+    restricted = stripe_settings.add_restricted_key()
+    with pytest.raises(stripe.PermissionError) as refused:  # what Stripe answers a restricted key
+        stripe_settings.client(restricted).v1.accounts.retrieve_current()
+    assert f"on account '{stripe_settings.account.id}'" in str(refused.value.user_message)
+
+    account = connect_stripe(live_shop, "", StripeKeys(restricted, stripe_settings.publishable_key))
+
+    stored = StripeAccount.objects.get(pk=account.pk)
+    assert stored.secret_key == restricted and stored.livemode is False
+    assert stored.stripe_account_id == stripe_settings.account.id
 
 
 def test_saving_again_replaces_the_keys_of_the_channel(stripe_settings, live_shop):

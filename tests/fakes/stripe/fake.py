@@ -29,7 +29,8 @@ class FakeStripe:
         self.api_version = api_version or stripe.api_version
         self.lock = threading.RLock()
         self.stopping = threading.Event()
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[str, Account] = {}  # by secret key
+        self.restricted_keys: dict[str, Account] = {}  # rk_… → its account (`add_restricted_key`)
         self._requests: list[RecordedRequest] = []
         self._failures: list[Failure] = []
         self.deliveries: list[Delivery] = []
@@ -90,6 +91,15 @@ class FakeStripe:
         with self.lock:
             self.accounts[key] = account
         return account
+
+    def add_restricted_key(self, account: Account | None = None) -> str:
+        """A restricted key (`rk_…`) of the account (default: the first): it works like the secret key but
+        cannot read the account itself (`GET /v1/account` answers 403 naming it, as Stripe does)."""
+        account = account or self.account
+        key = f"rk_{'live' if account.livemode else 'test'}_fake{secrets.token_hex(12)}"
+        with self.lock:
+            self.restricted_keys[key] = account
+        return key
 
     def client(self, secret_key: str | None = None, **options: Any) -> stripe.StripeClient:
         """A StripeClient aimed at this fake (as the app builds one from its settings)."""

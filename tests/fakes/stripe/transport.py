@@ -91,11 +91,26 @@ def _authenticate(fake: FakeStripe, key: str | None) -> Account:
         raise errors.authentication(
             "No API key was provided: send it as a Bearer token (Authorization header)."
         )
-    account = fake.accounts.get(key)
+    account = fake.accounts.get(key) or fake.restricted_keys.get(key)
     if account is None:
-        shown = key[:8] + "*" * max(len(key) - 12, 0) + key[-4:]
-        raise errors.authentication(f"Invalid API key provided: {shown}")
+        raise errors.authentication(f"Invalid API key provided: {_shown(key)}")
     return account
+
+
+def _shown(key: str) -> str:
+    return key[:8] + "*" * max(len(key) - 12, 0) + key[-4:]
+
+
+def _restricted(account: Account, key: str, method: str, path: str) -> None:
+    """A restricted key (`rk_…`, `FakeStripe.add_restricted_key`) may do what the app does, but not read the
+    account (`GET /v1/account`): Stripe offers no permission for it and answers 403 naming the account."""
+    if key.startswith("rk_") and (method, path) == ("GET", "/v1/account"):
+        raise errors.invalid_request(
+            f"The provided key '{_shown(key)}' does not have the required permissions for this endpoint on "
+            f"account '{account.id}'. This is a restricted API key, but the required permissions are not "
+            "available for use by restricted keys.",
+            status=403,
+        )
 
 
 def _execute(fake: FakeStripe, account: Account, record: RecordedRequest) -> Answer:
@@ -144,6 +159,7 @@ def _answer(
             publishable.check(account, method, split.path, record.params)
         else:
             account = _authenticate(fake, key)
+            _restricted(account, str(key), method, split.path)
     except errors.StripeError as error:
         return _json(error.status, error.body()), record
     failure = fake.take_failure(method, split.path)
