@@ -151,10 +151,10 @@ class StripeGateway:
 
         cancel_open_intents(invoices, reason)
 
-    def finish_voiding(self, invoice: Invoice) -> None:
-        from saleor_subscriptions.stripe_webhooks.followups import run_follow_ups_of
+    def finish_voiding(self, invoice: Invoice) -> bool:
+        from saleor_subscriptions.stripe_webhooks.followups import finish_cancellations
 
-        run_follow_ups_of(invoice)
+        return finish_cancellations(invoice)
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
         invoice = Invoice.objects.select_related("subscription").get(

@@ -118,9 +118,7 @@ def run_dunning(
             line, retry_invoice = _run_step(subscription, moment, ports)
             ran.append(f"subscription {pk}: {line}")
         if retry_invoice is not None:
-            # The invoice's payments still open (an old pay-page tab) are voided first.
-            ports.payments.finish_voiding(Invoice(pk=retry_invoice))
-            outcome = charge_invoices([retry_invoice], ports, moment)
+            outcome = charge_invoices([retry_invoice], ports, moment)  # voids its open payments first
             ran.append(f"subscription {pk}: retry {', '.join(outcome) or 'not answered'}")
     return ran
 
@@ -150,8 +148,8 @@ def _run_step(subscription: Subscription, now: datetime, ports: RenewalPorts) ->
             return f"day {step.day}: reminder sent", None
         from saleor_subscriptions.renewals.pipeline import new_attempt
 
-        # Before a new charge, the invoice's payments still open are voided (on commit, and run_dunning
-        # makes sure of it before it charges).
+        # Before a new charge, the invoice's payments still open are voided (on commit, and the charge step
+        # makes sure of it before it charges: `charge_attempts`).
         ports.payments.void_open_payments([invoice], f"dunning retry on day {step.day}")
         number = (invoice.attempts.aggregate(n=Max("number"))["n"] or 0) + 1
         new_attempt(invoice, number, now).save()

@@ -188,10 +188,12 @@ class InMemoryGateway:
         )
 
     def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
-        """Nothing to void: every charge here ends at once, none stays open for a customer to complete."""
+        """Nothing to void: a charge here is a record (even one answered `requires_action`), with no payment
+        behind it that a customer could still complete."""
 
-    def finish_voiding(self, invoice: Invoice) -> None:
+    def finish_voiding(self, invoice: Invoice) -> bool:
         """Nothing to void (see `void_open_payments`)."""
+        return True
 
     def _give_back(self, customer_key: str, outcome: ChargeOutcome) -> None:
         if outcome is ChargeOutcome.SUCCEEDED and not self._scripts.get(customer_key):

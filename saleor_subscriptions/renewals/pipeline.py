@@ -22,6 +22,7 @@ again (`run_steps`: `place_orders`, `charge_invoices`).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -52,6 +53,7 @@ from saleor_subscriptions.renewals.ports import (
     PlacedOrder,
 )
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -291,7 +293,9 @@ def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: dateti
 
 def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now: datetime) -> dict[str, int]:
     """Step 3: charge each pending attempt (its idempotency key stored before), then store each outcome.
-    Returns how many attempts ended in each outcome."""
+    A retry (attempt 2 on) is charged only once the invoice's payments still open at the gateway are
+    voided; until then it stays pending for the sweeper. Returns how many attempts ended in each outcome."""
+    attempts = [a for a in attempts if a.number == 1 or _voided(a.invoice, ports)]
     if not attempts:
         return {}
     requests = [
@@ -313,6 +317,13 @@ def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now
         if isinstance(result, ChargeResult)
     ]
     return outcomes.record_charge_results(answered, now, ports.notifier, ports.pay_url, ports.payments)
+
+
+def _voided(invoice: Invoice, ports: RenewalPorts) -> bool:
+    if ports.payments.finish_voiding(invoice):
+        return True
+    logger.warning("invoice %s: its open payments could not be voided yet; its retry waits", invoice.number)
+    return False
 
 
 def resume_unfinished(

@@ -105,9 +105,10 @@ class PaymentGateway(Protocol):
         commit; a gateway that cannot be reached then keeps trying later, by itself."""
         ...
 
-    def finish_voiding(self, invoice: Invoice) -> None:
-        """Outside a transaction, before a new charge of `invoice`: the voiding scheduled for it is done
-        now where the gateway can be reached (what cannot be stays scheduled)."""
+    def finish_voiding(self, invoice: Invoice) -> bool:
+        """Outside a transaction, before charging `invoice` again: the voiding scheduled for it is done now
+        where the gateway can be reached. False while some of it is still to do (the gateway out of reach):
+        the invoice must not be charged again yet."""
         ...
 
 

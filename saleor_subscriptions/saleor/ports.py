@@ -43,8 +43,8 @@ class ThreadSafeStripeGateway:
     def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
         self.gateway.void_open_payments(invoices, reason)  # in the caller's thread and transaction
 
-    def finish_voiding(self, invoice: Invoice) -> None:
-        self.gateway.finish_voiding(invoice)
+    def finish_voiding(self, invoice: Invoice) -> bool:
+        return self.gateway.finish_voiding(invoice)
 
 
 def saleor_ports() -> RenewalPorts:

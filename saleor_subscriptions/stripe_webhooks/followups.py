@@ -155,12 +155,19 @@ def run_due_follow_ups(limit: int = 200) -> list[str]:
     return run_follow_ups(list(due.values_list("pk", flat=True)[:limit]))
 
 
-def run_follow_ups_of(invoice: Invoice) -> list[str]:
-    """Every follow-up of the invoice still to do (dunning, before it charges again)."""
-    pending = StripeFollowUp.objects.filter(invoice=invoice, done_at__isnull=True).values_list(
-        "pk", flat=True
+def finish_cancellations(invoice: Invoice) -> bool:
+    """Before the invoice is charged again: its cancellations that are due are run now; False while one is
+    left that Stripe may still take. A failed one waits for its backoff, so the charge waits too and the
+    sweeper tries again; one that gave up after `MAX_FOLLOW_UP_ATTEMPTS` (days of Stripe failing it) was
+    logged as an ERROR and holds nothing up: a payment it missed is refunded when it arrives."""
+    cancellations = StripeFollowUp.objects.filter(
+        invoice=invoice,
+        kind=StripeFollowUp.Kind.CANCEL_INTENTS,
+        done_at__isnull=True,
+        attempts__lt=MAX_FOLLOW_UP_ATTEMPTS,
     )
-    return run_follow_ups(list(pending))
+    run_follow_ups(list(cancellations.filter(next_at__lte=timezone.now()).values_list("pk", flat=True)))
+    return not cancellations.exists()
 
 
 def _run_one(pk: int) -> str:

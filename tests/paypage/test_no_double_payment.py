@@ -9,13 +9,16 @@ from typing import Any, cast
 
 import pytest
 import stripe
+from django.utils import timezone
 from stripe.params import SetupIntentCreateParams
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.customers import remember_payment_method
 from saleor_subscriptions.payments.gateway import StripeGateway
+from saleor_subscriptions.renewals.models import attempt_key
 from saleor_subscriptions.renewals.outcomes import pay_invoice
+from saleor_subscriptions.renewals.pipeline import resume_unfinished
 from saleor_subscriptions.stripe_webhooks.followups import REFUNDED_DUPLICATE, run_due_follow_ups
 from saleor_subscriptions.stripe_webhooks.models import StripeFollowUp
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
@@ -50,6 +53,12 @@ def _new_default(shop: ShopWithStripe, subscription: Subscription, **method: Any
     )
 
 
+def _intents_of_attempt(shop: ShopWithStripe, invoice: Invoice, number: int) -> list[str]:
+    key = attempt_key(invoice.pk, number)
+    intents = shop.fake.objects("payment_intent")
+    return [pi["id"] for pi in intents if pi["metadata"].get("idempotency_key") == key]
+
+
 def _charges(shop: ShopWithStripe, status: str = "succeeded") -> list[dict[str, Any]]:
     return [c for c in shop.fake.objects("charge") if c["status"] == status]
 
@@ -69,6 +78,36 @@ def test_a_stale_tab_cannot_pay_an_invoice_a_dunning_retry_paid(client, stripe_s
     assert shop.fake.get(stale)["status"] == "canceled"
     with pytest.raises(stripe.InvalidRequestError):  # Stripe.js in the old tab
         shop.client.v1.payment_intents.confirm(stale, params={"payment_method": "pm_card_visa"})
+    assert len(_charges(shop)) == 1
+
+
+def test_a_retry_waits_while_stripe_cannot_cancel_the_invoices_open_intent(client, stripe_shop):
+    """The reviewer's second scenario: Stripe refuses the cancellation before the day-1 retry (a 500). The
+    retry is not charged while the stale tab's PaymentIntent may still be confirmed; once Stripe cancels it,
+    the sweeper charges the retry."""
+    shop = stripe_shop
+    subscription, invoice, link = _declined_renewal(shop, "pm_card_chargeCustomerFail")
+    stale = _page_value(client.get(link).content.decode(), "payment_intent")
+    _new_default(shop, subscription)
+    outage = shop.fake.fail_next(
+        count=100, kind="server_error", executed=False, path_prefix=f"/v1/payment_intents/{stale}/cancel"
+    )
+
+    shop.advance(at(2026, 12, 17, 12))  # the day-1 retry, and the sweeper's runs after it
+
+    assert attempts(invoice)[-1][:2] == (2, "pending")
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OPEN
+    assert shop.fake.get(stale)["status"] == "requires_payment_method"  # still confirmable: no retry charge
+    assert _intents_of_attempt(shop, invoice, 2) == []
+    assert outage.seen  # the cancellation was tried, and Stripe failed it
+
+    outage.remaining = 0  # Stripe is back, and the cancellation's backoff has run out
+    StripeFollowUp.objects.filter(invoice=invoice).update(next_at=timezone.now())
+    resume_unfinished(shop.ports(), now=at(2026, 12, 17, 13), installation_id=shop.installation.pk)
+
+    assert shop.fake.get(stale)["status"] == "canceled"
+    assert attempts(invoice)[-1][:2] == (2, "succeeded")
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     assert len(_charges(shop)) == 1
 
 
@@ -137,26 +176,30 @@ def test_a_success_for_an_invoice_paid_already_is_refunded_and_staff_alerted(
     assert shop.fake.count("refund") == 1
 
 
-def test_an_old_renewal_intent_paid_after_the_retry_refunds_its_own_charge(webhooks):
-    """The cancellation before the retry fails (Stripe down for it), the customer pays the stale intent:
-    the webhook records it and refunds that charge, not the retry's."""
+def test_the_stale_intent_paid_while_the_retry_waits_is_the_only_charge(webhooks):
+    """The cancellation before the retry fails (Stripe down for it), so the retry waits; the customer pays
+    the stale intent meanwhile: the webhook records it as the invoice's payment, and the retry is never
+    charged, not even by the sweeper once Stripe is back: one charge, nothing to refund."""
     shop = webhooks.shop
     subscription, invoice, _ = _declined_renewal(shop, "pm_card_chargeCustomerFail")
     [stale] = [i["id"] for i in shop.fake.objects("payment_intent")]
     _new_default(shop, subscription)
-    shop.fake.fail_next(
-        kind="server_error", executed=False, path_prefix=f"/v1/payment_intents/{stale}/cancel"
+    outage = shop.fake.fail_next(
+        count=100, kind="server_error", executed=False, path_prefix=f"/v1/payment_intents/{stale}/cancel"
     )
     shop.advance(at(2026, 12, 17, 12))
     shop.client.v1.payment_intents.confirm(stale, params={"payment_method": "pm_card_visa"})
 
     webhooks.post(webhooks.event("payment_intent.succeeded"))
+    outage.remaining = 0
+    StripeFollowUp.objects.filter(invoice=invoice).update(next_at=timezone.now())
+    resume_unfinished(shop.ports(), now=at(2026, 12, 17, 13), installation_id=shop.installation.pk)
 
-    assert [a[:2] for a in attempts(invoice)] == [(1, "succeeded"), (2, "succeeded")]
-    [refund] = shop.fake.objects("refund")
-    assert refund["payment_intent"] == stale
-    assert len(_charges(shop)) == 2
-    assert SubscriptionEvent.objects.filter(subscription=subscription, kind=REFUNDED_DUPLICATE).count() == 1
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+    assert [a[:2] for a in attempts(invoice)] == [(1, "succeeded"), (2, "pending")]
+    assert _intents_of_attempt(shop, invoice, 2) == []
+    assert len(_charges(shop)) == 1 and shop.fake.objects("refund") == []
+    assert SubscriptionEvent.objects.filter(subscription=subscription, kind=REFUNDED_DUPLICATE).count() == 0
 
 
 # -- a payment underway -------------------------------------------------------------------------------------
