@@ -28,6 +28,7 @@ import stripe
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.payments.checkout.intents import SEPA_GENERATING_TYPES
 from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
 from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
@@ -135,9 +136,9 @@ def _setup_intent_succeeded(context: Context) -> Outcome:
     if newest["id"] != setup["id"]:
         return {"changed": False, "why": f"a newer SetupIntent {newest['id']} set another method up"}
     reusable = reusable_method(setup)  # iDEAL/Bancontact: the SEPA Direct Debit method they leave
-    if reusable is None:
+    pm = as_dict(context.client.v1.payment_methods.retrieve(reusable[0])) if reusable else {}
+    if not pm or pm.get("type") in SEPA_GENERATING_TYPES:  # the spent bank method: never the one to charge
         raise StripeNotCaughtUp(f"{setup['id']}: Stripe has not reported the SEPA Direct Debit method yet")
-    pm = as_dict(context.client.v1.payment_methods.retrieve(reusable[0]))
     if pm.get("customer") != customer:
         return {"changed": False, "why": "the method is no longer attached to the customer"}
     remembered = remember_payment_method(

@@ -37,6 +37,8 @@ RETRY_FAILED_AFTER = timedelta(hours=1)
 """A failed event whose failure was not transient is applied again by the sweeper after this long."""
 
 APPLICABLE = (StripeEvent.Status.RECEIVED, StripeEvent.Status.FAILED)
+
+
 class StripeNotCaughtUp(Exception):
     """Stripe has not reported yet what the event announced (an iDEAL or Bancontact set-up without its
     generated SEPA Direct Debit method on the attempt): transient, the event is applied again later."""
