@@ -38,7 +38,7 @@ def make_subscription(version: PlanVersion, **fields: Any) -> Subscription:
         installation=version.installation,
         plan_version=version,
         customer_email=email,
-        customer_key=customer_key(None, email),
+        customer_key=customer_key(fields.get("customer_user_id") or None, email),
         channel_slug=version.plan.channel_slug,
         currency=version.plan.currency,
         time_zone="Europe/Amsterdam",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +14,8 @@ from saleor_subscriptions.api.auth import Principal
 class ApiContext:
     request: HttpRequest
     principal: Principal
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False)
+    """What one request's resolvers look up once and share (e.g. a channel's Stripe account)."""
 
 
 def context_of(info: Any) -> ApiContext:

@@ -13,6 +13,7 @@ from saleor_subscriptions.catalog.actions import PlanErrorCode
 from saleor_subscriptions.catalog.models import CancelEffect, PlanStatus
 from saleor_subscriptions.invoicing.models import InvoiceStatus
 from saleor_subscriptions.saleor.checkout import CheckoutErrorCode
+from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 
 PlanIntervalEnum = graphene.Enum.from_enum(
     IntervalUnit, name="PlanInterval", description="How often a plan bills."
@@ -49,4 +50,13 @@ SubscriptionStatusEnum = graphene.Enum.from_enum(
 )
 InvoiceStatusEnum = graphene.Enum.from_enum(
     InvoiceStatus, name="InvoiceStatus", description="Where an invoice stands (BILLING_RULES §6)."
+)
+SubscriptionErrorCodeEnum = graphene.Enum(
+    "SubscriptionErrorCode",
+    [
+        ("NOT_FOUND", "not_found"),
+        ("INVALID_REASON", "invalid_reason"),
+        *((code.name, code.value) for code in LifecycleErrorCode),
+    ],
+    description="Why a customer's action on a subscription was refused (the lifecycle's codes, §5).",
 )

@@ -12,6 +12,13 @@ from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
 from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
+from saleor_subscriptions.api.mutations.subscription_actions import (
+    SubscriptionCancel,
+    SubscriptionCancelUndo,
+    SubscriptionPause,
+    SubscriptionResume,
+    SubscriptionSkipNextPeriod,
+)
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
@@ -30,6 +37,11 @@ class Mutation(graphene.ObjectType):
     plan_archive = PlanArchive.Field()
     subscription_checkout_lines_add = SubscriptionCheckoutLinesAdd.Field()
     stripe_settings_update = StripeSettingsUpdate.Field()
+    subscription_cancel = SubscriptionCancel.Field()
+    subscription_cancel_undo = SubscriptionCancelUndo.Field()
+    subscription_pause = SubscriptionPause.Field()
+    subscription_resume = SubscriptionResume.Field()
+    subscription_skip_next_period = SubscriptionSkipNextPeriod.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -151,17 +151,17 @@ def forget_payment_method(
 
 
 def recorded_method(account: StripeAccount, customer_key: str) -> StripeCustomer | None:
-    """The customer's StripeCustomer in the account with the payment method renewals charge, as the app last
-    recorded it (no call to Stripe); None when none is saved."""
-    accounts = [account.stripe_account_id, ""] if account.stripe_account_id else [""]
-    rows = (
+    """The customer's StripeCustomer of the account with the payment method renewals charge, as the app last
+    recorded it, without asking Stripe; None when none is saved. A row not tied to an account yet is not
+    shown (only Stripe can tell whether it is this account's: `find_stripe_customer` adopts it, or not, at
+    the next charge)."""
+    return (
         StripeCustomer.objects.filter(
             installation_id=account.installation_id,
             customer_key=customer_key,
             livemode=account.livemode,
-            stripe_account_id__in=accounts,
+            stripe_account_id=account.stripe_account_id,
         )
         .exclude(default_payment_method_id="")
-        .order_by("-stripe_account_id")  # the account's own before one not tied to an account yet
+        .first()
     )
-    return rows.first()

@@ -16,7 +16,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeKeys, connect_stripe
 from saleor_subscriptions.payments.models import StripeCustomer
 from saleor_subscriptions.paypage import links
-from saleor_subscriptions.subscriptions.models import Subscription, customer_key
+from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription
 from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
@@ -45,12 +45,7 @@ def _subscription(shop: Any, user_id: str | None, **fields: Any) -> Subscription
     version = fields.pop("version", None) or make_plan_version(
         shop.installation, name="Coffee monthly", price=Decimal("30.00")
     )
-    email = fields.pop("customer_email", "piet@example.com")
-    subscription = make_subscription(version, customer_email=email, **fields)
-    subscription.customer_user_id = user_id or ""
-    subscription.customer_key = customer_key(user_id, email)
-    subscription.save(update_fields=["customer_user_id", "customer_key"])
-    return subscription
+    return make_subscription(version, customer_user_id=user_id or "", **fields)
 
 
 def _open_invoice(subscription: Subscription, number: str = "INV-0007") -> Invoice:
@@ -228,3 +223,28 @@ def test_bad_arguments_are_refused_naming_the_argument(api, shop, query, variabl
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"].startswith(f"{named}:")
+
+
+def test_a_plan_on_the_variants_channel_price_shows_no_unit_price(api, shop):
+    on_channel_price = make_plan_version(shop.installation, price=None)
+    _subscription(shop, _customer_id(shop), version=on_channel_price, status="active")
+    priced_by_admin = _subscription(
+        shop, _customer_id(shop), version=on_channel_price, status="active", unit_price=Decimal("12.50")
+    )
+
+    shown = {s["id"]: s["unitPrice"] for s in api.data(MINE, token=shop.customer_token())}
+
+    assert sorted(shown.values(), key=str) == ["12.50", None]
+    assert shown[subscription_global_id(priced_by_admin.pk)] == "12.50"
+
+
+def test_first_null_lists_up_to_the_maximum(api, shop):
+    _subscription(shop, _customer_id(shop), status="active")
+    assert len(api.data(MINE, {"first": None}, token=shop.customer_token())) == 1
+
+
+def test_a_subscription_of_another_shop_is_null_even_for_the_same_user(api, shop):
+    elsewhere = Installation.objects.create(saleor_api_url="https://other.example.com/graphql/")
+    theirs = _subscription(shop, _customer_id(shop), version=make_plan_version(elsewhere), status="active")
+
+    assert api.data(ONE, {"id": subscription_global_id(theirs.pk)}, token=shop.customer_token()) is None

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from saleor_subscriptions.api.auth import Customer
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
 from saleor_subscriptions.api.ids import parse_subscription_id
-from saleor_subscriptions.api.types.subscriptions import SubscriptionType
+from saleor_subscriptions.api.types.subscriptions import SubscriptionType, payable_invoices
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -25,7 +25,8 @@ def customers_subscriptions(installation: Installation, customer: Customer) -> Q
     return (
         Subscription.objects.filter(installation=installation, customer_user_id=customer.user_id)
         .exclude(status="incomplete")
-        .select_related("plan_version__plan")
+        .select_related("installation", "plan_version__plan")
+        .prefetch_related(Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"))
     )
 
 
@@ -33,7 +34,9 @@ class SubscriptionQueries(graphene.ObjectType):
     my_subscriptions = graphene.List(
         graphene.NonNull(SubscriptionType),
         required=True,
-        first=graphene.Int(default_value=MAX_FIRST, description=f"How many, 1 to {MAX_FIRST}."),
+        first=graphene.Int(
+            default_value=MAX_FIRST, description=f"How many, 1 to {MAX_FIRST} (null: {MAX_FIRST})."
+        ),
         after=graphene.ID(description="A subscription's id: the ones listed after it (the next page)."),
         description=(
             "The customer's subscriptions, newest first (not those whose checkout was never paid). Needs a "
@@ -50,10 +53,11 @@ class SubscriptionQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_my_subscriptions(
-        _root: Any, info: Any, first: int = MAX_FIRST, after: str | None = None
+        _root: Any, info: Any, first: int | None = MAX_FIRST, after: str | None = None
     ) -> list[Subscription]:
         principal = context_of(info).principal
         customer = principal.require_customer()
+        first = MAX_FIRST if first is None else first
         if not 1 <= first <= MAX_FIRST:
             raise api_error(ApiErrorCode.BAD_USER_INPUT, f"first: must be 1 to {MAX_FIRST}, not {first}")
         subscriptions = customers_subscriptions(principal.shop(), customer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from saleor_subscriptions.api.enums import CheckoutErrorCodeEnum, PlanErrorCodeEnum
+from saleor_subscriptions.api.enums import CheckoutErrorCodeEnum, PlanErrorCodeEnum, SubscriptionErrorCodeEnum
 
 
 class PlanError(graphene.ObjectType):
@@ -24,3 +24,9 @@ class CheckoutError(graphene.ObjectType):
     variants = graphene.List(
         graphene.NonNull(graphene.ID), description="The variants of the lines concerned."
     )
+
+
+class SubscriptionError(graphene.ObjectType):
+    field = graphene.String(description="The argument that was refused; null for the action as a whole.")
+    code = SubscriptionErrorCodeEnum(required=True)
+    message = graphene.String(required=True, description="What is wrong, for people.")

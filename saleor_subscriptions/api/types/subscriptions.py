@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.db.models import QuerySet
 
+from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.enums import InvoiceStatusEnum, SubscriptionStatusEnum
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
@@ -15,12 +17,19 @@ from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
+from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
 from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
+
+
+def payable_invoices() -> QuerySet[Invoice]:
+    """Invoices still owed, oldest first."""
+    return Invoice.objects.filter(status__in=PAYABLE).order_by("due_at", "pk")
 
 
 class SubscriptionPaymentMethod(graphene.ObjectType):
@@ -40,8 +49,8 @@ class SubscriptionInvoice(graphene.ObjectType):
     currency = graphene.String(required=True)
     total = DecimalScalar(required=True, description="Gross, before credit.")
     amount_due = DecimalScalar(required=True, description="What is owed: the total less credit applied.")
-    period_start = graphene.Date(required=True)
-    period_end = graphene.Date(required=True)
+    period_start = graphene.Date(required=True, description="The first day of the period it bills.")
+    period_end = graphene.Date(required=True, description="The day after that period (end exclusive).")
     due_at = graphene.DateTime(required=True)
     pay_url = graphene.String(
         description=(
@@ -83,12 +92,19 @@ class SubscriptionType(graphene.ObjectType):
     currency = graphene.String(required=True)
     quantity = graphene.Int(required=True)
     unit_price = DecimalScalar(
-        required=True, description="Per unit per period before tax and discounts (an admin's price, if set)."
+        description=(
+            "Per unit per period before tax and discounts (an admin's price, if set); null when the plan "
+            "charges the variant's price in the channel (Saleor's product price)."
+        )
     )
     started_at = graphene.DateTime(required=True)
-    trial_end = graphene.Date(description="The last day of the free trial, if there is one.")
-    current_period_start = graphene.Date(required=True)
-    current_period_end = graphene.Date(required=True, description="The last day of the current period.")
+    trial_end = graphene.Date(
+        description="The day the free trial ends, the first day billed (end exclusive); null without a trial."
+    )
+    current_period_start = graphene.Date(required=True, description="The first day of the current period.")
+    current_period_end = graphene.Date(
+        required=True, description="The day after the current period (periods are [start, end))."
+    )
     next_billing_at = graphene.DateTime(description="When the next charge is due; null when none is.")
     cancel_at = graphene.Date(description="The day a cancellation already asked for takes effect.")
     ended_at = graphene.DateTime()
@@ -126,31 +142,43 @@ class SubscriptionType(graphene.ObjectType):
         return root.channel_slug
 
     @staticmethod
-    def resolve_unit_price(root: Subscription, _info: Any) -> str:
-        return show_amount(unit_price(root), root.currency)
+    def resolve_unit_price(root: Subscription, _info: Any) -> str | None:
+        try:
+            return show_amount(unit_price(root), root.currency)
+        except LifecycleError:  # PRICE_UNKNOWN: the variant's channel price
+            return None
 
     @staticmethod
-    def resolve_payment_method(root: Subscription, _info: Any) -> SubscriptionPaymentMethod | None:
-        try:
-            account = account_for(root.installation_id, root.channel_slug)
-        except StripeSettingsError:
+    def resolve_payment_method(root: Subscription, info: Any) -> SubscriptionPaymentMethod | None:
+        account = _stripe_account(info, root)
+        if account is None:
             return None
         saved = recorded_method(account, root.customer_key)
         return None if saved is None else SubscriptionPaymentMethod(type=saved.payment_method_type)
 
     @staticmethod
     def resolve_open_invoices(root: Subscription, _info: Any) -> list[Invoice]:
-        invoices = list(root.invoices.filter(status__in=PAYABLE).order_by("due_at", "pk"))
+        prefetched: list[Invoice] | None = getattr(root, "payable", None)
+        invoices = list(payable_invoices().filter(subscription=root)) if prefetched is None else prefetched
         for invoice in invoices:
             invoice.subscription = root
         return invoices
 
     @staticmethod
-    def resolve_payment_method_update_url(root: Subscription, _info: Any) -> str | None:
-        if root.status in ENDED:
-            return None
-        try:
-            account_for(root.installation_id, root.channel_slug)
-        except StripeSettingsError:
+    def resolve_payment_method_update_url(root: Subscription, info: Any) -> str | None:
+        if root.status in ENDED or _stripe_account(info, root) is None:
             return None
         return payment_method_url(root)
+
+
+def _stripe_account(info: Any, subscription: Subscription) -> StripeAccount | None:
+    """The Stripe account of the subscription's channel (None: not connected), looked up once a request."""
+    memo = context_of(info).memo
+    key = ("stripe_account", subscription.installation_id, subscription.channel_slug)
+    if key not in memo:
+        try:
+            memo[key] = account_for(subscription.installation_id, subscription.channel_slug)
+        except StripeSettingsError:
+            memo[key] = None
+    found: StripeAccount | None = memo[key]
+    return found

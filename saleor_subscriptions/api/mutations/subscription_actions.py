@@ -1,0 +1,165 @@
+"""What a signed-in customer does to their own subscription from the storefront: cancel (and take it back),
+pause, resume, skip the next period. Each needs a customer access token and the subscription's id; another
+customer's subscription is `NOT_FOUND`, as one that does not exist. The plan's terms decide what is allowed
+(BILLING_RULES §1, §5, §7): a refusal comes back in `errors` with the lifecycle's code. Every change writes
+its event (actor `customer`, the Saleor user id); the emails follow from the events (docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import graphene
+
+from saleor_subscriptions.api.context import ApiContext
+from saleor_subscriptions.api.enums import CancelEffectEnum
+from saleor_subscriptions.api.ids import parse_subscription_id
+from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
+from saleor_subscriptions.api.queries.subscriptions import customers_subscriptions
+from saleor_subscriptions.api.types.errors import SubscriptionError
+from saleor_subscriptions.api.types.subscriptions import SubscriptionType
+from saleor_subscriptions.billing.states import Actor
+from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.subscriptions.models import Subscription
+
+NOT_FOUND = "not_found"
+INVALID_REASON = "invalid_reason"
+REASON_MAX = 200
+
+Action = Callable[[Subscription, str], Subscription]
+"""The lifecycle call: the customer's subscription and their Saleor user id; the subscription after."""
+
+
+class CustomerSubscriptionMutation(ApiMutation):
+    """The customer's subscription named by `id`, one lifecycle action on it, and the answer."""
+
+    class Meta:
+        abstract = True
+
+    subscription = graphene.Field(SubscriptionType, description="The subscription after the change.")
+    errors = graphene.NonNull(graphene.List(graphene.NonNull(SubscriptionError)))
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        raise NotImplementedError
+
+    @classmethod
+    def perform_mutation(cls, context: ApiContext, **data: Any) -> Any:
+        customer = context.principal.require_customer()
+        pk = parse_subscription_id(data["id"])
+        found = (
+            customers_subscriptions(context.principal.shop(), customer).filter(pk=pk).first()
+            if pk is not None
+            else None
+        )
+        if found is None:
+            return cls.refused("id", NOT_FOUND, f"no subscription of yours has the id {data['id']!r}")
+        reason = data.get("reason") or ""
+        if len(reason) > REASON_MAX:
+            too_long = f"at most {REASON_MAX} characters, not {len(reason)}"
+            return cls.refused("reason", INVALID_REASON, too_long)
+        try:
+            changed = cls.action(data)(found, customer.user_id)
+        except LifecycleError as refused:
+            field = input_name(refused.field) if refused.field in cls._meta.arguments else None
+            return cls.refused(field, refused.code.value, refused.message)
+        return cls(subscription=_reloaded(changed), errors=[])
+
+    @classmethod
+    def refused(cls, field: str | None, code: str, message: str) -> Any:
+        return cls(subscription=None, errors=[SubscriptionError(field=field, code=code, message=message)])
+
+
+def _reloaded(subscription: Subscription) -> Subscription:
+    return Subscription.objects.select_related("plan_version__plan").get(pk=subscription.pk)
+
+
+def _reason() -> graphene.String:
+    return graphene.String(description=f"Why, in the customer's words (at most {REASON_MAX} characters).")
+
+
+class SubscriptionCancel(CustomerSubscriptionMutation):
+    """Cancels the subscription. By default as the plan says: at the end of the period that contains today
+    plus the notice, no earlier than the end of the minimum term (`cancelAt` tells the day), or at once
+    when the plan cancels immediately. `effect: IMMEDIATELY` asks to end it today, which the plan must
+    allow. A subscription on hold for nonpayment can be cancelled too."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        effect = CancelEffectEnum(description="When it ends; default: as the plan says.")
+        reason = _reason()
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        effect = data.get("effect")
+        return lambda sub, user: lifecycle.cancel_subscription(
+            sub,
+            actor=Actor.CUSTOMER,
+            actor_id=user,
+            effect=None if effect is None else getattr(effect, "value", effect),
+            reason=data.get("reason") or "",
+        )
+
+
+class SubscriptionCancelUndo(CustomerSubscriptionMutation):
+    """Takes back a cancellation that has not taken effect yet (up to the day before `cancelAt`)."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = _reason()
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        return lambda sub, user: lifecycle.undo_cancel(
+            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
+        )
+
+
+class SubscriptionPause(CustomerSubscriptionMutation):
+    """Pauses the subscription (the plan must let customers pause): the period already paid runs on, the
+    next `periods` periods are not billed, or none until resumed when `periods` is not given."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        periods = graphene.Int(description="How many periods to pause, at least 1; default: until resumed.")
+        reason = _reason()
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        return lambda sub, user: lifecycle.pause_subscription(
+            sub,
+            actor=Actor.CUSTOMER,
+            actor_id=user,
+            periods=data.get("periods"),
+            reason=data.get("reason") or "",
+        )
+
+
+class SubscriptionResume(CustomerSubscriptionMutation):
+    """Ends a pause: billed again from the start of the next period of its own calendar."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = _reason()
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        return lambda sub, user: lifecycle.resume_subscription(
+            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
+        )
+
+
+class SubscriptionSkipNextPeriod(CustomerSubscriptionMutation):
+    """Skips the next period (not billed; the plan must let customers pause); it stays active."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = _reason()
+
+    @classmethod
+    def action(cls, data: dict[str, Any]) -> Action:
+        return lambda sub, user: lifecycle.skip_next_period(
+            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
+        )
