@@ -56,7 +56,18 @@ SubscriptionErrorCodeEnum = graphene.Enum(
     [
         ("NOT_FOUND", "not_found"),
         ("INVALID_REASON", "invalid_reason"),
+        ("PLAN_NOT_FOUND", "plan_not_found"),
         *((code.name, code.value) for code in LifecycleErrorCode),
     ],
     description="Why a customer's action on a subscription was refused (the lifecycle's codes, §5).",
+)
+SwitchTimingEnum = graphene.Enum(
+    "SwitchTiming",
+    [("NOW", "now"), ("PERIOD_END", "period_end")],
+    description="When a plan switch takes effect: now (pro rata) or at the end of the current period.",
+)
+SwitchDirectionEnum = graphene.Enum(
+    "SwitchDirection",
+    [("UPGRADE", "upgrade"), ("DOWNGRADE", "downgrade"), ("ACROSS", "across")],
+    description="A switch to a dearer plan, a cheaper one, or one of the same price per period.",
 )

@@ -19,6 +19,11 @@ from saleor_subscriptions.api.mutations.subscription_actions import (
     SubscriptionResume,
     SubscriptionSkipNextPeriod,
 )
+from saleor_subscriptions.api.mutations.subscription_changes import (
+    SubscriptionQuantityChange,
+    SubscriptionSwitch,
+    SubscriptionSwitchQueries,
+)
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
@@ -27,7 +32,9 @@ from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
-class Query(PlanQueries, SubscriptionQueries, StripeSettingsQueries, graphene.ObjectType):
+class Query(
+    PlanQueries, SubscriptionQueries, SubscriptionSwitchQueries, StripeSettingsQueries, graphene.ObjectType
+):
     pass
 
 
@@ -42,6 +49,8 @@ class Mutation(graphene.ObjectType):
     subscription_pause = SubscriptionPause.Field()
     subscription_resume = SubscriptionResume.Field()
     subscription_skip_next_period = SubscriptionSkipNextPeriod.Field()
+    subscription_switch = SubscriptionSwitch.Field()
+    subscription_quantity_change = SubscriptionQuantityChange.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

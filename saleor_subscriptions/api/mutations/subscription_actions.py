@@ -8,7 +8,7 @@ its event (actor `customer`, the Saleor user id); the emails follow from the eve
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import graphene
 
@@ -32,6 +32,14 @@ Action = Callable[[Subscription, str], Subscription]
 """The lifecycle call: the customer's subscription and their Saleor user id; the subscription after."""
 
 
+class ArgumentRefused(Exception):
+    """An argument the API itself refuses before the lifecycle is asked (e.g. a plan id of no plan)."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.code, self.message = field, code, message
+
+
 class CustomerSubscriptionMutation(ApiMutation):
     """The customer's subscription named by `id`, one lifecycle action on it, and the answer."""
 
@@ -40,6 +48,9 @@ class CustomerSubscriptionMutation(ApiMutation):
 
     subscription = graphene.Field(SubscriptionType, description="The subscription after the change.")
     errors = graphene.NonNull(graphene.List(graphene.NonNull(SubscriptionError)))
+
+    fields: ClassVar[dict[str, str]] = {}
+    """The argument a lifecycle refusal's field names, where its name is not the field's own."""
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -62,8 +73,11 @@ class CustomerSubscriptionMutation(ApiMutation):
             return cls.refused("reason", INVALID_REASON, too_long)
         try:
             changed = cls.action(data)(found, customer.user_id)
+        except ArgumentRefused as refused:
+            return cls.refused(refused.field, refused.code, refused.message)
         except LifecycleError as refused:
-            field = input_name(refused.field) if refused.field in cls._meta.arguments else None
+            argument = cls.fields.get(refused.field or "", refused.field)
+            field = input_name(argument) if argument in cls._meta.arguments else None
             return cls.refused(field, refused.code.value, refused.message)
         return cls(subscription=_reloaded(changed), errors=[])
 
@@ -76,7 +90,7 @@ def _reloaded(subscription: Subscription) -> Subscription:
     return Subscription.objects.select_related("plan_version__plan").get(pk=subscription.pk)
 
 
-def _reason() -> graphene.String:
+def reason_argument() -> graphene.String:
     return graphene.String(description=f"Why, in the customer's words (at most {REASON_MAX} characters).")
 
 
@@ -89,7 +103,7 @@ class SubscriptionCancel(CustomerSubscriptionMutation):
     class Arguments:
         id = graphene.ID(required=True)
         effect = CancelEffectEnum(description="When it ends; default: as the plan says.")
-        reason = _reason()
+        reason = reason_argument()
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -108,7 +122,7 @@ class SubscriptionCancelUndo(CustomerSubscriptionMutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        reason = _reason()
+        reason = reason_argument()
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -124,7 +138,7 @@ class SubscriptionPause(CustomerSubscriptionMutation):
     class Arguments:
         id = graphene.ID(required=True)
         periods = graphene.Int(description="How many periods to pause, at least 1; default: until resumed.")
-        reason = _reason()
+        reason = reason_argument()
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -142,7 +156,7 @@ class SubscriptionResume(CustomerSubscriptionMutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        reason = _reason()
+        reason = reason_argument()
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -156,7 +170,7 @@ class SubscriptionSkipNextPeriod(CustomerSubscriptionMutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        reason = _reason()
+        reason = reason_argument()
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:

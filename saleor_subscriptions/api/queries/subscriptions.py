@@ -25,7 +25,7 @@ def customers_subscriptions(installation: Installation, customer: Customer) -> Q
     return (
         Subscription.objects.filter(installation=installation, customer_user_id=customer.user_id)
         .exclude(status="incomplete")
-        .select_related("installation", "plan_version__plan")
+        .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
         .prefetch_related(Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"))
     )
 

@@ -107,6 +107,10 @@ class SubscriptionType(graphene.ObjectType):
     )
     next_billing_at = graphene.DateTime(description="When the next charge is due; null when none is.")
     cancel_at = graphene.Date(description="The day a cancellation already asked for takes effect.")
+    pending_plan = graphene.Field(
+        PlanType, description="The plan a switch asked for takes effect on at the end of the period."
+    )
+    pending_quantity = graphene.Int(description="The quantity from the end of the period (a decrease).")
     ended_at = graphene.DateTime()
     payment_method = graphene.Field(
         SubscriptionPaymentMethod, description="Null when none is saved or Stripe is not connected."
@@ -132,6 +136,11 @@ class SubscriptionType(graphene.ObjectType):
     @staticmethod
     def resolve_plan(root: Subscription, _info: Any) -> Plan:
         return root.plan_version.plan
+
+    @staticmethod
+    def resolve_pending_plan(root: Subscription, _info: Any) -> Plan | None:
+        pending = root.pending_plan_version
+        return None if pending is None else pending.plan
 
     @staticmethod
     def resolve_terms(root: Subscription, _info: Any) -> PlanVersion:
