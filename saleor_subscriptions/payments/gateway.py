@@ -151,6 +151,13 @@ class StripeGateway:
 
         cancel_open_intents(invoices, reason)
 
+    def refund_unneeded(self, invoice: Invoice, reference: str, amount: Decimal, why: str) -> None:
+        """A full refund of the PaymentIntent `reference` after the commit (an outbox), with the
+        `payment_refunded_duplicate` event and an ERROR log (`stripe_webhooks.followups`)."""
+        from saleor_subscriptions.stripe_webhooks.followups import refund_unneeded_payment
+
+        refund_unneeded_payment(invoice, reference, amount, why)
+
     def finish_voiding(self, invoice: Invoice) -> bool:
         from saleor_subscriptions.stripe_webhooks.followups import finish_cancellations
 

@@ -10,6 +10,7 @@ worker processes; the default `DictStore` lives in one process.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -30,6 +31,8 @@ from saleor_subscriptions.renewals.ports import (
 
 if TYPE_CHECKING:
     from saleor_subscriptions.invoicing.models import Invoice
+
+logger = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -150,6 +153,7 @@ class InMemoryGateway:
         self._scripts: dict[str, deque[ChargeOutcome]] = defaultdict(deque)
         self._lock = threading.Lock()
         self.calls: list[str] = []
+        self.refunds: list[dict[str, str]] = []
 
     def script(self, customer_key: str, outcomes: Iterable[ChargeOutcome]) -> None:
         with self._lock:
@@ -190,6 +194,11 @@ class InMemoryGateway:
     def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
         """Nothing to void: a charge here is a record (even one answered `requires_action`), with no payment
         behind it that a customer could still complete."""
+
+    def refund_unneeded(self, invoice: Invoice, reference: str, amount: Decimal, why: str) -> None:
+        """Recorded (`refunds`) and logged at ERROR, as the real gateway does."""
+        self.refunds.append({"invoice": invoice.number or "", "reference": reference, "amount": str(amount)})
+        logger.error("invoice %s: %s received by %s is refunded (%s)", invoice.number, amount, reference, why)
 
     def finish_voiding(self, invoice: Invoice) -> bool:
         """Nothing to void (see `void_open_payments`)."""

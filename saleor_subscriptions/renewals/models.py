@@ -19,6 +19,7 @@ class AttemptStatus(models.TextChoices):
     REQUIRES_ACTION = ChargeOutcome.REQUIRES_ACTION.value, "Needs the customer"
     DECLINED = ChargeOutcome.DECLINED.value, "Declined"
     FAILED = "failed", "Failed after processing"
+    CANCELLED = "cancelled", "Not sent: the invoice was no longer owed"
 
 
 class PaymentAttempt(models.Model):

@@ -51,16 +51,18 @@ def record_charge_results(
         )
         # The invoices locked (not their subscriptions), and the status each subscription has now: the rows
         # the attempts came with are used, but a decision on the subscription goes by its current status.
-        current = dict(
-            Invoice.objects.select_for_update(of=("self",))
-            .filter(pk__in={a.invoice_id for a, _ in answered})
-            .values_list("pk", "subscription__status")
+        locked = Invoice.objects.select_for_update(of=("self",)).filter(
+            pk__in={a.invoice_id for a, _ in answered}
         )
+        current = {
+            pk: (status, sub)
+            for pk, status, sub in locked.values_list("pk", "status", "subscription__status")
+        }
         invoices: dict[int, Invoice] = {}
         for attempt, _ in answered:
             invoice = invoices.setdefault(attempt.invoice_id, attempt.invoice)
             attempt.invoice = invoice
-            invoice.subscription.status = current[invoice.pk]
+            invoice.status, invoice.subscription.status = current[invoice.pk]
         done: list[PaymentAttempt] = []
         for attempt, result in answered:
             if attempt.pk not in pending:
@@ -72,6 +74,7 @@ def record_charge_results(
             done.append(attempt)
             counts[result.outcome.value] = counts.get(result.outcome.value, 0) + 1
         update_rows(done, ["status", "reference", "decline_code", "completed_at"])
+        done = _owed_only(done, invoices, payments)
         paid: list[Invoice] = []
         waiting: list[Invoice] = []
         for attempt in done:
@@ -90,6 +93,34 @@ def record_charge_results(
     return counts
 
 
+def _owed_only(
+    done: list[PaymentAttempt], invoices: dict[int, Invoice], payments: PaymentGateway
+) -> list[PaymentAttempt]:
+    """The answers whose invoice is still owed. An answer for an invoice paid or void meanwhile (a retry that
+    was under way when another payment paid it) changes nothing owed: its money, if any, is refunded."""
+    closed = {
+        pk for pk, invoice in invoices.items() if invoice.status in (Invoice.Status.PAID, Invoice.Status.VOID)
+    }
+    if not closed or not any(a.invoice_id in closed for a in done):
+        return done
+    for attempt in done:
+        invoice = invoices[attempt.invoice_id]
+        if attempt.invoice_id in closed and attempt.status == PaymentAttempt.Status.SUCCEEDED:
+            payments.refund_unneeded(
+                invoice,
+                attempt.reference,
+                attempt.amount,
+                f"invoice {invoice.number} was {invoice.status} already",
+            )
+    still_waiting = set(
+        PaymentAttempt.objects.filter(
+            invoice_id__in=closed, status=PaymentAttempt.Status.PENDING
+        ).values_list("invoice_id", flat=True)
+    )
+    Invoice.objects.filter(pk__in=closed - still_waiting).update(pipeline_step=Invoice.PipelineStep.DONE)
+    return [a for a in done if a.invoice_id not in closed]
+
+
 def mark_paid_many(
     invoices: Sequence[Invoice], now: datetime, notifier: Notifier, payments: PaymentGateway
 ) -> None:
@@ -98,12 +129,20 @@ def mark_paid_many(
     voided once the transaction commits. Runs in the caller's transaction."""
     if not invoices:
         return
+    # A retry still waiting to be sent (held while a stale payment was voided) is cancelled by the sweeper:
+    # such an invoice stays in the pipeline's charge step until then.
+    waiting = set(
+        PaymentAttempt.objects.filter(
+            invoice__in=invoices, status=PaymentAttempt.Status.PENDING, number__gt=1
+        ).values_list("invoice_id", flat=True)
+    )
     for invoice in invoices:
         invoice.status = Invoice.Status.PAID
         invoice.amount_paid = invoice.amount_due
         invoice.paid_at = now
         invoice.closed_at = now
-        invoice.pipeline_step = Invoice.PipelineStep.DONE
+        step = Invoice.PipelineStep.CHARGE if invoice.pk in waiting else Invoice.PipelineStep.DONE
+        invoice.pipeline_step = step
     update_rows(invoices, ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"])
     # Paid now: no other payment of these invoices may be completed any more (a stale pay-page tab).
     payments.void_open_payments(invoices, "the invoice is paid")

@@ -293,9 +293,11 @@ def charge_invoices(invoice_ids: Sequence[int], ports: RenewalPorts, now: dateti
 
 def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now: datetime) -> dict[str, int]:
     """Step 3: charge each pending attempt (its idempotency key stored before), then store each outcome.
-    A retry (attempt 2 on) is charged only once the invoice's payments still open at the gateway are
-    voided; until then it stays pending for the sweeper. Returns how many attempts ended in each outcome."""
-    attempts = [a for a in attempts if a.number == 1 or _voided(a.invoice, ports)]
+    A retry (attempt 2 on) is sent only while its invoice is still open (else it is `cancelled`), and once
+    the invoice's payments still open at the gateway are voided (until then it stays pending for the
+    sweeper). Returns how many attempts ended in each outcome."""
+    if any(a.number > 1 for a in attempts):
+        attempts = _retries_to_send(attempts, ports, now)
     if not attempts:
         return {}
     requests = [
@@ -319,8 +321,33 @@ def charge_attempts(attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now
     return outcomes.record_charge_results(answered, now, ports.notifier, ports.pay_url, ports.payments)
 
 
+def _retries_to_send(
+    attempts: Sequence[PaymentAttempt], ports: RenewalPorts, now: datetime
+) -> list[PaymentAttempt]:
+    """The attempts to send now: first attempts, and retries of invoices still open whose open payments are
+    voided. A retry of an invoice no longer owed (paid another way, void, uncollectible once the subscription
+    was cancelled for nonpayment) is `cancelled`, and the invoice leaves the pipeline."""
+    closed = [a for a in attempts if a.number > 1 and a.invoice.status != Invoice.Status.OPEN]
+    if closed:
+        with transaction.atomic():
+            PaymentAttempt.objects.filter(
+                pk__in=[a.pk for a in closed], status=PaymentAttempt.Status.PENDING
+            ).update(status=PaymentAttempt.Status.CANCELLED, completed_at=now)
+            Invoice.objects.filter(pk__in={a.invoice_id for a in closed}).exclude(
+                status=Invoice.Status.OPEN
+            ).update(pipeline_step=Invoice.PipelineStep.DONE)
+        for a in closed:
+            logger.info("invoice %s is %s: retry %s not sent", a.invoice.number, a.invoice.status, a.number)
+    cancelled = {a.pk for a in closed}
+    return [a for a in attempts if a.pk not in cancelled and (a.number == 1 or _voided(a.invoice, ports))]
+
+
 def _voided(invoice: Invoice, ports: RenewalPorts) -> bool:
-    if ports.payments.finish_voiding(invoice):
+    try:
+        if ports.payments.finish_voiding(invoice):
+            return True
+    except Exception:  # a fault in voiding must not hold the invoice's billing up for ever
+        logger.exception("invoice %s: voiding its open payments failed; its retry is sent", invoice.number)
         return True
     logger.warning("invoice %s: its open payments could not be voided yet; its retry waits", invoice.number)
     return False

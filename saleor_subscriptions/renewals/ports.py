@@ -105,6 +105,11 @@ class PaymentGateway(Protocol):
         commit; a gateway that cannot be reached then keeps trying later, by itself."""
         ...
 
+    def refund_unneeded(self, invoice: Invoice, reference: str, amount: Decimal, why: str) -> None:
+        """In the caller's transaction: the charge `reference` paid an invoice that no longer needed it
+        (`why`); once the transaction commits it is refunded in full, and staff are told."""
+        ...
+
     def finish_voiding(self, invoice: Invoice) -> bool:
         """Outside a transaction, before charging `invoice` again: the voiding scheduled for it is done now
         where the gateway can be reached. False while some of it is still to do (the gateway out of reach):

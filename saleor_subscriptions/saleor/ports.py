@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
@@ -42,6 +43,9 @@ class ThreadSafeStripeGateway:
 
     def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
         self.gateway.void_open_payments(invoices, reason)  # in the caller's thread and transaction
+
+    def refund_unneeded(self, invoice: Invoice, reference: str, amount: Decimal, why: str) -> None:
+        self.gateway.refund_unneeded(invoice, reference, amount, why)
 
     def finish_voiding(self, invoice: Invoice) -> bool:
         return self.gateway.finish_voiding(invoice)

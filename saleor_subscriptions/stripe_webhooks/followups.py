@@ -42,6 +42,9 @@ from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 logger = logging.getLogger(__name__)
 
 MAX_FOLLOW_UP_ATTEMPTS = 20
+HOLD_RETRY_TRIES = 3
+"""A dunning retry waits for the invoice's cancellations while they have failed fewer times than this
+(the first try, then after 2 and 4 minutes of backoff)."""
 REFUNDED_DUPLICATE = "payment_refunded_duplicate"
 REFUND_FAILED = "payment_refund_failed"
 UNREACHABLE = (
@@ -157,14 +160,15 @@ def run_due_follow_ups(limit: int = 200) -> list[str]:
 
 def finish_cancellations(invoice: Invoice) -> bool:
     """Before the invoice is charged again: its cancellations that are due are run now; False while one is
-    left that Stripe may still take. A failed one waits for its backoff, so the charge waits too and the
-    sweeper tries again; one that gave up after `MAX_FOLLOW_UP_ATTEMPTS` (days of Stripe failing it) was
-    logged as an ERROR and holds nothing up: a payment it missed is refunded when it arrives."""
+    left that has failed fewer than `HOLD_RETRY_TRIES` times. A failed one waits for its backoff, so the
+    charge waits too and the sweeper tries again, a few minutes in all; after that the retry is charged and
+    the cancellation goes on being retried: a stale payment that still gets through is refunded when it
+    arrives (`refund_unneeded_payment`), so a retry is never held up for long by Stripe failing a cancel."""
     cancellations = StripeFollowUp.objects.filter(
         invoice=invoice,
         kind=StripeFollowUp.Kind.CANCEL_INTENTS,
         done_at__isnull=True,
-        attempts__lt=MAX_FOLLOW_UP_ATTEMPTS,
+        attempts__lt=HOLD_RETRY_TRIES,
     )
     run_follow_ups(list(cancellations.filter(next_at__lte=timezone.now()).values_list("pk", flat=True)))
     return not cancellations.exists()

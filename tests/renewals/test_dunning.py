@@ -7,13 +7,16 @@ that fails; dunning days count from that due date.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
+from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.clock import ClockError, advance_clock
-from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
 from saleor_subscriptions.renewals.outcomes import pay_invoice, record_late_outcome
+from saleor_subscriptions.renewals.pipeline import resume_unfinished
 from saleor_subscriptions.renewals.ports import ChargeOutcome
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -209,3 +212,58 @@ def test_voiding_the_debt_of_a_suspended_subscription_settles_it_and_stops_dunni
     _advance(shop, at(2027, 1, 10), ports)
     assert reload(subscription).status == "active"
     assert ports.notifier.kinds().count("cancelled") == 0
+
+
+class PaysElsewhereDuringTheCharge:
+    """The gateway, while a retry's charge is under way the invoice is paid another way (an old pay-page
+    tab, an admin): the retry's answer arrives for an invoice that no longer needs it."""
+
+    def __init__(self, inner: Any, invoice: Invoice, notifier: Any) -> None:
+        self.inner, self.invoice, self.notifier = inner, invoice, notifier
+
+    def charge(self, request: Any) -> Any:
+        pay_invoice(self.invoice, self.notifier, self.inner, actor=Actor.STAFF)
+        return self.inner.charge(request)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_a_retry_that_succeeds_after_the_invoice_was_paid_another_way_is_refunded():
+    shop, subscription, ports = _setup(DECLINED, SUCCEEDED)
+    _advance(shop, at(2026, 12, 16, 12), ports)  # declined on the due date
+    invoice = _renewal_invoice(subscription)
+    inner = ports.payments
+    ports.payments = PaysElsewhereDuringTheCharge(inner, invoice, ports.notifier)
+
+    _advance(shop, at(2026, 12, 17, 12), ports)  # the day-1 retry
+
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+    assert _attempts(invoice) == [(1, "declined"), (2, "succeeded")]  # the money received is on record
+    [refund] = inner.refunds
+    assert (refund["invoice"], refund["amount"]) == (invoice.number, "36.300000")  # 30.00 + 21% tax
+    assert refund["reference"] == f"pi_{attempt_key(invoice.pk, 2)}"
+    assert ports.notifier.kinds().count("receipt") == 1  # one payment, one receipt
+
+
+def test_a_retry_of_an_invoice_no_longer_owed_is_cancelled_not_charged():
+    shop, subscription, ports = _setup(DECLINED)
+    _advance(shop, at(2026, 12, 16, 12), ports)
+    invoice = _renewal_invoice(subscription)
+    retry = PaymentAttempt.objects.create(
+        installation_id=invoice.installation_id,
+        invoice=invoice,
+        number=2,
+        idempotency_key=attempt_key(invoice.pk, 2),
+        amount=invoice.amount_due,
+        currency=invoice.currency,
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=Invoice.Status.UNCOLLECTIBLE, pipeline_step=Invoice.PipelineStep.CHARGE, lease_until=None
+    )
+
+    resume_unfinished(ports, now=at(2026, 12, 16, 13), installation_id=shop.pk)
+
+    assert PaymentAttempt.objects.get(pk=retry.pk).status == "cancelled"
+    assert attempt_key(invoice.pk, 2) not in ports.payments.charges()
+    assert Invoice.objects.get(pk=invoice.pk).pipeline_step == Invoice.PipelineStep.DONE
