@@ -31,7 +31,8 @@ query Preview($id: ID!, $planId: ID!, $timing: SwitchTiming) {
 SWITCH = """
 mutation Switch($id: ID!, $planId: ID!, $timing: SwitchTiming) {
   subscriptionSwitch(id: $id, planId: $planId, timing: $timing) {
-    subscription { plan { id } pendingPlan { id } openInvoices { number amountDue } }
+    subscription { plan { id } pendingPlan { id } openInvoices { number amountDue payUrl } }
+    timing effectiveOn changeInvoice amountDueNow creditNote creditNow
     errors { field code message }
   }
 }
@@ -85,6 +86,10 @@ def test_an_upgrade_now_opens_a_change_invoice_that_the_renewal_runner_charges(a
     assert shown["plan"]["id"] == plan_global_id(dearer.plan_id) and shown["pendingPlan"] is None
     [owed] = shown["openInvoices"]
     assert owed["amountDue"] == "7.50"
+    assert owed["payUrl"] is None  # the app charges it first, on the saved method
+    assert (answer["timing"], answer["effectiveOn"]) == ("NOW", "2026-12-01")
+    assert (answer["changeInvoice"], answer["amountDueNow"]) == (owed["number"], "7.50")
+    assert (answer["creditNote"], answer["creditNow"]) == (None, None)
     event = Subscription.objects.get(pk=subscription.pk).events.get(kind="switch_plan")
     assert (event.actor_type, event.actor_id) == ("customer", shop.saleor.customer.id)
 
@@ -108,6 +113,19 @@ def test_a_downgrade_waits_for_the_period_end(api, shop):
     assert answer["subscription"]["plan"]["id"] == plan_global_id(current.plan_id)
     assert answer["subscription"]["pendingPlan"]["id"] == plan_global_id(cheaper.plan_id)
     assert answer["subscription"]["openInvoices"] == []
+    assert (answer["timing"], answer["effectiveOn"]) == ("PERIOD_END", "2026-12-16")
+    assert (answer["changeInvoice"], answer["creditNote"]) == (None, None)
+
+
+def test_a_downgrade_now_returns_the_unused_difference_as_credit(api, shop):
+    subscription = _on(shop, _plan(shop, "30.00"))
+    cheaper = _plan(shop, "20.00")
+
+    answer = api.data(SWITCH, {**_ids(subscription, cheaper), "timing": "NOW"}, token=shop.customer_token())
+
+    assert answer["errors"] == [] and answer["timing"] == "NOW"
+    assert answer["creditNow"] == "5.00"  # 10.00 less a month, for half the period
+    assert answer["creditNote"] and answer["changeInvoice"] is None
 
 
 def test_a_switch_is_refused_naming_the_plan(api, shop):
@@ -145,6 +163,33 @@ def test_the_preview_of_a_refused_switch_is_a_bad_input_error_and_of_anothers_su
     assert (error["extensions"]["field"], error["extensions"]["reason"]) == ("planId", "SAME_PLAN_VERSION")
     assert error["message"].startswith("planId:")
     assert api.data(PREVIEW, _ids(theirs, _plan(shop, "45.00")), token=token) is None
+
+
+def test_the_preview_refuses_what_the_switch_refuses_a_paused_subscription(api, shop):
+    subscription = _on(shop, _plan(shop, "30.00"))
+    Subscription.objects.filter(pk=subscription.pk).update(status="paused")
+
+    _status, body = api.post(PREVIEW, _ids(subscription, _plan(shop, "45.00")), token=shop.customer_token())
+
+    [error] = body["errors"]
+    assert (error["extensions"]["field"], error["extensions"]["reason"]) == ("id", "NOT_ALLOWED_IN_STATE")
+
+
+def test_a_plan_without_a_version_is_not_found(api, shop):
+    subscription = _on(shop, _plan(shop, "30.00"))
+    empty = Plan.objects.create(
+        installation=shop.installation,
+        name="Empty",
+        product_id="UHJvZHVjdDox",
+        variant_id="UHJvZHVjdFZhcmlhbnQ6MQ==",
+        channel_slug="default-channel",
+        currency="EUR",
+    )
+    ids = {"id": subscription_global_id(subscription.pk), "planId": plan_global_id(empty.pk)}
+
+    answer = api.data(SWITCH, ids, token=shop.customer_token())
+
+    assert [(e["field"], e["code"]) for e in answer["errors"]] == [("planId", "PLAN_NOT_FOUND")]
 
 
 def test_a_monthly_to_yearly_switch_cannot_be_now(api, shop):

@@ -79,7 +79,12 @@ class CustomerSubscriptionMutation(ApiMutation):
             argument = cls.fields.get(refused.field or "", refused.field)
             field = input_name(argument) if argument in cls._meta.arguments else None
             return cls.refused(field, refused.code.value, refused.message)
-        return cls(subscription=_reloaded(changed), errors=[])
+        return cls.answered(_reloaded(changed))
+
+    @classmethod
+    def answered(cls, subscription: Subscription) -> Any:
+        """The payload of a change that was made."""
+        return cls(subscription=subscription, errors=[])
 
     @classmethod
     def refused(cls, field: str | None, code: str, message: str) -> Any:

@@ -10,6 +10,8 @@ difference as credit. A quantity increase is charged pro rata now; a decrease wa
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import graphene
@@ -29,11 +31,12 @@ from saleor_subscriptions.api.queries.subscriptions import customers_subscriptio
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.checkout import ChargeLine
 from saleor_subscriptions.api.types.plans import show_amount
-from saleor_subscriptions.billing.states import Actor
+from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle.changes import SwitchPreview
+from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PLAN_NOT_FOUND = "plan_not_found"
@@ -48,11 +51,19 @@ def target_version(subscription: Subscription, plan_id: str) -> PlanVersion:
         if pk is not None
         else None
     )
-    if plan is None:
+    version = plan.versions.order_by("-version").first() if plan is not None else None
+    if plan is None or version is None:
         raise ArgumentRefused("planId", PLAN_NOT_FOUND, f"no plan of this shop has the id {plan_id!r}")
-    version = plan.current_version()
     version.plan = plan
     return version
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _amount(value: Any, currency: str) -> str | None:
+    return None if value is None else show_amount(Decimal(str(value)), currency)
 
 
 def _timing(data: dict[str, Any]) -> Any:
@@ -74,6 +85,30 @@ class SubscriptionSwitch(CustomerSubscriptionMutation):
         reason = reason_argument()
 
     fields = {"plan_version": "plan_id"}
+
+    timing = SwitchTimingEnum(description="When the new plan applies: now, or at the end of the period.")
+    effective_on = graphene.Date(description="The day the new plan applies from.")
+    change_invoice = graphene.String(
+        description="The number of the invoice of the pro-rata difference charged now (an upgrade now)."
+    )
+    amount_due_now = DecimalScalar(description="What that invoice charges, before tax.")
+    credit_note = graphene.String(description="The number of the credit note of a downgrade now.")
+    credit_now = DecimalScalar(description="What that credit note returns as credit.")
+
+    @classmethod
+    def answered(cls, subscription: Subscription) -> Any:
+        event = subscription.events.filter(kind=Transition.SWITCH_PLAN.value).order_by("-pk").first()
+        data = event.data if event is not None else {}
+        return cls(
+            subscription=subscription,
+            errors=[],
+            timing=data.get("timing"),
+            effective_on=_date(data.get("effective_on")),
+            change_invoice=data.get("invoice"),
+            amount_due_now=_amount(data.get("amount_due_now"), subscription.currency),
+            credit_note=data.get("credit_note"),
+            credit_now=_amount(data.get("credit_now"), subscription.currency),
+        )
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
@@ -181,6 +216,8 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
         if subscription is None:
             return None
         try:
+            # As the switch itself would: only a trialing or active subscription changes plans.
+            allowed(subscription, Transition.SWITCH_PLAN, Actor.CUSTOMER, moment_of(subscription).today)
             preview = lifecycle.preview_switch(
                 subscription,
                 target_version(subscription, plan_id),

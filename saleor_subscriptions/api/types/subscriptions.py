@@ -54,8 +54,9 @@ class SubscriptionInvoice(graphene.ObjectType):
     due_at = graphene.DateTime(required=True)
     pay_url = graphene.String(
         description=(
-            "The pay page for this invoice (signed, valid PAY_LINK_MAX_AGE_DAYS); null when paying can no "
-            "longer bring the subscription back."
+            "The pay page for this invoice (signed, valid PAY_LINK_MAX_AGE_DAYS); null while the app is "
+            "still to charge it on the saved payment method, and when paying can no longer bring the "
+            "subscription back."
         )
     )
 
@@ -73,6 +74,8 @@ class SubscriptionInvoice(graphene.ObjectType):
 
     @staticmethod
     def resolve_pay_url(root: Invoice, _info: Any) -> str | None:
+        if root.pipeline_step != Invoice.PipelineStep.DONE:  # not offered while its own charge is to come
+            return None
         return pay_url(root) if can_still_reactivate(root.subscription) else None
 
 
