@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from saleor_subscriptions.api.errors import ApiErrorCode
@@ -71,3 +73,9 @@ SwitchDirectionEnum = graphene.Enum(
     [("UPGRADE", "upgrade"), ("DOWNGRADE", "downgrade"), ("ACROSS", "across")],
     description="A switch to a dearer plan, a cheaper one, or one of the same price per period.",
 )
+
+
+def enum_value(argument: Any) -> Any:
+    """An enum argument's value as the domain takes it ("now", "immediately", …): graphene hands the
+    member over; None stays None."""
+    return None if argument is None else getattr(argument, "value", argument)

@@ -8,12 +8,13 @@ its event (actor `customer`, the Saleor user id); the emails follow from the eve
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 import graphene
 
 from saleor_subscriptions.api.context import ApiContext
-from saleor_subscriptions.api.enums import CancelEffectEnum
+from saleor_subscriptions.api.enums import CancelEffectEnum, enum_value
 from saleor_subscriptions.api.ids import parse_subscription_id
 from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
 from saleor_subscriptions.api.queries.subscriptions import customers_subscriptions
@@ -28,8 +29,9 @@ NOT_FOUND = "not_found"
 INVALID_REASON = "invalid_reason"
 REASON_MAX = 200
 
-Action = Callable[[Subscription, str], Subscription]
-"""The lifecycle call: the customer's subscription and their Saleor user id; the subscription after."""
+Action = Callable[..., Subscription]
+"""The lifecycle call: the customer's subscription and, as keywords, who asks and why (`actor`, `actor_id`,
+`reason`, the same for every action); the subscription after."""
 
 
 class ArgumentRefused(Exception):
@@ -72,7 +74,7 @@ class CustomerSubscriptionMutation(ApiMutation):
             too_long = f"at most {REASON_MAX} characters, not {len(reason)}"
             return cls.refused("reason", INVALID_REASON, too_long)
         try:
-            changed = cls.action(data)(found, customer.user_id)
+            changed = cls.action(data)(found, actor=Actor.CUSTOMER, actor_id=customer.user_id, reason=reason)
         except ArgumentRefused as refused:
             return cls.refused(refused.field, refused.code, refused.message)
         except LifecycleError as refused:
@@ -112,14 +114,7 @@ class SubscriptionCancel(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        effect = data.get("effect")
-        return lambda sub, user: lifecycle.cancel_subscription(
-            sub,
-            actor=Actor.CUSTOMER,
-            actor_id=user,
-            effect=None if effect is None else getattr(effect, "value", effect),
-            reason=data.get("reason") or "",
-        )
+        return partial(lifecycle.cancel_subscription, effect=enum_value(data.get("effect")))
 
 
 class SubscriptionCancelUndo(CustomerSubscriptionMutation):
@@ -131,9 +126,7 @@ class SubscriptionCancelUndo(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.undo_cancel(
-            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
-        )
+        return lifecycle.undo_cancel
 
 
 class SubscriptionPause(CustomerSubscriptionMutation):
@@ -147,13 +140,7 @@ class SubscriptionPause(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.pause_subscription(
-            sub,
-            actor=Actor.CUSTOMER,
-            actor_id=user,
-            periods=data.get("periods"),
-            reason=data.get("reason") or "",
-        )
+        return partial(lifecycle.pause_subscription, periods=data.get("periods"))
 
 
 class SubscriptionResume(CustomerSubscriptionMutation):
@@ -165,9 +152,7 @@ class SubscriptionResume(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.resume_subscription(
-            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
-        )
+        return lifecycle.resume_subscription
 
 
 class SubscriptionSkipNextPeriod(CustomerSubscriptionMutation):
@@ -179,6 +164,4 @@ class SubscriptionSkipNextPeriod(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.skip_next_period(
-            sub, actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
-        )
+        return lifecycle.skip_next_period

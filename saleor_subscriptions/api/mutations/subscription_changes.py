@@ -17,7 +17,7 @@ from typing import Any
 import graphene
 
 from saleor_subscriptions.api.context import context_of
-from saleor_subscriptions.api.enums import SwitchDirectionEnum, SwitchTimingEnum
+from saleor_subscriptions.api.enums import SwitchDirectionEnum, SwitchTimingEnum, enum_value
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
 from saleor_subscriptions.api.ids import parse_plan_id, parse_subscription_id
 from saleor_subscriptions.api.mutations.base import input_name
@@ -66,11 +66,6 @@ def _amount(value: Any, currency: str) -> str | None:
     return None if value is None else show_amount(Decimal(str(value)), currency)
 
 
-def _timing(data: dict[str, Any]) -> Any:
-    timing = data.get("timing")
-    return None if timing is None else getattr(timing, "value", timing)
-
-
 class SubscriptionSwitch(CustomerSubscriptionMutation):
     """Switches the subscription to another plan of the same channel and currency (its current terms). By
     default an upgrade now and a downgrade at the period end; `timing` chooses (a switch to another interval
@@ -112,14 +107,12 @@ class SubscriptionSwitch(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.switch_plan(
+        return lambda sub, **who: lifecycle.switch_plan(
             sub,
             target_version(sub, data["plan_id"]),
-            actor=Actor.CUSTOMER,
-            actor_id=user,
-            timing=_timing(data),
+            timing=enum_value(data.get("timing")),
             discount_code=data.get("discount_code") or None,
-            reason=data.get("reason") or "",
+            **who,
         )
 
 
@@ -134,9 +127,7 @@ class SubscriptionQuantityChange(CustomerSubscriptionMutation):
 
     @classmethod
     def action(cls, data: dict[str, Any]) -> Action:
-        return lambda sub, user: lifecycle.change_quantity(
-            sub, data["quantity"], actor=Actor.CUSTOMER, actor_id=user, reason=data.get("reason") or ""
-        )
+        return lambda sub, **who: lifecycle.change_quantity(sub, data["quantity"], **who)
 
 
 class SubscriptionSwitchPreviewType(graphene.ObjectType):
@@ -221,7 +212,7 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
             preview = lifecycle.preview_switch(
                 subscription,
                 target_version(subscription, plan_id),
-                timing=_timing({"timing": timing}),
+                timing=enum_value(timing),
                 discount_code=discount_code or None,
             )
         except ArgumentRefused as refused:
