@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -93,6 +93,17 @@ def record_charge_results(
     return counts
 
 
+def _waiting_retries(invoice_ids: Iterable[int]) -> set[int]:
+    """The invoices with a retry still waiting to be sent (held while a stale payment was voided). Once such
+    an invoice is closed it stays in the pipeline's charge step until the sweeper cancels that retry
+    (`pipeline._retries_to_send`)."""
+    return set(
+        PaymentAttempt.objects.filter(
+            invoice_id__in=list(invoice_ids), status=PaymentAttempt.Status.PENDING, number__gt=1
+        ).values_list("invoice_id", flat=True)
+    )
+
+
 def _owed_only(
     done: list[PaymentAttempt], invoices: dict[int, Invoice], payments: PaymentGateway
 ) -> list[PaymentAttempt]:
@@ -112,12 +123,9 @@ def _owed_only(
                 attempt.amount,
                 f"invoice {invoice.number} was {invoice.status} already",
             )
-    still_waiting = set(
-        PaymentAttempt.objects.filter(
-            invoice_id__in=closed, status=PaymentAttempt.Status.PENDING
-        ).values_list("invoice_id", flat=True)
+    Invoice.objects.filter(pk__in=closed - _waiting_retries(closed)).update(
+        pipeline_step=Invoice.PipelineStep.DONE
     )
-    Invoice.objects.filter(pk__in=closed - still_waiting).update(pipeline_step=Invoice.PipelineStep.DONE)
     return [a for a in done if a.invoice_id not in closed]
 
 
@@ -129,13 +137,7 @@ def mark_paid_many(
     voided once the transaction commits. Runs in the caller's transaction."""
     if not invoices:
         return
-    # A retry still waiting to be sent (held while a stale payment was voided) is cancelled by the sweeper:
-    # such an invoice stays in the pipeline's charge step until then.
-    waiting = set(
-        PaymentAttempt.objects.filter(
-            invoice__in=invoices, status=PaymentAttempt.Status.PENDING, number__gt=1
-        ).values_list("invoice_id", flat=True)
-    )
+    waiting = _waiting_retries(invoice.pk for invoice in invoices)
     for invoice in invoices:
         invoice.status = Invoice.Status.PAID
         invoice.amount_paid = invoice.amount_due
