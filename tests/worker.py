@@ -14,7 +14,21 @@ from typing import TypeVar
 
 from django.conf import settings
 
+from saleor_subscriptions.conf.celery import app
+
 T = TypeVar("T")
+
+
+@contextmanager
+def tasks_inline() -> Iterator[None]:
+    """Inside, Celery tasks run in the calling process as they are sent (`task_always_eager`), as a worker
+    would run them; the setting is put back after."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 def database_url() -> str:

@@ -17,7 +17,6 @@ import pytest
 from django.test import Client
 
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.signatures import JwksCache
@@ -25,6 +24,7 @@ from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.saleor import FakeSaleor, InstalledApp
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop, installed_app, stub_app
 from tests.fakes.saleor.scenario import Shop
+from tests.worker import tasks_inline
 
 __all__ = ["fake_saleor", "fake_shop", "installed_app", "stub_app"]
 
@@ -66,12 +66,8 @@ def jwks(monkeypatch: pytest.MonkeyPatch) -> JwksFetches:
 @pytest.fixture
 def eager_tasks() -> Iterator[None]:
     """Celery tasks run in the test's process (the plan mirror)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield
-    finally:
-        celery_app.conf.task_always_eager = previous
 
 
 @dataclass

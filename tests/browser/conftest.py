@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.paypage.views import STRIPE_JS
 from tests.fakes.stripe import FakeStripe
 from tests.stripe_webhooks.stripe_shop import fake_stripe, fake_stripe_server, stripe_settings, stripe_shop
+from tests.worker import tasks_inline
 
 __all__ = ["app_url", "browser", "fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
 
@@ -127,9 +127,5 @@ def app_url(live_server: Any, settings: Any, browser: Browser, stripe_settings: 
     """The app over HTTP (pytest-django's live server, committed data), Celery tasks run in the request's
     process, the browser's Stripe.js aimed at the fake Stripe."""
     browser.stripe_api = stripe_settings.url
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield str(live_server.url)
-    finally:
-        celery_app.conf.task_always_eager = previous

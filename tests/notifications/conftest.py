@@ -12,8 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
 
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.conf.email import SMTP_BACKEND
+from tests.worker import tasks_inline
 
 
 def free_port() -> int:
@@ -72,9 +72,5 @@ def smtp_refused() -> Iterator[None]:
 
 @pytest.fixture
 def eager_celery() -> Iterator[None]:
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield
-    finally:
-        celery_app.conf.task_always_eager = previous

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.signatures import JwksCache
+from tests.worker import tasks_inline
 
 
 class Clock:
@@ -35,9 +35,5 @@ def jwks_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 @pytest.fixture
 def app_server(live_server: Any, settings: Any, jwks_clock: Clock) -> Iterator[str]:
     settings.APP_URL = live_server.url
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield str(live_server.url)
-    finally:
-        celery_app.conf.task_always_eager = previous

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.signatures import Jwks, JwksCache
@@ -22,6 +21,7 @@ from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation
 from tests.saleor.helpers import CAPTURES, SHARED_SALEOR, SKIP_NO_SHARED, SigningKey, load_capture
 from tests.subscriptions.helpers import at, plan, sandbox
+from tests.worker import tasks_inline
 
 pytestmark = pytest.mark.django_db
 
@@ -322,12 +322,8 @@ def test_saleors_older_x_headers_are_read_when_the_new_ones_are_missing(client, 
 
 @pytest.fixture
 def eager_celery() -> Iterator[None]:
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield
-    finally:
-        celery_app.conf.task_always_eager = previous
 
 
 def test_an_accepted_delivery_is_applied_by_the_task_once_committed(

@@ -20,7 +20,6 @@ import stripe
 from django.test import Client
 from stripe.params import SetupIntentCreateParams
 
-from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.accounts import StripeKeys, connect_stripe
@@ -38,6 +37,7 @@ from tests.fakes.stripe import FakeStripe
 from tests.fakes.stripe.fixtures import fake_stripe, fake_stripe_server
 from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_SUCCEEDS
 from tests.renewals.support import at, plan, sandbox, signed_up
+from tests.worker import tasks_inline
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop", "webhooks"]
 
@@ -188,9 +188,5 @@ class Webhooks:
 def webhooks(
     client: Client, stripe_shop: ShopWithStripe, django_capture_on_commit_callbacks: Any
 ) -> Iterator[Webhooks]:
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
+    with tasks_inline():
         yield Webhooks(client, stripe_shop, django_capture_on_commit_callbacks)
-    finally:
-        celery_app.conf.task_always_eager = previous
