@@ -64,6 +64,13 @@ def renewal_upcoming(invoice: Invoice) -> Message:
     )
 
 
+def renewal_reminder(subscription: Subscription, renews_on: date) -> Message:
+    context = _subscription_context(subscription)
+    context["renews_on"] = _day(renews_on, subscription)
+    key = f"subscription:{subscription.pk}:{renews_on}"
+    return _message(MessageKind.RENEWAL_REMINDER, subscription, context, key)
+
+
 def receipt(invoice: Invoice) -> Message:
     context = _invoice_context(invoice)
     return _message(

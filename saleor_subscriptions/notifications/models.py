@@ -14,6 +14,7 @@ class MessageKind(models.TextChoices):
     SIGNUP_CONFIRMED = "signup_confirmed", "Sign-up confirmation"
     TRIAL_ENDING = "trial_ending", "Trial ends soon"
     RENEWAL_UPCOMING = "renewal_upcoming", "Upcoming renewal"
+    RENEWAL_REMINDER = "renewal_reminder", "Renewal reminder"
     RECEIPT = "receipt", "Receipt"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
     SUSPENDED = "suspended", "Suspended"
