@@ -125,6 +125,25 @@ def cancelled(subscription: Subscription) -> Message:
     return _message(MessageKind.CANCELLED, subscription, context, f"subscription:{subscription.pk}:{ends_on}")
 
 
+def cancellation_scheduled(subscription: Subscription, cancel_at: date) -> Message:
+    """A cancellation at a period end was asked for: it takes effect on `cancel_at`, the first day without
+    access (the customer reads the last day with it)."""
+    context = _subscription_context(subscription)
+    context["ends_on"] = _day(cancel_at - timedelta(days=1), subscription)
+    context["cancel_at"] = _day(cancel_at, subscription)
+    key = f"subscription:{subscription.pk}:{cancel_at}"
+    return _message(MessageKind.CANCELLATION_SCHEDULED, subscription, context, key)
+
+
+def cancellation_undone(subscription: Subscription, withdrawn: date | None) -> Message:
+    """The pending cancellation that would have taken effect on `withdrawn` was undone: the subscription
+    goes on, billed as before."""
+    context = _subscription_context(subscription)
+    context["withdrawn_on"] = _day(withdrawn, subscription)
+    key = f"subscription:{subscription.pk}:{withdrawn}"
+    return _message(MessageKind.CANCELLATION_UNDONE, subscription, context, key)
+
+
 def expired(subscription: Subscription) -> Message:
     context = _subscription_context(subscription)
     zone = subscription.installation.time_zone

@@ -20,6 +20,8 @@ class MessageKind(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
     TERMINATION_WARNING = "termination_warning", "Termination warning"
     CANCELLED = "cancelled", "Cancelled"
+    CANCELLATION_SCHEDULED = "cancellation_scheduled", "Cancellation scheduled"
+    CANCELLATION_UNDONE = "cancellation_undone", "Cancellation undone"
     EXPIRED = "expired", "Expired"
     PLAN_CHANGED = "plan_changed", "Plan changed"
     PRICE_CHANGE_NOTICE = "price_change_notice", "Price change notice"
