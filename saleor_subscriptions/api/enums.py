@@ -14,6 +14,7 @@ from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.catalog.actions import PlanErrorCode
 from saleor_subscriptions.catalog.models import CancelEffect, PlanStatus
 from saleor_subscriptions.invoicing.models import InvoiceStatus
+from saleor_subscriptions.renewals.usage import UsageErrorCode
 from saleor_subscriptions.saleor.checkout import CheckoutErrorCode
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 
@@ -72,6 +73,10 @@ SwitchDirectionEnum = graphene.Enum(
     "SwitchDirection",
     [("UPGRADE", "upgrade"), ("DOWNGRADE", "downgrade"), ("ACROSS", "across")],
     description="A switch to a dearer plan, a cheaper one, or one of the same price per period.",
+)
+
+UsageErrorCodeEnum = graphene.Enum.from_enum(
+    UsageErrorCode, name="UsageErrorCode", description="Why usage was refused (BILLING_RULES §1, §4)."
 )
 
 

@@ -38,3 +38,10 @@ def subscription_global_id(pk: int) -> str:
 
 def parse_subscription_id(global_id: str) -> int | None:
     return parse_global_id(global_id, SUBSCRIPTION_TYPE)
+
+
+USAGE_RECORD_TYPE = "UsageRecord"
+
+
+def usage_record_global_id(pk: int) -> str:
+    return global_id(USAGE_RECORD_TYPE, pk)

@@ -25,6 +25,10 @@ from saleor_subscriptions.api.mutations.subscription_changes import (
     SubscriptionSwitchQueries,
 )
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
+from saleor_subscriptions.api.mutations.subscription_usage import (
+    SubscriptionUsageRecord,
+    SubscriptionUsageRecordBulk,
+)
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
 
@@ -51,6 +55,8 @@ class Mutation(graphene.ObjectType):
     subscription_skip_next_period = SubscriptionSkipNextPeriod.Field()
     subscription_switch = SubscriptionSwitch.Field()
     subscription_quantity_change = SubscriptionQuantityChange.Field()
+    subscription_usage_record = SubscriptionUsageRecord.Field()
+    subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -24,6 +24,11 @@ class CancelEffect(models.TextChoices):
     IMMEDIATELY = "immediately", "Immediately"
 
 
+YEARLY_REMINDER_DAYS = 7
+"""A yearly plan's customers are reminded of a renewal this many days ahead unless the plan says otherwise
+(BILLING_RULES §1 `renewal_reminder_days`); shorter plans send no reminder by default."""
+
+
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ARCHIVED = "archived", "Archived"
@@ -98,6 +103,11 @@ class PlanVersion(models.Model):
         default=ShortMonthRule.CLAMP.value,
     )
     invoice_lead_days = models.PositiveIntegerField(default=0)
+    renewal_reminder_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days before a renewal the upcoming-renewal email goes out; 0 = none; empty = the default",
+    )
     customer_can_cancel = models.BooleanField(default=True)
     customer_can_pause = models.BooleanField(default=False)
     minimum_cycles = models.PositiveIntegerField(default=0)
@@ -163,6 +173,16 @@ class PlanVersion(models.Model):
             anchor=self.billing_anchor(),
             usage_prices={metric: Decimal(str(p)) for metric, p in self.usage_prices.items()},
         )
+
+    def reminder_days(self) -> int:
+        """How many days before a renewal its upcoming-renewal email goes out, 0 for none (§1): the plan's
+        `renewal_reminder_days`, by default `YEARLY_REMINDER_DAYS` for a yearly plan and none for a shorter
+        one. The default gives way to an invoice made as far ahead, whose own email tells of the renewal."""
+        if self.renewal_reminder_days is not None:
+            return int(self.renewal_reminder_days)
+        if self.interval != IntervalUnit.YEAR or self.invoice_lead_days >= YEARLY_REMINDER_DAYS:
+            return 0
+        return YEARLY_REMINDER_DAYS
 
     def billing_interval(self) -> Interval:
         """How often this version bills (§1)."""

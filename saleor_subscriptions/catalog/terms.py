@@ -6,6 +6,9 @@ own `PlanTerms` checks what remains (an anchor that fits the interval).
 Decisions:
 - The renewal invoice is made ahead by fewer days than the shortest period of the plan, or it would be made
   before the period it follows had begun.
+- An upcoming-renewal reminder (`renewal_reminder_days`) goes out before the invoice, whose own email tells of
+  the renewal: an explicit reminder is more days ahead than `invoice_lead_days`, and within the shortest
+  period.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class VersionTerms:
     anchor_day: int | None = None
     short_month_rule: str = ShortMonthRule.CLAMP.value
     invoice_lead_days: int = 0
+    renewal_reminder_days: int | None = None
     customer_can_cancel: bool = True
     customer_can_pause: bool = False
     minimum_cycles: int = 0
@@ -195,6 +199,24 @@ def _usage_errors(terms: VersionTerms) -> list[FieldError]:
     return errors
 
 
+def _reminder_errors(terms: VersionTerms, shortest: int) -> list[FieldError]:
+    """An upcoming-renewal reminder (§1) falls inside the period before the renewal, and before its invoice
+    (which has its own email); 0 sends none, None is the default (`PlanVersion.reminder_days`)."""
+    days = terms.renewal_reminder_days
+    if days is None or days == 0:
+        return []
+    if days < 0 or days >= shortest:
+        message = f"a reminder goes out 0 to {shortest - 1} days ahead on this plan (its shortest period)"
+        return [FieldError("renewal_reminder_days", PlanErrorCode.INVALID, message)]
+    if days <= terms.invoice_lead_days:
+        message = (
+            f"the invoice is made {terms.invoice_lead_days} days ahead and tells of the renewal itself: a "
+            "reminder goes out earlier than that, or 0 for none"
+        )
+        return [FieldError("renewal_reminder_days", PlanErrorCode.INVALID, message)]
+    return []
+
+
 def check_terms(terms: VersionTerms, currency: str, channel_price: Decimal | None = None) -> None:
     """Every rule of §1 and §2 the terms break, each naming its field (PlanRefused); `channel_price` stands in
     for an absent price where the engine needs one."""
@@ -212,6 +234,7 @@ def check_terms(terms: VersionTerms, currency: str, channel_price: Decimal | Non
                 f"an invoice is made at most {shortest - 1} days ahead on this plan (its shortest period)"
             )
             errors.append(FieldError("invoice_lead_days", PlanErrorCode.INVALID, message))
+        errors += _reminder_errors(terms, shortest)
     if errors:
         raise PlanRefused(errors)
     try:

@@ -23,6 +23,7 @@ app.conf.beat_schedule = {
     "run-dunning": {"task": "renewals.run_dunning", "schedule": 300.0},
     "resume-unfinished-renewals": {"task": "renewals.resume_unfinished", "schedule": 120.0},
     "send-trial-notices": {"task": "renewals.send_trial_notices", "schedule": 600.0},
+    "send-renewal-reminders": {"task": "renewals.send_renewal_reminders", "schedule": 600.0},
     "lapse-unpaid-signups": {"task": "renewals.lapse_unpaid_signups", "schedule": 600.0},
     # Emails whose send task was lost (a crash between commit and enqueue) are picked up here.
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 300.0},

@@ -35,22 +35,37 @@ PENDING_CHANGE_APPLIED = "pending_change_applied"
 """The renewal's event when a change asked for earlier (a downgrade, a price migration) takes effect."""
 
 SIGNUP = frozenset({Transition.START_TRIAL.value, Transition.ACTIVATE.value})
-CANCELLATION = frozenset({Transition.CANCEL_NOW.value, Transition.CANCEL_AT_PERIOD_END.value})
+CANCELLATION = frozenset({Transition.CANCEL_NOW.value, Transition.FINISH_CANCELLATION.value})
 PLAN_CHANGE = frozenset({Transition.SWITCH_PLAN.value, PENDING_CHANGE_APPLIED})
 PRICE_CHANGE_SCHEDULED = "price_change_scheduled"
-HANDLED = SIGNUP | CANCELLATION | PLAN_CHANGE | {Transition.EXPIRE.value, PRICE_CHANGE_SCHEDULED}
+HANDLED = (
+    SIGNUP
+    | CANCELLATION
+    | PLAN_CHANGE
+    | {
+        Transition.CANCEL_AT_PERIOD_END.value,
+        Transition.UNDO_CANCEL.value,
+        Transition.EXPIRE.value,
+        PRICE_CHANGE_SCHEDULED,
+    }
+)
 """The event kinds that may send an email; every other kind is ignored before anything is loaded."""
 
 
 def message_kind_for(kind: str, from_status: str, data: dict[str, Any]) -> MessageKind | None:
     """The email an event of `kind` sends, if any: sign-up confirmed (the first payment turned an
-    `incomplete` sign-up into a trial or an active subscription), cancelled (now, or pending at period end),
-    expired, or plan changed (a switch, or a pending change of version applied at a boundary)."""
+    `incomplete` sign-up into a trial or an active subscription), cancellation scheduled (at a period end),
+    cancellation undone, cancelled (now, or when a scheduled cancellation takes effect), expired, or plan
+    changed (a switch, or a pending change of version applied at a boundary)."""
     if kind in SIGNUP:
         # `activate` from `trialing` is the first payment after a trial: the sign-up was confirmed already.
         return MessageKind.SIGNUP_CONFIRMED if from_status == SubscriptionStatus.INCOMPLETE else None
     if kind in CANCELLATION:
         return MessageKind.CANCELLED
+    if kind == Transition.CANCEL_AT_PERIOD_END:
+        return MessageKind.CANCELLATION_SCHEDULED
+    if kind == Transition.UNDO_CANCEL:
+        return MessageKind.CANCELLATION_UNDONE
     if kind == Transition.EXPIRE:
         return MessageKind.EXPIRED
     if kind == Transition.SWITCH_PLAN:
@@ -80,7 +95,7 @@ def send_for_event(event_id: int, notifier: EmailNotifier | None = None) -> None
 
     Each message is composed from the subscription as it is after the commit; the occasions (idempotency
     keys) are those of `messages`, except where one subscription may rightly get the same message twice:
-    a cancellation, undone and asked again, and a switch, both keyed by their event.
+    a cancellation, undone and asked again (each of its emails), and a switch, keyed by their event.
     """
     event = (
         SubscriptionEvent.objects.select_related(
@@ -104,6 +119,14 @@ def send_for_event(event_id: int, notifier: EmailNotifier | None = None) -> None
         notifier.expired(subscription)
     elif kind is MessageKind.CANCELLED:
         notifier.queue(lambda: _keyed_by_event(messages.cancelled(subscription), event))
+    elif kind is MessageKind.CANCELLATION_SCHEDULED:
+        cancel_at = _event_date(event, "cancel_at") or subscription.current_period_end
+        notifier.queue(
+            lambda: _keyed_by_event(messages.cancellation_scheduled(subscription, cancel_at), event)
+        )
+    elif kind is MessageKind.CANCELLATION_UNDONE:
+        withdrawn = _event_date(event, "cancel_at")
+        notifier.queue(lambda: _keyed_by_event(messages.cancellation_undone(subscription, withdrawn), event))
     elif kind is MessageKind.PRICE_CHANGE_NOTICE:
         new_version = PlanVersion.objects.select_related("plan").get(pk=event.data["to_version"])
         effective_on = date.fromisoformat(event.data["effective_on"])
@@ -117,6 +140,13 @@ def send_for_event(event_id: int, notifier: EmailNotifier | None = None) -> None
         notifier.queue(lambda: _keyed_by_event(messages.plan_changed(subscription, old, new), event))
     else:
         _send_change_applied(notifier, subscription, event)
+
+
+def _event_date(event: SubscriptionEvent, name: str) -> date | None:
+    """A date the event recorded (as ISO text), None when it holds none: each email tells of its own event,
+    not of the state the subscription reached since (cancel, undo and cancel again in one commit)."""
+    value = event.data.get(name)
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _keyed_by_event(message: messages.Message, event: SubscriptionEvent) -> messages.Message:

@@ -64,6 +64,13 @@ def renewal_upcoming(invoice: Invoice) -> Message:
     )
 
 
+def renewal_reminder(subscription: Subscription, renews_on: date) -> Message:
+    context = _subscription_context(subscription)
+    context["renews_on"] = _day(renews_on, subscription)
+    key = f"subscription:{subscription.pk}:{renews_on}"
+    return _message(MessageKind.RENEWAL_REMINDER, subscription, context, key)
+
+
 def receipt(invoice: Invoice) -> Message:
     context = _invoice_context(invoice)
     return _message(
@@ -116,6 +123,25 @@ def cancelled(subscription: Subscription) -> Message:
     context["already_ended"] = subscription.ended_at is not None
     context["nonpayment"] = subscription.cancel_reason == "nonpayment"
     return _message(MessageKind.CANCELLED, subscription, context, f"subscription:{subscription.pk}:{ends_on}")
+
+
+def cancellation_scheduled(subscription: Subscription, cancel_at: date) -> Message:
+    """A cancellation at a period end was asked for: it takes effect on `cancel_at`, the first day without
+    access (the customer reads the last day with it)."""
+    context = _subscription_context(subscription)
+    context["ends_on"] = _day(cancel_at - timedelta(days=1), subscription)
+    context["cancel_at"] = _day(cancel_at, subscription)
+    key = f"subscription:{subscription.pk}:{cancel_at}"
+    return _message(MessageKind.CANCELLATION_SCHEDULED, subscription, context, key)
+
+
+def cancellation_undone(subscription: Subscription, withdrawn: date | None) -> Message:
+    """The pending cancellation that would have taken effect on `withdrawn` was undone: the subscription
+    goes on, billed as before."""
+    context = _subscription_context(subscription)
+    context["withdrawn_on"] = _day(withdrawn, subscription)
+    key = f"subscription:{subscription.pk}:{withdrawn}"
+    return _message(MessageKind.CANCELLATION_UNDONE, subscription, context, key)
 
 
 def expired(subscription: Subscription) -> Message:

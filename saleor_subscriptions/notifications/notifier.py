@@ -37,6 +37,9 @@ class EmailNotifier:
     def renewal_upcoming(self, invoice: Invoice) -> None:
         self.queue(lambda: messages.renewal_upcoming(invoice))
 
+    def renewal_reminder(self, subscription: Subscription, renews_on: date) -> None:
+        self.queue(lambda: messages.renewal_reminder(subscription, renews_on))
+
     def receipt(self, invoice: Invoice) -> None:
         self.queue(lambda: messages.receipt(invoice))
 

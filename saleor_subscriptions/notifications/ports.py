@@ -24,7 +24,11 @@ class Notifier(Protocol):
         """The trial ends in 3 days: from when and how much will be charged."""
 
     def renewal_upcoming(self, invoice: Invoice) -> None:
-        """The renewal invoice is made `invoice_lead_days` ahead (always sent for yearly plans)."""
+        """The renewal invoice is made `invoice_lead_days` ahead of its due date: its figures."""
+
+    def renewal_reminder(self, subscription: Subscription, renews_on: date) -> None:
+        """The subscription renews on `renews_on` (sent `renewal_reminder_days` ahead, §1): what will be
+        charged, and that it can still be changed or cancelled before then."""
 
     def receipt(self, invoice: Invoice) -> None:
         """The invoice is paid; the invoice PDF is attached."""

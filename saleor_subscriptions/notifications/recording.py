@@ -45,6 +45,9 @@ class RecordingNotifier:
     def renewal_upcoming(self, invoice: Invoice) -> None:
         self._record("renewal_upcoming", invoice)
 
+    def renewal_reminder(self, subscription: Subscription, renews_on: date) -> None:
+        self._record("renewal_reminder", subscription, renews_on)
+
     def receipt(self, invoice: Invoice) -> None:
         self._record("receipt", invoice)
 

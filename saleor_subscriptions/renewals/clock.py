@@ -16,7 +16,13 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.batch import RENEWABLE
 from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups
-from saleor_subscriptions.renewals.notices import TRIAL_NOTICE, send_trial_notices, trial_notice_due
+from saleor_subscriptions.renewals.notices import (
+    TRIAL_NOTICE,
+    next_reminder_at,
+    send_renewal_reminders,
+    send_trial_notices,
+    trial_notice_due,
+)
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
@@ -44,6 +50,9 @@ def _next_moment(installation: Installation, after: datetime, until: datetime) -
     )
     if trial_notice is not None and trial_notice - TRIAL_NOTICE <= until:
         candidates.append(trial_notice - TRIAL_NOTICE)
+    reminder = next_reminder_at(installation.pk)
+    if reminder is not None and reminder <= until:
+        candidates.append(reminder)
     candidates.append(
         Invoice.objects.filter(installation=installation, lease_until__lte=until)
         .exclude(pipeline_step=Invoice.PipelineStep.DONE)
@@ -83,6 +92,7 @@ def advance_clock(installation: Installation, to: datetime, ports: RenewalPorts)
         installation.clock = moment
         installation.save(update_fields=["clock"])
         send_trial_notices(ports.notifier, now=moment, installation_id=installation.pk)
+        send_renewal_reminders(ports.notifier, now=moment, installation_id=installation.pk)
         renew_due(ports, now=moment, installation_id=installation.pk)
         resume_unfinished(ports, now=moment, installation_id=installation.pk)
         run_dunning(ports, now=moment, installation_id=installation.pk)

@@ -14,10 +14,11 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, invoice_batch
 from saleor_subscriptions.renewals.dunning import run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
-from saleor_subscriptions.renewals.notices import send_trial_notices
+from saleor_subscriptions.renewals.notices import send_renewal_reminders, send_trial_notices
 from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_batch
 from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -84,9 +85,13 @@ def run_due_dunning_steps() -> int:
 @shared_task(acks_late=True, name="renewals.send_trial_notices")
 def send_due_trial_notices() -> int:
     """For beat: "your trial ends in 3 days", once per trial."""
-    from saleor_subscriptions.notifications.notifier import EmailNotifier
-
     return send_trial_notices(EmailNotifier())
+
+
+@shared_task(acks_late=True, name="renewals.send_renewal_reminders")
+def send_due_renewal_reminders() -> int:
+    """For beat: "your subscription renews on …", a plan's `renewal_reminder_days` ahead, once per renewal."""
+    return send_renewal_reminders(EmailNotifier())
 
 
 @shared_task(acks_late=True, name="renewals.lapse_unpaid_signups")

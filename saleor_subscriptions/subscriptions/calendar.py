@@ -37,17 +37,9 @@ def due_at(subscription: Subscription, day: date) -> datetime:
     return due_instant(day, zone(subscription), subscription.installation.due_hour)
 
 
-YEARLY_NOTICE_DAYS = 7
-"""A yearly plan's invoice is always made ahead (and the customer told): this many days, unless the plan
-says otherwise."""
-
-
 def invoice_lead_days(version: PlanVersion) -> int:
-    """How many days before its due date a renewal invoice is made: the plan's `invoice_lead_days`, and for
-    a yearly plan without one `YEARLY_NOTICE_DAYS` (an upcoming-renewal email always precedes a yearly
-    charge)."""
-    if version.invoice_lead_days == 0 and version.interval == "year":
-        return YEARLY_NOTICE_DAYS
+    """How many days before its due date a renewal invoice is made: exactly the plan's `invoice_lead_days`,
+    0 being the due date itself (§1). The upcoming-renewal email is another term (`renewal_reminder_days`)."""
     return int(version.invoice_lead_days)
 
 

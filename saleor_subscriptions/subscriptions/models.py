@@ -50,6 +50,9 @@ class Subscription(models.Model):
     trial_notice_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="'Trial ends in 3 days' sent"
     )
+    renewal_reminded_for = models.DateField(
+        null=True, blank=True, help_text="The renewal date whose upcoming-renewal email went out"
+    )
     calendar_start = models.DateField()
     current_period_index = models.IntegerField(default=0)
     calendar_index_offset = models.IntegerField(

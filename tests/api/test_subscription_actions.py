@@ -194,7 +194,9 @@ def test_an_action_needs_a_customer_token(api, shop, query):
     assert Subscription.objects.get(pk=subscription.pk).status == "active"
 
 
-def test_a_cancellation_queues_the_cancelled_email(api, shop, django_capture_on_commit_callbacks):
+def test_a_cancellation_queues_the_cancellation_scheduled_email(
+    api, shop, django_capture_on_commit_callbacks
+):
     from saleor_subscriptions.notifications.models import OutgoingEmail
 
     subscription = _mine(shop)
@@ -202,5 +204,5 @@ def test_a_cancellation_queues_the_cancelled_email(api, shop, django_capture_on_
         api.data(CANCEL, _id(subscription), token=shop.customer_token())
 
     sent = OutgoingEmail.objects.filter(to_email=subscription.customer_email)
-    assert list(sent.values_list("kind", flat=True)) == ["cancelled"]
+    assert list(sent.values_list("kind", flat=True)) == ["cancellation_scheduled"]
     assert date(2026, 12, 16) == Subscription.objects.get(pk=subscription.pk).cancel_at

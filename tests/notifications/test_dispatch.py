@@ -99,25 +99,52 @@ def test_a_sign_up_with_a_trial_is_confirmed_when_the_trial_starts_not_when_it_e
     assert emails() == [("signup_confirmed", "piet@example.com")]
 
 
-def test_a_cancellation_at_period_end_says_until_when_access_lasts(django_capture_on_commit_callbacks):
+def test_a_cancellation_at_period_end_says_it_is_scheduled_and_until_when_access_lasts(
+    django_capture_on_commit_callbacks,
+):
     shop = sandbox(at(2026, 11, 16))
     sub = active_since(plan(shop), date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
         cancel_subscription(sub, actor=CUSTOMER)
-    assert emails() == [("cancelled", "piet@example.com")]
-    assert "You keep access up to and including 30 November 2026" in text("cancelled")
+    assert emails() == [("cancellation_scheduled", "piet@example.com")]
+    said = text("cancellation_scheduled")
+    assert "is cancelled as of 1 December 2026" in said
+    assert "you keep access up to and including 30 November 2026" in said
 
 
-def test_a_cancellation_undone_and_asked_again_sends_a_second_email(django_capture_on_commit_callbacks):
+def test_cancel_undo_cancel_sends_three_distinct_emails_each_once(django_capture_on_commit_callbacks):
     shop = sandbox(at(2026, 11, 16))
     sub = active_since(plan(shop), date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
         cancel_subscription(sub, actor=CUSTOMER)
         undo_cancel(sub, actor=CUSTOMER)
         cancel_subscription(sub, actor=CUSTOMER)
-    assert emails() == [("cancelled", "piet@example.com")] * 2
-    keys = set(OutgoingEmail.objects.values_list("idempotency_key", flat=True))
-    assert len(keys) == 2
+    assert [kind for kind, _ in emails()] == [
+        "cancellation_scheduled",
+        "cancellation_undone",
+        "cancellation_scheduled",
+    ]
+    assert "no longer ends on 1 December 2026" in text("cancellation_undone")
+    # A retried delivery of any of the three events writes nothing more.
+    for event in sub.events.filter(kind__in=["cancel_at_period_end", "undo_cancel"]):
+        send_for_event(event.pk)
+    assert len(emails()) == 3
+    assert OutgoingEmail.objects.values("idempotency_key").distinct().count() == 3
+
+
+def test_an_undo_asked_in_its_own_commit_says_the_subscription_continues(django_capture_on_commit_callbacks):
+    shop = sandbox(at(2026, 11, 16), language="nl")
+    sub = active_since(plan(shop), date(2026, 11, 1))
+    cancel_subscription(sub, actor=CUSTOMER)
+    with django_capture_on_commit_callbacks(execute=True):
+        undo_cancel(sub, actor=CUSTOMER)
+    assert emails() == [("cancellation_undone", "piet@example.com")]
+    email = OutgoingEmail.objects.get()
+    assert (email.language, email.subject) == (
+        "nl",
+        "Je abonnement Standard monthly loopt door: de opzegging is ingetrokken",
+    )
+    assert "stopt niet op 1 december 2026" in text("cancellation_undone")
 
 
 def test_an_immediate_cancellation_says_it_ended_today(django_capture_on_commit_callbacks):
@@ -129,14 +156,18 @@ def test_an_immediate_cancellation_says_it_ended_today(django_capture_on_commit_
     assert "has been cancelled and ended on 16 November 2026" in text("cancelled")
 
 
-def test_the_end_of_a_pending_cancellation_sends_nothing_more(django_capture_on_commit_callbacks):
+def test_a_pending_cancellation_that_takes_effect_says_the_subscription_is_cancelled(
+    django_capture_on_commit_callbacks,
+):
     shop = sandbox(at(2026, 11, 16))
     sub = active_since(plan(shop), date(2026, 11, 1))
-    cancel_subscription(sub, actor=CUSTOMER)  # its email is the one test above
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_subscription(sub, actor=CUSTOMER)
     set_clock(shop, at(2026, 12, 1))
     with django_capture_on_commit_callbacks(execute=True):
         finish_cancellation(sub)
-    assert emails() == []
+    assert [kind for kind, _ in emails()] == ["cancellation_scheduled", "cancelled"]
+    assert "has been cancelled and ended on 1 December 2026" in text("cancelled")
 
 
 def test_a_fixed_term_that_runs_out_sends_expired(django_capture_on_commit_callbacks):
@@ -231,7 +262,7 @@ def test_an_event_sent_twice_writes_one_email(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         cancel_subscription(sub, actor=CUSTOMER)
     send_for_event(last_event(sub).pk)
-    assert emails() == [("cancelled", "piet@example.com")]
+    assert emails() == [("cancellation_scheduled", "piet@example.com")]
 
 
 def _renewal_applies_pending_version(sub: Subscription, boundary: date, next_end: date) -> None:

@@ -11,8 +11,7 @@ from saleor_subscriptions.invoicing.credits import credit_balance, issue_credit_
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, Invoice
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.usage import record_usage
-from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.renewals.usage import UsageRefused, record_usage
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.support import at, invoices, memory_ports, plan, reload, sandbox, signed_up
 
@@ -45,29 +44,30 @@ def test_starter_usage_of_4_new_cases_is_billed_on_the_next_invoice():
 
 
 @pytest.mark.parametrize(
-    ("metric", "quantity", "key", "field"),
+    ("metric", "quantity", "key", "code", "field"),
     [
-        ("api_call", Decimal(1), "k1", "metric"),
-        ("new_case", Decimal(0), "k2", "quantity"),
-        ("new_case", Decimal(-2), "k3", "quantity"),
-        ("new_case", Decimal(1), " ", "idempotency_key"),
+        ("api_call", Decimal(1), "k1", "unknown_metric", "metric"),
+        ("new_case", Decimal(0), "k2", "invalid_quantity", "quantity"),
+        ("new_case", Decimal(-2), "k3", "invalid_quantity", "quantity"),
+        ("new_case", Decimal("0.0000001"), "k4", "invalid_quantity", "quantity"),
+        ("new_case", Decimal(1), " ", "invalid", "idempotency_key"),
     ],
 )
-def test_usage_that_cannot_be_billed_is_refused_naming_the_field(metric, quantity, key, field):
+def test_usage_that_cannot_be_billed_is_refused_naming_the_field(metric, quantity, key, code, field):
     shop = sandbox(at(2026, 11, 16))
     subscription = signed_up(plan(shop, "15.00", usage_prices={"new_case": "5.00"}))
-    with pytest.raises(LifecycleError) as refused:
+    with pytest.raises(UsageRefused) as refused:
         record_usage(subscription, metric, quantity, key)
-    assert (refused.value.code, refused.value.field) == ("invalid_usage", field)
+    assert (refused.value.code, refused.value.field) == (code, field)
 
 
 def test_a_reused_usage_key_with_other_figures_is_refused():
     shop = sandbox(at(2026, 11, 16))
     subscription = signed_up(plan(shop, "15.00", usage_prices={"new_case": "5.00"}))
     record_usage(subscription, "new_case", Decimal(1), "case-1")
-    with pytest.raises(LifecycleError) as refused:
+    with pytest.raises(UsageRefused) as refused:
         record_usage(subscription, "new_case", Decimal(3), "case-1")
-    assert refused.value.field == "idempotency_key"
+    assert (refused.value.code, refused.value.field) == ("idempotency_key_reused", "idempotency_key")
 
 
 def test_credit_covers_part_of_an_invoice_and_the_rest_is_charged():

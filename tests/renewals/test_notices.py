@@ -1,4 +1,5 @@
-"""Notices before a charge: the trial's end, and an invoice made ahead of its due date (§1)."""
+"""Notices before a charge: the trial's end, and an invoice made ahead of its due date (§1); the
+upcoming-renewal reminder is in test_renewal_reminders.py."""
 
 from __future__ import annotations
 
@@ -54,15 +55,3 @@ def test_an_invoice_made_5_days_ahead_is_announced_then_charged_on_its_due_date(
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
     assert ports.notifier.kinds() == ["renewal_upcoming", "receipt"]
     assert reload(subscription).next_billing_at == at(2027, 1, 11, 5)
-
-
-def test_a_yearly_plan_always_announces_its_renewal_a_week_ahead():
-    shop = sandbox(at(2026, 11, 16))
-    subscription = signed_up(plan(shop, "390.00", interval="year"))
-    assert reload(subscription).next_billing_at == at(2027, 11, 9, 5)
-    ports = memory_ports()
-    _advance(shop, at(2027, 11, 10), ports)
-    assert ports.notifier.kinds() == ["renewal_upcoming"]
-    assert ports.payments.charges() == {}
-    _advance(shop, at(2027, 11, 16, 12), ports)
-    assert [i.status for i in invoices(subscription)] == [Invoice.Status.PAID]

@@ -47,7 +47,7 @@ def _every_kind_of_renewal(url: str) -> tuple[Installation, Ports]:
     """One customer for each way a renewal goes: made ahead, usage, trial end, discount, part and full
     credit, declined, needing authentication."""
     shop = sandbox(at(2025, 12, 10), url=url)
-    signed_up(plan(shop, "390.00", interval="year"), "ann@example.com")
+    signed_up(plan(shop, "390.00", interval="year", invoice_lead_days=7), "ann@example.com")
     set_clock(shop, at(2026, 11, 16))
     monthly = plan(shop, "30.00", usage_prices={"new_case": "5.00"})
     bob = signed_up(monthly, "bob@example.com")

@@ -16,8 +16,9 @@ from saleor_subscriptions.api.enums import (
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.catalog.actions import FieldError, PlanErrorCode
 
-NULLABLE = frozenset({"price", "billing_cycles", "anchor_day"})
-"""Terms where null means something (the channel price, no fixed term, no day anchor)."""
+NULLABLE = frozenset({"price", "billing_cycles", "anchor_day", "renewal_reminder_days"})
+"""Terms where null means something (the channel price, no fixed term, no day anchor, the default
+reminder)."""
 
 
 class UsagePriceInput(graphene.InputObjectType):
@@ -43,7 +44,15 @@ class PlanTermsInput(graphene.InputObjectType):
     anchor_mode = PlanAnchorModeEnum(description="Default PURCHASE.")
     anchor_day = graphene.Int(description="1-28, with anchorMode DAY_OF_MONTH (monthly and yearly plans).")
     short_month_rule = ShortMonthRuleEnum(description="Default CLAMP.")
-    invoice_lead_days = graphene.Int(description="Days before the due date the invoice is made (default 0).")
+    invoice_lead_days = graphene.Int(
+        description="Days before the due date the invoice is made and sent (default 0: on the due date)."
+    )
+    renewal_reminder_days = graphene.Int(
+        description=(
+            "Days before a renewal an upcoming-renewal email goes out, separate from the invoice and earlier "
+            "than it; 0: none; null (the default): 7 for yearly plans, none for shorter ones."
+        )
+    )
     customer_can_cancel = graphene.Boolean(description="Default true.")
     customer_can_pause = graphene.Boolean(description="Default false.")
     minimum_cycles = graphene.Int(description="A minimum term in periods (default 0).")

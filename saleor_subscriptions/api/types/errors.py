@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import graphene
 
-from saleor_subscriptions.api.enums import CheckoutErrorCodeEnum, PlanErrorCodeEnum, SubscriptionErrorCodeEnum
+from saleor_subscriptions.api.enums import (
+    CheckoutErrorCodeEnum,
+    PlanErrorCodeEnum,
+    SubscriptionErrorCodeEnum,
+    UsageErrorCodeEnum,
+)
 
 
 class PlanError(graphene.ObjectType):
@@ -29,4 +34,10 @@ class CheckoutError(graphene.ObjectType):
 class SubscriptionError(graphene.ObjectType):
     field = graphene.String(description="The argument that was refused; null for the action as a whole.")
     code = SubscriptionErrorCodeEnum(required=True)
+    message = graphene.String(required=True, description="What is wrong, for people.")
+
+
+class UsageError(graphene.ObjectType):
+    field = graphene.String(description="The argument that was refused; null for the request as a whole.")
+    code = UsageErrorCodeEnum(required=True)
     message = graphene.String(required=True, description="What is wrong, for people.")

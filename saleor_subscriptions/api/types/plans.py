@@ -63,7 +63,14 @@ class PlanTerms(graphene.ObjectType):
     anchor_day = graphene.Int(description="The day of the month renewals fall on (1-28) for DAY_OF_MONTH.")
     short_month_rule = ShortMonthRuleEnum(required=True)
     invoice_lead_days = graphene.Int(
-        required=True, description="Days before the due date the invoice is made."
+        required=True, description="Days before the due date the invoice is made (0: on the due date)."
+    )
+    renewal_reminder_days = graphene.Int(
+        required=True,
+        description=(
+            "Days before a renewal the upcoming-renewal email goes out (0: none); the plan's number, or its "
+            "default (7 for yearly plans, none for shorter ones)."
+        ),
     )
     customer_can_cancel = graphene.Boolean(required=True)
     customer_can_pause = graphene.Boolean(required=True)
@@ -88,6 +95,10 @@ class PlanTerms(graphene.ObjectType):
     @staticmethod
     def resolve_setup_fee(root: PlanVersion, _info: Any) -> str:
         return show_amount(root.setup_fee, root.plan.currency)
+
+    @staticmethod
+    def resolve_renewal_reminder_days(root: PlanVersion, _info: Any) -> int:
+        return root.reminder_days()
 
     @staticmethod
     def resolve_usage_prices(root: PlanVersion, _info: Any) -> list[UsagePrice]:
