@@ -170,8 +170,11 @@ def _fernet_keys(value: str) -> list[str]:
 
 # Saleor: app tokens encrypted at rest with the first of these Fernet keys (empty: derived from SECRET_KEY).
 APP_TOKEN_KEYS: list[str] = env.parsed("APP_TOKEN_KEYS", [], _fernet_keys)
-# Saleor API URLs allowed to install the app (fnmatch patterns: https://*.saleor.cloud/graphql/); empty: any.
+# Saleor API URLs allowed to install the app, matched by scheme, host, port and path
+# (https://*.saleor.cloud/graphql/: `*.` stands for whole leftmost labels); empty: any public Saleor.
 SALEOR_ALLOWED_API_URLS = env.csv("SALEOR_ALLOWED_API_URLS", [])
+# Without an allow-list, a Saleor on a private, loopback or link-local address is refused unless this is on.
+SALEOR_ALLOW_PRIVATE_NETWORKS = env.boolean("SALEOR_ALLOW_PRIVATE_NETWORKS", False)
 SALEOR_TIMEOUT_S = env.integer("SALEOR_TIMEOUT_S", 15, minimum=1, maximum=300)
 SALEOR_RETRIES = env.integer("SALEOR_RETRIES", 3, minimum=0, maximum=10)
 # Shown in Saleor's app list (the manifest's homepageUrl and supportUrl); empty: APP_URL.
