@@ -23,7 +23,6 @@ the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies 
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +33,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
+from saleor_subscriptions import json_body
 from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
@@ -125,7 +125,9 @@ def _verify(event: StripeEvent, installation: Installation, header: str | None, 
 
 def _read(event: StripeEvent, account: StripeAccount, body: bytes) -> None:
     try:
-        payload: Any = json.loads(body)
+        payload: Any = json_body.loads(body)
+    except json_body.TooDeep as exc:
+        raise Refused(400, "invalid_body", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, "invalid_body", "the body is not JSON") from None
     if not isinstance(payload, dict) or payload.get("object") != "event" or not payload.get("id"):

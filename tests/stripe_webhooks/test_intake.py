@@ -170,6 +170,14 @@ def test_a_body_that_is_not_an_event_is_refused(webhooks, renewed):
     assert _refusal(response) == (400, "invalid_body")
 
 
+def test_a_signed_body_nested_100000_levels_deep_is_refused_with_400(webhooks, renewed):
+    body = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+
+    response = webhooks.post(webhooks.event("payment_intent.succeeded"), payload=body, sign_payload=body)
+
+    assert _refusal(response) == (400, "invalid_body")
+
+
 def test_stripe_out_of_reach_fails_the_event_for_a_retry_and_a_rerun_applies_it(webhooks, renewed, settings):
     webhooks.shop.fake.fail_next(kind="server_error", executed=False, method="GET")
     response = webhooks.post(webhooks.event("payment_intent.succeeded"))
