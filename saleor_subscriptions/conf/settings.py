@@ -108,8 +108,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Pay links are bearer links: no log line keeps their token (paypage/log_redaction.py).
+    "filters": {"pay_links": {"()": "saleor_subscriptions.paypage.log_redaction.RedactLinkTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pay_links"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own loggers (request errors, runserver's request lines) go through the console handler above,
+    # not Django's default handlers, which would write the paths unfiltered.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
 
 # Celery: Redis (or RabbitMQ) in production; the embedded default is a broker on the file system.

@@ -17,8 +17,9 @@ retries any answer but 2xx for three days, so a refusal that a fix of the settin
 | the body is a Stripe event of the account's mode | `invalid_body` / `wrong_mode` | 400 |
 | the event id was not accepted before for this installation | (answered `duplicate`, not applied) | 200 |
 
-An accepted event is answered 200 at once and applied by `tasks.process_stripe_event` after the commit; if
-the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies it later.
+The body is stored with the `client_secret`s of its intents redacted (`redaction`); the checks read it as
+received. An accepted event is answered 200 at once and applied by `tasks.process_stripe_event` after the
+commit; if the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies it later.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from saleor_subscriptions import json_body
 from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.stripe_webhooks.redaction import redact_client_secrets
 from saleor_subscriptions.stripe_webhooks.tasks import enqueue
 from saleor_subscriptions.tenants.models import Installation
 
@@ -55,7 +57,7 @@ def _store(request: HttpRequest, installation_ref: str) -> tuple[StripeEvent, bo
     event = StripeEvent.objects.create(
         installation_ref=installation_ref[:40],
         headers=dict(request.headers.items()),
-        body=body,
+        body=redact_client_secrets(body),
         remote_addr=str(request.META.get("REMOTE_ADDR") or "")[:64],
     )
     return event, readable
@@ -160,7 +162,7 @@ def receive(request: HttpRequest, installation_ref: str) -> JsonResponse:
         if not readable:
             raise Refused(413, "body_too_large", "the body is larger than the app accepts")
         event.installation = _installation(installation_ref)
-        body = event.raw_body
+        body = request.body  # as Stripe signed it: the stored copy has its client secrets redacted
         event.account = _verify(event, event.installation, request.headers.get("Stripe-Signature"), body)
         event.verified = True
         _read(event, event.account, body)

@@ -178,6 +178,44 @@ def test_a_signed_body_nested_100000_levels_deep_is_refused_with_400(webhooks, r
     assert _refusal(response) == (400, "invalid_body")
 
 
+def test_the_client_secret_of_an_intent_is_verified_but_not_stored(webhooks, renewed):
+    event = webhooks.event("payment_intent.succeeded")
+    secret = event["data"]["object"]["client_secret"]
+    assert secret and secret.encode() in json.dumps(event).encode()
+
+    response = webhooks.post(event)
+
+    assert response.json()["status"] == "accepted"
+    stored = StripeEvent.objects.get(pk=response.json()["event"])
+    assert secret.encode() not in stored.raw_body
+    assert json.loads(stored.raw_body)["data"]["object"]["client_secret"] == "redacted"
+    assert stored.status == "processed"
+
+
+def test_a_setup_intents_client_secret_is_not_stored_either(webhooks, renewed):
+    secret = 'seti_1Abc_secret_Xyz\\"q'
+    body = json.dumps(
+        {
+            "id": "evt_seti",
+            "object": "event",
+            "type": "setup_intent.succeeded",
+            "livemode": False,
+            "data": {"object": {"id": "seti_1Abc", "object": "setup_intent", "client_secret": secret}},
+        }
+    ).encode()
+
+    response = webhooks.post(webhooks.event("payment_intent.succeeded"), payload=body, sign_payload=body)
+
+    stored = StripeEvent.objects.get(pk=response.json()["event"])
+    assert response.json()["status"] == "accepted"
+    assert b"seti_1Abc_secret" not in stored.raw_body
+    assert json.loads(stored.raw_body)["data"]["object"] == {
+        "id": "seti_1Abc",
+        "object": "setup_intent",
+        "client_secret": "redacted",
+    }
+
+
 def test_stripe_out_of_reach_fails_the_event_for_a_retry_and_a_rerun_applies_it(webhooks, renewed, settings):
     webhooks.shop.fake.fail_next(kind="server_error", executed=False, method="GET")
     response = webhooks.post(webhooks.event("payment_intent.succeeded"))
