@@ -15,3 +15,10 @@ def _require_postgresql() -> None:
             f"(the settings point at {engine})",
             returncode=4,
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _saleor_on_private_networks() -> None:
+    """The fake Saleor serves on 127.0.0.1: the tests allow private networks (production refuses them unless
+    SALEOR_ALLOW_PRIVATE_NETWORKS is on); tests of the refusal turn it off with the `settings` fixture."""
+    settings.SALEOR_ALLOW_PRIVATE_NETWORKS = True

@@ -20,7 +20,6 @@ logged with its traceback and answered as `INTERNAL_ERROR` without details.
 
 from __future__ import annotations
 
-import json
 import logging
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import ExecutionResult, GraphQLError, execute, parse, validate
 
+from saleor_subscriptions import json_body
 from saleor_subscriptions.api.auth import authenticate
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused
@@ -70,7 +70,7 @@ def _refused(status: int, code: ApiErrorCode, message: str) -> JsonResponse:
 def _request_body(request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
     """The query, variables and operation name of a POST body; RequestRefused when it is not one."""
     try:
-        payload = json.loads(request.body or b"null", parse_float=Decimal)
+        payload = json_body.loads(request.body or b"null", parse_float=Decimal)
     except RequestDataTooBig:
         raise RequestRefused(413, ApiErrorCode.INVALID_REQUEST, "the request body is too large") from None
     except (ValueError, UnicodeDecodeError):

@@ -41,6 +41,7 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
         f"--bind={args.host}:{args.port}",
         f"--workers={args.workers}",
         "--access-logfile=-",
+        "--logger-class=saleor_subscriptions.cli.access_log.RedactingAccessLog",
     ]
 
 

@@ -108,8 +108,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Pay links are bearer links: no log line keeps their token (paypage/log_redaction.py).
+    "filters": {"pay_links": {"()": "saleor_subscriptions.paypage.log_redaction.RedactLinkTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pay_links"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own loggers (request errors, runserver's request lines) go through the console handler above,
+    # not Django's default handlers, which would write the paths unfiltered.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
 
 # Celery: Redis (or RabbitMQ) in production; the embedded default is a broker on the file system.
@@ -170,8 +180,11 @@ def _fernet_keys(value: str) -> list[str]:
 
 # Saleor: app tokens encrypted at rest with the first of these Fernet keys (empty: derived from SECRET_KEY).
 APP_TOKEN_KEYS: list[str] = env.parsed("APP_TOKEN_KEYS", [], _fernet_keys)
-# Saleor API URLs allowed to install the app (fnmatch patterns: https://*.saleor.cloud/graphql/); empty: any.
+# Saleor API URLs allowed to install the app, matched by scheme, host, port and path
+# (https://*.saleor.cloud/graphql/: `*.` stands for whole leftmost labels); empty: any public Saleor.
 SALEOR_ALLOWED_API_URLS = env.csv("SALEOR_ALLOWED_API_URLS", [])
+# Without an allow-list, a Saleor on a private, loopback or link-local address is refused unless this is on.
+SALEOR_ALLOW_PRIVATE_NETWORKS = env.boolean("SALEOR_ALLOW_PRIVATE_NETWORKS", False)
 SALEOR_TIMEOUT_S = env.integer("SALEOR_TIMEOUT_S", 15, minimum=1, maximum=300)
 SALEOR_RETRIES = env.integer("SALEOR_RETRIES", 3, minimum=0, maximum=10)
 # Shown in Saleor's app list (the manifest's homepageUrl and supportUrl); empty: APP_URL.

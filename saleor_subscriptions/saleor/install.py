@@ -13,18 +13,17 @@ when Saleor refuses its token. `mark_removed` then marks the installation `remov
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions.saleor import allowed_urls
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
@@ -48,7 +47,9 @@ REQUIRED_PERMISSIONS = (
     "HANDLE_PAYMENTS",
     "MANAGE_USERS",
 )
-GRAPHQL_PATHS = ("/graphql/", "/graphql")
+APP_ID = "saleor.app.subscriptions"
+"""The manifest's `id`: Saleor gives it to the installed app as its `identifier`."""
+FIELD_API_URL = allowed_urls.FIELD
 PERMISSION_DENIED = "PermissionDenied"
 """Saleor treats an unknown or revoked app token as no token: what needs an app is refused with this code."""
 MAX_TOKEN_LENGTH = 1000
@@ -81,20 +82,13 @@ class Registration:
     auth_token: Any
 
 
-def check_api_url(api_url: str | None, allowed: Sequence[str]) -> str:
-    """The `Saleor-Api-Url` if it is an absolute http(s) URL ending in Saleor's GraphQL path and matches the
-    allow-list (fnmatch patterns; an empty list allows any Saleor); else RegistrationRefused."""
-    field = "Saleor-Api-Url"
-    if not api_url:
-        raise RegistrationRefused(400, field, "required", "the Saleor-Api-Url header is missing")
-    parts = urlsplit(api_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise RegistrationRefused(400, field, "invalid", f"not an absolute http(s) URL: {api_url!r}")
-    if not parts.path.endswith(GRAPHQL_PATHS):
-        raise RegistrationRefused(400, field, "invalid", f"not a Saleor GraphQL URL (/graphql/): {api_url!r}")
-    if allowed and not any(fnmatch.fnmatchcase(api_url, pattern) for pattern in allowed):
-        raise RegistrationRefused(403, field, "not_allowed", f"{api_url} may not install this app")
-    return api_url
+def check_api_url(api_url: str | None, allowed: Sequence[str] | None = None) -> str:
+    """The `Saleor-Api-Url` if the app may be installed from that Saleor (`allowed_urls.check_api_url`: an
+    http(s) GraphQL URL, on the allow-list or public); else RegistrationRefused."""
+    try:
+        return allowed_urls.check_api_url(api_url, allowed)
+    except allowed_urls.UrlRefused as refused:
+        raise RegistrationRefused(refused.status, FIELD_API_URL, refused.code, refused.message) from None
 
 
 def check_token(token: Any) -> str:
@@ -107,24 +101,26 @@ def check_token(token: Any) -> str:
 
 
 def _check_with_saleor(api_url: str, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Saleor's JWKS, and the `app` the token belongs to: refused when either does not answer as it should."""
+    """Saleor's JWKS, and the `app` the token belongs to: refused when either does not answer as it should.
+    What the network answered goes to the log only: the refusal says no more than "could not be fetched"."""
     try:
         keys = dict(saleor_jwks.fetch_jwks(api_url))
     except saleor_jwks.JwksUnavailable as exc:
-        raise RegistrationRefused(400, "Saleor-Api-Url", "jwks_unavailable", str(exc)) from exc
+        raise RegistrationRefused(400, FIELD_API_URL, "jwks_unavailable", str(exc)) from exc
     try:
         with SaleorClient(
             api_url, token, timeout=settings.SALEOR_TIMEOUT_S, retries=settings.SALEOR_RETRIES
         ) as client:
             app = client.execute("app").get("app")
     except TokenRejectedError as exc:
-        message = f"Saleor refused the token: {exc}"
-        raise RegistrationRefused(400, "auth_token", "token_rejected", message) from exc
+        raise RegistrationRefused(400, "auth_token", "token_rejected", "Saleor refused the token") from exc
     except SaleorUnavailable as exc:
-        raise RegistrationRefused(502, "Saleor-Api-Url", "saleor_unavailable", str(exc)) from exc
+        logger.warning("install from %s: Saleor did not answer the app query: %s", api_url, exc)
+        message = "Saleor did not answer the app query"
+        raise RegistrationRefused(502, FIELD_API_URL, "saleor_unavailable", message) from exc
     except SaleorRequestError as exc:
         if PERMISSION_DENIED in exc.codes:
-            message = f"Saleor does not know the token as an app's: {exc}"
+            message = "Saleor does not know the token as an app's"
             raise RegistrationRefused(400, "auth_token", "token_rejected", message) from exc
         raise RegistrationRefused(400, "auth_token", "app_query_failed", str(exc)) from exc
     except SaleorError as exc:
@@ -135,23 +131,33 @@ def _check_with_saleor(api_url: str, token: str) -> tuple[dict[str, Any], dict[s
     return keys, app
 
 
+def _check_this_app(app: dict[str, Any]) -> list[str]:
+    """The permission codes of the token's app, when it is this app (`identifier` = the manifest's id) with
+    every permission the manifest asks; else RegistrationRefused (another app installed in the same Saleor
+    must not replace this app's token, app id and permissions)."""
+    if app.get("identifier") != APP_ID:
+        message = f"the token belongs to another app, not {APP_ID}"
+        raise RegistrationRefused(403, "auth_token", "wrong_app", message)
+    permissions = sorted(
+        str(p["code"]) for p in app.get("permissions") or [] if isinstance(p, dict) and p.get("code")
+    )
+    missing = sorted(set(REQUIRED_PERMISSIONS) - set(permissions))
+    if missing:
+        message = f"the app lacks the permissions the manifest asks: {', '.join(missing)}"
+        raise RegistrationRefused(403, "auth_token", "missing_permissions", message)
+    return permissions
+
+
 def register_installation(
     registration: Registration, *, allowed: Sequence[str] | None = None
 ) -> Installation:
     """Install (or install again) the app for the Saleor at `registration.api_url` (see the module doc):
     the same Saleor API URL keeps its Installation row, active again, with the new token, app id,
     permissions and keys."""
-    api_url = check_api_url(
-        registration.api_url, settings.SALEOR_ALLOWED_API_URLS if allowed is None else allowed
-    )
+    api_url = check_api_url(registration.api_url, allowed)
     token = check_token(registration.auth_token)
     keys, app = _check_with_saleor(api_url, token)
-    permissions = sorted(
-        str(p["code"]) for p in app.get("permissions") or [] if isinstance(p, dict) and p.get("code")
-    )
-    missing = sorted(set(REQUIRED_PERMISSIONS) - set(permissions))
-    if missing:
-        logger.warning("the app in %s lacks the permissions %s", api_url, ", ".join(missing))
+    permissions = _check_this_app(app)
     now = timezone.now()
     with transaction.atomic():
         installation, created = Installation.objects.select_for_update().get_or_create(saleor_api_url=api_url)

@@ -8,26 +8,30 @@ with `iss` = the shop's GraphQL URL (the `Saleor-Api-Url` of its webhooks) and a
   global id), `permissions` (what the app may do for this staff user), `user_id`, `email`, `is_staff`.
 
 `verify_*` take the JWKS (use `JwksCache.with_key_refresh` to refetch once on an unknown kid) and the time;
-they raise a `TokenError` subclass (the signature ones come from `signatures`).
+they raise a `TokenError` subclass (the signature ones come from `signatures`). PyJWT reads and verifies the
+JWS (`jwt.decode` with the `PyJWK` of its kid, RS256 only); the claims are checked here against the time
+given, so that a test (or a capture) can say when "now" is.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import jwt
+
 from saleor_subscriptions.saleor.signatures import (
+    ALGORITHM,
     Jwks,
     MalformedSignatureError,
     SignatureError,
-    b64url_decode,
     check_algorithm,
-    decode_header,
+    compact_parts,
     public_key,
-    verify_rs256,
+    refusal_of,
+    unverified_header,
 )
 
 #: Seconds of clock difference tolerated between Saleor and the app.
@@ -79,16 +83,25 @@ class AppToken:
     claims: Mapping[str, Any]
 
 
+_NO_CLAIM_CHECKS: dict[str, Any] = {
+    "verify_exp": False,
+    "verify_nbf": False,
+    "verify_iat": False,
+    "verify_aud": False,
+    "verify_iss": False,
+    "require": [],
+}
+"""PyJWT checks the signature only: the claims are checked by `_check_common`, against the time given."""
+
+
 def unverified_claims(token: str) -> dict[str, Any]:
     """The claims without any check: only for choosing the installation (`iss`) before verifying."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise MalformedTokenError("a compact JWS has three parts")
+    compact_parts(token, MalformedTokenError)
     try:
-        claims = json.loads(b64url_decode(parts[1]))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedTokenError("the JWT payload is not base64url JSON") from exc
-    if not isinstance(claims, dict):
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise MalformedTokenError(f"the JWT payload is not base64url JSON: {exc}") from exc
+    if not isinstance(claims, dict):  # pragma: no cover - PyJWT refuses it first
         raise MalformedTokenError("the JWT payload is not a JSON object")
     return claims
 
@@ -97,19 +110,21 @@ def verify_jwt(token: str, jwks: Jwks) -> dict[str, Any]:
     """Checks the signature only (RS256, kid in `jwks`); returns the claims."""
     if not token or not token.strip():
         raise MalformedTokenError("no token")
-    parts = token.strip().split(".")
-    if len(parts) != 3 or not parts[1]:
+    token = token.strip()
+    if not compact_parts(token, MalformedTokenError)[1]:
         raise MalformedTokenError("a compact JWS has three parts and a payload")
-    header = decode_header(parts[0])
+    header = unverified_header(token, MalformedTokenError)
     kid = check_algorithm(header)
     if "crit" in header or header.get("b64", True) is not True:
         raise MalformedTokenError("unexpected crit/b64 in a JWT header")
+    key = public_key(jwks, kid)
     try:
-        signature = b64url_decode(parts[2])
-    except ValueError as exc:
-        raise MalformedTokenError("the JWT signature is not base64url") from exc
-    verify_rs256(public_key(jwks, kid), f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
-    return unverified_claims(token)
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM], options=_NO_CLAIM_CHECKS)  # type: ignore[arg-type]
+    except jwt.PyJWTError as exc:
+        raise refusal_of(exc, MalformedTokenError) from exc
+    if not isinstance(claims, dict):  # pragma: no cover - PyJWT refuses it first
+        raise MalformedTokenError("the JWT payload is not a JSON object")
+    return claims
 
 
 def _string(claims: Mapping[str, Any], name: str) -> str:

@@ -18,10 +18,9 @@ from django.conf import settings
 
 from saleor_subscriptions import __version__
 from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
-from saleor_subscriptions.saleor.install import REQUIRED_PERMISSIONS
+from saleor_subscriptions.saleor.install import APP_ID, REQUIRED_PERMISSIONS
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 
-APP_ID = "saleor.app.subscriptions"
 APP_NAME = "Subscriptions"
 ABOUT = (
     "Sell products as subscriptions: plans per variant (interval, price, setup fee, trial, fixed term), "

@@ -1,19 +1,19 @@
-"""Saleor's webhook signatures: a detached JWS over the raw body, checked against the shop's JWKS.
+"""Saleor's webhook signatures: a detached JWS over the raw body, checked against the shop's JWKS with PyJWT.
 
 Saleor signs every webhook with its RSA key and sends `Saleor-Signature`: a JWS in compact form with an empty
 payload part (detached), header `{"alg": "RS256", "b64": false, "crit": ["b64"], "kid": …, "typ": "JWT"}`
-(RFC 7797: the signing input is `BASE64URL(header) || "." || body`, the body bytes as received). The public
-keys are served at `<saleor origin>/.well-known/jwks.json`; a new `kid` means Saleor rotated its key, so the
-JWKS is fetched again once (`JwksCache.verify`).
+(RFC 7797: the signing input is `BASE64URL(header) || "." || body`, the body bytes as received). PyJWT
+verifies it (`PyJWS.decode_complete(…, detached_payload=body)`, which supports `b64: false`); the keys are
+`PyJWK`s made from the JWKS served at `<saleor origin>/.well-known/jwks.json`. A new `kid` means Saleor
+rotated its key, so the JWKS is fetched again once (`JwksCache.verify`). PyJWT's own `PyJWKClient` is not
+used: it follows redirects and knows no allow-list (`jwks.fetch_jwks` fetches, `allowed_urls` decides).
 
-Pure Python and `cryptography`; no HTTP: the cache is given a `fetch(api_url) -> jwks` callable.
+Every refusal is a typed `SignatureError` (docs/saleor.md names their codes). No HTTP here: the cache is given
+a `fetch(api_url) -> jwks` callable.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import threading
 import time
@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey, RSAPublicNumbers
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 ALGORITHM = "RS256"
 MIN_RSA_KEY_BITS = 2048
@@ -70,30 +68,27 @@ class VerifiedSignature:
     header: Mapping[str, Any]
 
 
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+"""Three base64url parts (no padding, no standard-base64 characters): PyJWT's decoder would accept more."""
 
 
-def b64url_decode(text: str) -> bytes:
-    """Strict unpadded base64url (RFC 7515 §2); raises ValueError."""
-    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
-        raise ValueError("not base64url")
+def compact_parts(token: str, what: type[SignatureError] = MalformedSignatureError) -> list[str]:
+    """The three parts of a compact JWS written in base64url, or `what` (a subclass of MalformedSignatureError
+    for tokens) when it is not one."""
+    if not _COMPACT.fullmatch(token):
+        raise what("not a compact JWS: three base64url parts separated by dots")
+    return token.split(".")
+
+
+def unverified_header(token: str, what: type[SignatureError] = MalformedSignatureError) -> dict[str, Any]:
+    """The JWS header (PyJWT's reading of it), or `what` when it cannot be read."""
+    compact_parts(token, what)
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error as exc:  # pragma: no cover - the regex leaves nothing for it
-        raise ValueError("not base64url") from exc
-
-
-def b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def decode_header(encoded: str) -> dict[str, Any]:
-    try:
-        header = json.loads(b64url_decode(encoded))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedSignatureError("the JWS header is not base64url JSON") from exc
-    if not isinstance(header, dict):
-        raise MalformedSignatureError("the JWS header is not a JSON object")
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise what(f"the JWS header cannot be read: {exc}") from exc
+    if not isinstance(header, dict):  # pragma: no cover - PyJWT refuses it first
+        raise what("the JWS header is not a JSON object")
     return header
 
 
@@ -108,8 +103,9 @@ def check_algorithm(header: Mapping[str, Any]) -> str:
     return kid
 
 
-def public_key(jwks: Jwks, kid: str) -> RSAPublicKey:
-    """The RSA verification key named `kid` in `jwks`; UnknownKeyError when there is none usable."""
+def public_key(jwks: Jwks, kid: str) -> jwt.PyJWK:
+    """The RSA verification key named `kid` in `jwks` (RS256, at least MIN_RSA_KEY_BITS); UnknownKeyError
+    when there is none usable."""
     keys = jwks.get("keys") if isinstance(jwks, Mapping) else None
     for jwk in keys if isinstance(keys, list) else ():
         if not isinstance(jwk, Mapping) or jwk.get("kid") != kid:
@@ -122,47 +118,45 @@ def public_key(jwks: Jwks, kid: str) -> RSAPublicKey:
         if jwk.get("alg", ALGORITHM) != ALGORITHM:
             raise UnsupportedAlgorithmError(f"key {kid!r} is for {jwk.get('alg')!r}")
         try:
-            n = int.from_bytes(b64url_decode(jwk["n"]), "big")
-            e = int.from_bytes(b64url_decode(jwk["e"]), "big")
-            key = RSAPublicNumbers(e, n).public_key()
-        except (KeyError, TypeError, ValueError):
+            key = jwt.PyJWK(dict(jwk), algorithm=ALGORITHM)
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError):
             continue
-        if key.key_size < MIN_RSA_KEY_BITS:
+        if not isinstance(key.key, RSAPublicKey) or key.key.key_size < MIN_RSA_KEY_BITS:
             continue
         return key
     raise UnknownKeyError(kid)
 
 
-def verify_rs256(key: RSAPublicKey, signing_input: bytes, signature: bytes) -> None:
-    try:
-        key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature as exc:
-        raise BadSignatureError("the signature does not match") from exc
+def refusal_of(
+    exc: jwt.PyJWTError, malformed: type[SignatureError] = MalformedSignatureError
+) -> SignatureError:
+    """PyJWT's exception as the typed refusal (a bad signature, an algorithm not allowed, else malformed)."""
+    if isinstance(exc, jwt.InvalidSignatureError):
+        return BadSignatureError("the signature does not match")
+    if isinstance(exc, jwt.InvalidAlgorithmError):
+        return UnsupportedAlgorithmError(str(exc))
+    return malformed(str(exc))
 
 
 def verify_detached_jws(signature: str | None, body: bytes, jwks: Jwks) -> VerifiedSignature:
     """Verifies `Saleor-Signature` over the raw request body; raises a SignatureError subclass."""
     if signature is None or not signature.strip():
         raise MissingSignatureError("no Saleor-Signature")
-    parts = signature.strip().split(".")
-    if len(parts) != 3:
-        raise MalformedSignatureError("a compact JWS has three parts")
-    encoded_header, payload, encoded_signature = parts
+    token = signature.strip()
+    _, payload, encoded_signature = compact_parts(token)
     if payload:
         raise MalformedSignatureError("the JWS is not detached (its payload part is not empty)")
-    header = decode_header(encoded_header)
+    header = unverified_header(token)
     kid = check_algorithm(header)
-    crit = header.get("crit")
-    if header.get("b64") is not False or not isinstance(crit, list) or crit != ["b64"]:
+    if header.get("b64") is not False or header.get("crit") != ["b64"]:
         raise MalformedSignatureError('the JWS header is not {"b64": false, "crit": ["b64"]}')
-    try:
-        raw_signature = b64url_decode(encoded_signature)
-    except ValueError as exc:
-        raise MalformedSignatureError("the JWS signature is not base64url") from exc
-    if not raw_signature:
+    if not encoded_signature:
         raise MalformedSignatureError("the JWS signature is empty")
     key = public_key(jwks, kid)
-    verify_rs256(key, encoded_header.encode("ascii") + b"." + body, raw_signature)
+    try:
+        jwt.PyJWS().decode_complete(token, key, algorithms=[ALGORITHM], detached_payload=body)
+    except jwt.PyJWTError as exc:
+        raise refusal_of(exc) from exc
     return VerifiedSignature(kid=kid, header=header)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from saleor_subscriptions import json_body
 from saleor_subscriptions.saleor.install import Registration, RegistrationRefused, register_installation
 from saleor_subscriptions.saleor.manifest import build_manifest
 from saleor_subscriptions.saleor.webhooks.intake import receive
@@ -25,7 +24,7 @@ def register(request: HttpRequest) -> JsonResponse:
     """Saleor's token POST at install: `{"auth_token"}` with `Saleor-Api-Url`; 200 `{"success": true}`, or
     4xx/5xx with `{"success": false, "error": {field, code, message}}` (Saleor then deletes the app)."""
     try:
-        body = json.loads(request.body or b"null")
+        body = json_body.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         body = None
     registration = Registration(

@@ -17,13 +17,13 @@ retries any answer but 2xx for three days, so a refusal that a fix of the settin
 | the body is a Stripe event of the account's mode | `invalid_body` / `wrong_mode` | 400 |
 | the event id was not accepted before for this installation | (answered `duplicate`, not applied) | 200 |
 
-An accepted event is answered 200 at once and applied by `tasks.process_stripe_event` after the commit; if
-the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies it later.
+The body is stored with the `client_secret`s of its intents redacted (`redaction`); the checks read it as
+received. An accepted event is answered 200 at once and applied by `tasks.process_stripe_event` after the
+commit; if the broker is down, the sweeper (`tasks.process_pending_stripe_events`) applies it later.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -34,9 +34,11 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
+from saleor_subscriptions import json_body
 from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.stripe_webhooks.redaction import redact_client_secrets
 from saleor_subscriptions.stripe_webhooks.tasks import enqueue
 from saleor_subscriptions.tenants.models import Installation
 
@@ -55,7 +57,7 @@ def _store(request: HttpRequest, installation_ref: str) -> tuple[StripeEvent, bo
     event = StripeEvent.objects.create(
         installation_ref=installation_ref[:40],
         headers=dict(request.headers.items()),
-        body=body,
+        body=redact_client_secrets(body),
         remote_addr=str(request.META.get("REMOTE_ADDR") or "")[:64],
     )
     return event, readable
@@ -125,7 +127,9 @@ def _verify(event: StripeEvent, installation: Installation, header: str | None, 
 
 def _read(event: StripeEvent, account: StripeAccount, body: bytes) -> None:
     try:
-        payload: Any = json.loads(body)
+        payload: Any = json_body.loads(body)
+    except json_body.TooDeep as exc:
+        raise Refused(400, "invalid_body", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, "invalid_body", "the body is not JSON") from None
     if not isinstance(payload, dict) or payload.get("object") != "event" or not payload.get("id"):
@@ -158,7 +162,7 @@ def receive(request: HttpRequest, installation_ref: str) -> JsonResponse:
         if not readable:
             raise Refused(413, "body_too_large", "the body is larger than the app accepts")
         event.installation = _installation(installation_ref)
-        body = event.raw_body
+        body = request.body  # as Stripe signed it: the stored copy has its client secrets redacted
         event.account = _verify(event, event.installation, request.headers.get("Stripe-Signature"), body)
         event.verified = True
         _read(event, event.account, body)

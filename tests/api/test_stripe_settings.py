@@ -1,6 +1,6 @@
 """`stripeSettingsUpdate` and `stripeSettings` through /graphql/ with the fake Saleor's dashboard tokens and
-the fake Stripe checking the keys: staff with HANDLE_PAYMENTS or MANAGE_ORDERS only, secrets never shown,
-every refusal naming its argument."""
+the fake Stripe checking the keys: staff with HANDLE_PAYMENTS save them (MANAGE_ORDERS only reads), secrets
+never shown, every refusal naming its argument."""
 
 from __future__ import annotations
 
@@ -81,10 +81,15 @@ def test_without_any_keys_the_query_answers_null(api, shop, staff):
     assert api.data(READ, {"channel": "default-channel"}, token=staff) is None
 
 
-def test_manage_orders_is_enough(api, shop, stripe_settings):
+def test_manage_orders_reads_the_settings_but_only_handle_payments_saves_them(
+    api, shop, staff, stripe_settings
+):
     token = shop.staff_token(("MANAGE_ORDERS",))
 
-    assert api.data(UPDATE, _keys(stripe_settings), token=token)["errors"] == []
+    assert api.refused(UPDATE, _keys(stripe_settings), token=token) == (200, "PERMISSION_DENIED")
+    assert not StripeAccount.objects.exists()
+    api.data(UPDATE, _keys(stripe_settings), token=staff)
+    assert api.data(READ, {}, token=token)["publishableKey"] == stripe_settings.publishable_key
 
 
 @pytest.mark.parametrize(

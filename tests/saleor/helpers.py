@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,12 +13,25 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from saleor_subscriptions.saleor.signatures import b64url_encode
-
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SALEOR = ROOT.parent / "shared" / "saleor"
 CAPTURES = SHARED_SALEOR / "captures"
 SKIP_NO_SHARED = f"{SHARED_SALEOR} does not exist (the Saleor reference data sits beside the project)"
+
+
+def b64url_encode(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 §2), as Saleor writes JWS parts (the tests' own, not the app's)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict unpadded base64url; ValueError otherwise."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as exc:
+        raise ValueError("not base64url") from exc
 
 
 def _b64_json(value: dict[str, Any]) -> str:

@@ -23,9 +23,8 @@ from saleor_subscriptions.saleor.signatures import (
     JwksCache,
     UnknownKeyError,
     UnsupportedAlgorithmError,
-    b64url_encode,
 )
-from tests.saleor.helpers import SHARED_SALEOR, SKIP_NO_SHARED, SigningKey, load_capture
+from tests.saleor.helpers import SHARED_SALEOR, SKIP_NO_SHARED, SigningKey, b64url_encode, load_capture
 
 ISS = "https://shop.example.com/graphql/"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

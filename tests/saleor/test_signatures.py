@@ -15,11 +15,18 @@ from saleor_subscriptions.saleor.signatures import (
     MissingSignatureError,
     UnknownKeyError,
     UnsupportedAlgorithmError,
-    b64url_encode,
     jwks_url,
     verify_detached_jws,
 )
-from tests.saleor.helpers import CAPTURES, SHARED_SALEOR, SKIP_NO_SHARED, SigningKey, header, load_capture
+from tests.saleor.helpers import (
+    CAPTURES,
+    SHARED_SALEOR,
+    SKIP_NO_SHARED,
+    SigningKey,
+    b64url_encode,
+    header,
+    load_capture,
+)
 
 SIGNED_CAPTURES = (
     sorted(

@@ -16,6 +16,7 @@ from django.test import Client
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.signatures import Jwks, JwksCache
+from saleor_subscriptions.saleor.webhooks.intake import dedupe_key
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation
@@ -239,6 +240,55 @@ def test_a_signature_that_is_not_a_detached_jws_is_refused(client, saleor, shop)
     headers = saleor.headers() | {"Saleor-Signature": "not-a-jws"}
 
     assert_refused(post(client, PATH, BODY, headers), 401, "malformed_signature")
+
+
+B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def reencoded(signature: str) -> str:
+    """The same signature bytes with other unused low bits in the last base64url character."""
+    head, last = signature[:-1], signature[-1]
+    unused = {2: 4, 3: 2}[len(signature.rsplit(".", 1)[1]) % 4]
+    index = B64URL.index(last)
+    return head + B64URL[index ^ ((1 << unused) - 1)]
+
+
+def test_a_replay_with_a_reencoded_signature_is_refused_and_not_applied_again(
+    client, saleor, shop, django_capture_on_commit_callbacks
+):
+    headers = saleor.headers()
+    replayed = headers | {"Saleor-Signature": reencoded(headers["Saleor-Signature"])}
+    assert replayed["Saleor-Signature"] != headers["Saleor-Signature"]
+
+    with django_capture_on_commit_callbacks() as queued:
+        first = post(client, PATH, BODY, headers)
+        replay = post(client, PATH, BODY, replayed)
+
+    assert first.json()["status"] == "accepted"
+    assert_refused(replay, 401, "malformed_signature")  # PyJWT reads only the canonical encoding
+    assert len(queued) == 1
+
+
+def test_the_dedupe_key_is_the_same_for_a_reencoded_signature(saleor):
+    signature = saleor.headers()["Saleor-Signature"]
+
+    assert dedupe_key(reencoded(signature), BODY) == dedupe_key(signature, BODY)
+    assert dedupe_key(signature, BODY + b" ") != dedupe_key(signature, BODY)
+
+
+DEEP = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+
+
+def test_a_body_nested_100000_levels_deep_is_refused_with_400(client, saleor, shop):
+    assert_refused(post(client, PATH, DEEP, saleor.headers(DEEP)), 400, "invalid_body")
+
+
+def test_a_sync_payment_webhook_nested_100000_levels_deep_is_refused_with_400(client, saleor, shop):
+    headers = saleor.headers(DEEP, event="transaction_initialize_session")
+
+    response = post(client, "/api/payments/transaction-initialize-session", DEEP, headers)
+
+    assert_refused(response, 400, "invalid_body")
 
 
 def test_a_new_kid_fetches_the_jwks_again_once_and_is_accepted_when_saleor_serves_it(client, saleor, shop):

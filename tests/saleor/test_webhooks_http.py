@@ -117,8 +117,8 @@ def test_a_permission_denied_after_removal_is_checked_and_marks_removed(fake_sal
 
 
 def test_a_permission_the_app_lacks_does_not_mark_it_removed(fake_saleor, fake_shop, app_server):
-    granted = ["MANAGE_PRODUCTS", "MANAGE_ORDERS"]
-    installed = fake_saleor.install_app(f"{app_server}/api/manifest", permissions=granted)
+    installed = fake_saleor.install_app(f"{app_server}/api/manifest")
+    fake_saleor.app(installed.id).permissions = ["MANAGE_PRODUCTS", "MANAGE_ORDERS"]
     installation = installation_of(fake_saleor)
     checkout = fake_saleor.checkout_create("default-channel", user=fake_shop.customer.id)
     app = SaleorApp.objects.get(installation=installation)

@@ -10,6 +10,7 @@ import pytest
 
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.stripe_webhooks.redaction import redact_client_secrets
 from saleor_subscriptions.stripe_webhooks.tasks import apply_stripe_event
 from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.stripe.webhooks import signature_header
@@ -43,7 +44,7 @@ def test_a_genuine_event_is_stored_verified_and_applied(webhooks, renewed):
 
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     stored = StripeEvent.objects.get(pk=response.json()["event"])
-    assert stored.raw_body == webhooks.shop.fake.webhook(event).payload
+    assert stored.raw_body == redact_client_secrets(webhooks.shop.fake.webhook(event).payload)
     assert stored.headers["Stripe-Signature"].startswith("t=")
     assert (stored.event_id, stored.event_type, stored.verified, stored.accepted) == (
         event["id"],
@@ -168,6 +169,52 @@ def test_a_body_that_is_not_an_event_is_refused(webhooks, renewed):
     response = webhooks.post(webhooks.event("payment_intent.succeeded"), payload=body, sign_payload=body)
 
     assert _refusal(response) == (400, "invalid_body")
+
+
+def test_a_signed_body_nested_100000_levels_deep_is_refused_with_400(webhooks, renewed):
+    body = b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+
+    response = webhooks.post(webhooks.event("payment_intent.succeeded"), payload=body, sign_payload=body)
+
+    assert _refusal(response) == (400, "invalid_body")
+
+
+def test_the_client_secret_of_an_intent_is_verified_but_not_stored(webhooks, renewed):
+    event = webhooks.event("payment_intent.succeeded")
+    secret = event["data"]["object"]["client_secret"]
+    assert secret and secret.encode() in json.dumps(event).encode()
+
+    response = webhooks.post(event)
+
+    assert response.json()["status"] == "accepted"
+    stored = StripeEvent.objects.get(pk=response.json()["event"])
+    assert secret.encode() not in stored.raw_body
+    assert json.loads(stored.raw_body)["data"]["object"]["client_secret"] == "redacted"
+    assert stored.status == "processed"
+
+
+def test_a_setup_intents_client_secret_is_not_stored_either(webhooks, renewed):
+    secret = 'seti_1Abc_secret_Xyz\\"q'
+    body = json.dumps(
+        {
+            "id": "evt_seti",
+            "object": "event",
+            "type": "setup_intent.succeeded",
+            "livemode": False,
+            "data": {"object": {"id": "seti_1Abc", "object": "setup_intent", "client_secret": secret}},
+        }
+    ).encode()
+
+    response = webhooks.post(webhooks.event("payment_intent.succeeded"), payload=body, sign_payload=body)
+
+    stored = StripeEvent.objects.get(pk=response.json()["event"])
+    assert response.json()["status"] == "accepted"
+    assert b"seti_1Abc_secret" not in stored.raw_body
+    assert json.loads(stored.raw_body)["data"]["object"] == {
+        "id": "seti_1Abc",
+        "object": "setup_intent",
+        "client_secret": "redacted",
+    }
 
 
 def test_stripe_out_of_reach_fails_the_event_for_a_retry_and_a_rerun_applies_it(webhooks, renewed, settings):

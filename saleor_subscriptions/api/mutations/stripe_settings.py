@@ -1,5 +1,6 @@
 """`stripeSettingsUpdate` and `stripeSettings`: a channel's Stripe keys, checked with Stripe before they are
-stored (encrypted); staff with HANDLE_PAYMENTS or MANAGE_ORDERS. The secrets are write-only."""
+stored (encrypted). Saving needs HANDLE_PAYMENTS on a dashboard token of this installation's app (`api.auth`
+checks the stored app id); reading, HANDLE_PAYMENTS or MANAGE_ORDERS. The secrets are write-only."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from saleor_subscriptions.payments.accounts import StripeSettingsError as Settin
 from saleor_subscriptions.payments.models import StripeAccount
 
 PAYMENT_PERMISSIONS = ("HANDLE_PAYMENTS", "MANAGE_ORDERS")
-"""Either one of these on the dashboard's token allows reading and changing the Stripe settings."""
+"""Either one of these on the dashboard's token allows reading the Stripe settings."""
+SAVE_PERMISSION = "HANDLE_PAYMENTS"
+"""What the dashboard's token must carry to save Stripe keys (they decide where the shop's money goes)."""
 _CHANNEL = re.compile(r"^[A-Za-z0-9_-]{0,100}$")
 
 
@@ -73,7 +76,7 @@ class StripeSettingsUpdate(ApiMutation):
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> StripeSettingsUpdate:
-        require_payment_staff(context.principal)
+        context.principal.require_permissions((SAVE_PERMISSION,))
         installation = context.principal.shop()
         keys = StripeKeys(
             secret_key=(data["secret_key"] or "").strip(),

@@ -14,7 +14,7 @@ Checked in this order, each refusal answered with its status and a JSON error `{
 | the JWKS could be fetched | `jwks_unavailable` | 503 (Saleor retries) |
 | `Saleor-Event` is the route's event | `wrong_event` | 400 |
 | the body is a JSON object | `invalid_body` | 400 |
-| the same body with the same signature was not accepted before | (answered `duplicate`, not applied) | 200 |
+| the same body and signature bytes were not accepted before | (answered `duplicate`, not applied) | 200 |
 
 Signature refusals: `missing_signature`, `malformed_signature`, `unsupported_algorithm`, `unknown_key`,
 `bad_signature`. An accepted delivery is answered 200 at once and applied by `tasks.process_webhook_delivery`
@@ -23,8 +23,9 @@ after the commit; if the broker is down, the sweeper (`tasks.process_pending_web
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 
+from saleor_subscriptions import json_body
 from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.models import WebhookDelivery
@@ -63,10 +65,24 @@ def _header(request: HttpRequest, name: str) -> str | None:
     return value.strip() if value else None
 
 
+def _signature_bytes(signature: str | None) -> bytes:
+    """The decoded signature of a compact JWS (base64url ignores the unused low bits of its last character,
+    so several texts decode to the same bytes); the text itself when it is not one (such a delivery is
+    refused)."""
+    text = (signature or "").strip()
+    encoded = text.rsplit(".", 1)[-1]
+    try:
+        return b"sig:" + base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except (binascii.Error, ValueError):
+        return b"text:" + text.encode("utf-8", "surrogateescape")
+
+
 def dedupe_key(signature: str | None, body: bytes) -> str:
-    """The same body with the same signature is the same delivery (Saleor's RS256 signatures are
-    deterministic, so a replay, or Saleor sending it again, has the same key)."""
-    return hashlib.sha256((signature or "").encode() + b"\n" + body).hexdigest()
+    """The same body with the same signature is the same delivery: the SHA-256 of the decoded signature
+    bytes and the body (Saleor's RS256 signatures are deterministic, so a replay, or Saleor sending it again,
+    has the same key, and so has a replay whose signature was re-encoded). Saleor sends no delivery id header
+    (see the captures), so there is nothing else to key on."""
+    return hashlib.sha256(_signature_bytes(signature) + b"\n" + body).hexdigest()
 
 
 def store(request: HttpRequest, name: str) -> tuple[WebhookDelivery, bool]:
@@ -113,7 +129,9 @@ def _payload(webhook: Webhook, request: HttpRequest, body: bytes) -> dict[str, A
     if event.upper() != webhook.event:
         raise Refused(400, "wrong_event", f"Saleor-Event {event!r} is not {webhook.event.lower()!r}")
     try:
-        payload = json.loads(body, parse_float=Decimal)
+        payload = json_body.loads(body, parse_float=Decimal)
+    except json_body.TooDeep as exc:
+        raise Refused(400, "invalid_body", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, "invalid_body", "the body is not JSON") from None
     if not isinstance(payload, dict):

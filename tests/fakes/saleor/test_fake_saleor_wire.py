@@ -13,12 +13,12 @@ import pytest
 
 from saleor_subscriptions.saleor.documents import document
 from saleor_subscriptions.saleor.jwt import ExpiredTokenError, verify_app_token, verify_customer_token
-from saleor_subscriptions.saleor.signatures import BadSignatureError, b64url_decode, verify_detached_jws
+from saleor_subscriptions.saleor.signatures import BadSignatureError, verify_detached_jws
 from tests.fakes.saleor import FakeSaleor, InstalledApp, InstallFailed
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop, installed_app, stub_app
 from tests.fakes.saleor.scenario import Shop, call, code_of, draft, paid_order
 from tests.fakes.saleor.stub_app import StubApp
-from tests.saleor.helpers import CAPTURES, SKIP_NO_SHARED, load_capture
+from tests.saleor.helpers import CAPTURES, SKIP_NO_SHARED, b64url_decode, load_capture
 
 __all__ = ["fake_saleor", "fake_shop", "installed_app", "stub_app"]  # the fixtures, imported for pytest
 

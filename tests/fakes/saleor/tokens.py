@@ -18,8 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from saleor_subscriptions.saleor.signatures import b64url_decode, b64url_encode
-from tests.saleor.helpers import SigningKey
+from tests.saleor.helpers import SigningKey, b64url_decode, b64url_encode
 
 from .state import App, User
 
