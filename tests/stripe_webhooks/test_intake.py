@@ -4,6 +4,7 @@ ones refused (and recorded), a replay answered 200 and not applied again."""
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -89,7 +90,9 @@ def test_a_stale_signature_is_refused_even_with_the_right_secret(webhooks, renew
     response = webhooks.post(webhooks.event("payment_intent.succeeded"), timestamp=int(time.time()) - 301)
 
     assert _refusal(response) == (400, "stale_signature")
-    assert "301 s old" in response.json()["error"]["message"]
+    # The request is older by the time it is checked (seconds, under load): the age is read, not fixed.
+    age = re.search(r"(\d+) s old", response.json()["error"]["message"])
+    assert age is not None and 301 <= int(age.group(1)) <= 320
 
 
 def test_a_signature_within_the_tolerance_is_accepted(webhooks, renewed):
