@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from saleor_subscriptions.billing.money import round_money
-from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
+from saleor_subscriptions.billing.money import format_amount, round_money
+from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
@@ -54,9 +54,28 @@ DRAFT = "DRAFT"
 CANCELED = "CANCELED"
 
 
-class OrderConflict(SaleorError):
-    """The invoice's external reference names an order this invoice cannot take (another app's, or one the
-    shop cancelled): a person has to look at it; nothing is charged meanwhile."""
+class OrderConflict(SaleorError, OrderNeedsAttention):
+    """The invoice's external reference names an order this invoice cannot take (another database's, another
+    app's, or one the shop cancelled): a person has to look at it; nothing is charged meanwhile."""
+
+    code = "order_conflict"
+
+
+class OrderRefused(SaleorMutationError, OrderNeedsAttention):
+    """Saleor refused to make or complete the invoice's order (its errors say why: INSUFFICIENT_STOCK,
+    BILLING_ADDRESS_NOT_SET …): nothing is charged for an order that does not exist."""
+
+    code = "order_refused"
+
+    def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(operation, errors)
+        self.saleor_codes = self.codes
+
+
+def refused(exc: SaleorMutationError) -> OrderRefused:
+    return OrderRefused(
+        exc.operation, [{"field": d.field, "code": d.code, "message": d.message} for d in exc.details]
+    )
 
 
 def supports_draft_metadata(schema_version: str) -> bool:
@@ -98,10 +117,21 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     )
 
 
-def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
+def ownership(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
+    """What an order of this invoice says about itself (written when it is made): this database's
+    installation token and the invoice's row, the invoice number, subscription, period and amount."""
+    amount = order_lines.amount_before_credit(request.lines, context.currency)
     return {
+        order_lines.OWNER: f"{context.installation.order_token}:{context.invoice_id}",
         order_lines.SUBSCRIPTION: str(context.subscription_id),
         order_lines.INVOICE: request.invoice_number,
+        order_lines.PERIOD: context.period,
+        order_lines.AMOUNT: f"{format_amount(amount, context.currency)} {context.currency}",
+    }
+
+
+def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
+    return ownership(context, request) | {
         order_lines.INVOICE_LINES: order_lines.invoice_lines_metadata(request.lines, context.currency),
     }
 
@@ -304,7 +334,7 @@ class SaleorOrderSink:
             # Another worker made it meanwhile (external references are unique in Saleor): finish that one.
             if "UNIQUE" in exc.codes and (found := find_order(client, request.invoice_number)) is not None:
                 return self.finish(client, context, request, found)
-            raise
+            raise refused(exc) from exc
         return self.finish(client, context, request, created["order"])
 
     def finish(
@@ -319,9 +349,12 @@ class SaleorOrderSink:
             for line in order.get("lines") or ():
                 if not line_metadata(context).items() <= metadata_of(line).items():
                     update_metadata(client, line["id"], line_metadata(context))
-            completed = client.mutate(
-                "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
-            )
+            try:
+                completed = client.mutate(
+                    "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
+                )
+            except SaleorMutationError as exc:
+                raise refused(exc) from exc
             order = completed["order"]
             logger.info("renewal order %s made for invoice %s", order["id"], request.invoice_number)
         return placed_order(order, context.currency)
@@ -356,24 +389,42 @@ def update_metadata(client: SaleorClient, object_id: str, values: Mapping[str, s
 
 
 def check_owner(order: Mapping[str, Any], context: RenewalContext, request: OrderRequest) -> None:
-    """The order found under the invoice number is this invoice's: its metadata names the invoice (a draft
-    may lack it, when a crash came before it was written on a Saleor older than 3.21), and it was not
-    cancelled."""
-    named = metadata_of(order).get(order_lines.INVOICE)
-    if named is not None and named != request.invoice_number:
-        raise OrderConflict(
-            f"order {order['id']} has external reference {request.invoice_number} but names invoice {named}"
-        )
-    if named is None and order["status"] != DRAFT:
-        raise OrderConflict(
-            f"order {order['id']} has external reference {request.invoice_number} but was not made by this "
-            "app for that invoice"
-        )
+    """The order found under the invoice number is taken only when it is provably this invoice's: not
+    cancelled, in the subscription's channel, for its customer, and its metadata (written when it was made)
+    names this database's installation token and invoice row, the invoice number, subscription, period and
+    amount. An invoice number alone proves nothing: another app database on the same Saleor (a restored
+    backup, a second deployment) may have used it. The one exception is a draft without any of that metadata
+    on a Saleor before 3.21, where a crash came between `draftOrderCreate` and its `updateMetadata`: it is
+    taken when its lines are all the plan's variant. OrderConflict otherwise."""
+    reference = request.invoice_number
     if order["status"] == CANCELED:
-        raise OrderConflict(f"order {order['id']} of invoice {request.invoice_number} was cancelled")
+        raise OrderConflict(f"order {order['id']} of invoice {reference} was cancelled")
+    problems: list[str] = []
     channel = (order.get("channel") or {}).get("slug")
     if channel is not None and channel != context.channel_slug:
+        problems.append(f"channel {channel}, not {context.channel_slug}")
+    email = str(order.get("userEmail") or "")
+    if email and context.customer_email and email.lower() != context.customer_email.lower():
+        problems.append(f"customer {email}, not {context.customer_email}")
+    found = metadata_of(order)
+    expected = ownership(context, request)
+    unmarked_draft = (
+        order["status"] == DRAFT
+        and not supports_draft_metadata(context.app.schema_version)
+        and not any(key in found for key in expected)
+    )
+    if unmarked_draft:
+        variants = {str((line.get("variant") or {}).get("id")) for line in order.get("lines") or ()}
+        if variants != {context.variant_id}:
+            problems.append(f"lines of {sorted(variants)}, not of {context.variant_id}")
+    else:
+        problems += [
+            f"{key.rsplit('.', 1)[-1]} {found.get(key)!r}, not {value!r}"
+            for key, value in expected.items()
+            if found.get(key) != value
+        ]
+    if problems:
         raise OrderConflict(
-            f"order {order['id']} of invoice {request.invoice_number} is in channel {channel}, "
-            f"not {context.channel_slug}"
+            f"order {order['id']} has external reference {reference} but is not this invoice's order: "
+            + "; ".join(problems)
         )
