@@ -42,8 +42,8 @@ from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.order_checks import decimal_of
 from saleor_subscriptions.saleor.orders import (
-    decimal_of,
     find_order,
     line_metadata,
     metadata_items,

@@ -24,18 +24,26 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from saleor_subscriptions.billing.money import format_amount, round_money
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
-    SaleorError,
     SaleorMutationError,
     SaleorRequestError,
     TokenRejectedError,
 )
 from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.order_checks import (
+    DRAFT,
+    check_owner,
+    check_prices,
+    decimal_of,
+    keep_invoice_prices,
+    metadata_of,
+    ownership,
+    supports_draft_metadata,
+)
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
@@ -50,15 +58,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DRAFT = "DRAFT"
-CANCELED = "CANCELED"
-
-
-class OrderConflict(SaleorError, OrderNeedsAttention):
-    """The invoice's external reference names an order this invoice cannot take (another database's, another
-    app's, or one the shop cancelled): a person has to look at it; nothing is charged meanwhile."""
-
-    code = "order_conflict"
 
 
 class OrderRefused(SaleorMutationError, OrderNeedsAttention):
@@ -78,27 +77,8 @@ def refused(exc: SaleorMutationError) -> OrderRefused:
     )
 
 
-def supports_draft_metadata(schema_version: str) -> bool:
-    """`DraftOrderCreateInput.metadata` exists from Saleor 3.21; older shops get it by `updateMetadata`."""
-    try:
-        major, minor = (int(part) for part in schema_version.split(".")[:2])
-    except ValueError:
-        return False
-    return (major, minor) >= (3, 21)
-
-
 def metadata_items(values: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "value": value} for key, value in values.items()]
-
-
-def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
-    return {str(item["key"]): str(item["value"]) for item in node.get("metadata") or ()}
-
-
-def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
-    """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
-    the digits Saleor sent)."""
-    return round_money(Decimal(str(money["amount"])), currency)
 
 
 def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
@@ -115,19 +95,6 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
         shipping_tax=decimal_of(shipping["tax"], currency) if shipping else Decimal(0),
         shipping_name=str(method.get("name") or ""),
     )
-
-
-def ownership(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
-    """What an order of this invoice says about itself (written when it is made): this database's
-    installation token and the invoice's row, the invoice number, subscription, period and amount."""
-    amount = order_lines.amount_before_credit(request.lines, context.currency)
-    return {
-        order_lines.OWNER: f"{context.installation.order_token}:{context.invoice_id}",
-        order_lines.SUBSCRIPTION: str(context.subscription_id),
-        order_lines.INVOICE: request.invoice_number,
-        order_lines.PERIOD: context.period,
-        order_lines.AMOUNT: f"{format_amount(amount, context.currency)} {context.currency}",
-    }
 
 
 def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
@@ -349,6 +316,8 @@ class SaleorOrderSink:
             for line in order.get("lines") or ():
                 if not line_metadata(context).items() <= metadata_of(line).items():
                     update_metadata(client, line["id"], line_metadata(context))
+            order = keep_invoice_prices(client, order)
+            check_prices(order, context, request)
             try:
                 completed = client.mutate(
                     "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
@@ -357,6 +326,7 @@ class SaleorOrderSink:
                 raise refused(exc) from exc
             order = completed["order"]
             logger.info("renewal order %s made for invoice %s", order["id"], request.invoice_number)
+        check_prices(order, context, request)
         return placed_order(order, context.currency)
 
 
@@ -386,45 +356,3 @@ def update_metadata(client: SaleorClient, object_id: str, values: Mapping[str, s
     so this mutation may be retried)."""
     variables = {"id": object_id, "input": metadata_items(values)}
     client.mutate("update_metadata", variables, "updateMetadata", idempotent=True)
-
-
-def check_owner(order: Mapping[str, Any], context: RenewalContext, request: OrderRequest) -> None:
-    """The order found under the invoice number is taken only when it is provably this invoice's: not
-    cancelled, in the subscription's channel, for its customer, and its metadata (written when it was made)
-    names this database's installation token and invoice row, the invoice number, subscription, period and
-    amount. An invoice number alone proves nothing: another app database on the same Saleor (a restored
-    backup, a second deployment) may have used it. The one exception is a draft without any of that metadata
-    on a Saleor before 3.21, where a crash came between `draftOrderCreate` and its `updateMetadata`: it is
-    taken when its lines are all the plan's variant. OrderConflict otherwise."""
-    reference = request.invoice_number
-    if order["status"] == CANCELED:
-        raise OrderConflict(f"order {order['id']} of invoice {reference} was cancelled")
-    problems: list[str] = []
-    channel = (order.get("channel") or {}).get("slug")
-    if channel is not None and channel != context.channel_slug:
-        problems.append(f"channel {channel}, not {context.channel_slug}")
-    email = str(order.get("userEmail") or "")
-    if email and context.customer_email and email.lower() != context.customer_email.lower():
-        problems.append(f"customer {email}, not {context.customer_email}")
-    found = metadata_of(order)
-    expected = ownership(context, request)
-    unmarked_draft = (
-        order["status"] == DRAFT
-        and not supports_draft_metadata(context.app.schema_version)
-        and not any(key in found for key in expected)
-    )
-    if unmarked_draft:
-        variants = {str((line.get("variant") or {}).get("id")) for line in order.get("lines") or ()}
-        if variants != {context.variant_id}:
-            problems.append(f"lines of {sorted(variants)}, not of {context.variant_id}")
-    else:
-        problems += [
-            f"{key.rsplit('.', 1)[-1]} {found.get(key)!r}, not {value!r}"
-            for key, value in expected.items()
-            if found.get(key) != value
-        ]
-    if problems:
-        raise OrderConflict(
-            f"order {order['id']} has external reference {reference} but is not this invoice's order: "
-            + "; ".join(problems)
-        )

@@ -16,7 +16,7 @@ from saleor_subscriptions.saleor.client import (
     SaleorUnavailable,
     TokenRejectedError,
 )
-from saleor_subscriptions.saleor.orders import OrderConflict
+from saleor_subscriptions.saleor.order_checks import OrderConflict
 from saleor_subscriptions.saleor.renewal_context import NotConnected
 from saleor_subscriptions.tenants.models import Installation
 from tests.saleor.test_orders_shop import ANN_SHIPPING, Shop, fake_saleor, make_shop, shop

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .state import (
+    CataloguePromotion,
     Channel,
     Checkout,
     Product,
@@ -233,6 +234,32 @@ class ShopControls:
                 variant.prices.pop(channel, None)
             else:
                 variant.prices[channel] = _decimal(price)
+
+    def add_catalogue_promotion(
+        self,
+        variant_id: Variant | str,
+        channel: str = "default-channel",
+        *,
+        percent: Decimal | str | int | None = None,
+        fixed: Decimal | str | int | None = None,
+        name: str = "Sale",
+    ) -> CataloguePromotion:
+        """A catalogue promotion on a variant in a channel: `percent` or `fixed` off its unit price. Saleor
+        applies it to draft (and unconfirmed) order lines, custom prices included (`promotions.py`)."""
+        reward = percent if percent is not None else fixed
+        if reward is None or (percent is not None and fixed is not None):
+            raise ValueError("a promotion is either percent or fixed")
+        with self.store.lock:
+            variant = self._ref(Variant, variant_id)
+            promotion = self.store.add(
+                CataloguePromotion(
+                    name=name,
+                    value_type="PERCENTAGE" if percent is not None else "FIXED",
+                    value=_decimal(reward),
+                )
+            )
+            variant.promotions[channel] = promotion
+            return promotion
 
     def add_shipping_method(
         self,
