@@ -299,6 +299,12 @@ class ShopControls:
             variant, warehouse = self._ref(Variant, variant_id), self._ref(Warehouse, warehouse_id)
             self.store.stocks[(str(variant.pk), str(warehouse.pk))] = Stock(quantity=quantity)
 
+    def track_inventory(self, variant_id: Variant | str, tracked: bool = True) -> None:
+        """Saleor's `trackInventory`: `draftOrderComplete` then allocates the variant's stock in the order's
+        channel's warehouses and refuses the order without enough (INSUFFICIENT_STOCK, `allocation.py`)."""
+        with self.store.lock:
+            self._ref(Variant, variant_id).track_inventory = tracked
+
     def add_customer(
         self,
         email: str,

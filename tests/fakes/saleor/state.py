@@ -98,6 +98,7 @@ class Variant(Node):
     prices: dict[str, Decimal] = field(default_factory=dict)  # channel slug -> price as entered
     deleted: bool = False
     promotions: dict[str, CataloguePromotion] = field(default_factory=dict)  # channel slug -> its promotion
+    track_inventory: bool = False  # Saleor's default is True; here only variants told so (allocation.py)
 
     def price_in(self, channel: Channel) -> Decimal | None:
         return self.prices.get(channel.slug)
