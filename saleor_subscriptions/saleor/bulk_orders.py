@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BULK_PERMISSION = "MANAGE_ORDERS_IMPORT"
+UNCONFIRMED = "UNCONFIRMED"
 MAX_BULK = 50  # Saleor refuses more orders in one orderBulkCreate (BULK_LIMIT)
 LOOKUP_CONCURRENCY = 16
 
@@ -229,7 +230,8 @@ def _plan(
         "channel": context.channel_slug,
         "currency": currency,
         "createdAt": now,
-        "status": "UNFULFILLED",
+        # Not to be shipped before it is paid: confirmed (orderConfirm) once its invoice is (order_records).
+        "status": UNCONFIRMED,
         "languageCode": context.installation.language.upper(),
         "user": user,
         "billingAddress": billing,

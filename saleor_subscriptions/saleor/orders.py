@@ -210,6 +210,32 @@ class SaleorOrderSink:
                 refundable=refundable,
             )
 
+    def confirm_order(self, installation_id: int, order_id: str) -> bool:
+        """A paid renewal order made UNCONFIRMED (`orderBulkCreate`) becomes UNFULFILLED (`orderConfirm`), so
+        the warehouse may ship it; False when it was not unconfirmed (a draft order, or confirmed before)."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            try:
+                client.mutate("order_confirm", {"id": order_id}, "orderConfirm", idempotent=True)
+            except SaleorMutationError as exc:
+                if exc.codes == ["INVALID"]:
+                    return False
+                raise
+        return True
+
+    def cancel_order(self, installation_id: int, order_id: str) -> bool:
+        """The renewal order of an invoice that became void or uncollectible is cancelled (`orderCancel`), so
+        it is never shipped; False when Saleor cannot cancel it (cancelled already, or fulfilled)."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            try:
+                client.mutate("order_cancel", {"id": order_id}, "orderCancel", idempotent=True)
+            except SaleorMutationError as exc:
+                if exc.codes == ["CANNOT_CANCEL_ORDER"]:
+                    return False
+                raise
+        return True
+
     def attach_invoice(
         self, installation_id: int, order_id: str, number: str, url: str
     ) -> order_payments.Recorded:
