@@ -23,7 +23,15 @@ Registrar = Callable[["argparse._SubParsersAction[OneLineParser]"], None]
 
 
 def _registrars() -> list[Registrar]:
-    from saleor_subscriptions.cli import clock, invoice_prefix, migrate, schedule, serve, worker
+    from saleor_subscriptions.cli import (
+        clock,
+        invoice_prefix,
+        migrate,
+        renewal_stock,
+        schedule,
+        serve,
+        worker,
+    )
 
     return [
         serve.add_parser,
@@ -32,6 +40,7 @@ def _registrars() -> list[Registrar]:
         schedule.add_parser,
         clock.add_parser,
         invoice_prefix.add_parser,
+        renewal_stock.add_parser,
     ]
 
 

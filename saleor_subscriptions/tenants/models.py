@@ -69,12 +69,20 @@ class InstallationStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+class RenewalStock(models.TextChoices):
+    """What a renewal order does when Saleor has no stock for it (issue 12 item 19)."""
+
+    PLACE = "place", "Place it without allocating stock where Saleor allows (orderBulkCreate)"
+    WAIT = "wait", "Wait for stock: allocate, and hold the invoice while Saleor refuses"
+
+
 class Installation(models.Model):
     """One Saleor shop (by its GraphQL API URL). A re-install from the same Saleor replaces the same row."""
 
     Status = InstallationStatus
 
     Language = InstallationLanguage
+    Stock = RenewalStock
 
     saleor_api_url = models.URLField(max_length=400, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -93,6 +101,12 @@ class Installation(models.Model):
         default=new_invoice_prefix,
         help_text="Starts every invoice number; random per installation unless the shop sets its own",
     )
+    renewal_stock = models.CharField(
+        max_length=8,
+        choices=RenewalStock.choices,
+        default=RenewalStock.PLACE,
+        help_text="Out of stock: place bulk renewal orders unallocated, or wait for stock",
+    )
     order_token = models.CharField(
         max_length=32,
         default=new_order_token,
@@ -105,6 +119,7 @@ class Installation(models.Model):
         constraints = [
             in_choices("status", InstallationStatus, "installation_status_valid"),
             in_choices("language", InstallationLanguage, "installation_language_valid"),
+            in_choices("renewal_stock", RenewalStock, "installation_renewal_stock_valid"),
             models.CheckConstraint(condition=models.Q(due_hour__lte=23), name="installation_due_hour_valid"),
             models.CheckConstraint(
                 condition=models.Q(clock__isnull=True) | models.Q(sandbox=True),

@@ -10,13 +10,17 @@ from datetime import timedelta
 
 import pytest
 
+from saleor_subscriptions.cli.main import main
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.recording import RecordingNotifier
+from saleor_subscriptions.renewals.memory import InMemoryGateway
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.order_holds import ORDER_HELD, ORDER_PLACED, retry_wait
-from saleor_subscriptions.renewals.pipeline import renew_due, resume_unfinished
+from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
-from tests.saleor.test_orders_pipeline import DUE, ports, saleor_shop, subscribed
-from tests.saleor.test_orders_shop import fake_saleor
+from tests.saleor.test_orders_bulk import ShopFacts
+from tests.saleor.test_orders_pipeline import DUE, SIGN_UP, ports, saleor_shop, subscribed
+from tests.saleor.test_orders_shop import fake_saleor, make_shop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 __all__ = ["fake_saleor"]
@@ -88,3 +92,64 @@ def test_the_wait_doubles_up_to_six_hours():
         timedelta(minutes=20),
     ]
     assert retry_wait(8) == timedelta(hours=6) and retry_wait(500) == timedelta(hours=6)
+
+
+def bulk_shop_without_stock(fake, choice: str):
+    shop = make_shop(
+        fake,
+        shipping=False,
+        sandbox=True,
+        clock=SIGN_UP,
+        time_zone="Europe/Amsterdam",
+        due_hour=6,
+        renewal_stock=choice,
+    )
+    facts = ShopFacts(fake.add_warehouse().id, shop.tax_class_id)
+    fake.set_stock(shop.variant_id, facts.warehouse_id, 0)
+    renewal_ports = RenewalPorts(
+        orders=shop.sink(bulk_facts=facts),
+        payments=InMemoryGateway(),
+        notifier=RecordingNotifier(),
+        pay_url=lambda invoice: f"https://subs.example.com/pay/{invoice.number}",
+        concurrency=4,
+    )
+    return shop, renewal_ports
+
+
+def test_a_shop_that_waits_for_stock_gets_no_bulk_order_without_it(fake_saleor):
+    shop, renewal_ports = bulk_shop_without_stock(fake_saleor, "wait")
+    ann = subscribed(shop, "ann@example.com")
+
+    renew_due(renewal_ports, now=DUE, installation_id=shop.installation.pk)
+
+    [invoice] = Invoice.objects.filter(subscription=ann)
+    assert fake_saleor.orders() == []
+    assert (invoice.pipeline_step, invoice.order_problem) == ("order", "order_refused")
+    [held] = SubscriptionEvent.objects.filter(subscription=ann, kind=ORDER_HELD)
+    assert held.data["saleor_codes"] == ["INSUFFICIENT_STOCK"]
+    assert not PaymentAttempt.objects.filter(invoice=invoice).exists()
+
+
+def test_a_shop_that_places_without_stock_gets_its_bulk_order_unallocated(fake_saleor):
+    shop, renewal_ports = bulk_shop_without_stock(fake_saleor, "place")
+    ann = subscribed(shop, "ann@example.com")
+
+    renew_due(renewal_ports, now=DUE, installation_id=shop.installation.pk)
+
+    [invoice] = Invoice.objects.filter(subscription=ann)
+    [order] = fake_saleor.orders()
+    assert (order.origin, invoice.saleor_order_id, invoice.status) == ("BULK_CREATE", order.id, "paid")
+    [create] = [r for r in fake_saleor.requests if r.operation_name == "OrderBulkCreate"]
+    assert create.variables["stockUpdatePolicy"] == "SKIP"
+
+
+def test_the_cli_sets_what_renewals_do_without_stock(fake_saleor, capsys):
+    shop = make_shop(fake_saleor)
+    assert shop.installation.renewal_stock == "place"
+
+    assert main(["renewal-stock", "--installation", str(shop.installation.pk), "--set", "wait"]) == 0
+    assert capsys.readouterr().out.endswith("renewal orders without stock: wait\n")
+    assert main(["renewal-stock", "--installation", str(shop.installation.pk), "--set", "later"]) == 2
+    assert "--set: 'later': one of place, wait" in capsys.readouterr().err
+    shop.installation.refresh_from_db()
+    assert shop.installation.renewal_stock == "wait"
