@@ -12,6 +12,7 @@ from saleor_subscriptions.tenants.models import Installation
 
 
 def make_installation(url: str = "https://shop.example.com/graphql/", **fields: Any) -> Installation:
+    fields.setdefault("invoice_prefix", "INV-")  # readable numbers in tests; installations get a random one
     return Installation.objects.create(saleor_api_url=url, **fields)
 
 

@@ -106,6 +106,13 @@ class Invoice(models.Model):
     lease_until = models.DateTimeField(
         null=True, blank=True, help_text="A worker is running its steps until then; the sweeper waits"
     )
+    order_problem = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Why its Saleor order waits for a person (order_conflict, order_refused); empty when none",
+    )
+    order_problem_detail = models.TextField(blank=True, help_text="Saleor's reason, as staff were told it")
+    order_tries = models.PositiveIntegerField(default=0, help_text="Tries of the order since the problem")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,6 +3,11 @@
 A number is taken under a row lock on the installation's sequence, inside the caller's transaction: if that
 transaction rolls back, so does the number, so the numbers that exist run 1, 2, 3 … without a gap. One
 `UPDATE … RETURNING` both locks the row and moves it on.
+
+Invoice numbers start with the installation's own prefix (`Installation.invoice_prefix`, random per
+installation unless the shop sets one: "INV-7KQ2XM-000001"), because an invoice number is the external
+reference of its Saleor order, and a second app database on the same Saleor must never make the same number.
+Credit notes keep "CN-".
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from django.db import IntegrityError, connection, transaction
 
 from saleor_subscriptions.invoicing.models import NumberSequence
-from saleor_subscriptions.tenants.models import Installation
+from saleor_subscriptions.tenants.models import Installation, invoice_prefix_problem
 
 PREFIXES: dict[str, str] = {
     NumberSequence.Kind.INVOICE: "INV-",
@@ -51,12 +56,21 @@ def _advance(installation_id: int, kind: str, count: int) -> tuple[str, int] | N
     return None if row is None else (row[0], row[1] - count)
 
 
+def prefix_of(installation: Installation, kind: str) -> str:
+    """What a number of `kind` starts with: the installation's invoice prefix, or "CN-"."""
+    if kind == NumberSequence.Kind.INVOICE:
+        return installation.invoice_prefix or PREFIXES[kind]
+    return PREFIXES[kind]
+
+
 def _create(installation: Installation, kind: str) -> None:
     """The sequence's first use: two transactions may race to create the row; the loser's insert waits for
     the winner's and then finds it there."""
     try:
         with transaction.atomic():
-            NumberSequence.objects.create(installation=installation, kind=kind, prefix=PREFIXES[kind])
+            NumberSequence.objects.create(
+                installation=installation, kind=kind, prefix=prefix_of(installation, kind)
+            )
     except IntegrityError:
         pass
 
@@ -82,5 +96,20 @@ def take_numbers(installation: Installation, kind: str, count: int) -> list[str]
             _create(installation, kind)
             taken = _advance(installation.pk, kind, count)
             assert taken is not None
-    prefix, first = taken
+    _stored_prefix, first = taken
+    prefix = prefix_of(installation, kind)
     return [format_number(prefix, n) for n in range(first, first + count)]
+
+
+def set_invoice_prefix(installation: Installation, prefix: str) -> None:
+    """The shop's own invoice number prefix from the next invoice on (the numbers go on counting, §4).
+    ValueError names what is wrong with a prefix that cannot be used."""
+    problem = invoice_prefix_problem(prefix)
+    if problem is not None:
+        raise ValueError(problem)
+    with transaction.atomic():
+        Installation.objects.filter(pk=installation.pk).update(invoice_prefix=prefix)
+        NumberSequence.objects.filter(installation=installation, kind=NumberSequence.Kind.INVOICE).update(
+            prefix=prefix
+        )
+    installation.invoice_prefix = prefix

@@ -42,11 +42,13 @@ from saleor_subscriptions.renewals.batch import LEASE, InvoicedBatch, due_filter
 from saleor_subscriptions.renewals.credit import apply_credit
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
+from saleor_subscriptions.renewals.order_holds import clear_holds, hold_orders
 from saleor_subscriptions.renewals.order_totals import take_order_totals
 from saleor_subscriptions.renewals.ports import (
     ChargeRequest,
     ChargeResult,
     OrderLine,
+    OrderNeedsAttention,
     OrderRequest,
     OrderSink,
     PaymentGateway,
@@ -166,6 +168,15 @@ def order_invoices(
     )
     results = list(many(requests)) if many is not None else ports.map(ports.orders.place_order, requests)
     crash_point("after_orders")
+    # An order that needs a person (a conflict, Saleor's refusal) holds its invoice, uncharged, backing off.
+    hold_orders(
+        [
+            (invoice, result)
+            for invoice, result in zip(invoices, results, strict=True)
+            if isinstance(result, OrderNeedsAttention)
+        ],
+        now,
+    )
     placed = {
         invoice.pk: result
         for invoice, result in zip(invoices, results, strict=True)
@@ -194,6 +205,7 @@ def order_invoices(
             taxed_lines += taxed
         insert_rows(new_lines)
         update_rows(taxed_lines, ["tax_amount"])
+        clear_holds(locked, now)
         apply_credit(locked, now)
         for invoice in locked:
             if invoice.amount_due > 0:

@@ -117,5 +117,19 @@ class PaymentGateway(Protocol):
         ...
 
 
+class OrderNeedsAttention(Exception):
+    """The invoice's order cannot be made or taken until a person acts: an order under the invoice number that
+    is not provably this invoice's (`order_conflict`), or an order Saleor refuses to place (`order_refused`,
+    e.g. INSUFFICIENT_STOCK). Nothing is charged meanwhile: the invoice waits, trying again less and less
+    often, and staff are told once, with the reason."""
+
+    code = "order_refused"
+
+    def __init__(self, reason: str, *, saleor_codes: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.saleor_codes = list(saleor_codes)
+
+
 class GatewayUnavailable(Exception):
     """The gateway or Saleor could not be reached or timed out: the step is retried later, never skipped."""

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.utils import timezone
 
 from saleor_subscriptions.billing.money import round_money
-from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
+from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.order_checks import decimal_of
 from saleor_subscriptions.saleor.orders import (
-    decimal_of,
     find_order,
     line_metadata,
     metadata_items,
@@ -55,6 +55,7 @@ from saleor_subscriptions.saleor.renewal_context import (
     address_input,
     load_contexts,
 )
+from saleor_subscriptions.tenants.models import Installation
 
 if TYPE_CHECKING:
     from saleor_subscriptions.saleor.orders import SaleorOrderSink
@@ -62,12 +63,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BULK_PERMISSION = "MANAGE_ORDERS_IMPORT"
+UNCONFIRMED = "UNCONFIRMED"
 MAX_BULK = 50  # Saleor refuses more orders in one orderBulkCreate (BULK_LIMIT)
 LOOKUP_CONCURRENCY = 16
 
 
-class BulkOrderRefused(SaleorError):
-    """Saleor refused one order of an `orderBulkCreate` (its row's errors; the other rows are unaffected)."""
+class BulkOrderRefused(SaleorError, OrderNeedsAttention):
+    """Saleor refused one order of an `orderBulkCreate` (its row's errors; the other rows are unaffected):
+    the invoice is held (e.g. INSUFFICIENT_STOCK when the shop waits for stock)."""
+
+    code = "order_refused"
 
     def __init__(self, invoice_number: str, errors: Sequence[Mapping[str, Any]]) -> None:
         self.errors = list(errors)
@@ -75,7 +80,8 @@ class BulkOrderRefused(SaleorError):
         described = "; ".join(
             f"{error.get('path') or '-'}: {error.get('code')} {error.get('message')}" for error in self.errors
         )
-        super().__init__(f"orderBulkCreate refused the order of invoice {invoice_number}: {described}")
+        message = f"orderBulkCreate refused the order of invoice {invoice_number}: {described}"
+        super().__init__(message, saleor_codes=self.codes)
 
 
 @dataclass(frozen=True)
@@ -229,7 +235,8 @@ def _plan(
         "channel": context.channel_slug,
         "currency": currency,
         "createdAt": now,
-        "status": "UNFULFILLED",
+        # Not to be shipped before it is paid: confirmed (orderConfirm) once its invoice is (order_records).
+        "status": UNCONFIRMED,
         "languageCode": context.installation.language.upper(),
         "user": user,
         "billingAddress": billing,
@@ -251,6 +258,13 @@ def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tup
     return unit * line.quantity, round_money(unit * (1 + facts.tax_rate), currency) * line.quantity
 
 
+def stock_policy(context: RenewalContext) -> str:
+    """The shop's choice when stock runs out (`Installation.renewal_stock`, issue 12 item 19): place the
+    order without allocating stock (SKIP), or allocate it (UPDATE), so that Saleor refuses an order without
+    stock (INSUFFICIENT_STOCK, NON_EXISTING_STOCK) and the invoice waits for stock, held."""
+    return "UPDATE" if context.installation.renewal_stock == Installation.Stock.WAIT else "SKIP"
+
+
 def _send_batch(
     sink: SaleorOrderSink, batch: Sequence[_Planned], results: list[PlacedOrder | Exception | None]
 ) -> None:
@@ -262,7 +276,7 @@ def _send_batch(
                 {
                     "orders": [planned.data for planned in batch],
                     "errorPolicy": "REJECT_FAILED_ROWS",
-                    "stockUpdatePolicy": "SKIP",
+                    "stockUpdatePolicy": stock_policy(context),
                 },
                 "orderBulkCreate",
                 idempotent=False,

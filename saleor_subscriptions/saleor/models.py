@@ -139,6 +139,11 @@ class OrderRecord(models.Model):
     last_error = models.TextField(blank=True)
     next_try_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the order was cancelled in Saleor (its invoice void or uncollectible)",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -24,6 +24,11 @@ from saleor_subscriptions.renewals.ports import OrderLine
 SUBSCRIPTION = "subscription.renewal.subscription"
 INVOICE = "subscription.renewal.invoice"
 INVOICE_LINES = "subscription.renewal.lines"
+#: Written when the order is made, so that an order found under an invoice number is taken only when it is
+#: provably this invoice's: this database's installation token, the invoice's row, its period and amount.
+OWNER = "subscription.renewal.owner"
+PERIOD = "subscription.renewal.period"
+AMOUNT = "subscription.renewal.amount"
 
 #: Invoice line kinds that carry the plan itself: their quantity is the number of units shipped.
 _PLAN_KINDS = ("plan", "proration", "trial")

@@ -99,6 +99,10 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
         invoice=invoice, defaults={"installation_id": invoice.installation_id}
     )
     number = invoice.number or ""
+    if not record.transactions and not record.document_id:
+        # First: an order made UNCONFIRMED (not to be shipped unpaid) may now be shipped; and Saleor takes
+        # the invoice document only on a confirmed order.
+        sink.confirm_order(invoice.installation_id, invoice.saleor_order_id)
     payments: list[tuple[str, Decimal, str, bool]] = [
         (attempt.reference, attempt.amount, CHARGE_NAME, True)
         for attempt in PaymentAttempt.objects.filter(

@@ -24,18 +24,26 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from saleor_subscriptions.billing.money import round_money
-from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
+from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
-    SaleorError,
     SaleorMutationError,
     SaleorRequestError,
     TokenRejectedError,
 )
 from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.order_checks import (
+    DRAFT,
+    check_owner,
+    check_prices,
+    decimal_of,
+    keep_invoice_prices,
+    metadata_of,
+    ownership,
+    supports_draft_metadata,
+)
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
@@ -50,36 +58,27 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DRAFT = "DRAFT"
-CANCELED = "CANCELED"
 
 
-class OrderConflict(SaleorError):
-    """The invoice's external reference names an order this invoice cannot take (another app's, or one the
-    shop cancelled): a person has to look at it; nothing is charged meanwhile."""
+class OrderRefused(SaleorMutationError, OrderNeedsAttention):
+    """Saleor refused to make or complete the invoice's order (its errors say why: INSUFFICIENT_STOCK,
+    BILLING_ADDRESS_NOT_SET …): nothing is charged for an order that does not exist."""
+
+    code = "order_refused"
+
+    def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__(operation, errors)
+        self.saleor_codes = self.codes
 
 
-def supports_draft_metadata(schema_version: str) -> bool:
-    """`DraftOrderCreateInput.metadata` exists from Saleor 3.21; older shops get it by `updateMetadata`."""
-    try:
-        major, minor = (int(part) for part in schema_version.split(".")[:2])
-    except ValueError:
-        return False
-    return (major, minor) >= (3, 21)
+def refused(exc: SaleorMutationError) -> OrderRefused:
+    return OrderRefused(
+        exc.operation, [{"field": d.field, "code": d.code, "message": d.message} for d in exc.details]
+    )
 
 
 def metadata_items(values: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "value": value} for key, value in values.items()]
-
-
-def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
-    return {str(item["key"]): str(item["value"]) for item in node.get("metadata") or ()}
-
-
-def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
-    """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
-    the digits Saleor sent)."""
-    return round_money(Decimal(str(money["amount"])), currency)
 
 
 def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
@@ -99,9 +98,7 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
 
 
 def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
-    return {
-        order_lines.SUBSCRIPTION: str(context.subscription_id),
-        order_lines.INVOICE: request.invoice_number,
+    return ownership(context, request) | {
         order_lines.INVOICE_LINES: order_lines.invoice_lines_metadata(request.lines, context.currency),
     }
 
@@ -213,6 +210,32 @@ class SaleorOrderSink:
                 refundable=refundable,
             )
 
+    def confirm_order(self, installation_id: int, order_id: str) -> bool:
+        """A paid renewal order made UNCONFIRMED (`orderBulkCreate`) becomes UNFULFILLED (`orderConfirm`), so
+        the warehouse may ship it; False when it was not unconfirmed (a draft order, or confirmed before)."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            try:
+                client.mutate("order_confirm", {"id": order_id}, "orderConfirm", idempotent=True)
+            except SaleorMutationError as exc:
+                if exc.codes == ["INVALID"]:
+                    return False
+                raise
+        return True
+
+    def cancel_order(self, installation_id: int, order_id: str) -> bool:
+        """The renewal order of an invoice that became void or uncollectible is cancelled (`orderCancel`), so
+        it is never shipped; False when Saleor cannot cancel it (cancelled already, or fulfilled)."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            try:
+                client.mutate("order_cancel", {"id": order_id}, "orderCancel", idempotent=True)
+            except SaleorMutationError as exc:
+                if exc.codes == ["CANNOT_CANCEL_ORDER"]:
+                    return False
+                raise
+        return True
+
     def attach_invoice(
         self, installation_id: int, order_id: str, number: str, url: str
     ) -> order_payments.Recorded:
@@ -304,7 +327,7 @@ class SaleorOrderSink:
             # Another worker made it meanwhile (external references are unique in Saleor): finish that one.
             if "UNIQUE" in exc.codes and (found := find_order(client, request.invoice_number)) is not None:
                 return self.finish(client, context, request, found)
-            raise
+            raise refused(exc) from exc
         return self.finish(client, context, request, created["order"])
 
     def finish(
@@ -319,11 +342,17 @@ class SaleorOrderSink:
             for line in order.get("lines") or ():
                 if not line_metadata(context).items() <= metadata_of(line).items():
                     update_metadata(client, line["id"], line_metadata(context))
-            completed = client.mutate(
-                "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
-            )
+            order = keep_invoice_prices(client, order)
+            check_prices(order, context, request)
+            try:
+                completed = client.mutate(
+                    "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
+                )
+            except SaleorMutationError as exc:
+                raise refused(exc) from exc
             order = completed["order"]
             logger.info("renewal order %s made for invoice %s", order["id"], request.invoice_number)
+        check_prices(order, context, request)
         return placed_order(order, context.currency)
 
 
@@ -353,27 +382,3 @@ def update_metadata(client: SaleorClient, object_id: str, values: Mapping[str, s
     so this mutation may be retried)."""
     variables = {"id": object_id, "input": metadata_items(values)}
     client.mutate("update_metadata", variables, "updateMetadata", idempotent=True)
-
-
-def check_owner(order: Mapping[str, Any], context: RenewalContext, request: OrderRequest) -> None:
-    """The order found under the invoice number is this invoice's: its metadata names the invoice (a draft
-    may lack it, when a crash came before it was written on a Saleor older than 3.21), and it was not
-    cancelled."""
-    named = metadata_of(order).get(order_lines.INVOICE)
-    if named is not None and named != request.invoice_number:
-        raise OrderConflict(
-            f"order {order['id']} has external reference {request.invoice_number} but names invoice {named}"
-        )
-    if named is None and order["status"] != DRAFT:
-        raise OrderConflict(
-            f"order {order['id']} has external reference {request.invoice_number} but was not made by this "
-            "app for that invoice"
-        )
-    if order["status"] == CANCELED:
-        raise OrderConflict(f"order {order['id']} of invoice {request.invoice_number} was cancelled")
-    channel = (order.get("channel") or {}).get("slug")
-    if channel is not None and channel != context.channel_slug:
-        raise OrderConflict(
-            f"order {order['id']} of invoice {request.invoice_number} is in channel {channel}, "
-            f"not {context.channel_slug}"
-        )

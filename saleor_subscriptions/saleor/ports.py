@@ -8,7 +8,9 @@
 - payments: `StripeGateway` (an off-session PaymentIntent per invoice attempt on the customer's saved
   payment method, the attempt's idempotency key as Stripe's), its database reads made safe for the
   renewal's thread pool;
-- followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order;
+- followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order (and
+  confirms an order made UNCONFIRMED), and `cancel_closed_orders`, which cancels the orders of void and
+  uncollectible invoices;
 - notifier: `EmailNotifier`; pay links from `renewals.wiring.pay_url`.
 """
 
@@ -25,6 +27,7 @@ from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.renewals.ports import ChargeRequest, ChargeResult
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.saleor.bulk_facts import SaleorBulkFacts
+from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
 from saleor_subscriptions.saleor.order_records import record_paid_orders
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.saleor.renewal_context import worker_thread_database
@@ -55,6 +58,7 @@ def saleor_ports() -> RenewalPorts:
     sink = SaleorOrderSink(bulk_facts=SaleorBulkFacts())
 
     def followup(installation_id: int | None, now: datetime) -> object:
+        cancel_closed_orders(sink, installation_id=installation_id, now=now)
         return record_paid_orders(sink, installation_id=installation_id, now=now)
 
     return RenewalPorts(

@@ -53,6 +53,7 @@ class RenewalContext:
     billing_address: Mapping[str, Any]
     shipping_address: Mapping[str, Any]
     shipping_method_id: str
+    period: str = ""  # "2026-12-16/2027-01-16": the invoice's period, part of the order's proof of ownership
 
 
 #: At most this many threads of a renewal's I/O pool read the database at once (each read opens a connection).
@@ -105,6 +106,7 @@ def load_contexts(invoice_ids: Sequence[int]) -> dict[int, RenewalContext]:
             billing_address=subscription.billing_address or {},
             shipping_address=subscription.shipping_address or {},
             shipping_method_id=subscription.shipping_method_id,
+            period=f"{invoice.period_start.isoformat()}/{invoice.period_end.isoformat()}",
         )
     return contexts
 

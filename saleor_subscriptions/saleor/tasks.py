@@ -39,11 +39,13 @@ def check_installations() -> int:
 def record_paid_orders_task() -> int:
     """For beat: paid renewal invoices written on their Saleor orders (charges, credit, document); returns
     how many were completed."""
+    from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
     from saleor_subscriptions.saleor.order_records import record_paid_orders
     from saleor_subscriptions.saleor.orders import SaleorOrderSink
 
     sink = SaleorOrderSink()
     try:
+        cancel_closed_orders(sink)
         return record_paid_orders(sink).done
     finally:
         sink.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +27,38 @@ def _default_due_hour() -> int:
     return int(settings.BILLING_DUE_HOUR)
 
 
+#: Letters and digits that cannot be mistaken for each other when read aloud or printed (no 0/O, 1/I/L).
+TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TOKEN_LENGTH = 6
+INVOICE_PREFIX_MAX = 20
+INVOICE_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,19}")
+
+
+def new_invoice_prefix() -> str:
+    """A fresh installation's invoice number prefix, "INV-7KQ2XM-": random per installation, so that two app
+    databases on one Saleor (a second deployment, a fresh database) never make the same invoice number, which
+    is the external reference of the invoice's Saleor order (BILLING_RULES §4)."""
+    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    return f"INV-{token}-"
+
+
+def new_order_token() -> str:
+    """A random token per installation, written on every Saleor order the app makes: it tells this database's
+    orders from those another database (a restored backup, a second deployment) made on the same Saleor."""
+    return secrets.token_hex(12)
+
+
+def invoice_prefix_problem(prefix: str) -> str | None:
+    """Why `prefix` cannot start invoice numbers, or None: 1-20 characters, letters, digits and . _ / -,
+    beginning with a letter or digit."""
+    if not INVOICE_PREFIX_PATTERN.fullmatch(prefix):
+        return (
+            f"{prefix!r}: 1 to {INVOICE_PREFIX_MAX} characters, letters, digits and . _ / -, "
+            "beginning with a letter or digit"
+        )
+    return None
+
+
 class InstallationLanguage(models.TextChoices):
     ENGLISH = "en", "English"
     DUTCH = "nl", "Nederlands"
@@ -35,12 +69,20 @@ class InstallationStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+class RenewalStock(models.TextChoices):
+    """What a renewal order does when Saleor has no stock for it (issue 12 item 19)."""
+
+    PLACE = "place", "Place it without allocating stock where Saleor allows (orderBulkCreate)"
+    WAIT = "wait", "Wait for stock: allocate, and hold the invoice while Saleor refuses"
+
+
 class Installation(models.Model):
     """One Saleor shop (by its GraphQL API URL). A re-install from the same Saleor replaces the same row."""
 
     Status = InstallationStatus
 
     Language = InstallationLanguage
+    Stock = RenewalStock
 
     saleor_api_url = models.URLField(max_length=400, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -54,6 +96,22 @@ class Installation(models.Model):
         default=False, help_text="A sandbox installation has its own test clock; a live one never does."
     )
     clock = models.DateTimeField(null=True, blank=True)
+    invoice_prefix = models.CharField(
+        max_length=INVOICE_PREFIX_MAX,
+        default=new_invoice_prefix,
+        help_text="Starts every invoice number; random per installation unless the shop sets its own",
+    )
+    renewal_stock = models.CharField(
+        max_length=8,
+        choices=RenewalStock.choices,
+        default=RenewalStock.PLACE,
+        help_text="Out of stock: place bulk renewal orders unallocated, or wait for stock",
+    )
+    order_token = models.CharField(
+        max_length=32,
+        default=new_order_token,
+        help_text="Written on the Saleor orders this database makes; an order without it is not ours",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -61,6 +119,7 @@ class Installation(models.Model):
         constraints = [
             in_choices("status", InstallationStatus, "installation_status_valid"),
             in_choices("language", InstallationLanguage, "installation_language_valid"),
+            in_choices("renewal_stock", RenewalStock, "installation_renewal_stock_valid"),
             models.CheckConstraint(condition=models.Q(due_hour__lte=23), name="installation_due_hour_valid"),
             models.CheckConstraint(
                 condition=models.Q(clock__isnull=True) | models.Q(sandbox=True),

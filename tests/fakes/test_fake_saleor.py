@@ -105,6 +105,22 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
             "orders": [bulk_order(shop, fake.default_warehouse().id)],
             "stockUpdatePolicy": "SKIP",
         },
+        "order_cancel": lambda: {"id": completed_order_id()},
+        "order_confirm": lambda: {
+            "id": data_of(
+                fake,
+                "order_bulk_create",
+                {
+                    "orders": [bulk_order(shop, fake.default_warehouse().id, status="UNCONFIRMED")],
+                    "stockUpdatePolicy": "SKIP",
+                },
+                app.token,
+            )["results"][0]["order"]["id"]
+        },
+        "order_line_discount_update": lambda: {
+            "orderLineId": draft(fake, shop, app.token, "INV-7")["lines"][0]["id"],
+            "input": {"valueType": "FIXED", "value": "0"},
+        },
         "order_by_external_reference": lambda: {
             "externalReference": draft(fake, shop, app.token, "INV-9")["externalReference"]
         },

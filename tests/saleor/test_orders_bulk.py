@@ -66,7 +66,7 @@ def test_the_missing_orders_are_made_in_one_bulk_request_and_an_existing_one_is_
         assert isinstance(placed, PlacedOrder)
         order = fake_saleor.order_by_external_reference(invoice.number)
         assert order is not None and order.id == placed.order_id
-        assert order.status == "UNFULFILLED" and order.origin == "BULK_CREATE"
+        assert order.status == "UNCONFIRMED" and order.origin == "BULK_CREATE"
         assert order.metadata["subscription.renewal.invoice"] == invoice.number
         assert [line.variant.id for line in order.lines] == [shop.variant_id]
         assert placed.gross == order.total.gross.amount

@@ -16,7 +16,7 @@ from saleor_subscriptions.saleor.client import (
     SaleorUnavailable,
     TokenRejectedError,
 )
-from saleor_subscriptions.saleor.orders import OrderConflict
+from saleor_subscriptions.saleor.order_checks import OrderConflict
 from saleor_subscriptions.saleor.renewal_context import NotConnected
 from saleor_subscriptions.tenants.models import Installation
 from tests.saleor.test_orders_shop import ANN_SHIPPING, Shop, fake_saleor, make_shop, shop
@@ -171,7 +171,7 @@ def test_an_order_of_someone_else_under_the_invoice_number_is_a_conflict(shop):
     sink.place_order(shop.request(other))
     shop.fake.order_by_external_reference(other.number).external_reference = invoice.number
 
-    with pytest.raises(OrderConflict, match=f"names invoice {other.number}"):
+    with pytest.raises(OrderConflict, match=f"invoice '{other.number}', not '{invoice.number}'"):
         sink.place_order(shop.request(invoice))
     assert len(shop.fake.orders()) == 1
 

@@ -37,10 +37,12 @@ from graphql import (
 from saleor_subscriptions.saleor.documents import SCHEMA_PATH
 
 from . import (
+    promotions,
     resolvers_bulk,
     resolvers_catalog,
     resolvers_checkout,
     resolvers_meta,
+    resolvers_order_status,
     resolvers_orders,
     resolvers_payments,
     resolvers_tax,
@@ -57,6 +59,8 @@ RESOLVER_MODULES = (
     resolvers_bulk,
     resolvers_payments,
     resolvers_tax,
+    promotions,
+    resolvers_order_status,
 )
 
 

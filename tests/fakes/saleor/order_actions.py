@@ -91,10 +91,11 @@ def order_from_checkout(store: Store, checkout: Checkout, principal: Any = None)
 
 
 def complete_draft(store: Store, order: Order, principal: Any = None) -> None:
-    """`draftOrderComplete` after validation: prices recomputed, status UNFULFILLED (or UNCONFIRMED);
-    sends ORDER_CREATED (and ORDER_FULLY_PAID when transactions already charged it all)."""
+    """`draftOrderComplete` after validation: prices recomputed, status UNFULFILLED (always: Saleor confirms
+    a draft by completing it, whatever the channel's `automaticallyConfirmAllNewOrders`); sends ORDER_CREATED
+    (and ORDER_FULLY_PAID when transactions already charged it all)."""
     reprice_order(store, order)
-    order.status = confirmed_status(order.channel)
+    order.status = "UNFULFILLED"
     if order.user is not None and not order.user_email:
         order.user_email = order.user.email
     store.emit("ORDER_CREATED", "OrderCreated", principal, order=order)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .ids import Money, TaxedMoney, quantize
-from .state import Address, Channel, Checkout, Order, Store, TaxClass
+from .state import Address, Channel, Checkout, Order, OrderLine, Store, TaxClass
 
 HUNDRED = Decimal(100)
 
@@ -106,6 +106,39 @@ def checkout_prices(store: Store, checkout: Checkout) -> CheckoutPrices:
     return CheckoutPrices(lines, subtotal, shipping, shipping_rate / HUNDRED, subtotal + shipping)
 
 
+def discounted(base: Decimal, value_type: str, value: Decimal, currency: str) -> Decimal:
+    """A unit price as entered less a discount: PERCENTAGE of it (rounded half up) or a FIXED amount."""
+    if value_type == "PERCENTAGE":
+        return max(quantize(base * (HUNDRED - value) / HUNDRED, currency), Decimal(0))
+    return max(quantize(base - value, currency), Decimal(0))
+
+
+def line_discounted_base(order: Order, line: OrderLine, base: Decimal) -> Decimal:
+    """A draft line's unit price as entered after its line discounts, as Saleor 3.21 keeps them for editable
+    orders: a manual line discount replaces any other; otherwise the catalogue promotion of the variant in the
+    channel applies, also to a line with a custom price (on that price). Both are OrderLineDiscount rows."""
+    manual = [d for d in line.discounts if d["type"] == "MANUAL"]
+    if order.status in ("DRAFT", "UNCONFIRMED"):
+        variant = None if manual else line.variant
+        promotion = None if variant is None else variant.promotions.get(order.channel.slug)
+        line.discounts = manual or (
+            [
+                {
+                    "type": "PROMOTION",
+                    "value_type": promotion.value_type,
+                    "value": promotion.value,
+                    "name": promotion.name,
+                    "reason": f"Promotion: {promotion.id}",
+                }
+            ]
+            if promotion is not None
+            else []
+        )
+    for discount in line.discounts:
+        base = discounted(base, discount["value_type"], Decimal(discount["value"]), order.currency)
+    return base
+
+
 def reprice_order(store: Store, order: Order) -> None:
     """Recomputes a draft order's line prices, shipping and totals (what Saleor does for drafts and on
     `draftOrderComplete`); a line whose variant has no price keeps the price it had."""
@@ -121,9 +154,16 @@ def reprice_order(store: Store, order: Order) -> None:
             base = line.variant.price_in(channel)
         if base is not None:
             rate = rate_percent(store, channel, line.tax_class, country)
-            unit = apply_tax(base, rate, channel.prices_entered_with_tax, currency)
-            line.unit_price = line.undiscounted_unit_price = unit
-            line.total_price = line.undiscounted_total_price = TaxedMoney.of(
+            undiscounted = apply_tax(base, rate, channel.prices_entered_with_tax, currency)
+            discounted = line_discounted_base(order, line, base)
+            unit = apply_tax(discounted, rate, channel.prices_entered_with_tax, currency)
+            line.undiscounted_unit_price = undiscounted
+            line.unit_price = unit
+            line.unit_discount = Money(quantize(base - discounted, currency), currency)
+            line.undiscounted_total_price = TaxedMoney.of(
+                undiscounted.net.amount * line.quantity, undiscounted.gross.amount * line.quantity, currency
+            )
+            line.total_price = TaxedMoney.of(
                 unit.net.amount * line.quantity, unit.gross.amount * line.quantity, currency
             )
             line.tax_rate = rate / HUNDRED

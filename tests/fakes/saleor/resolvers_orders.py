@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .addresses import address_from_input
+from .allocation import allocate_stocks
 from .auth import Context, MutationError, MutationErrors, mutation, saleor_error
 from .ids import Money, TaxedMoney, parse_global_id
 from .order_actions import complete_draft, line_for_variant
@@ -205,6 +206,7 @@ def draft_order_complete(context: Context, id: str) -> Order:
     problems = draft_problems(order)
     if problems:
         raise MutationErrors(problems)
+    allocate_stocks(context.store, order)
     complete_draft(context.store, order, context.principal)
     return order
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .state import (
+    CataloguePromotion,
     Channel,
     Checkout,
     Product,
@@ -234,6 +235,32 @@ class ShopControls:
             else:
                 variant.prices[channel] = _decimal(price)
 
+    def add_catalogue_promotion(
+        self,
+        variant_id: Variant | str,
+        channel: str = "default-channel",
+        *,
+        percent: Decimal | str | int | None = None,
+        fixed: Decimal | str | int | None = None,
+        name: str = "Sale",
+    ) -> CataloguePromotion:
+        """A catalogue promotion on a variant in a channel: `percent` or `fixed` off its unit price. Saleor
+        applies it to draft (and unconfirmed) order lines, custom prices included (`promotions.py`)."""
+        reward = percent if percent is not None else fixed
+        if reward is None or (percent is not None and fixed is not None):
+            raise ValueError("a promotion is either percent or fixed")
+        with self.store.lock:
+            variant = self._ref(Variant, variant_id)
+            promotion = self.store.add(
+                CataloguePromotion(
+                    name=name,
+                    value_type="PERCENTAGE" if percent is not None else "FIXED",
+                    value=_decimal(reward),
+                )
+            )
+            variant.promotions[channel] = promotion
+            return promotion
+
     def add_shipping_method(
         self,
         channel: str = "default-channel",
@@ -271,6 +298,12 @@ class ShopControls:
         with self.store.lock:
             variant, warehouse = self._ref(Variant, variant_id), self._ref(Warehouse, warehouse_id)
             self.store.stocks[(str(variant.pk), str(warehouse.pk))] = Stock(quantity=quantity)
+
+    def track_inventory(self, variant_id: Variant | str, tracked: bool = True) -> None:
+        """Saleor's `trackInventory`: `draftOrderComplete` then allocates the variant's stock in the order's
+        channel's warehouses and refuses the order without enough (INSUFFICIENT_STOCK, `allocation.py`)."""
+        with self.store.lock:
+            self._ref(Variant, variant_id).track_inventory = tracked
 
     def add_customer(
         self,

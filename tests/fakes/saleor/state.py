@@ -97,9 +97,21 @@ class Variant(Node):
     sku: str | None = None
     prices: dict[str, Decimal] = field(default_factory=dict)  # channel slug -> price as entered
     deleted: bool = False
+    promotions: dict[str, CataloguePromotion] = field(default_factory=dict)  # channel slug -> its promotion
+    track_inventory: bool = False  # Saleor's default is True; here only variants told so (allocation.py)
 
     def price_in(self, channel: Channel) -> Decimal | None:
         return self.prices.get(channel.slug)
+
+
+@dataclass(kw_only=True, eq=False)
+class CataloguePromotion(Node):
+    """A catalogue promotion rule's reward on a variant in a channel: PERCENTAGE or FIXED off its price."""
+
+    TYPE = "Promotion"
+    name: str
+    value_type: str  # PERCENTAGE or FIXED
+    value: Decimal
 
 
 @dataclass(kw_only=True, eq=False)
@@ -233,6 +245,9 @@ class OrderLine(Node):
     total_price: TaxedMoney | None = None
     undiscounted_total_price: TaxedMoney | None = None
     tax_rate: Decimal = Decimal(0)  # a fraction, as Saleor's OrderLine.taxRate (0.21 for 21 %)
+    # OrderLineDiscount rows: {"type": PROMOTION or MANUAL, "value_type", "value", "reason", "name"}
+    discounts: list[dict[str, Any]] = field(default_factory=list)
+    unit_discount: Money | None = None  # per unit, as entered
 
 
 @dataclass(kw_only=True, eq=False)
@@ -393,6 +408,9 @@ class Store:
 
     def app_by_token(self, token: str) -> App | None:
         return next((a for a in self.all(App) if token in a.tokens and a.is_active and not a.removed), None)
+
+    def all_orders(self) -> list[Order]:
+        return self.all(Order)
 
     def order_by_external_reference(self, reference: str) -> Order | None:
         return next((o for o in self.all(Order) if o.external_reference == reference), None)

@@ -1,0 +1,49 @@
+"""`saleor-subscriptions renewal-stock`: show or set what renewal orders do when Saleor has no stock."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.errors import UsageError
+
+CHOICES = ("place", "wait")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "renewal-stock",
+        help="show or set what renewal orders do when Saleor has no stock",
+        description=(
+            "place (the default): bulk renewal orders are placed without allocating stock (orderBulkCreate "
+            "stockUpdatePolicy SKIP); wait: they allocate stock, and an invoice whose order Saleor refuses "
+            "for want of stock waits, uncharged, until it is back. Draft renewal orders always wait: Saleor "
+            "allocates their stock when they are completed."
+        ),
+    )
+    parser.add_argument("--installation", required=True, help="the installation's id")
+    parser.add_argument("--set", dest="choice", help="place or wait")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        installation_id = int(args.installation)
+    except ValueError:
+        raise UsageError(
+            "--installation", f"an installation id is a whole number, got {args.installation!r}"
+        ) from None
+    if args.choice is not None and args.choice not in CHOICES:
+        raise UsageError("--set", f"{args.choice!r}: one of {', '.join(CHOICES)}")
+    setup_django()
+    from saleor_subscriptions.tenants.models import Installation
+
+    installation = Installation.objects.filter(pk=installation_id).first()
+    if installation is None:
+        raise UsageError("--installation", f"there is no installation {installation_id}")
+    if args.choice is not None:
+        Installation.objects.filter(pk=installation_id).update(renewal_stock=args.choice)
+        installation.renewal_stock = args.choice
+    print(f"installation {installation_id}: renewal orders without stock: {installation.renewal_stock}")
+    return 0
