@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("saleor", "0003_orderrecord")]
+    dependencies = [("saleor", "0004_webhookdelivery_key_on_signature_bytes")]
 
     operations = [
         migrations.AddField(
