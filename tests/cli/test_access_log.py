@@ -42,12 +42,13 @@ def test_djangos_request_log_line_of_a_pay_link_has_no_token(client):
     ]
     stream = io.StringIO()
     assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(stream)
+    # Not setStream, which flushes the old stream: an earlier test's captured stderr may be closed.
+    previous, handler.stream = handler.stream, stream
     try:
         for path in PATHS:
             assert client.get(path).status_code >= 400
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
 
     logged = stream.getvalue()
     assert "/pay/[redacted]/" in logged and "/pay/method/[redacted]/" in logged
