@@ -16,6 +16,7 @@ from django.db import connection
 
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
+from saleor_subscriptions.invoicing.documents import render_invoice_pdf
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.saleor import line_metadata
@@ -24,6 +25,7 @@ from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
+from tests.invoicing.test_documents import pdf_text
 from tests.saleor.test_activation import ORDER_ID, deliver, order_line, order_payload
 from tests.subscriptions.helpers import at, plan, sandbox
 
@@ -273,3 +275,17 @@ def deliver_later(shop: Installation, name: str, payload: dict[str, Any]) -> int
         accepted=True,
         object_id=webhook.subject(payload),
     ).pk
+
+
+def test_the_first_invoice_document_shows_its_lines_and_that_it_was_paid_with_the_date(shop):
+    monthly = plan(shop, "39.00", variant_id="dmFyLTEx", currency="USD", setup_fee=Decimal("10.00"))
+    DiscountCode.objects.create(installation=shop, code="HALF", kind="percentage", percent=50)
+    paid(shop, line_for(monthly, "29.50", code="HALF"))
+
+    text = pdf_text(render_invoice_pdf(Invoice.objects.get()))
+
+    assert "Invoice INV-000001" in text
+    assert "Monthly plan, 16 Nov 2026 – 16 Dec 2026" in text and "39.00 × 1" in text
+    assert "Setup fee" in text and "Discount HALF: 50% off Monthly plan" in text and "50% of 39.00" in text
+    assert "Total US$29.50" in text
+    assert "Status: Paid on 16 November 2026" in text
