@@ -173,3 +173,17 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
     # is 25.00 (50.00 less the code's 50%), never the setup fee nor the list price 50.00 (§8).
     cancel_subscription(subscription, actor=Actor.STAFF, effect="immediately", credit=True)
     assert CreditNote.objects.get(subscription=subscription).amount == Decimal("25.00")
+
+
+def test_a_plan_on_the_variants_channel_price_invoices_that_price(fake_saleor, fake_shop, storefront):
+    """The plan has no price of its own: the first invoice takes the variant's price in the channel from
+    Saleor (9.99 in the coffee shop's channel), as the checkout did."""
+    plan = storefront.create_plan(fake_shop.variant.id, "default-channel", None)
+    checkout = storefront.subscription_checkout(fake_shop, plan)
+    assert storefront.pay_with_card(checkout, "4242 4242 4242 4242").result == "CHARGE_SUCCESS"
+    fake_saleor.checkout_complete(checkout.id)
+
+    invoice = Invoice.objects.get()
+    assert [(ln.kind, ln.unit_amount, ln.amount) for ln in invoice.lines.all()] == [
+        ("plan", Decimal("9.99"), Decimal("9.99"))
+    ]
