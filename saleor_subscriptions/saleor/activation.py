@@ -33,9 +33,8 @@ from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
 from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.saleor import line_metadata
-from saleor_subscriptions.saleor.checkout import read_variant
-from saleor_subscriptions.saleor.client import SaleorError
-from saleor_subscriptions.saleor.models import SaleorApp, WebhookDelivery
+from saleor_subscriptions.saleor.models import WebhookDelivery
+from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle import (
@@ -284,24 +283,6 @@ def _line_totals(line: SubscriptionLine, order_id: str, currency: str) -> Placed
     )
 
 
-def _channel_price(installation: Installation, line: SubscriptionLine, channel_slug: str) -> Decimal | None:
-    """The variant's price in the channel, for a plan without its own price (read from Saleor); None for a
-    plan with a price. A Saleor that cannot be asked now fails the delivery, which is tried again."""
-    if line.version.price is not None:
-        return None
-    app = SaleorApp.objects.filter(installation=installation).first()
-    if app is None:
-        raise BadPayload(f"line {line.line_id}: the plan takes the channel price; Saleor is not connected")
-    client = app.client()
-    try:
-        listing = read_variant(client, line.version.plan.variant_id, channel_slug)
-    finally:
-        client.close()
-    if listing is None or listing.price is None:
-        raise SaleorError(f"variant {line.version.plan.variant_id} has no price in channel {channel_slug}")
-    return listing.price
-
-
 def _first_invoice(
     installation: Installation,
     order: Mapping[str, Any],
@@ -313,7 +294,7 @@ def _first_invoice(
     charge = SignupCharge(
         order=_line_totals(line, str(order["id"]), subscription.currency),
         unit_price=line.unit_price,
-        channel_price=_channel_price(installation, line, subscription.channel_slug),
+        channel_price=channel_price(installation, line.version, subscription.channel_slug),
         discount_code=line.discount_code,
     )
     made = make_first_invoice(subscription, charge, EmailNotifier())

@@ -1,4 +1,5 @@
-"""A sign-up's invoice written on the checkout's order, as a renewal's is on its own (BILLING_RULES §4).
+"""A sign-up's invoice written on the checkout's order, as a renewal's is on its own (BILLING_RULES §4), and
+what Saleor says that the activation needs to make it (the variant's channel price).
 
 The checkout's order has no external reference (the customer's order may hold other products, and one order
 may start several subscriptions), so it is found by its id (`order_by_id`). On it go, each once:
@@ -14,13 +15,18 @@ Nothing is charged or recorded as a payment here: the checkout's own transaction
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.pipeline import order_request
 from saleor_subscriptions.saleor import order_lines, order_payments
-from saleor_subscriptions.saleor.client import SaleorClient
+from saleor_subscriptions.saleor.checkout import read_variant
+from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.orders import metadata_of, update_metadata
+from saleor_subscriptions.tenants.models import Installation
 
 
 def signup_line_metadata(invoice: Invoice) -> dict[str, str]:
@@ -52,3 +58,24 @@ def write_signup_invoice(client: SaleorClient, invoice: Invoice, url: str) -> or
     if not wanted.items() <= metadata_of(line).items():
         update_metadata(client, line_id, wanted)
     return order_payments.attach_to_order(client, order, number=invoice.number or "", url=url)
+
+
+def channel_price(installation: Installation, version: PlanVersion, channel_slug: str) -> Decimal | None:
+    """The variant's price in the channel, for a plan without a price of its own (read from Saleor, as the
+    checkout priced it); None for a plan with a price. A Saleor that cannot answer now raises, so the
+    delivery that asked is tried again."""
+    if version.price is not None:
+        return None
+    app = SaleorApp.objects.filter(installation=installation).first()
+    if app is None:
+        raise SaleorError(
+            f"plan {version.plan_id} takes the channel price, and the shop's Saleor is not connected"
+        )
+    client = app.client()
+    try:
+        listing = read_variant(client, version.plan.variant_id, channel_slug)
+    finally:
+        client.close()
+    if listing is None or listing.price is None:
+        raise SaleorError(f"variant {version.plan.variant_id} has no price in channel {channel_slug}")
+    return listing.price
