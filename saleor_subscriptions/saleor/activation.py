@@ -7,6 +7,11 @@ subscription (`subscription_one_per_order_line`), so the order's events may come
 of times. Each call runs in one transaction that first takes a lock on the order, so two deliveries about the
 same order are applied one after the other; a payload that cannot be applied raises `BadPayload` and writes
 nothing. Every state change goes through the lifecycle functions, which write the events.
+
+The activation that takes a subscription's first payment also makes its first invoice (BILLING_RULES §4,
+`renewals.first_invoice`) in the same transaction, from the order line's figures: so an order applied twice,
+or its two webhooks racing, make one invoice per subscription. The invoice is written on the order later, as a
+renewal's is (`order_records`).
 """
 
 from __future__ import annotations
@@ -20,11 +25,16 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from saleor_subscriptions.billing.money import round_money
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
+from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.saleor import line_metadata
 from saleor_subscriptions.saleor.models import WebhookDelivery
+from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle import (
@@ -69,6 +79,10 @@ class SubscriptionLine:
     version: PlanVersion
     quantity: int
     discount_code: str
+    unit_price: Decimal | None = None
+    """The unit price the checkout line carried (its metadata), when known."""
+    totals: Mapping[str, Any] | None = None
+    """Saleor's `totalPrice` of the order line (net, gross, tax)."""
 
 
 def order_of(payload: Payload) -> Mapping[str, Any]:
@@ -173,14 +187,19 @@ def subscription_lines(installation: Installation, order: Mapping[str, Any]) -> 
         quantity = line.get("quantity")
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             raise BadPayload(f"line {line_id}: no quantity")
-        found.append(SubscriptionLine(line_id, version, quantity, meta.discount_code))
+        found.append(
+            SubscriptionLine(
+                line_id, version, quantity, meta.discount_code, meta.first_charge, line.get("totalPrice")
+            )
+        )
     return found
 
 
 def _renewal_order(installation: Installation, order: Mapping[str, Any]) -> bool:
-    """An order the renewals made (its external reference is one of our invoice numbers)."""
+    """An order the renewals made (its external reference is one of our invoice numbers); a sign-up's own
+    order carries its first invoices, but is no renewal order."""
     reference = order.get("externalReference")
-    invoices = Invoice.objects.filter(installation=installation)
+    invoices = Invoice.objects.filter(installation=installation).exclude(billing_reason=Invoice.Reason.SIGNUP)
     if reference and invoices.filter(number=reference).exists():
         return True
     return invoices.filter(saleor_order_id=order["id"]).exists()
@@ -247,6 +266,44 @@ def _start(
     return subscription
 
 
+def _line_totals(line: SubscriptionLine, order_id: str, currency: str) -> PlacedOrder:
+    """Saleor's net, tax and gross of the subscription's order line, as the order the invoice takes its
+    totals from (shipping belongs to the whole order, not to one subscription)."""
+    totals = line.totals
+    if not isinstance(totals, Mapping):
+        raise BadPayload(f"line {line.line_id} has no total price")
+    net = _amount(totals.get("net"), f"line {line.line_id}'s net")
+    gross = _amount(totals.get("gross"), f"line {line.line_id}'s gross")
+    tax = _amount(totals["tax"], f"line {line.line_id}'s tax") if totals.get("tax") else gross - net
+    return PlacedOrder(
+        order_id=order_id,
+        net=round_money(net, currency),
+        tax=round_money(tax, currency),
+        gross=round_money(gross, currency),
+    )
+
+
+def _first_invoice(
+    installation: Installation,
+    order: Mapping[str, Any],
+    line: SubscriptionLine,
+    subscription: Subscription,
+    warnings: list[str],
+) -> str:
+    """The first invoice of a subscription its order just activated (§4); returns its number."""
+    charge = SignupCharge(
+        order=_line_totals(line, str(order["id"]), subscription.currency),
+        unit_price=line.unit_price,
+        channel_price=channel_price(installation, line.version, subscription.channel_slug),
+        discount_code=line.discount_code,
+    )
+    made = make_first_invoice(subscription, charge, EmailNotifier())
+    for warning in made.warnings:
+        warnings.append(f"line {line.line_id}: {warning}")
+        logger.warning("order %s line %s: %s", order["id"], line.line_id, warning)
+    return made.invoice.number or ""
+
+
 def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, paid: bool) -> dict[str, Any]:
     """Start one subscription per subscription line of the order (customer, quantity, channel, plan version,
     addresses, shipping method, order and line ids, discount code) and, once the order is paid (`paid`, or
@@ -269,6 +326,7 @@ def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, 
         paid = paid or is_paid(order)
         started: list[int] = []
         activated: list[int] = []
+        invoices: list[str] = []
         warnings: list[str] = []
         for line in lines:
             subscription = Subscription.objects.filter(
@@ -282,12 +340,19 @@ def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, 
             if not paid:
                 continue
             if subscription.state is SubscriptionStatus.INCOMPLETE:
-                activate_subscription(subscription, actor=Actor.APP, order_id=order_id)
+                subscription = activate_subscription(subscription, actor=Actor.APP, order_id=order_id)
                 activated.append(subscription.pk)
+                invoices.append(_first_invoice(installation, order, line, subscription, warnings))
             elif subscription.state in ENDED:
                 warnings.append(f"subscription {subscription.pk} is {subscription.status}: paid too late")
                 logger.warning("order %s paid, but subscription %s had ended", order_id, subscription.pk)
-    return outcome | {"paid": paid, "started": started, "activated": activated, "warnings": warnings}
+    return outcome | {
+        "paid": paid,
+        "started": started,
+        "activated": activated,
+        "invoices": invoices,
+        "warnings": warnings,
+    }
 
 
 def end_order_subscriptions(

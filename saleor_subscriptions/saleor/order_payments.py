@@ -111,6 +111,13 @@ def attach_invoice(
     order = order_payments(client, external_reference or number)
     if order["id"] != order_id:
         raise OrderNotFound(f"the order of {external_reference or number} is {order['id']}, not {order_id}")
+    return attach_to_order(client, order, number=number, url=url)
+
+
+def attach_to_order(client: SaleorClient, order: Mapping[str, Any], *, number: str, url: str) -> Recorded:
+    """Attaches the invoice document `number` to `order` (as just read, with its `invoices`), unless one of
+    that number is there already."""
+    order_id = str(order["id"])
     for attached in order.get("invoices") or ():
         if attached.get("number") == number:
             return Recorded(str(attached["id"]), created=False)

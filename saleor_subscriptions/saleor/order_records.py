@@ -9,6 +9,9 @@ writes):
 - one transaction `credit-<invoice number>` for the credit balance the invoice used;
 - the invoice PDF (`invoicing.links.document_url`) as the order's invoice.
 
+A sign-up's invoice is on the checkout's order, which its own transaction paid: only the invoice and the
+line's metadata are written there (`signup_orders`).
+
 It runs every minute from beat (`saleor.record_paid_orders`), after every renewal batch, and at every
 moment of a sandbox's test clock (`RenewalPorts.followup`), so it also catches invoices paid later: a SEPA
 debit settled, the pay page, a payment recorded by hand. A failure is kept on the record and tried again
@@ -32,6 +35,7 @@ from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
+from saleor_subscriptions.saleor.signup_orders import write_signup_invoice
 from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
@@ -126,6 +130,10 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
         )
         record.transactions[reference] = recorded.saleor_id
         record.save(update_fields=["transactions"])
+    if not record.document_id and invoice.billing_reason == Invoice.Reason.SIGNUP:
+        # The checkout's order, paid by its own transaction: only the invoice is written on it.
+        with sink.speaking_for(sink.app_of(invoice.installation_id)) as client:
+            record.document_id = write_signup_invoice(client, invoice, document_url(invoice)).saleor_id
     if not record.document_id:
         attached = sink.attach_invoice(
             invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice)

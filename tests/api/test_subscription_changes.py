@@ -17,6 +17,7 @@ from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription
 from tests.renewals.support import memory_ports
+from tests.subscriptions.helpers import period_invoice
 
 DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # halfway through the period 16 Nov - 16 Dec
 
@@ -56,12 +57,19 @@ def _on(shop: Any, version: PlanVersion, **fields: Any) -> Subscription:
     return make_subscription(version, customer_user_id=shop.saleor.customer.id, status="active", **fields)
 
 
+def _paid_on(shop: Any, version: PlanVersion) -> Subscription:
+    """Active on `version`, its period paid at the list price by its invoice (what a switch settles on)."""
+    subscription = _on(shop, version)
+    period_invoice(subscription)
+    return subscription
+
+
 def _ids(subscription: Subscription, version: PlanVersion) -> dict[str, str]:
     return {"id": subscription_global_id(subscription.pk), "planId": plan_global_id(version.plan_id)}
 
 
 def test_the_preview_of_an_upgrade_shows_the_pro_rata_difference_and_changes_nothing(api, shop):
-    subscription = _on(shop, _plan(shop, "30.00"))
+    subscription = _paid_on(shop, _plan(shop, "30.00"))
     dearer = _plan(shop, "45.00")
 
     preview = api.data(PREVIEW, _ids(subscription, dearer), token=shop.customer_token())
@@ -72,11 +80,11 @@ def test_the_preview_of_an_upgrade_shows_the_pro_rata_difference_and_changes_not
     assert sum(Decimal(line["amount"]) for line in preview["lines"]) == Decimal("7.50")
     assert (preview["creditNow"], preview["nextPeriodTotal"]) == ("0.00", "45.00")
     assert Subscription.objects.get(pk=subscription.pk).plan_version_id == subscription.plan_version_id
-    assert not Invoice.objects.filter(subscription=subscription).exists()
+    assert not Invoice.objects.filter(subscription=subscription, billing_reason="change").exists()
 
 
 def test_an_upgrade_now_opens_a_change_invoice_that_the_renewal_runner_charges(api, shop):
-    subscription = _on(shop, _plan(shop, "30.00"))
+    subscription = _paid_on(shop, _plan(shop, "30.00"))
     dearer = _plan(shop, "45.00")
 
     answer = api.data(SWITCH, _ids(subscription, dearer), token=shop.customer_token())
@@ -118,7 +126,7 @@ def test_a_downgrade_waits_for_the_period_end(api, shop):
 
 
 def test_a_downgrade_now_returns_the_unused_difference_as_credit(api, shop):
-    subscription = _on(shop, _plan(shop, "30.00"))
+    subscription = _paid_on(shop, _plan(shop, "30.00"))
     cheaper = _plan(shop, "20.00")
 
     answer = api.data(SWITCH, {**_ids(subscription, cheaper), "timing": "NOW"}, token=shop.customer_token())
@@ -133,7 +141,9 @@ def test_a_switch_is_refused_naming_the_plan(api, shop):
     subscription = _on(shop, current)
     archived = _plan(shop, "45.00")
     Plan.objects.filter(pk=archived.plan_id).update(status=Plan.Status.ARCHIVED)
-    elsewhere = make_plan_version(Installation.objects.create(saleor_api_url="https://other.example/graphql/"))
+    elsewhere = make_plan_version(
+        Installation.objects.create(saleor_api_url="https://other.example/graphql/")
+    )
     token = shop.customer_token()
 
     refusals = {

@@ -14,7 +14,7 @@ from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle import preview_switch, switch_plan
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
-from tests.subscriptions.helpers import CUSTOMER, active_since, at, plan, sandbox, set_clock
+from tests.subscriptions.helpers import CUSTOMER, active_since, at, period_invoice, plan, sandbox, set_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def _code(shop: Installation, code: str = "WELKOM10", **fields: Any) -> Discount
 
 def _basic_and_pro(shop: Installation) -> tuple[Subscription, PlanVersion]:
     sub = active_since(plan(shop, "30.00", name="Basic"), date(2031, 3, 1))
+    period_invoice(sub)  # the period was paid at the list price
     return sub, plan(shop, "60.00", name="Pro")
 
 

@@ -124,6 +124,7 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
         "order_by_external_reference": lambda: {
             "externalReference": draft(fake, shop, app.token, "INV-9")["externalReference"]
         },
+        "order_by_id": lambda: {"id": completed_order_id()},
         "order_payments": lambda: {
             "externalReference": draft(fake, shop, app.token, "INV-8")["externalReference"]
         },

@@ -27,6 +27,7 @@ from saleor_subscriptions.saleor.documents import document
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
+from saleor_subscriptions.subscriptions.calendar import billing_calendar, set_period
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 from tests.subscriptions.helpers import at, period_invoice, plan, sandbox
@@ -258,7 +259,7 @@ def test_order_fully_paid_after_order_created_activates_the_same_subscription(sh
     subscription = Subscription.objects.get()
     assert subscription.status == "active"
     assert subscription.next_billing_at is not None
-    assert events(subscription) == ["start", "activate"]
+    assert events(subscription) == ["start", "activate", "invoiced"]
     assert delivery.outcome["activated"] == [subscription.pk]
 
 
@@ -279,7 +280,7 @@ def test_created_and_fully_paid_in_any_order_twice_each_make_one_subscription_ac
     assert [d.status for d in deliveries] == ["processed"] * 4
     subscription = Subscription.objects.get()
     assert subscription.status == "active"
-    assert events(subscription) == ["start", "activate"]
+    assert events(subscription) == ["start", "activate", "invoiced"]
 
 
 def test_order_created_whose_transactions_cover_the_total_activates_at_once(shop, monthly):
@@ -345,7 +346,10 @@ def test_an_order_without_subscription_lines_starts_nothing(shop):
 
 def test_a_renewal_order_starts_nothing(shop, monthly):
     deliver(shop, "order-fully-paid", order_payload(subscription_line(monthly)))
-    invoice = period_invoice(Subscription.objects.get())
+    subscription = Subscription.objects.get()
+    set_period(subscription, billing_calendar(subscription).period(1))
+    subscription.save()
+    invoice = period_invoice(subscription)  # the next period's renewal invoice (the first is the sign-up's)
     renewal = order_payload(
         subscription_line(monthly, "cmVuZXdhbA=="),
         order_id="cmVuZXdhbC1vcmRlcg==",
@@ -457,4 +461,4 @@ def test_a_failed_delivery_runs_again_once_its_cause_is_fixed_and_a_processed_on
 
     delivery.refresh_from_db()
     assert delivery.attempts == 2
-    assert events(Subscription.objects.get()) == ["start", "activate"]
+    assert events(Subscription.objects.get()) == ["start", "activate", "invoiced"]

@@ -17,7 +17,7 @@ from django.db import connection
 from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.catalog.archive import archive_plans
 from saleor_subscriptions.catalog.models import Plan
-from saleor_subscriptions.invoicing.models import CreditNote
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
@@ -220,7 +220,10 @@ def test_order_created_and_fully_paid_applied_at_the_same_moment_make_one_subscr
     assert list(WebhookDelivery.objects.values_list("status", flat=True)) == ["processed"] * 4
     subscription = Subscription.objects.get()
     assert subscription.status == SubscriptionStatus.ACTIVE
-    assert events(subscription) == ["start", "activate"]
+    assert events(subscription) == ["start", "activate", "invoiced"]
+    assert list(Invoice.objects.values_list("subscription", "billing_reason")) == [
+        (subscription.pk, "signup")
+    ]
 
 
 def test_deliveries_of_a_removed_installation_are_not_applied(shop, monthly):

@@ -82,6 +82,7 @@ def test_cancelling_immediately_credits_the_unused_days_of_the_paid_period():
     shop = sandbox(at(2026, 11, 20))
     version = plan(shop, "39.00", cancel_effect="immediately", cancel_credit=True)
     sub = active_since(version, date(2026, 11, 1))
+    period_invoice(sub)  # November's invoice charged 39.00
     sub = cancel_subscription(sub, actor=CUSTOMER)
     assert sub.status == "cancelled"
     assert sub.next_billing_at is None
@@ -123,13 +124,16 @@ def test_the_credit_of_a_discounted_period_is_its_unused_days_of_what_was_paid()
     assert CreditNote.objects.get(subscription=sub).amount == Decimal("10.06")
 
 
-def test_a_void_invoice_does_not_count_and_the_list_price_stands_in_for_a_period_without_invoice():
-    """A sign-up paid through a Saleor checkout has no invoice row: the list price x quantity is credited."""
+def test_a_void_invoice_does_not_count_and_a_period_without_a_charged_invoice_credits_nothing():
+    """§8: the credit is a share of what the period's invoice charged, never of the list price (which would
+    give 39.00 x 16/31 = 20.13). Its only invoice voided, the period charged nothing: no credit note."""
     shop = sandbox(at(2026, 12, 16))
     sub = active_since(plan(shop, "39.00"), date(2026, 12, 1))
     period_invoice(sub, percent_off="50", status="void")
-    cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
-    assert CreditNote.objects.get(subscription=sub).amount == Decimal("20.13")
+    sub = cancel_subscription(sub, actor=STAFF, effect="immediately", credit=True)
+    assert sub.status == "cancelled"
+    assert not CreditNote.objects.filter(subscription=sub).exists()
+    assert last_event(sub).data == {"credit": "0.00", "credit_note": None}
 
 
 def test_staff_ends_a_subscription_at_once_without_credit():

@@ -60,10 +60,11 @@ def pro(shop):
 
 def test_an_upgrade_mid_period_opens_a_change_invoice_of_the_pro_rata_difference(shop, basic, pro):
     sub = active_since(basic, date(2026, 11, 1))
+    period_invoice(sub)  # the period was paid at the list price
     sub = switch_plan(sub, pro, actor=CUSTOMER, actor_id="VXNlcjox")
     assert sub.plan_version_id == pro.pk
     assert sub.pending_plan_version_id is None
-    invoice = Invoice.objects.get(subscription=sub)
+    invoice = Invoice.objects.get(subscription=sub, billing_reason="change")
     assert (invoice.billing_reason, invoice.status, invoice.number) == ("change", "open", "INV-000001")
     # (60.00 - 30.00) x 15 / 30 = 15.00
     assert (invoice.total, invoice.amount_due) == (Decimal("15.00"), Decimal("15.00"))
@@ -83,6 +84,7 @@ def test_an_upgrade_mid_period_opens_a_change_invoice_of_the_pro_rata_difference
 
 def test_the_preview_shows_the_same_lines_and_changes_nothing(shop, basic, pro):
     sub = active_since(basic, date(2026, 11, 1))
+    paid = period_invoice(sub)  # the period was paid at the list price
     preview = preview_switch(sub, pro)
     assert (preview.direction, preview.timing, preview.effective_on) == ("upgrade", "now", date(2026, 11, 16))
     assert preview.amount_due_now == Decimal("15.00")
@@ -95,7 +97,7 @@ def test_the_preview_shows_the_same_lines_and_changes_nothing(shop, basic, pro):
         ("plan", Decimal("60.00"), date(2026, 12, 1)),
     ]
     assert preview.next_period_total == Decimal("60.00")
-    assert not Invoice.objects.exists()
+    assert list(Invoice.objects.all()) == [paid]
     assert events(sub) == []
 
 
@@ -109,6 +111,7 @@ def test_a_downgrade_takes_effect_at_the_period_end_by_default(shop, basic, pro)
 
 def test_a_downgrade_now_credits_the_unused_difference(shop, basic, pro):
     sub = active_since(pro, date(2026, 11, 1))
+    period_invoice(sub)  # the period was paid at the list price
     sub = switch_plan(sub, basic, actor=STAFF, timing="now")
     assert sub.plan_version_id == basic.pk
     note = CreditNote.objects.get(subscription=sub)
@@ -289,7 +292,7 @@ def test_more_seats_are_charged_pro_rata_now(shop, basic):
     sub = active_since(basic, date(2026, 11, 1), quantity=1)
     sub = change_quantity(sub, 3, actor=CUSTOMER)
     assert (sub.quantity, sub.pending_quantity) == (3, None)
-    invoice = Invoice.objects.get(subscription=sub)
+    invoice = Invoice.objects.get(subscription=sub, billing_reason="change")
     # (3 - 1) x 30.00 x 15 / 30 = 30.00
     assert (invoice.status, invoice.total) == ("open", Decimal("30.00"))
     event = last_event(sub)
@@ -327,6 +330,7 @@ def _code_of(shop, code: str, **fields) -> DiscountCode:
 def test_a_forever_code_given_with_an_upgrade_discounts_the_proration_and_the_next_periods(shop, basic, pro):
     _code_of(shop, "HALF", duration="forever")
     sub = active_since(basic, date(2026, 11, 1))
+    period_invoice(sub)
     preview = preview_switch(sub, pro, discount_code="half")
     assert [(line.kind, line.amount) for line in preview.lines] == [
         ("proration", Decimal("15.00")),
@@ -335,14 +339,16 @@ def test_a_forever_code_given_with_an_upgrade_discounts_the_proration_and_the_ne
     assert preview.amount_due_now == Decimal("7.50")
     assert preview.next_period_total == Decimal("30.00")
     sub = switch_plan(sub, pro, actor=CUSTOMER, discount_code="half")
-    assert Invoice.objects.get(subscription=sub).total == Decimal("7.50")
+    assert Invoice.objects.get(subscription=sub, billing_reason="change").total == Decimal("7.50")
     assert DiscountRedemption.objects.get(subscription=sub).code.code == "HALF"
     assert last_event(sub).data["discount_code"] == "HALF"
 
 
 def test_a_once_code_is_spent_on_the_invoice_made_now(shop, basic, pro):
     _code_of(shop, "ONCE50", duration="once")
-    preview = preview_switch(active_since(basic, date(2026, 11, 1)), pro, discount_code="ONCE50")
+    sub = active_since(basic, date(2026, 11, 1))
+    period_invoice(sub)
+    preview = preview_switch(sub, pro, discount_code="ONCE50")
     assert preview.amount_due_now == Decimal("7.50")
     assert preview.next_period_total == Decimal("60.00")
 

@@ -1,5 +1,5 @@
-"""A customer's subscription as the storefront shows it ("my subscriptions"), its open invoices with their pay
-links, the payment method renewals charge, and the link to replace it."""
+"""A customer's subscription as the storefront shows it ("my subscriptions"), its invoices (the open ones with
+their pay links), the payment method renewals charge, and the link to replace it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
@@ -32,17 +33,20 @@ def payable_invoices() -> QuerySet[Invoice]:
     return Invoice.objects.filter(status__in=PAYABLE).order_by("due_at", "pk")
 
 
+def issued_invoices() -> QuerySet[Invoice]:
+    """Every invoice with a number (the sign-up's, renewals', changes'), newest first."""
+    return Invoice.objects.exclude(status=Invoice.Status.DRAFT).order_by("-issued_at", "-pk")
+
+
 class SubscriptionPaymentMethod(graphene.ObjectType):
     """The payment method renewals are charged to, as last saved (at checkout, on the pay page, or on the
     payment-method page)."""
 
-    type = graphene.String(
-        required=True, description='Stripe\'s type of the method: "card" or "sepa_debit".'
-    )
+    type = graphene.String(required=True, description='Stripe\'s type of the method: "card" or "sepa_debit".')
 
 
 class SubscriptionInvoice(graphene.ObjectType):
-    """An invoice of the subscription that is still owed."""
+    """An invoice of the subscription: the sign-up's, a renewal's or a change's (BILLING_RULES §4)."""
 
     number = graphene.String(required=True)
     status = InvoiceStatusEnum(required=True)
@@ -52,6 +56,10 @@ class SubscriptionInvoice(graphene.ObjectType):
     period_start = graphene.Date(required=True, description="The first day of the period it bills.")
     period_end = graphene.Date(required=True, description="The day after that period (end exclusive).")
     due_at = graphene.DateTime(required=True)
+    paid_at = graphene.DateTime(description="When it was paid; null while it is not.")
+    document_url = graphene.String(
+        required=True, description="The invoice as a PDF (a signed link that does not expire)."
+    )
     pay_url = graphene.String(
         description=(
             "The pay page for this invoice (signed, valid PAY_LINK_MAX_AGE_DAYS); null while the app is "
@@ -73,7 +81,13 @@ class SubscriptionInvoice(graphene.ObjectType):
         return show_amount(root.amount_due, root.currency)
 
     @staticmethod
+    def resolve_document_url(root: Invoice, _info: Any) -> str:
+        return document_url(root)
+
+    @staticmethod
     def resolve_pay_url(root: Invoice, _info: Any) -> str | None:
+        if root.status not in PAYABLE:
+            return None
         if root.pipeline_step != Invoice.PipelineStep.DONE:  # not offered while its own charge is to come
             return None
         return pay_url(root) if can_still_reactivate(root.subscription) else None
@@ -120,6 +134,11 @@ class SubscriptionType(graphene.ObjectType):
     )
     open_invoices = graphene.List(
         graphene.NonNull(SubscriptionInvoice), required=True, description="Invoices still owed, oldest first."
+    )
+    invoices = graphene.List(
+        graphene.NonNull(SubscriptionInvoice),
+        required=True,
+        description="Every invoice with a number, the sign-up's included, newest first.",
     )
     payment_method_update_url = graphene.String(
         description=(
@@ -172,6 +191,14 @@ class SubscriptionType(graphene.ObjectType):
     def resolve_open_invoices(root: Subscription, _info: Any) -> list[Invoice]:
         prefetched: list[Invoice] | None = getattr(root, "payable", None)
         invoices = list(payable_invoices().filter(subscription=root)) if prefetched is None else prefetched
+        for invoice in invoices:
+            invoice.subscription = root
+        return invoices
+
+    @staticmethod
+    def resolve_invoices(root: Subscription, _info: Any) -> list[Invoice]:
+        prefetched: list[Invoice] | None = getattr(root, "issued", None)
+        invoices = list(issued_invoices().filter(subscription=root)) if prefetched is None else prefetched
         for invoice in invoices:
             invoice.subscription = root
         return invoices

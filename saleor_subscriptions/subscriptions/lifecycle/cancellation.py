@@ -59,8 +59,8 @@ def _effective_date_of_cancellation(sub: Subscription, moment: Moment) -> tuple[
 
 def _unused_credit(sub: Subscription, moment: Moment) -> Decimal:
     """The paid but unused part of the current period, by calendar days from today on (§2, §7, §8): the
-    unused share of what was actually charged for the period after its discounts, or of the list price
-    when no invoice of the period exists (`unused_paid`); never more than was charged."""
+    unused share of what the period's invoices (the sign-up's included) actually charged for it after their
+    discounts, never the setup fee nor the list price (`unused_paid`); never more than was charged."""
     period = current_period(sub)
     if moment.today not in period:
         return Decimal(0)

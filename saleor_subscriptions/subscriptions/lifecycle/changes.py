@@ -132,12 +132,12 @@ def _plan_switch(
     switch now settles the rest of the current period against what it actually cost: the new version's
     list amount for the days from `on` to the period end (`on` included), less the unused part of what was
     charged for the period on the old version after its discounts (`unused_paid`: the period's invoices,
-    or the old list price when there is none). An upgrade charges that difference (then discounted by a
-    code given with the switch); a downgrade credits it, so the credit is never more than the unused part
-    of what was paid. An upgrade whose difference is not positive charges nothing, and a downgrade whose
-    difference is not negative credits nothing (possible when the old period was discounted below the new
-    list price): a switch never turns into the opposite kind of money movement. A discount the subscription
-    already carries is applied by the renewals, not to this difference.
+    the sign-up's included; nothing when none charged it). An upgrade charges that difference (then
+    discounted by a code given with the switch); a downgrade credits it, so the credit is never more than
+    the unused part of what was paid. An upgrade whose difference is not positive charges nothing, and a
+    downgrade whose difference is not negative credits nothing (possible when the old period was discounted
+    below the new list price): a switch never turns into the opposite kind of money movement. A discount
+    the subscription already carries is applied by the renewals, not to this difference.
     """
     _check_switch_target(sub, version)
     old, new = period_amount(sub), period_amount(sub, version)

@@ -58,15 +58,15 @@ def unused_paid(subscription: Subscription, period: Period, on: date) -> Fractio
     """The part of what was charged for the current `period` that the days from `on` to its end (`on`
     included) have not used (§2, §7, §8), exactly (the caller rounds once).
 
-    Rule: what was charged is the net plan amount (plan and proration lines after their discounts) of the
-    subscription's sign-up or renewal invoice for `current_period_index`, plus that of the change invoices
-    of the same period (an upgrade or more seats, charged from the day of the change); only invoices that
-    were issued and not voided or written off count (`open` or `paid`). Each invoice's net is spread evenly
-    over the days it covers, so the result is never more than was charged for the period. Without a sign-up
-    or renewal invoice for the period (e.g. a sign-up paid through a Saleor checkout), the list price x
-    quantity of the current terms stands in for it, prorated by days against the full period.
+    Rule: what was charged is the net plan amount (plan and proration lines after their discounts; never the
+    setup fee nor usage) of the subscription's sign-up or renewal invoice for `current_period_index`, plus
+    that of the change invoices of the same period (an upgrade or more seats, charged from the day of the
+    change); only invoices that were issued and not voided or written off count (`open` or `paid`). Each
+    invoice's net is spread evenly over the days it covers, so the result is never more than was charged for
+    the period. A period without such an invoice charged nothing (a sign-up has its own invoice, §4): its
+    unused part is 0, never a share of the list price.
     """
-    left = days_left(period, on)
+    days_left(period, on)  # `on` must be a day of the period (ValueError otherwise)
     invoices = list(
         Invoice.objects.filter(
             subscription_id=subscription.pk,
@@ -74,8 +74,6 @@ def unused_paid(subscription: Subscription, period: Period, on: date) -> Fractio
             status__in=_CHARGED,
         ).prefetch_related("lines")
     )
-    if not any(invoice.billing_reason != Invoice.Reason.CHANGE for invoice in invoices):
-        return Fraction(period_amount(subscription)) * left / period.full_days
     unused = Fraction(0)
     for invoice in invoices:
         days = (invoice.period_end - invoice.period_start).days
