@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--to", f"not an ISO date-time: {args.to!r}") from None
     setup_django()
     from saleor_subscriptions.renewals.clock import ClockError, advance_clock
-    from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
+    from saleor_subscriptions.renewals.wiring import PortsRefused, ports_for
     from saleor_subscriptions.tenants.models import Installation
 
     installation = Installation.objects.filter(pk=installation_id).first()
@@ -56,9 +56,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--installation", f"there is no installation {installation_id}")
     if target.tzinfo is None:
         target = target.replace(tzinfo=installation.zone)
+    if not installation.sandbox:
+        raise UsageError(
+            "--installation",
+            f"installation {installation_id} is live: only a sandbox installation has a test clock",
+        )
     try:
-        ports = configured_ports()
-    except PortsNotConfigured as exc:
+        ports = ports_for(installation)
+    except PortsRefused as exc:
         raise UsageError("RENEWAL_PORTS", str(exc)) from None
     try:
         lines = advance_clock(installation, target, ports)
