@@ -66,11 +66,16 @@ def run(args: argparse.Namespace) -> int:
     except PortsRefused as exc:
         raise UsageError("RENEWAL_PORTS", str(exc)) from None
     try:
-        lines = advance_clock(installation, target, ports)
+        lines = advance_clock(installation, target, ports, say=_say)
     except ClockError as exc:
-        flag = "--installation" if "live" in str(exc) else "--to"
+        flag = "--to" if "only moves forward" in str(exc) else "--installation"
         raise UsageError(flag, str(exc)) from None
-    for line in lines:
-        print(line)
-    print(f"clock of installation {installation_id} is now {target.isoformat()} ({len(lines)} events)")
+    print(
+        f"clock of installation {installation_id} is now {target.isoformat()} "
+        f"({lines.events} events, {len(lines) - lines.events} other steps)"
+    )
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)

@@ -23,9 +23,16 @@ Registrar = Callable[["argparse._SubParsersAction[OneLineParser]"], None]
 
 
 def _registrars() -> list[Registrar]:
-    from saleor_subscriptions.cli import clock, migrate, schedule, serve, worker
+    from saleor_subscriptions.cli import clock, installation, migrate, schedule, serve, worker
 
-    return [serve.add_parser, worker.add_parser, migrate.add_parser, schedule.add_parser, clock.add_parser]
+    return [
+        serve.add_parser,
+        worker.add_parser,
+        migrate.add_parser,
+        schedule.add_parser,
+        clock.add_parser,
+        installation.add_parser,
+    ]
 
 
 def build_parser() -> OneLineParser:

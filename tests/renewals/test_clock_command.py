@@ -34,7 +34,9 @@ def test_advancing_a_sandbox_clock_renews_and_prints_each_event(tmp_path, capsys
         f"2027-01-16T05:00:00+00:00 subscription {subscription.pk}: invoiced (active -> active) "
         "invoice INV-000002 for the period from 2027-01-16",
     ]
-    assert out[-1] == f"clock of installation {shop.pk} is now 2027-01-20T12:00:00+01:00 (2 events)"
+    assert out[-1] == (
+        f"clock of installation {shop.pk} is now 2027-01-20T12:00:00+01:00 (2 events, 4 other steps)"
+    )
     assert Invoice.objects.filter(subscription=subscription, status="paid").count() == 2
     assert Installation.objects.get(pk=shop.pk).clock == at(2027, 1, 20, 11)
 
