@@ -12,6 +12,8 @@ import django
 import pytest
 from django.conf import settings
 
+from tests.shared_data import missing_shared_line
+
 REPO = Path(__file__).resolve().parent.parent
 CHECKOUT_VAR = REPO / "var"
 
@@ -43,6 +45,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if reporter is not None:
             reporter.write_line(f"error: the tests wrote into {CHECKOUT_VAR}: give VAR_DIR a tmp_path")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reasons = [str(report.longrepr) for report in terminalreporter.stats.get("skipped", [])]
+    line = missing_shared_line(reasons)
+    if line is not None:
+        terminalreporter.write_line(line, yellow=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
