@@ -21,8 +21,9 @@ run: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
+# mypy's Django plugin loads the settings, which would make the embedded default's key and broker in ./var.
 typecheck: $(INSTALLED)
-	$(BIN)/mypy
+	tmp=$$(mktemp -d) && VAR_DIR=$$tmp $(BIN)/mypy; status=$$?; rm -rf "$$tmp"; exit $$status
 
 pytest: $(INSTALLED)
 	scripts/with-postgres scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
