@@ -43,6 +43,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _snapshot(CHECKOUT_VAR) != _CHECKOUT_VAR_BEFORE:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(f"error: the tests wrote into {CHECKOUT_VAR}: give VAR_DIR a tmp_path")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
