@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest clean
+.PHONY: install run test prerequisites lint typecheck pytest clean
 
 $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,19 @@ run: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
+# mypy's Django plugin loads the settings, which would make the embedded default's key and broker in ./var.
 typecheck: $(INSTALLED)
-	$(BIN)/mypy
+	tmp=$$(mktemp -d) && VAR_DIR=$$tmp $(BIN)/mypy; status=$$?; rm -rf "$$tmp"; exit $$status
 
 pytest: $(INSTALLED)
 	scripts/with-postgres scripts/with-redis $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# What the tests need on the machine: installed as root on Debian, else the exact command to run (at once).
+prerequisites:
+	scripts/test-prerequisites
+
+test: prerequisites
+	$(MAKE) lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

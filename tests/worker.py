@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,10 +40,23 @@ def database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
-@contextmanager
-def celery_worker(tmp_path: Path, broker_url: str, **environment: str) -> Iterator[Path]:
+def celery_worker(tmp_path: Path, broker_url: str, **environment: str) -> AbstractContextManager[Path]:
     """A worker without beat, one process, on the test database and `broker_url` (`environment` adds
     settings); yields the path of its log."""
+    return app_worker(tmp_path, broker_url, environment)
+
+
+@contextmanager
+def app_worker(
+    tmp_path: Path,
+    broker_url: str,
+    environment: dict[str, str],
+    *,
+    beat: bool = False,
+    without: tuple[str, ...] = (),
+) -> Iterator[Path]:
+    """A worker, one process, without beat unless `beat`, on the test database and `broker_url`
+    (`environment` adds settings, `without` removes variables); yields the path of its log."""
     environ = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -52,10 +65,13 @@ def celery_worker(tmp_path: Path, broker_url: str, **environment: str) -> Iterat
         "EMAIL_URL": "console://",
         **environment,
     }
+    for key in without:
+        environ.pop(key, None)
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "saleor_subscriptions", "worker", "--no-beat", "--concurrency", "1"],
+            [sys.executable, "-m", "saleor_subscriptions", "worker", "--concurrency", "1"]
+            + ([] if beat else ["--no-beat"]),
             env=environ,
             cwd=tmp_path,
             stdout=log,

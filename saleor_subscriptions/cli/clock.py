@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--to", f"not an ISO date-time: {args.to!r}") from None
     setup_django()
     from saleor_subscriptions.renewals.clock import ClockError, advance_clock
-    from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
+    from saleor_subscriptions.renewals.wiring import PortsRefused, ports_for
     from saleor_subscriptions.tenants.models import Installation
 
     installation = Installation.objects.filter(pk=installation_id).first()
@@ -56,16 +56,26 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--installation", f"there is no installation {installation_id}")
     if target.tzinfo is None:
         target = target.replace(tzinfo=installation.zone)
+    if not installation.sandbox:
+        raise UsageError(
+            "--installation",
+            f"installation {installation_id} is live: only a sandbox installation has a test clock",
+        )
     try:
-        ports = configured_ports()
-    except PortsNotConfigured as exc:
+        ports = ports_for(installation)
+    except PortsRefused as exc:
         raise UsageError("RENEWAL_PORTS", str(exc)) from None
     try:
-        lines = advance_clock(installation, target, ports)
+        lines = advance_clock(installation, target, ports, say=_say)
     except ClockError as exc:
-        flag = "--installation" if "live" in str(exc) else "--to"
+        flag = "--to" if "only moves forward" in str(exc) else "--installation"
         raise UsageError(flag, str(exc)) from None
-    for line in lines:
-        print(line)
-    print(f"clock of installation {installation_id} is now {target.isoformat()} ({len(lines)} events)")
+    print(
+        f"clock of installation {installation_id} is now {target.isoformat()} "
+        f"({lines.events} events, {len(lines) - lines.events} other steps)"
+    )
     return 0
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)

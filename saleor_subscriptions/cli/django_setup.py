@@ -6,8 +6,12 @@ import os
 
 
 def setup_django() -> None:
-    """Load the settings (raising ConfigError on a bad variable) and the apps."""
+    """Load the settings and the apps (with the project's Celery app, conf/__init__.py), then check the
+    settings that need the apps: a bad variable raises ConfigError, before any process starts."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_subscriptions.conf.settings")
     import django
 
     django.setup()
+    from saleor_subscriptions.renewals.wiring import check_renewal_ports
+
+    check_renewal_ports()

@@ -25,6 +25,7 @@ Registrar = Callable[["argparse._SubParsersAction[OneLineParser]"], None]
 def _registrars() -> list[Registrar]:
     from saleor_subscriptions.cli import (
         clock,
+        installation,
         invoice_prefix,
         migrate,
         renewal_stock,
@@ -39,6 +40,7 @@ def _registrars() -> list[Registrar]:
         migrate.add_parser,
         schedule.add_parser,
         clock.add_parser,
+        installation.add_parser,
         invoice_prefix.add_parser,
         renewal_stock.add_parser,
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from saleor_subscriptions.cli.django_setup import setup_django
 from saleor_subscriptions.cli.errors import UsageError
+from saleor_subscriptions.conf.env import ConfigError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -37,6 +39,17 @@ def celery_argv(args: argparse.Namespace, schedule_file: str) -> list[str]:
     return argv
 
 
+def beat_schedule_file(path: Path) -> str:
+    """Where beat keeps when each task last ran; its folder (VAR_DIR) is made when it does not exist yet, as
+    on a fresh deployment whose database and broker live elsewhere (beat cannot start without it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = f"cannot make {path.parent} for beat's schedule: {exc.strerror}"
+        raise ConfigError("VAR_DIR", reason) from None
+    return str(path)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the worker until it is stopped; Celery exits the process itself."""
     setup_django()
@@ -44,4 +57,5 @@ def run(args: argparse.Namespace) -> int:
 
     from saleor_subscriptions.conf.celery import app
 
-    app.worker_main(argv=celery_argv(args, str(settings.CELERY_BEAT_SCHEDULE_FILE)))
+    schedule = "" if args.no_beat else beat_schedule_file(Path(settings.CELERY_BEAT_SCHEDULE_FILE))
+    app.worker_main(argv=celery_argv(args, schedule))

@@ -157,10 +157,24 @@ EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30, minimum=1, maximum=600)
 DEFAULT_FROM_EMAIL = env.parsed("DEFAULT_FROM_EMAIL", "subscriptions@localhost", parse_from_email)
 
 # --- Renewals ------------------------------------------------------------------------------------------
-# RENEWAL_PORTS: "module:function" returning the order sink, gateway and notifier renewals use. Empty: no
-# renewal runs (the Saleor and Stripe adapters are named here once installed).
-RENEWAL_PORTS = env.string("RENEWAL_PORTS", "")
 RENEWAL_BATCH_SIZE = env.integer("RENEWAL_BATCH_SIZE", 200, minimum=1, maximum=5000)
+
+# --- Deployment safety: the renewal ports, the test hooks, the beat schedule ----------------------------
+from saleor_subscriptions.conf.deployment import (  # noqa: E402
+    parse_renewal_ports,
+    refuse_crash_plan_without_test_hooks,
+    test_hooks,
+)
+
+# RENEWAL_PORTS: "module:function" returning the order sink, gateway and notifier renewals use; by default
+# Saleor orders and Stripe charges. In-memory ports never bill a live installation (renewals.wiring).
+RENEWAL_PORTS = env.parsed(
+    "RENEWAL_PORTS", "saleor_subscriptions.saleor.ports:saleor_ports", parse_renewal_ports
+)
+# Test hooks (crash injection, in-memory ports for live installations): tests and benchmarks only, never
+# with an https APP_URL; SALEOR_SUBSCRIPTIONS_CRASH_AT without them stops start-up.
+TEST_HOOKS = test_hooks(env, APP_URL)
+refuse_crash_plan_without_test_hooks(env, TEST_HOOKS)
 
 
 def _fernet_keys(value: str) -> list[str]:

@@ -1,6 +1,7 @@
 """Named points where the crash-safety tests kill a renewal process (SIGKILL), between two stored steps.
 
-`SALEOR_SUBSCRIPTIONS_CRASH_AT=name:n` kills the process the n-th time it passes point `name`. Unset (always,
+`SALEOR_SUBSCRIPTIONS_CRASH_AT=name:n` kills the process the n-th time it passes point `name`, and only when
+the test hooks are on (`TEST_HOOKS`, which production settings refuse; conf/deployment.py). Unset (always,
 outside those tests) a crash point costs one dictionary look-up.
 """
 
@@ -9,15 +10,17 @@ from __future__ import annotations
 import os
 import signal
 
-_PLAN = os.environ.get("SALEOR_SUBSCRIPTIONS_CRASH_AT", "")
+from django.conf import settings
+
 _passes: dict[str, int] = {}
 
 
 def crash_point(name: str) -> None:
     """Die here, without cleaning up, when the crash plan names this point and its count is reached."""
-    if not _PLAN:
+    plan = os.environ.get("SALEOR_SUBSCRIPTIONS_CRASH_AT")
+    if not plan or not settings.TEST_HOOKS:
         return
-    target, _, count = _PLAN.partition(":")
+    target, _, count = plan.partition(":")
     if target != name:
         return
     _passes[name] = _passes.get(name, 0) + 1

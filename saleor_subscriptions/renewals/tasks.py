@@ -20,7 +20,7 @@ from saleor_subscriptions.renewals.dunning import run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
 from saleor_subscriptions.renewals.notices import send_renewal_reminders, send_trial_notices
 from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_batch
-from saleor_subscriptions.renewals.wiring import PortsNotConfigured, configured_ports
+from saleor_subscriptions.renewals.wiring import PortsRefused, configured_ports
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,13 @@ MAX_BATCHES_PER_TICK = 1000
 
 @shared_task(acks_late=True, name="renewals.enqueue_due_renewals")
 def enqueue_due_renewals() -> int:
-    """For beat: one `renew_batch` task per batch of what is due now on live installations."""
+    """For beat: one `renew_batch` task per batch of what is due now on live installations; none while
+    the configured ports may not bill them (said once a tick, instead of a thousand empty batches)."""
+    try:
+        configured_ports()
+    except PortsRefused as exc:
+        logger.error("renewals are not running: %s", exc)
+        return 0
     due = Subscription.objects.filter(
         due_filter(None), status__in=RENEWABLE, next_billing_at__lte=timezone.now()
     ).count()
@@ -44,7 +50,7 @@ def renew_batch() -> dict[str, Any]:
     """Claim one batch of due subscriptions and run each renewal to the end."""
     try:
         ports = configured_ports()
-    except PortsNotConfigured as exc:
+    except PortsRefused as exc:
         logger.error("renewals are not running: %s", exc)
         return {"error": str(exc)}
     now = timezone.now()
@@ -65,7 +71,7 @@ def resume_unfinished_renewals() -> int:
     """For beat: the sweeper, finishing renewals a crashed worker left halfway once their lease ran out."""
     try:
         ports = configured_ports()
-    except PortsNotConfigured as exc:
+    except PortsRefused as exc:
         logger.error("renewals are not running: %s", exc)
         return 0
     return resume_unfinished(ports).ordered
@@ -76,7 +82,7 @@ def run_due_dunning_steps() -> int:
     """For beat: retries, suspensions, warnings and cancellations that have come due (BILLING_RULES §6)."""
     try:
         ports = configured_ports()
-    except PortsNotConfigured as exc:
+    except PortsRefused as exc:
         logger.error("dunning is not running: %s", exc)
         return 0
     return len(run_dunning(ports))

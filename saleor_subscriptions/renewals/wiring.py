@@ -1,14 +1,16 @@
 """Which ports a deployment's renewals use: `RENEWAL_PORTS` names a factory ("module:function").
 
-The Saleor order adapter and the Stripe gateway come with their own issues; until a deployment names them,
-renewals do not run (loudly), rather than pretend. `journal_ports` is the in-memory pair with its records in
-a SQLite file under VAR_DIR, for the test clock of a sandbox, integration tests and benchmarks.
+By default the production wiring: Saleor orders and Stripe charges (`saleor.ports:saleor_ports`).
+`journal_ports` is the in-memory pair with its records in a SQLite file under VAR_DIR, for the test clock of
+a sandbox, integration tests and benchmarks: `ports_for` never lets it bill a live installation, whatever
+the settings say, unless the test hooks are on (conf/deployment.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
@@ -19,12 +21,13 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink, JournalStore
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
+from saleor_subscriptions.tenants.models import Installation
 
 PAY_LINK_SALT = "saleor_subscriptions.pay"
 
 
-class PortsNotConfigured(Exception):
-    """RENEWAL_PORTS is not set: nothing can place orders or charge."""
+class PortsRefused(Exception):
+    """The configured ports may not bill these installations: in-memory ports and a live installation."""
 
 
 def pay_url(invoice: Invoice) -> str:
@@ -33,19 +36,51 @@ def pay_url(invoice: Invoice) -> str:
     return f"{settings.APP_URL}/pay/{token}/"
 
 
-def configured_ports() -> RenewalPorts:
-    """The ports named by the RENEWAL_PORTS setting."""
+def _factory() -> Callable[[], RenewalPorts]:
     path: str = settings.RENEWAL_PORTS
-    if not path:
-        raise PortsNotConfigured(
-            "RENEWAL_PORTS is not set: renewals need an order sink and a payment gateway (see README)"
-        )
     module_name, _, attribute = path.partition(":")
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise ConfigError("RENEWAL_PORTS", f"cannot load {path!r}: {exc}") from None
-    return cast(RenewalPorts, factory())
+    if not callable(factory):
+        raise ConfigError("RENEWAL_PORTS", f"{path!r} is not a function")
+    return cast(Callable[[], RenewalPorts], factory)
+
+
+def check_renewal_ports() -> None:
+    """At start-up: RENEWAL_PORTS names a factory that loads (else a ConfigError naming it)."""
+    _factory()
+
+
+def load_ports() -> RenewalPorts:
+    """The ports made by the factory RENEWAL_PORTS names; a ConfigError naming it when it cannot load."""
+    return _factory()()
+
+
+def in_memory(ports: RenewalPorts) -> bool:
+    """Whether these ports only pretend: orders or charges that never reach Saleor or a payment provider."""
+    return isinstance(ports.orders, InMemoryOrderSink) or isinstance(ports.payments, InMemoryGateway)
+
+
+def ports_for(installation: Installation | None) -> RenewalPorts:
+    """The ports the renewals of `installation` go through; None: every live installation (what beat
+    renews). In-memory ports bill sandboxes only (and live installations in tests, with the test hooks on):
+    a live installation is refused (PortsRefused), whatever RENEWAL_PORTS says."""
+    ports = load_ports()
+    live = installation is None or not installation.sandbox
+    if live and in_memory(ports) and not settings.TEST_HOOKS:
+        which = "live installations" if installation is None else f"installation {installation.pk} (live)"
+        raise PortsRefused(
+            f"RENEWAL_PORTS={settings.RENEWAL_PORTS} are in-memory ports (no order, no money taken): "
+            f"they never bill {which}; use saleor_subscriptions.saleor.ports:saleor_ports"
+        )
+    return ports
+
+
+def configured_ports() -> RenewalPorts:
+    """The ports of every live installation (beat's renewals): `ports_for(None)`."""
+    return ports_for(None)
 
 
 def journal_ports() -> RenewalPorts:

@@ -14,7 +14,7 @@ import pytest
 
 from saleor_subscriptions.cli.main import main
 
-SUBCOMMANDS = ["serve", "worker", "migrate", "schedule"]
+SUBCOMMANDS = ["serve", "worker", "migrate", "schedule", "clock", "installation"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)

@@ -34,7 +34,9 @@ def test_advancing_a_sandbox_clock_renews_and_prints_each_event(tmp_path, capsys
         f"2027-01-16T05:00:00+00:00 subscription {subscription.pk}: invoiced (active -> active) "
         "invoice INV-000002 for the period from 2027-01-16",
     ]
-    assert out[-1] == f"clock of installation {shop.pk} is now 2027-01-20T12:00:00+01:00 (2 events)"
+    assert out[-1] == (
+        f"clock of installation {shop.pk} is now 2027-01-20T12:00:00+01:00 (2 events, 4 other steps)"
+    )
     assert Invoice.objects.filter(subscription=subscription, status="paid").count() == 2
     assert Installation.objects.get(pk=shop.pk).clock == at(2027, 1, 20, 11)
 
@@ -76,11 +78,12 @@ def test_going_back_in_time_is_refused(tmp_path, capsys):
     assert "--to: the clock is at 2026-11-16T10:00:00+00:00; it only moves forward" in _one_error_line(capsys)
 
 
-def test_without_renewal_ports_nothing_runs_and_the_setting_is_named(capsys):
+def test_a_sandbox_clock_runs_on_in_memory_ports_without_the_test_hooks(tmp_path, capsys):
     shop = sandbox(at(2026, 11, 16))
-    with override_settings(RENEWAL_PORTS=""):
-        assert main(["clock", "advance", "--installation", str(shop.pk), "--to", "2027-01-01T00:00:00Z"]) == 2
-    assert "RENEWAL_PORTS: RENEWAL_PORTS is not set" in _one_error_line(capsys)
+    signed_up(plan(shop, "30.00"))
+    with override_settings(RENEWAL_PORTS=JOURNAL, VAR_DIR=tmp_path, TEST_HOOKS=False):
+        assert main(["clock", "advance", "--installation", str(shop.pk), "--to", "2026-12-20T00:00:00Z"]) == 0
+    assert Invoice.objects.filter(installation=shop, status="paid").count() == 1
 
 
 def test_the_clock_lapses_a_sign_up_left_unpaid_for_23_hours():
