@@ -25,7 +25,8 @@ from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.checkout import read_variant
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
 from saleor_subscriptions.saleor.models import SaleorApp
-from saleor_subscriptions.saleor.orders import metadata_of, update_metadata
+from saleor_subscriptions.saleor.order_checks import metadata_of
+from saleor_subscriptions.saleor.orders import update_metadata
 from saleor_subscriptions.tenants.models import Installation
 
 
