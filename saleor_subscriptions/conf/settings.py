@@ -111,7 +111,11 @@ LOGGING = {
     # Pay links are bearer links: no log line keeps their token (paypage/log_redaction.py).
     "filters": {"pay_links": {"()": "saleor_subscriptions.paypage.log_redaction.RedactLinkTokens"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pay_links"]}
+        "console": {
+            "class": "saleor_subscriptions.conf.logs.StandardErrorHandler",
+            "formatter": "plain",
+            "filters": ["pay_links"],
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own loggers (request errors, runserver's request lines) go through the console handler above,

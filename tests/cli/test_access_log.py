@@ -41,14 +41,18 @@ def test_djangos_request_log_line_of_a_pay_link_has_no_token(client):
         h for h in logging.getLogger().handlers if any(isinstance(f, RedactLinkTokens) for f in h.filters)
     ]
     stream = io.StringIO()
-    assert isinstance(handler, logging.StreamHandler)
-    # Not setStream, which flushes the old stream: an earlier test's captured stderr may be closed.
-    previous, handler.stream = handler.stream, stream
+    # A handler like the configured one (its filters, its format) that writes where the test reads.
+    copy = logging.StreamHandler(stream)
+    copy.setFormatter(handler.formatter)
+    for log_filter in handler.filters:
+        copy.addFilter(log_filter)
+    root = logging.getLogger()
+    root.addHandler(copy)
     try:
         for path in PATHS:
             assert client.get(path).status_code >= 400
     finally:
-        handler.stream = previous
+        root.removeHandler(copy)
 
     logged = stream.getvalue()
     assert "/pay/[redacted]/" in logged and "/pay/method/[redacted]/" in logged

@@ -109,9 +109,11 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
     subscription = Subscription.objects.get()
     assert subscription.status == "active"
     invoice = Invoice.objects.get()
+    # The installation's own prefix (random per installation), then the first number of its sequence.
+    first_number = f"{subscription.installation.invoice_prefix}000001"
     [order_line] = [line for line in order.lines if line.id == subscription.saleor_order_line_id]
     assert (invoice.number, invoice.billing_reason, invoice.status, invoice.saleor_order_id) == (
-        "INV-000001",
+        first_number,
         "signup",
         "paid",
         order.id,
@@ -127,7 +129,7 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
         ("discount", Decimal("-25.00")),
     ]
     receipt = OutgoingEmail.objects.get(kind="receipt")
-    assert receipt.invoice == invoice and "INV-000001" in receipt.subject + receipt.text_body
+    assert receipt.invoice == invoice and first_number in receipt.subject + receipt.text_body
 
     # Written on the checkout's order as a renewal's on its own: the document once, the line's metadata.
     sink = SaleorOrderSink()
@@ -137,9 +139,9 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
     finally:
         sink.close()
     order = fake_saleor.order(order.id)
-    assert [(i.number, bool(i.url)) for i in order.invoices] == [("INV-000001", True)]
+    assert [(i.number, bool(i.url)) for i in order.invoices] == [(first_number, True)]
     [order_line] = [line for line in order.lines if line.id == subscription.saleor_order_line_id]
-    assert order_line.metadata[order_lines.INVOICE] == "INV-000001"
+    assert order_line.metadata[order_lines.INVOICE] == first_number
     assert order_line.metadata[order_lines.SUBSCRIPTION] == str(subscription.pk)
     explained = json.loads(order_line.metadata[order_lines.INVOICE_LINES])
     assert [(ln["kind"], ln["amount"]) for ln in explained] == [
@@ -157,7 +159,7 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
     assert invoice_of_token(token) == invoice.pk
     assert [listed_invoice] == [
         {
-            "number": "INV-000001",
+            "number": first_number,
             "status": "PAID",
             "total": "42.35",  # 35.00 and the Netherlands' 21% that Saleor computed on the order line
             "currency": "USD",
