@@ -15,6 +15,7 @@ from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
 from saleor_subscriptions.api.ids import parse_subscription_id
 from saleor_subscriptions.api.types.subscriptions import SubscriptionType, payable_invoices
+from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -26,7 +27,11 @@ def customers_subscriptions(installation: Installation, customer: Customer) -> Q
         Subscription.objects.filter(installation=installation, customer_user_id=customer.user_id)
         .exclude(status="incomplete")
         .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
-        .prefetch_related(Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"))
+        .prefetch_related(
+            Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"),
+            # A plan's terms are its newest version's: one query for every plan listed, not one each.
+            Prefetch("plan_version__plan__versions", queryset=PlanVersion.objects.order_by("version")),
+        )
     )
 
 
