@@ -6,7 +6,8 @@ digits. Answers, as Saleor does:
 
 - 200 with `{"data", "errors"?}` for a request that ran (a refused mutation has its payload's `errors`);
 - 400 for a body that is not a GraphQL request, a query that does not parse or validate, is over a limit
-  of `limits` (`QUERY_TOO_COMPLEX`), or variables that do not fit their types;
+  of `limits` (`QUERY_TOO_COMPLEX`), variables that do not fit their types, or a string with a control
+  character or too long (`inputs`);
 - 413 `REQUEST_TOO_LARGE` for a body over `API_MAX_BODY_BYTES` (refused before it is read when its
   Content-Length says so);
 - 401 (503 when the shop's keys cannot be fetched) for a token or shop that is refused; nothing runs;
@@ -37,6 +38,7 @@ from graphql import ExecutionResult, GraphQLError, execute, parse, validate
 from saleor_subscriptions.api.auth import authenticate
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused
+from saleor_subscriptions.api.inputs import InputRefused, check_inputs
 from saleor_subscriptions.api.limits import TooComplex, check_limits
 from saleor_subscriptions.api.schema import schema
 
@@ -181,6 +183,17 @@ def _answer(request: HttpRequest) -> HttpResponse:
     invalid = validate(schema.graphql_schema, document)
     if invalid:
         return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_VALIDATION_FAILED, invalid)
+    try:
+        check_inputs(document, variables)
+    except InputRefused as refused:
+        extensions = {
+            "code": ApiErrorCode.BAD_USER_INPUT.value,
+            "field": refused.field,
+            "reason": refused.reason,
+        }
+        return JsonResponse(
+            {"errors": [{"message": refused.message, "extensions": extensions}]}, status=BAD_REQUEST
+        )
     try:
         principal = authenticate(request)
     except RequestRefused as refused:
