@@ -9,8 +9,9 @@ fuzzed without being listed; its caller comes from the access table of test_acce
 
 from __future__ import annotations
 
+import copy
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -28,13 +29,13 @@ from hypothesis import strategies as st
 
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.catalog.mirror import plan_global_id
-from tests.api.operations import Operation, document, operations
+from tests.api.operations import Operation, document, operations, variables
 from tests.api.test_access_matrix import ACCESS, EVERY_STAFF, PERMISSIONS
 from tests.factories import make_subscription
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 30
+EXAMPLES = 40
 TRIED = {"inputs": 0, "500s": 0, "internal errors": 0}
 MUTATIONS = [operation for operation in operations() if operation.kind == "mutation"]
 
@@ -43,6 +44,7 @@ NASTY_STRINGS = [
     " ",
     "\x00",
     "a\x00b",
+    "Coffee\x00",
     "\x1b[31m",
     "\u0085",
     "9" * 5000,
@@ -112,13 +114,17 @@ def scalar(type_: GraphQLScalarType, known: list[str]) -> st.SearchStrategy[Any]
         return st.one_of(
             st.dates().map(datetime.date.isoformat), st.sampled_from(["2026-02-30", "0000-01-01", ""])
         )
-    return st.one_of(st.sampled_from(known), st.sampled_from(NASTY_STRINGS), st.text(max_size=40))
+    ours, nasty = st.sampled_from(known), st.sampled_from(NASTY_STRINGS)
+    if type_.name == "ID":  # mostly ids of this shop's objects, so that the input reaches what they name
+        return st.one_of(ours, ours, ours, nasty, st.text(max_size=40))
+    return st.one_of(nasty, nasty, ours, st.text(max_size=40))
 
 
 def strategy(type_: GraphQLInputType, known: list[str]) -> st.SearchStrategy[Any]:
     if isinstance(type_, GraphQLNonNull):
         return value_strategy(type_.of_type, known)
-    return st.one_of(st.none(), value_strategy(type_, known))
+    value = value_strategy(type_, known)
+    return st.one_of(value, value, value, st.none())
 
 
 def value_strategy(type_: GraphQLInputType, known: list[str]) -> st.SearchStrategy[Any]:
@@ -136,11 +142,64 @@ def value_strategy(type_: GraphQLInputType, known: list[str]) -> st.SearchStrate
     return scalar(type_, known)
 
 
-def arguments(operation: Operation, known: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+def _unwrapped(type_: GraphQLInputType) -> GraphQLInputType:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
+def _with(base: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(base)
+    target = changed
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+    return changed
+
+
+def _setter(base: dict[str, Any], path: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    return lambda value: _with(base, path, value)
+
+
+def arguments(
+    operation: Operation, known: list[str], base: dict[str, Any]
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Either every argument at random, or valid arguments (`base`) with one argument or one field of an
+    input object at random: a bad value then reaches the code that reads it instead of being refused with
+    its neighbours."""
     args = operation.field.args
     required = {n: strategy(a.type, known) for n, a in args.items() if isinstance(a.type, GraphQLNonNull)}
     optional = {n: strategy(a.type, known) for n, a in args.items() if n not in required}
-    return st.fixed_dictionaries(required, optional=optional)
+    one: list[st.SearchStrategy[dict[str, Any]]] = []
+    for name, arg in args.items():
+        one.append(strategy(arg.type, known).map(_setter(base, (name,))))
+        inner = _unwrapped(arg.type)
+        if isinstance(inner, GraphQLInputObjectType) and isinstance(base.get(name), dict):
+            for field_name, field in inner.fields.items():
+                one.append(strategy(field.type, known).map(_setter(base, (name, field_name))))
+    return st.one_of(st.fixed_dictionaries(required, optional=optional), *one, *one)
+
+
+def known_values(
+    operation: Operation, shop: Any, *, version: Any, other: Any, mine: Any, checkout: str
+) -> dict[str, Any]:
+    """Valid arguments naming this shop's objects (the base one field at a time is fuzzed from)."""
+    subject = (
+        plan_global_id(version.plan_id)
+        if operation.name.startswith("plan")
+        else subscription_global_id(mine.pk)
+    )
+    return {
+        "id": subject,
+        "planId": plan_global_id(other.plan_id),
+        "checkoutId": checkout,
+        "variant": shop.saleor.variant.id,
+        "variantId": shop.saleor.variant.id,
+        "channel": "default-channel",
+        "name": "Coffee",
+        "quantity": 2,
+        "terms": {"interval": "MONTH"},
+        "secretKey": "sk_test_x",
+        "publishableKey": "pk_test_x",
+    }
 
 
 def caller(shop: Any, operation: Operation) -> dict[str, Any]:
@@ -176,6 +235,9 @@ def test_no_input_makes_a_mutation_fail_with_500_or_internal_error(api, shop, op
     ]
     auth = caller(shop, operation)
     query = document(operation)
+    base = variables(
+        operation, known_values(operation, shop, version=version, other=other, mine=mine, checkout=checkout)
+    )
 
     @settings(
         max_examples=EXAMPLES,
@@ -183,7 +245,7 @@ def test_no_input_makes_a_mutation_fail_with_500_or_internal_error(api, shop, op
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
-    @given(arguments(operation, known))
+    @given(arguments(operation, known, base))
     def run(values: dict[str, Any]) -> None:
         TRIED["inputs"] += 1
         status, body = api.post(query, values, **auth)
