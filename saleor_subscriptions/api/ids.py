@@ -8,6 +8,7 @@ import binascii
 from saleor_subscriptions.catalog.mirror import GLOBAL_ID_TYPE
 
 SUBSCRIPTION_TYPE = "Subscription"
+MAX_GLOBAL_ID = 100
 
 
 def global_id(kind: str, pk: int) -> str:
@@ -15,7 +16,9 @@ def global_id(kind: str, pk: int) -> str:
 
 
 def parse_global_id(global_id: str, kind: str) -> int | None:
-    """The database id in a global id of `kind`; None when the text is not one."""
+    """The database id in a global id of `kind`; None when the text is not one (or longer than any is)."""
+    if len(global_id) > MAX_GLOBAL_ID:
+        return None
     try:
         decoded = base64.b64decode(global_id.strip(), validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):

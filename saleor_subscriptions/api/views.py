@@ -5,8 +5,11 @@ bearer token, never a cookie). JSON numbers are read as decimals, so an amount s
 digits. Answers, as Saleor does:
 
 - 200 with `{"data", "errors"?}` for a request that ran (a refused mutation has its payload's `errors`);
-- 400 for a body that is not a GraphQL request, a query that does not parse or validate, or variables that do
-  not fit their types;
+- 400 for a body that is not a GraphQL request, a query that does not parse or validate, is over a limit
+  of `limits` (`QUERY_TOO_COMPLEX`), variables that do not fit their types, or a string with a control
+  character or too long (`inputs`);
+- 413 `REQUEST_TOO_LARGE` for a body over `API_MAX_BODY_BYTES` (refused before it is read when its
+  Content-Length says so);
 - 401 (503 when the shop's keys cannot be fetched) for a token or shop that is refused; nothing runs;
 - 405 for other methods; `GET` serves GraphiQL, but only with DEBUG on.
 
@@ -35,11 +38,18 @@ from saleor_subscriptions import json_body
 from saleor_subscriptions.api.auth import authenticate
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused
+from saleor_subscriptions.api.inputs import InputRefused, check_inputs
+from saleor_subscriptions.api.limits import TooComplex, check_limits
 from saleor_subscriptions.api.schema import schema
 
 logger = logging.getLogger(__name__)
 
 BAD_REQUEST = 400
+TOO_LARGE = 413
+MAX_TOKENS = 5_000
+"""Lexical tokens a document may have (parsing is linear in them): the standard introspection query has 183,
+a query of MAX_FIELDS fields with arguments fewer than 5,000."""
+MAX_COMMENTS = 1_000
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "POST, OPTIONS",
@@ -67,12 +77,34 @@ def _refused(status: int, code: ApiErrorCode, message: str) -> JsonResponse:
     return JsonResponse(RequestRefused(status, code, message).as_json(), status=status)
 
 
+def _too_large() -> RequestRefused:
+    limit = settings.API_MAX_BODY_BYTES
+    return RequestRefused(TOO_LARGE, ApiErrorCode.REQUEST_TOO_LARGE, f"the body is over {limit} bytes")
+
+
+def _body(request: HttpRequest) -> bytes:
+    """The body, at most API_MAX_BODY_BYTES; refused unread when Content-Length is over the limit."""
+    limit: int = settings.API_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise _too_large()
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise _too_large() from None
+    if len(body) > limit:
+        raise _too_large()
+    return body
+
+
 def _request_body(request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
     """The query, variables and operation name of a POST body; RequestRefused when it is not one."""
+    body = _body(request)
     try:
-        payload = json_body.loads(request.body or b"null", parse_float=Decimal)
-    except RequestDataTooBig:
-        raise RequestRefused(413, ApiErrorCode.INVALID_REQUEST, "the request body is too large") from None
+        payload = json_body.loads(body or b"null", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError):
         raise RequestRefused(BAD_REQUEST, ApiErrorCode.INVALID_REQUEST, "the body is not JSON") from None
     if not isinstance(payload, dict):
@@ -110,6 +142,12 @@ def _errors(status: int, code: ApiErrorCode, errors: list[GraphQLError]) -> Json
     return JsonResponse({"errors": [_with_code(e, code, keep=False) for e in errors]}, status=status)
 
 
+def _too_complex(over: TooComplex) -> JsonResponse:
+    code = ApiErrorCode.QUERY_TOO_COMPLEX.value
+    extensions = {"code": code, "limit": over.limit, "maximum": over.maximum}
+    return JsonResponse({"errors": [{"message": over.message, "extensions": extensions}]}, status=BAD_REQUEST)
+
+
 @csrf_exempt
 def graphql_view(request: HttpRequest) -> HttpResponse:
     """The API endpoint (see the module doc)."""
@@ -133,12 +171,29 @@ def _answer(request: HttpRequest) -> HttpResponse:
     except RequestRefused as refused:
         return JsonResponse(refused.as_json(), status=refused.status)
     try:
-        document = parse(query)
+        document = parse(query, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_COMMENTS)
     except GraphQLError as error:
+        if "Parsing aborted" in error.message:  # graphql-core's words for a document over a parse limit
+            return _too_complex(TooComplex("tokens", MAX_TOKENS, MAX_TOKENS + 1))
         return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_PARSE_FAILED, [error])
+    try:
+        check_limits(schema.graphql_schema, document)
+    except TooComplex as over:
+        return _too_complex(over)
     invalid = validate(schema.graphql_schema, document)
     if invalid:
         return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_VALIDATION_FAILED, invalid)
+    try:
+        check_inputs(document, variables)
+    except InputRefused as refused:
+        extensions = {
+            "code": ApiErrorCode.BAD_USER_INPUT.value,
+            "field": refused.field,
+            "reason": refused.reason,
+        }
+        return JsonResponse(
+            {"errors": [{"message": refused.message, "extensions": extensions}]}, status=BAD_REQUEST
+        )
     try:
         principal = authenticate(request)
     except RequestRefused as refused:

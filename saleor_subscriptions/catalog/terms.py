@@ -21,6 +21,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from saleor_subscriptions.billing.bounds import term_range_errors
 from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, ShortMonthRule
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.money import is_representable, minor_units
@@ -227,6 +228,8 @@ def check_terms(terms: VersionTerms, currency: str, channel_price: Decimal | Non
     errors += _anchor_errors(terms)
     errors += _choice_error("cancel_effect", terms.cancel_effect, CancelEffect)
     errors += _usage_errors(terms)
+    ranges = term_range_errors(vars(terms), currency)
+    errors += [FieldError(name, PlanErrorCode.INVALID, why) for name, why in ranges]
     if not errors:
         shortest = _SHORTEST_PERIOD_DAYS[IntervalUnit(terms.interval)] * terms.interval_count
         if terms.invoice_lead_days >= shortest:

@@ -100,6 +100,9 @@ TEMPLATES = [
     }
 ]
 
+# The largest body /graphql/ reads (REQUEST_TOO_LARGE above it).
+API_MAX_BODY_BYTES = env.integer("API_MAX_BODY_BYTES", 65_536, minimum=1_024, maximum=2_621_440)
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 

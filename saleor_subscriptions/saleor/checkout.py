@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from saleor_subscriptions.billing.bounds import MAX_QUANTITY, max_charge
 from saleor_subscriptions.billing.clock import local_date
 from saleor_subscriptions.billing.first_charge import FirstCharge, first_charge
 from saleor_subscriptions.catalog.actions import VariantListing
@@ -211,8 +212,8 @@ def _check_requests(requests: Sequence[LineRequest]) -> None:
         raise CheckoutRefused(CheckoutErrorCode.REQUIRED, "give at least one line", "lines")
     seen: set[tuple[str, int | None]] = set()
     for request in requests:
-        if request.quantity < 1:
-            message = "the quantity must be at least 1"
+        if not 1 <= request.quantity <= MAX_QUANTITY:
+            message = f"the quantity is 1 to {MAX_QUANTITY:,}, not {request.quantity:,}"
             raise _line_refused(request, CheckoutErrorCode.INVALID_QUANTITY, "quantity", message)
         if (request.variant_id, request.plan_id) in seen:
             message = "the same variant and plan are given twice"
@@ -306,6 +307,10 @@ def _price_lines(
             quantity=request.quantity,
             discount=as_discount(code) if code is not None else None,
         )
+        most = max_charge(checkout.currency)
+        if charge.total > most:
+            message = f"the first charge would be more than one charge can be ({most})"
+            raise _line_refused(request, CheckoutErrorCode.INVALID_QUANTITY, "quantity", message)
         existing = next((ln for ln in checkout.lines if ln.is_plan_line(request.variant_id, plan.pk)), None)
         priced.append(
             SubscriptionLine(

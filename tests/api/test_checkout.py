@@ -368,3 +368,25 @@ def test_a_code_that_does_not_apply_is_refused(shop, api, anchored, make):
 
     assert refusal(result) == ("discountCode", "INVALID_DISCOUNT_CODE")
     assert subscription_lines(shop, checkout_id) == []
+
+
+def test_a_dashboard_token_without_permissions_cannot_add_priced_lines_to_a_customers_checkout(
+    shop, api, anchored
+):
+    checkout_id = customers_checkout(shop)
+    line = {"variantId": shop.saleor.variant.id, "planId": plan_global_id(anchored.plan_id), "quantity": 1}
+    variables = {"checkoutId": checkout_id, "lines": [line]}
+
+    refused = api.refused(ADD, variables, token=shop.staff_token(()))
+    by_product_staff = api.refused(ADD, variables, token=shop.staff_token(("MANAGE_PRODUCTS",)))
+
+    assert refused == by_product_staff == (200, "PERMISSION_DENIED")
+    assert subscription_lines(shop, checkout_id) == []
+
+
+def test_staff_with_handle_checkouts_may_add_lines_to_a_customers_checkout(shop, api, anchored):
+    checkout_id = customers_checkout(shop)
+
+    result = add(api, shop, checkout_id, anchored.plan_id, token=shop.staff_token(("HANDLE_CHECKOUTS",)))
+
+    assert result["errors"] == [] and len(subscription_lines(shop, checkout_id)) == 1

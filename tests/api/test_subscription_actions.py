@@ -144,7 +144,7 @@ def test_pausing_needs_the_plan_to_allow_it_and_a_positive_number_of_periods(api
 
     assert refused["errors"][0]["code"] == "CUSTOMER_CANNOT_PAUSE"
     assert zero["errors"] == [
-        {"field": "periods", "code": "INVALID_PAUSE_PERIODS", "message": "pause for at least one period"}
+        {"field": "periods", "code": "INVALID_PAUSE_PERIODS", "message": "pause for 1 to 120 periods, not 0"}
     ]
     assert Subscription.objects.get(pk=allowed.pk).status == "active"
 

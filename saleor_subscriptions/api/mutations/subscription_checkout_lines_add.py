@@ -1,5 +1,10 @@
 """`subscriptionCheckoutLinesAdd`: the checkout hook, for storefronts (a customer token, or anonymous with the
-`Saleor-Api-Url` header). See `saleor.checkout` for the rules."""
+`Saleor-Api-Url` header), and for staff whose dashboard token carries HANDLE_CHECKOUTS. See `saleor.checkout`
+for the rules.
+
+Why HANDLE_CHECKOUTS: the hook writes priced lines with the app's token, into any checkout of the shop a
+staff caller names (a customer's too). In Saleor only a caller holding HANDLE_CHECKOUTS may set a checkout
+line's price, so a staff caller needs what Saleor would ask of them for the same write."""
 
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ class SubscriptionCheckoutLineInput(graphene.InputObjectType):
     quantity = graphene.Int(
         required=True, description="At least 1; replaces the quantity of a line already there."
     )
+
+
+STAFF_PERMISSION = "HANDLE_CHECKOUTS"
 
 
 def buyer_of(principal: Principal) -> Buyer:
@@ -47,6 +55,8 @@ class SubscriptionCheckoutLinesAdd(ApiMutation):
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> SubscriptionCheckoutLinesAdd:
+        if context.principal.staff is not None:
+            context.principal.require_permissions((STAFF_PERMISSION,))
         installation = context.principal.shop()
         requests = [
             LineRequest(

@@ -19,6 +19,7 @@ from saleor_subscriptions.api.types.subscriptions import (
     issued_invoices,
     payable_invoices,
 )
+from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -33,6 +34,8 @@ def customers_subscriptions(installation: Installation, customer: Customer) -> Q
         .prefetch_related(
             Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"),
             Prefetch("invoices", queryset=issued_invoices(), to_attr="issued"),
+            # A plan's terms are its newest version's: one query for every plan listed, not one each.
+            Prefetch("plan_version__plan__versions", queryset=PlanVersion.objects.order_by("version")),
         )
     )
 

@@ -4,8 +4,12 @@
 workers at once, and applies it only while it is `received` or `failed`: a processed delivery is never
 applied twice, and running a failed one again (a retry, or by hand once the cause is fixed) re-runs it.
 The handler runs in a savepoint: when it fails, nothing it wrote stays, and the failure, its traceback and
-the attempt are recorded. A `BadPayload` or a lifecycle refusal fails for good (it would fail again); any
-other error is retried with backoff.
+the attempt are recorded. A failure for a reason in the delivery's data fails for good (it would fail
+again): a `BadPayload`, a lifecycle refusal (a quantity out of range, say), or a value the code cannot work
+with (`ValueError`, `ArithmeticError`, `LookupError`, a database `DataError`: a date out of range, a number
+too large for its column). Anything else (Saleor or the database out of reach) is retried with backoff, at
+most MAX_ATTEMPTS times. A delivery that fails for good, or runs out of attempts, is logged at ERROR level
+(`WEBHOOK FAILED`, the staff alert, as for refunds Stripe refuses) and is not tried again by itself.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from celery import Task, shared_task
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from saleor_subscriptions.inbox import Applied, apply_locked
@@ -34,7 +38,7 @@ SWEEP_AFTER = timedelta(minutes=5)
 """An accepted delivery still `received` this long after it came was lost on its way to a worker."""
 
 APPLICABLE = (WebhookDelivery.Status.RECEIVED, WebhookDelivery.Status.FAILED)
-PERMANENT_FAILURES = (BadPayload, LifecycleError)
+PERMANENT_FAILURES = (BadPayload, LifecycleError, ValueError, ArithmeticError, LookupError, DataError)
 
 
 def _transient(exc: Exception) -> bool:
@@ -62,7 +66,16 @@ def apply_delivery(delivery_id: int) -> Applied:
             return dict(webhook.handle(Incoming(installation, webhook.event, payload, delivery.pk)))
 
         what = f"webhook delivery {delivery.pk} ({delivery.name})"
-        return apply_locked(delivery, handle, transient=_transient, max_attempts=MAX_ATTEMPTS, what=what)
+        applied = apply_locked(delivery, handle, transient=_transient, max_attempts=MAX_ATTEMPTS, what=what)
+        if applied.status == WebhookDelivery.Status.FAILED and not applied.retry:
+            logger.error(
+                "WEBHOOK FAILED: %s of installation %s after %s attempts, not retried; staff must act: %s",
+                what,
+                delivery.installation_id,
+                delivery.attempts,
+                delivery.outcome.get("error") if isinstance(delivery.outcome, dict) else delivery.outcome,
+            )
+        return applied
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, name="saleor.process_webhook_delivery")

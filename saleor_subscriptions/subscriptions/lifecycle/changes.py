@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.db import transaction
 
+from saleor_subscriptions.billing.bounds import max_charge
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.pricing import (
     PricedLine,
@@ -280,6 +281,10 @@ def change_quantity(
         allowed(sub, Transition.CHANGE_QUANTITY, actor, moment.today)
         old = sub.quantity
         data: dict[str, object] = {"from_quantity": old, "to_quantity": quantity}
+        most = max_charge(sub.currency)
+        if sub.plan_version.price is not None and period_amount(sub, quantity=quantity) > most:
+            message = f"a period of {quantity:,} units costs more than one charge can be ({most})"
+            raise refuse(LifecycleErrorCode.INVALID_QUANTITY, message, "quantity")
         if quantity == old:
             if sub.pending_quantity is None:
                 raise refuse(LifecycleErrorCode.SAME_QUANTITY, "the quantity is already this", "quantity")

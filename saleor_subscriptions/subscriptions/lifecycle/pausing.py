@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from saleor_subscriptions.billing.bounds import MAX_PAUSE_PERIODS
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.lifecycle.transition import (
@@ -27,8 +28,9 @@ def pause_subscription(
 ) -> Subscription:
     """Pause for `periods` periods, or until resumed when None (§7): the period already paid is kept, and
     the next `periods` periods are not billed; a customer needs the plan's `customer_can_pause` (§1)."""
-    if periods is not None and periods < 1:
-        raise refuse(LifecycleErrorCode.INVALID_PAUSE_PERIODS, "pause for at least one period", "periods")
+    if periods is not None and not 1 <= periods <= MAX_PAUSE_PERIODS:
+        message = f"pause for 1 to {MAX_PAUSE_PERIODS} periods, not {periods:,}"
+        raise refuse(LifecycleErrorCode.INVALID_PAUSE_PERIODS, message, "periods")
     with transaction.atomic():
         sub = lock(subscription)
         moment = moment_of(sub)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from saleor_subscriptions.billing.bounds import MAX_QUANTITY
 from saleor_subscriptions.billing.clock import local_date
 from saleor_subscriptions.billing.states import (
     Actor,
@@ -55,8 +56,10 @@ def check_version_for_sale(installation: Installation, version: PlanVersion, cha
 
 
 def check_quantity(quantity: int) -> None:
-    if quantity < 1:
-        raise refuse(LifecycleErrorCode.INVALID_QUANTITY, "the quantity must be at least 1", "quantity")
+    """A quantity of 1 to MAX_QUANTITY units (billing.bounds)."""
+    if not 1 <= quantity <= MAX_QUANTITY:
+        message = f"the quantity is 1 to {MAX_QUANTITY:,}, not {quantity:,}"
+        raise refuse(LifecycleErrorCode.INVALID_QUANTITY, message, "quantity")
 
 
 def start_subscription(
