@@ -37,6 +37,7 @@ from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
+from saleor_subscriptions.saleor.manifest import APP_NAME
 from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.tenants.models import Installation
@@ -44,8 +45,9 @@ from saleor_subscriptions.tenants.models import Installation
 logger = logging.getLogger(__name__)
 
 MAX_WAIT = timedelta(hours=6)
-CHARGE_NAME = "Subscription renewal"
-CREDIT_NAME = "Credit balance"
+# Transactions are named for the app, as a payment app names its own; the message says what each one is.
+CHARGE_NAME = APP_NAME
+CREDIT_NAME = f"{APP_NAME} (credit balance)"
 
 
 def credit_reference(invoice: Invoice) -> str:
@@ -129,16 +131,17 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> bool:
 
 def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None:
     number = invoice.number or ""
-    payments: list[tuple[str, Decimal, str, bool]] = [
-        (attempt.reference, attempt.amount, CHARGE_NAME, True)
+    payments: list[tuple[str, Decimal, str, str, bool]] = [
+        (attempt.reference, attempt.amount, CHARGE_NAME, f"Renewal charge, invoice {number}", True)
         for attempt in PaymentAttempt.objects.filter(
             invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
         ).order_by("number")
         if attempt.reference
     ]
     if invoice.credit_applied > 0:
-        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, False))
-    for reference, amount, name, refundable in payments:
+        message = f"Credit balance used, invoice {number}"
+        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, message, False))
+    for reference, amount, name, message, refundable in payments:
         if reference in record.transactions:
             continue
         recorded = sink.record_charge(
@@ -148,6 +151,7 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
             amount=amount,
             currency=invoice.currency,
             name=name,
+            message=message,
             refundable=refundable,
         )
         record.transactions[reference] = recorded.saleor_id

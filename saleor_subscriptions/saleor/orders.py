@@ -195,6 +195,7 @@ class SaleorOrderSink:
         amount: Decimal,
         currency: str,
         name: str = "Subscription renewal",
+        message: str = "",
         refundable: bool = False,
     ) -> order_payments.Recorded:
         """A charge of the invoice recorded on its order (`transactionCreate`), once per `psp_reference`:
@@ -209,7 +210,7 @@ class SaleorOrderSink:
                 amount=amount,
                 currency=currency,
                 name=name,
-                message=f"{name}, invoice {invoice_number}",
+                message=message or f"{name}, invoice {invoice_number}",
                 refundable=refundable,
             )
 

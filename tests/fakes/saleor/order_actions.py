@@ -133,7 +133,7 @@ def new_transaction(
                 {
                     "type": event_type,
                     "amount": Decimal(money["amount"]),
-                    "psp_reference": transaction.psp_reference,
+                    "psp_reference": "",  # Saleor's manual adjustments carry none
                     "message": "Manual adjustment of the transaction.",
                     "created_at": now(),
                 }
