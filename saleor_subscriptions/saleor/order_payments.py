@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError, SaleorMutationError
 
@@ -103,6 +104,7 @@ def record_charge(
             "transactionCreate",
             idempotent=False,
         )["transaction"]
+        crash_point("after_transaction_create")  # the charge event is reported by the next recording
     if charge_reported(transaction):
         _check_same_amount(transaction, amount, currency, invoice_number)
     else:

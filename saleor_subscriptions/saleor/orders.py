@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
@@ -306,6 +307,7 @@ class SaleorOrderSink:
             if "UNIQUE" in exc.codes and (found := find_order(client, request.invoice_number)) is not None:
                 return self.finish(client, context, request, found)
             raise
+        crash_point("after_draft_order_create")  # the draft exists; the next try finds and completes it
         return self.finish(client, context, request, created["order"])
 
     def finish(
