@@ -43,6 +43,7 @@ from saleor_subscriptions.payments.accounts import StripeSettingsError, account_
 from saleor_subscriptions.payments.customers import find_stripe_customer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
+from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, ChargeResult, GatewayUnavailable
 
@@ -231,6 +232,7 @@ class StripeGateway:
                 key = request.idempotency_key
                 raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
             return result_of_intent(found)
+        crash_point("after_stripe_confirm")  # Stripe charged; the renewal has not stored it yet
         return result_of_intent(intent)
 
     @staticmethod

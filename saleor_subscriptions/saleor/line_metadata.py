@@ -5,16 +5,20 @@ reads it back from the order line to start one subscription per line. Keys:
 
 | key | value |
 |---|---|
-| `subscription.plan` | the app's plan id (decimal string) |
+| `subscription.plan` | the plan's API id (`UGxhbjox`: base64 of `Plan:1`), as the API gives it (¹) |
 | `subscription.plan_version` | the plan version id the first charge was priced with (decimal string) |
 | `subscription.discount_code` | the discount code given at checkout, when there was one |
 | `subscription.first_charge` | the unit price charged for the first charge (decimal string), for the record |
+
+(¹) A bare decimal row id, as lines written before issue 12 hold, is read too.
 
 Anything else on the line is left alone; a line without `subscription.plan` is a normal product.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,6 +28,7 @@ PLAN_VERSION = "subscription.plan_version"
 DISCOUNT_CODE = "subscription.discount_code"
 FIRST_CHARGE = "subscription.first_charge"
 KEYS = (PLAN, PLAN_VERSION, DISCOUNT_CODE, FIRST_CHARGE)
+PLAN_ID_TYPE = "Plan"
 
 
 class BadLineMetadata(ValueError):
@@ -45,10 +50,28 @@ def as_dict(items: Iterable[Mapping[str, str]] | Mapping[str, str]) -> dict[str,
     return {str(item["key"]): str(item["value"]) for item in items}
 
 
+def plan_api_id(plan_id: int) -> str:
+    """The plan's id in the app's API (and in `catalog.mirror`'s variant metadata): base64 of "Plan:<id>"."""
+    return base64.b64encode(f"{PLAN_ID_TYPE}:{plan_id}".encode()).decode("ascii")
+
+
+def plan_id_of(value: str) -> int:
+    """The plan row id a line names, by its API id or (lines written before) its bare row id."""
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    try:
+        kind, _, number = base64.b64decode(value, validate=True).decode("ascii").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        kind, number = "", ""
+    if kind != PLAN_ID_TYPE or not number.isdigit() or int(number) < 1:
+        raise BadLineMetadata(f"{PLAN} must name a plan by its API id (Plan:<n> in base64), got {value!r}")
+    return int(number)
+
+
 def encode(line: SubscriptionLine) -> list[dict[str, str]]:
     """The `[{key, value}]` list for a checkout line's `metadata`."""
     items = [
-        {"key": PLAN, "value": str(line.plan_id)},
+        {"key": PLAN, "value": plan_api_id(line.plan_id)},
         {"key": PLAN_VERSION, "value": str(line.plan_version_id)},
     ]
     if line.discount_code:
@@ -77,7 +100,7 @@ def decode(metadata: Iterable[Mapping[str, str]] | Mapping[str, str]) -> Subscri
         except InvalidOperation:
             raise BadLineMetadata(f"{FIRST_CHARGE} is not a decimal: {values[FIRST_CHARGE]!r}") from None
     return SubscriptionLine(
-        plan_id=_positive_int(values, PLAN),
+        plan_id=plan_id_of(values[PLAN]),
         plan_version_id=_positive_int(values, PLAN_VERSION),
         discount_code=values.get(DISCOUNT_CODE, ""),
         first_charge=first_charge,

@@ -3,9 +3,15 @@
 Both are looked for before they are written, because a mutation that timed out may have been applied
 (mutations are never retried blindly, see `client`):
 
-- `record_charge`: a `transactionCreate` with the charge's `pspReference` (the gateway's payment id), unless
-  the order already holds a transaction with that reference. So one invoice attempt gives one transaction
-  however often it is recorded.
+- `record_charge`: as a payment app reports a payment (issue 12, item 9): a `transactionCreate` named for
+  the app with the charge's `pspReference` (the gateway's payment id) and no amounts, unless the order
+  already holds a transaction with that reference; then, unless the transaction holds a `CHARGE_SUCCESS`
+  already, a `transactionEventReport` `CHARGE_SUCCESS` for the amount, carrying the `pspReference` and a
+  message naming the invoice (amounts given to `transactionCreate` would show in the dashboard as "Manual
+  adjustment of the transaction" without a PSP reference). So one invoice attempt gives one transaction with
+  one charge event however often it is recorded, and a crash between the two calls is finished by the next.
+  Callers serialise recordings of one invoice (`order_records` holds a row lock): this look-up then write is
+  not atomic in Saleor.
 - `attach_invoice`: an `invoiceCreate` with the document's number and URL, unless the order's invoices
   already hold one of that number. So a lost answer is harmless too: the retry finds the invoice made.
 """
@@ -18,10 +24,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.saleor import order_lines
-from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.client import SaleorClient, SaleorError, SaleorMutationError
 
 logger = logging.getLogger(__name__)
+
+CHARGE_SUCCESS = "CHARGE_SUCCESS"
 
 
 class OrderNotFound(SaleorError):
@@ -57,47 +66,85 @@ def record_charge(
     message: str = "",
     refundable: bool = False,
 ) -> Recorded:
-    """Records a charge the app made (off-session) on the invoice's order as a transaction with
-    `amountCharged`, once per `psp_reference`; `refundable` lets Saleor ask the app to refund it."""
+    """Records a charge the app made (off-session) on the invoice's order: its transaction (`name`,
+    `psp_reference`) once, and its `CHARGE_SUCCESS` event once; `refundable` lets Saleor ask the app to
+    refund it. A charge in another currency than the order's is refused (INCORRECT_CURRENCY)."""
     if not psp_reference:
         raise ValueError("a charge is recorded under its pspReference, and none was given")
     order = order_payments(client, invoice_number)
-    for transaction in order.get("transactions") or ():
-        if transaction.get("pspReference") == psp_reference:
-            _check_same_amount(transaction, amount, currency, invoice_number)
-            return Recorded(str(transaction["id"]), created=False)
-    result = client.mutate(
-        "transaction_create",
-        {
-            "id": order["id"],
-            "transaction": {
-                "name": name,
-                "message": message,
-                "pspReference": psp_reference,
-                "amountCharged": {"amount": order_lines.money(amount, currency), "currency": currency},
-                "availableActions": ["REFUND"] if refundable else [],
-            },
-            "transactionEvent": {"pspReference": psp_reference, "message": message or name},
-        },
-        "transactionCreate",
-        idempotent=False,
+    order_currency = (((order.get("total") or {}).get("gross")) or {}).get("currency")
+    if order_currency and order_currency != currency:
+        raise SaleorMutationError(
+            "transaction_create",
+            [
+                {
+                    "field": "amount",
+                    "code": "INCORRECT_CURRENCY",
+                    "message": f"a charge in {currency} on an order in {order_currency}",
+                }
+            ],
+        )
+    actions = ["REFUND"] if refundable else []
+    transaction = next(
+        (t for t in order.get("transactions") or () if t.get("pspReference") == psp_reference), None
     )
-    transaction_id = str(result["transaction"]["id"])
-    logger.info("charge %s of invoice %s recorded on order %s", psp_reference, invoice_number, order["id"])
-    return Recorded(transaction_id, created=True)
+    created = transaction is None
+    if transaction is None:
+        transaction = client.mutate(
+            "transaction_create",
+            {
+                "id": order["id"],
+                "transaction": {
+                    "name": name,
+                    "message": message,
+                    "pspReference": psp_reference,
+                    "availableActions": actions,
+                },
+            },
+            "transactionCreate",
+            idempotent=False,
+        )["transaction"]
+        crash_point("after_transaction_create")  # the charge event is reported by the next recording
+    if charge_reported(transaction):
+        _check_same_amount(transaction, amount, currency, invoice_number)
+    else:
+        client.mutate(
+            "transaction_event_report",
+            {
+                "id": transaction["id"],
+                "type": CHARGE_SUCCESS,
+                "amount": order_lines.money(amount, currency),
+                "pspReference": psp_reference,
+                "message": message or name,
+                "availableActions": actions,
+            },
+            "transactionEventReport",
+            idempotent=True,  # Saleor answers a repeated report `alreadyProcessed`
+        )
+        logger.info(
+            "charge %s of invoice %s recorded on order %s", psp_reference, invoice_number, order["id"]
+        )
+    return Recorded(str(transaction["id"]), created=created)
+
+
+def charge_reported(transaction: Mapping[str, Any]) -> bool:
+    """Whether the transaction holds its charge: a `CHARGE_SUCCESS` event (ours carries the pspReference; one
+    recorded before issue 12 is a "Manual adjustment" without one, and counts as well)."""
+    return any(event.get("type") == CHARGE_SUCCESS for event in transaction.get("events") or ())
 
 
 def _check_same_amount(transaction: Mapping[str, Any], amount: Decimal, currency: str, invoice: str) -> None:
-    charged = transaction.get("chargedAmount") or {}
-    recorded = Decimal(str(charged.get("amount", "0")))
-    if charged.get("currency") != currency or recorded != amount:
+    charges = [e for e in transaction.get("events") or () if e.get("type") == CHARGE_SUCCESS]
+    recorded = sum((Decimal(str((e.get("amount") or {}).get("amount", "0"))) for e in charges), Decimal(0))
+    recorded_currency = ((charges[0].get("amount") or {}).get("currency")) if charges else currency
+    if recorded_currency != currency or recorded != amount:
         # The reference is the charge's identity: never a second transaction, but say that it differs.
         logger.warning(
             "invoice %s: transaction %s already holds %s %s, not %s %s",
             invoice,
             transaction.get("id"),
             recorded,
-            charged.get("currency"),
+            recorded_currency,
             amount,
             currency,
         )

@@ -16,6 +16,13 @@ It runs every minute from beat (`saleor.record_paid_orders`), after every renewa
 moment of a sandbox's test clock (`RenewalPorts.followup`), so it also catches invoices paid later: a SEPA
 debit settled, the pay page, a payment recorded by hand. A failure is kept on the record and tried again
 later, each time after a longer wait (up to 6 hours); an installation Saleor has removed is left alone.
+
+Several of these run at once (every renewal batch's worker, beat's task), so each invoice is written under
+its record's row lock (`SELECT … FOR UPDATE SKIP LOCKED`), held from the look-up on the order to the
+transaction or document made: a recorder that finds the row locked leaves the invoice to the one holding it
+(`RecordReport.busy`), and one that gets the lock after another finished sees `done_at` and writes nothing.
+What is made is remembered on the record at once (`transactions`, `document_id`), also when a later write
+fails; a kill before the commit loses only that memory, and the look-up by `pspReference` finds the write.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
+from saleor_subscriptions.saleor.manifest import APP_NAME
 from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.saleor.signup_orders import write_signup_invoice
@@ -41,8 +49,9 @@ from saleor_subscriptions.tenants.models import Installation
 logger = logging.getLogger(__name__)
 
 MAX_WAIT = timedelta(hours=6)
-CHARGE_NAME = "Subscription renewal"
-CREDIT_NAME = "Credit balance"
+# Transactions are named for the app, as a payment app names its own; the message says what each one is.
+CHARGE_NAME = APP_NAME
+CREDIT_NAME = f"{APP_NAME} (credit balance)"
 
 
 def credit_reference(invoice: Invoice) -> str:
@@ -58,6 +67,7 @@ def retry_wait(tries: int) -> timedelta:
 class RecordReport:
     done: int = 0
     failed: int = 0
+    busy: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -87,8 +97,10 @@ def record_paid_orders(
     report = RecordReport()
     for invoice_id in waiting(moment, installation_id):
         try:
-            _record(sink, invoice_id, moment)
-            report.done += 1
+            if _record(sink, invoice_id, moment):
+                report.done += 1
+            else:
+                report.busy += 1
         except SaleorError as exc:
             report.failed += 1
             report.errors.append(f"invoice {invoice_id}: {exc}")
@@ -97,26 +109,47 @@ def record_paid_orders(
     return report
 
 
-def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
+def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> bool:
+    """Writes what the invoice's order lacks under the record's row lock; False when another recorder holds
+    the lock or has finished meanwhile. A SaleorError propagates after what was made is stored."""
     invoice = Invoice.objects.select_related("installation").get(pk=invoice_id)
-    record, _ = OrderRecord.objects.get_or_create(
-        invoice=invoice, defaults={"installation_id": invoice.installation_id}
-    )
+    OrderRecord.objects.get_or_create(invoice=invoice, defaults={"installation_id": invoice.installation_id})
+    failure: SaleorError | None = None
+    with transaction.atomic():
+        record = OrderRecord.objects.select_for_update(skip_locked=True).filter(invoice=invoice).first()
+        if record is None or record.done_at is not None:
+            return False
+        try:
+            _write(sink, invoice, record)
+        except SaleorError as exc:
+            failure = exc
+        else:
+            record.done_at = now
+            record.last_error = ""
+            record.next_try_at = None
+        record.save(update_fields=["transactions", "document_id", "done_at", "last_error", "next_try_at"])
+    if failure is not None:
+        raise failure
+    return True
+
+
+def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None:
     number = invoice.number or ""
     if not record.transactions and not record.document_id:
         # First: an order made UNCONFIRMED (not to be shipped unpaid) may now be shipped; and Saleor takes
         # the invoice document only on a confirmed order.
         sink.confirm_order(invoice.installation_id, invoice.saleor_order_id)
-    payments: list[tuple[str, Decimal, str, bool]] = [
-        (attempt.reference, attempt.amount, CHARGE_NAME, True)
+    payments: list[tuple[str, Decimal, str, str, bool]] = [
+        (attempt.reference, attempt.amount, CHARGE_NAME, f"Renewal charge, invoice {number}", True)
         for attempt in PaymentAttempt.objects.filter(
             invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
         ).order_by("number")
         if attempt.reference
     ]
     if invoice.credit_applied > 0:
-        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, False))
-    for reference, amount, name, refundable in payments:
+        message = f"Credit balance used, invoice {number}"
+        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, message, False))
+    for reference, amount, name, message, refundable in payments:
         if reference in record.transactions:
             continue
         recorded = sink.record_charge(
@@ -126,10 +159,10 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
             amount=amount,
             currency=invoice.currency,
             name=name,
+            message=message,
             refundable=refundable,
         )
         record.transactions[reference] = recorded.saleor_id
-        record.save(update_fields=["transactions"])
     if not record.document_id and invoice.billing_reason == Invoice.Reason.SIGNUP:
         # The checkout's order, paid by its own transaction: only the invoice is written on it.
         with sink.speaking_for(sink.app_of(invoice.installation_id)) as client:
@@ -139,10 +172,6 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> None:
             invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice)
         )
         record.document_id = attached.saleor_id
-    record.done_at = now
-    record.last_error = ""
-    record.next_try_at = None
-    record.save(update_fields=["document_id", "done_at", "last_error", "next_try_at"])
 
 
 def _failed(invoice_id: int, now: datetime, error: str) -> None:

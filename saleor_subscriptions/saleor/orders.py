@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
@@ -192,6 +194,7 @@ class SaleorOrderSink:
         amount: Decimal,
         currency: str,
         name: str = "Subscription renewal",
+        message: str = "",
         refundable: bool = False,
     ) -> order_payments.Recorded:
         """A charge of the invoice recorded on its order (`transactionCreate`), once per `psp_reference`:
@@ -206,7 +209,7 @@ class SaleorOrderSink:
                 amount=amount,
                 currency=currency,
                 name=name,
-                message=f"{name}, invoice {invoice_number}",
+                message=message or f"{name}, invoice {invoice_number}",
                 refundable=refundable,
             )
 
@@ -328,6 +331,7 @@ class SaleorOrderSink:
             if "UNIQUE" in exc.codes and (found := find_order(client, request.invoice_number)) is not None:
                 return self.finish(client, context, request, found)
             raise refused(exc) from exc
+        crash_point("after_draft_order_create")  # the draft exists; the next try finds and completes it
         return self.finish(client, context, request, created["order"])
 
     def finish(

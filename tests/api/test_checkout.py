@@ -6,6 +6,7 @@ The installation's clock stands on 16 November 2026 (UTC)."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -125,6 +126,9 @@ def test_a_subscription_line_is_added_at_its_first_charge_and_a_normal_line_is_u
     assert line_metadata.decode(subscription.metadata) == line_metadata.SubscriptionLine(
         plan_id=anchored.plan_id, plan_version_id=anchored.pk, discount_code="", first_charge=Decimal("20.00")
     )
+    # The line names the plan by its API id, the one the storefront got from the API (issue 12, item 9).
+    assert subscription.metadata[line_metadata.PLAN] == line["plan"]["id"]
+    assert base64.b64decode(subscription.metadata[line_metadata.PLAN]) == f"Plan:{anchored.plan_id}".encode()
     assert shop.fake.checkout(checkout_id).subtotal.net.amount == Decimal("57.50")  # 17.50 + 2 x 20.00
 
 

@@ -139,6 +139,20 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
                 "amountCharged": {"amount": "1.00", "currency": "USD"},
             },
         },
+        "transaction_event_report": lambda: {
+            "id": data_of(
+                fake,
+                "transaction_create",
+                {
+                    "id": completed_order_id(),
+                    "transaction": {"name": "Subscriptions", "pspReference": "pi_3"},
+                },
+                app.token,
+            )["transaction"]["id"],
+            "type": "CHARGE_SUCCESS",
+            "amount": "1.00",
+            "pspReference": "pi_3",
+        },
         "update_metadata": lambda: {
             "id": shop.variant.id,
             "input": [{"key": "subscription.plans", "value": "[]"}],
@@ -329,6 +343,41 @@ def test_a_transaction_that_covers_the_total_makes_the_order_paid_and_sends_orde
         app.token,
     )
     assert wrong["data"]["transactionCreate"]["errors"][0]["code"] == "INCORRECT_CURRENCY"
+
+
+def test_a_charge_reported_on_the_apps_transaction_pays_the_order_once_as_saleor_counts_it(
+    fake_saleor: FakeSaleor, shop: Shop, app: InstalledApp, weak_app: InstalledApp
+) -> None:
+    order_id = draft(fake_saleor, shop, app.token)["id"]
+    data_of(fake_saleor, "draft_order_complete", {"id": order_id}, app.token)
+    opened = {"name": "Subscriptions", "pspReference": "pi_7", "availableActions": []}
+    made = data_of(fake_saleor, "transaction_create", {"id": order_id, "transaction": opened}, app.token)
+    transaction_id = made["transaction"]["id"]
+    assert (made["transaction"]["events"], made["transaction"]["order"]["chargeStatus"]) == ([], "NONE")
+    report = {"id": transaction_id, "type": "CHARGE_SUCCESS", "amount": "35.03", "pspReference": "pi_7"}
+
+    first = data_of(fake_saleor, "transaction_event_report", report | {"message": "Renewal"}, app.token)
+    again = data_of(fake_saleor, "transaction_event_report", report, app.token)
+    other = call(fake_saleor, "transaction_event_report", report | {"amount": "1.00"}, app.token)
+    weak = call(fake_saleor, "transaction_event_report", report, weak_app.token)  # no HANDLE_PAYMENTS
+
+    assert (first["alreadyProcessed"], again["alreadyProcessed"]) == (False, True)
+    assert first["transactionEvent"] == {
+        "type": "CHARGE_SUCCESS",
+        "pspReference": "pi_7",
+        "amount": {"amount": 35.03, "currency": "USD"},
+        "message": "Renewal",
+    }
+    assert other["data"]["transactionEventReport"]["errors"][0]["code"] == "INCORRECT_DETAILS"
+    assert code_of(weak) == "PermissionDenied"
+    [transaction] = fake_saleor.order(order_id).transactions
+    assert [(e["type"], e["psp_reference"]) for e in transaction.events] == [
+        ("CHARGE_SUCCESS", "pi_7"),
+        ("CHARGE_FAILURE", "pi_7"),
+    ]
+    assert transaction.charged_value == Decimal("35.03")
+    fake_saleor.wait_for_webhooks()
+    assert [d.event for d in fake_saleor.deliveries] == ["ORDER_CREATED", "ORDER_FULLY_PAID"]
 
 
 def test_an_invoice_is_refused_on_a_draft_and_attached_to_a_placed_order(

@@ -7,7 +7,9 @@ It sets Django up from the environment (DATABASE_URL, VAR_DIR, RENEWAL_PORTS …
 for one line on stdin (so the parent can start several workers at the same moment, or start its kill timer
 only once Django is loaded). Then, per installation: with ``--resume-now`` the sweeper
 (`resume_unfinished`) at that moment until nothing whose lease has run out is left, then `renew_due` at
-``--now``. When it finishes it appends one JSON line (pid and its counts) to ``--out`` and prints ``DONE``.
+``--now``, and with ``--followup`` the ports' follow-up (for `saleor_ports`: paid invoices written on their
+Saleor orders). When it finishes it appends one JSON line (pid and its counts) to ``--out`` and prints
+``DONE``.
 
 The crash plan (SALEOR_SUBSCRIPTIONS_CRASH_AT) and the ports' latencies come from the environment too.
 """
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume-limit", type=int, default=500)
     parser.add_argument("--out", default="", help="append this worker's counts (JSON) to this file")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a line on stdin")
+    parser.add_argument("--followup", action="store_true", help="run the ports' follow-up after renew_due")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_subscriptions.conf.settings")
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         report = renew_due(ports, now=now, installation_id=installation_id, batch_size=args.batch_size)
         counts["invoiced"] += report.invoiced
         counts["ordered"] += report.ordered
+        if args.followup and ports.followup is not None:
+            ports.followup(installation_id, now)
         for outcome, n in report.counts.items():
             outcomes[outcome] = outcomes.get(outcome, 0) + n
 

@@ -3,10 +3,12 @@ as transactions, the invoice as a document; once each, and again later when Sale
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from saleor_subscriptions.invoicing.credits import issue_credit_note
 from saleor_subscriptions.invoicing.models import Invoice
@@ -14,7 +16,7 @@ from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.pipeline import renew_due
 from saleor_subscriptions.saleor.install import mark_removed
 from saleor_subscriptions.saleor.models import OrderRecord
-from saleor_subscriptions.saleor.order_records import record_paid_orders, retry_wait
+from saleor_subscriptions.saleor.order_records import RecordReport, record_paid_orders, retry_wait
 from tests.saleor.test_orders_pipeline import DUE, fake_saleor, ports, saleor_shop, subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -98,3 +100,44 @@ def test_waits_grow_to_six_hours():
         timedelta(minutes=4),
     ]
     assert retry_wait(30) == timedelta(hours=6)
+
+
+def test_two_recorders_racing_write_one_transaction_and_one_document(fake_saleor):
+    """The renewal runner's follow-up and beat's recorder (each its own sink, client and database
+    connection) record the same paid invoice at the same moment: Saleor answers both look-ups before either
+    writes, and still the order holds one transaction per PaymentIntent and one document (issue 12, 17)."""
+    shop, invoice = renewed(fake_saleor, credit="10.00")
+    [attempt] = PaymentAttempt.objects.filter(invoice=invoice)
+    # Each look-up of the order is answered late, so both recorders see an order with nothing on it.
+    fake_saleor.fail_next("OrderPayments", mode="timeout", seconds=0.4, times=2)
+    start = threading.Barrier(2)
+    reports: list[RecordReport] = []
+    errors: list[BaseException] = []
+
+    def recorder() -> None:
+        try:
+            start.wait()
+            reports.append(record_paid_orders(shop.sink(), installation_id=shop.installation.pk, now=DUE))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=recorder) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(report.failed for report in reports) == [0, 0]
+    assert sum(report.done for report in reports) == 1
+    order = fake_saleor.order_by_external_reference(invoice.number)
+    assert order is not None
+    references = sorted(t.psp_reference for t in order.transactions)
+    assert references == sorted([attempt.reference, f"credit-{invoice.number}"])
+    assert [document.number for document in order.invoices] == [invoice.number]
+    assert order.charge_status == "FULL"
+    record = OrderRecord.objects.get(invoice=invoice)
+    assert record.done_at == DUE
+    assert record.transactions == {t.psp_reference: t.id for t in order.transactions}

@@ -35,6 +35,55 @@ def test_a_charge_is_recorded_on_the_order_once(shop, placed):
     [transaction] = shop.fake.order(order.order_id).transactions
     assert (transaction.psp_reference, transaction.charged_value) == ("pi_3Abc", order.gross)
     assert transaction.name == "Subscription renewal"
+    # Reported as a payment app reports a payment: one CHARGE_SUCCESS carrying the PaymentIntent, no
+    # "Manual adjustment of the transaction" without a PSP reference (issue 12, item 9).
+    assert [(e["type"], e["psp_reference"], e["amount"], e["message"]) for e in transaction.events] == [
+        ("CHARGE_SUCCESS", "pi_3Abc", order.gross, f"Subscription renewal, invoice {invoice.number}")
+    ]
+    assert transaction.app is not None and transaction.app.id == shop.app.id
+
+
+def test_a_crash_between_the_transaction_and_its_charge_event_is_finished_by_the_next_recording(shop, placed):
+    sink, invoice, order = placed
+    shop.fake.fail_next("TransactionEventReport", status=502, times=10)  # past the retries
+    charge = dict(psp_reference="pi_3Half", amount=order.gross, currency="EUR")
+
+    with pytest.raises(SaleorUnavailable):
+        sink.record_charge(shop.installation.pk, invoice.number, **charge)
+    [transaction] = shop.fake.order(order.order_id).transactions
+    assert (transaction.charged_value, transaction.events) == (Decimal(0), [])
+    shop.fake.clear_faults()
+    again = sink.record_charge(shop.installation.pk, invoice.number, **charge)
+
+    assert not again.created
+    [transaction] = shop.fake.order(order.order_id).transactions
+    assert transaction.charged_value == order.gross
+    assert [(e["type"], e["psp_reference"]) for e in transaction.events] == [("CHARGE_SUCCESS", "pi_3Half")]
+    assert charge_status(shop.fake.order(order.order_id)) == "FULL"
+
+
+def test_a_charge_recorded_before_charge_events_is_not_reported_again(shop, placed):
+    """A transaction made with `amountCharged` (a "Manual adjustment" event, as the app recorded charges
+    before) already holds its charge: recording it again adds nothing."""
+    sink, invoice, order = placed
+    shop.fake.execute(
+        "mutation($id: ID!, $t: TransactionCreateInput!) { transactionCreate(id: $id, transaction: $t) {"
+        " transaction { id } errors { code } } }",
+        {
+            "id": order.order_id,
+            "t": {"pspReference": "pi_old", "amountCharged": {"amount": str(order.gross), "currency": "EUR"}},
+        },
+        app_id=shop.app.id,
+    )
+
+    recorded = sink.record_charge(
+        shop.installation.pk, invoice.number, psp_reference="pi_old", amount=order.gross, currency="EUR"
+    )
+
+    assert not recorded.created
+    [transaction] = shop.fake.order(order.order_id).transactions
+    assert transaction.charged_value == order.gross
+    assert [(e["type"], e["psp_reference"]) for e in transaction.events] == [("CHARGE_SUCCESS", "")]
 
 
 def test_a_lost_answer_to_transaction_create_does_not_record_the_charge_twice(shop, placed):

@@ -134,7 +134,7 @@ def new_transaction(
                 {
                     "type": event_type,
                     "amount": Decimal(money["amount"]),
-                    "psp_reference": transaction.psp_reference,
+                    "psp_reference": "",  # Saleor's manual adjustments carry none
                     "message": "Manual adjustment of the transaction.",
                     "created_at": now(),
                 }

@@ -19,12 +19,14 @@ import json
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema  # type: ignore[import-untyped,unused-ignore]
 
 from .state import Transaction, now
-from .webhooks import Delivery
+
+if TYPE_CHECKING:  # the webhooks reach the resolvers, which record events here
+    from .webhooks import Delivery
 
 # ../shared/saleor/json_schemas beside the project (tests/fakes/saleor/ -> the project's parent folder).
 SCHEMAS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "saleor" / "json_schemas"
