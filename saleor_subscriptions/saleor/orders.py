@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.ports import OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
 from saleor_subscriptions.saleor.catalog_cache import channel_id
@@ -79,7 +79,7 @@ def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
 def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
     """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
     the digits Saleor sent)."""
-    return round_money(Decimal(str(money["amount"])), currency)
+    return round_to_minor_unit(Decimal(str(money["amount"])), currency)
 
 
 def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
