@@ -11,9 +11,11 @@ import stripe
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.outcomes import AMOUNT_REFUSED_EVENT
+from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from tests.renewals.support import reload
 from tests.stripe_webhooks.stripe_shop import (
+    APP_URL,
     ShopWithStripe,
     attempts,
     fake_stripe,
@@ -80,3 +82,14 @@ def test_the_fake_stripe_refuses_amounts_stripe_refuses(stripe_shop, amount, cur
 def test_the_fake_stripe_takes_amounts_in_chargeable_steps(stripe_shop, amount, currency):
     intent = stripe_shop.client.v1.payment_intents.create(params={"amount": amount, "currency": currency})
     assert intent.amount == amount
+
+
+def test_the_pay_page_of_an_invoice_stripe_cannot_charge_says_it_cannot_be_paid_online(client, stripe_shop):
+    subscription = stripe_shop.subscriber("pm_card_visa", price="4.610", currency="KWD")  # 5.578 with tax
+    invoice = stripe_shop.renew(subscription)
+    link = pay_url(invoice).removeprefix(APP_URL)
+
+    page = client.get(link)
+
+    assert page.status_code == 409
+    assert stripe_shop.fake.requests("POST", "/v1/payment_intents") == []
