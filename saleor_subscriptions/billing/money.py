@@ -3,7 +3,7 @@
 Amounts are `Decimal`, never float. Every amount the app makes (an invoice line, a proration, a discount, a
 credit) is rounded with ROUND_HALF_UP, which rounds a half away from zero, to the currency's **chargeable
 step**: its minor unit (JPY 0 decimals, EUR 2, KWD 3, as the CLDR data shipped with babel says), or the
-coarser step Stripe charges in (`CHARGE_STEP_RULES`: 0.010 KWD, whole ISK, HUF and TWD). So a credit of
+coarser step Stripe charges in (`charge_step`: 0.010 KWD, whole ISK, HUF and TWD). So a credit of
 -0.005 EUR becomes -0.01 just as a charge of 0.005 becomes 0.01, and 4.835 KWD becomes 4.840.
 
 Decisions:
@@ -44,7 +44,7 @@ ZERO_DECIMAL = frozenset(
 THREE_DECIMAL = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
 """Three decimals at Stripe, the last one always 0: charged in steps of 0.010."""
 WHOLE_UNITS_ONLY = frozenset({"HUF", "ISK", "TWD"})
-"""Stripe's special cases: two decimals in its API, but charged (and paid out) in whole units only."""
+"""Stripe's special cases: two decimals in its API, charged here in whole units only (see Decisions)."""
 
 
 class StepRule(StrEnum):
