@@ -10,9 +10,10 @@ Decisions:
   the price of the day its line was last added or changed.
 - The credit balance is not used at checkout: a customer's balance belongs to subscriptions already running.
 - A Saleor checkout line holds one unit price and Saleor charges unit price x quantity. When the invoice's
-  total does not split into whole minor units per unit (a fixed amount off is taken once per invoice, a
-  percentage or a proration is rounded on the whole line), the unit price is rounded down: the customer never
-  pays more than the invoice's total, and at most quantity - 1 minor units less.
+  total does not split into whole chargeable steps per unit (a fixed amount off is taken once per invoice, a
+  percentage or a proration is rounded on the whole line), the unit price is rounded down to the chargeable
+  step (§3: 0.01 EUR, 0.010 KWD, 1 TWD): the customer never pays more than the invoice's total, and at most
+  quantity - 1 steps less; unit price x quantity is always an amount Stripe can charge.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from saleor_subscriptions.billing.calendar import BillingCalendar, Period
-from saleor_subscriptions.billing.money import minor_units
+from saleor_subscriptions.billing.money import charge_step, minor_unit
 from saleor_subscriptions.billing.plans import PlanTerms
 from saleor_subscriptions.billing.pricing import Discount, PricedLine, price_period, price_trial, total
 
@@ -49,16 +50,16 @@ class FirstCharge:
 
 
 def unit_price_for(amount: Decimal, quantity: int, currency: str) -> Decimal:
-    """`amount` / `quantity` cut down to whole minor units of `currency`, so that unit x quantity never
-    exceeds `amount` and falls short of it by at most quantity - 1 minor units (§3)."""
+    """`amount` / `quantity` cut down to whole chargeable steps of `currency` (§3), so that unit x quantity
+    never exceeds `amount`, falls short of it by at most quantity - 1 steps, and can be charged."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValueError(f"a quantity is a whole number of at least 1, not {quantity!r}")
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"an amount to split is at least 0, not {amount}")
-    scale = 10 ** minor_units(currency)
-    units = Fraction(amount) * scale / quantity
+    step = charge_step(currency)
+    units = Fraction(amount) / Fraction(step) / quantity
     whole = units.numerator // units.denominator
-    return (Decimal(whole) / Decimal(scale)).quantize(Decimal(1).scaleb(-minor_units(currency)))
+    return (step * whole).quantize(minor_unit(currency))
 
 
 def first_charge(

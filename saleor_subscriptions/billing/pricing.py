@@ -2,26 +2,28 @@
 
 An invoice for one period holds, in this order: the plan price x quantity (a PLAN line for a full period, a
 PRORATION line for a partial one), the setup fee x quantity on the first invoice, usage charges of the closed
-period, one discount line per discounted line, then a credit line. Every line is rounded to the currency's
-minor unit on its own and the total is the sum of the rounded lines. `description` is what a customer reads;
-`reason` is the formula a shop owner checks.
+period, one discount line per discounted line, then a credit line. Every line is rounded half up to the
+currency's chargeable step on its own (its minor unit, or Stripe's coarser step: 0.010 KWD, 1 TWD; §3) and
+the total is the sum of the rounded lines, so every total can be charged. `description` is what a customer
+reads; `reason` is the formula a shop owner checks; decisions go by `kind` and `target` only.
 
 Decisions:
-- A discount on the price covers the PLAN and PRORATION lines, never usage; the setup fee only when it applies
-  to the setup fee or both.
+- A discount on the price covers the lines whose target is the recurring price (PLAN and PRORATION), never
+  usage; the setup fee only when it applies to the setup fee or both. Each discount line carries the target
+  of the line it reduces.
 - A fixed amount off is taken once per invoice (not per unit of quantity), spread over the discounted lines in
   invoice order (price first, then setup fee), and never takes a line below zero. A percentage is taken from
   each discounted line and rounded per line.
 - A fixed amount off is not prorated on a partial period: it is capped at the line like any other.
-- The credit line uses at most the balance (cut down to whole minor units, never rounded up) and at most the
-  invoice's total, so a total is never negative.
+- The credit line uses at most the balance (cut down to whole chargeable steps, never rounded up) and at most
+  the invoice's total, so a total is never negative.
 - Dates in descriptions show the period as it is stored, the end exclusive: "1 Dec 2026 - 1 Jan 2027"
   (with an en dash).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +31,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from saleor_subscriptions.billing.calendar import Period
+from saleor_subscriptions.billing.lines import LineKind, LineTarget, PricedLine, total
 from saleor_subscriptions.billing.money import format_amount, round_fraction, round_money, round_money_down
 from saleor_subscriptions.billing.plans import PlanTerms
 from saleor_subscriptions.billing.proration import days_left, prorate
@@ -43,18 +46,27 @@ from saleor_subscriptions.billing.wording import (
     times,
 )
 
-
-class LineKind(StrEnum):
-    """Why an invoice line is there (§4)."""
-
-    PLAN = "plan"
-    SETUP_FEE = "setup_fee"
-    PRORATION = "proration"
-    TRIAL = "trial"
-    DISCOUNT = "discount"
-    USAGE = "usage"
-    CREDIT = "credit"
-    SHIPPING = "shipping"  # what Saleor charged to ship a renewal order (added once the order exists)
+# The line types live in `billing.lines`; they are named here too, where the engine's callers look for them.
+__all__ = [
+    "Discount",
+    "DiscountTarget",
+    "LineKind",
+    "LineTarget",
+    "PricedLine",
+    "UsageCharge",
+    "credit_line",
+    "discount_lines",
+    "plan_line",
+    "price_period",
+    "price_trial",
+    "prorate_difference",
+    "proration_for_change",
+    "proration_lines_for_change",
+    "setup_fee_line",
+    "switch_lines_against_paid",
+    "total",
+    "usage_line",
+]
 
 
 class DiscountTarget(StrEnum):
@@ -66,9 +78,9 @@ class DiscountTarget(StrEnum):
 
 
 _COVERED = {
-    DiscountTarget.PRICE: frozenset({LineKind.PLAN, LineKind.PRORATION}),
-    DiscountTarget.SETUP_FEE: frozenset({LineKind.SETUP_FEE}),
-    DiscountTarget.BOTH: frozenset({LineKind.PLAN, LineKind.PRORATION, LineKind.SETUP_FEE}),
+    DiscountTarget.PRICE: frozenset({LineTarget.RECURRING}),
+    DiscountTarget.SETUP_FEE: frozenset({LineTarget.SETUP_FEE}),
+    DiscountTarget.BOTH: frozenset({LineTarget.RECURRING, LineTarget.SETUP_FEE}),
 }
 
 
@@ -95,9 +107,10 @@ class Discount:
         if self.amount_off is not None and not (self.amount_off.is_finite() and self.amount_off > 0):
             raise ValueError(f"discount {self.code}: a fixed amount off is above 0, not {self.amount_off}")
 
-    def covers(self, kind: LineKind) -> bool:
-        """Whether this discount reduces a line of `kind` (§9)."""
-        return kind in _COVERED[self.applies_to]
+    def covers(self, line: PricedLine) -> bool:
+        """Whether this discount reduces `line`, by what the line is for (§9): never usage, a discount or a
+        credit."""
+        return line.kind is not LineKind.DISCOUNT and line.target in _COVERED[self.applies_to]
 
 
 @dataclass(frozen=True)
@@ -115,25 +128,6 @@ class UsageCharge:
             raise ValueError(f"usage of {self.metric!r}: a quantity is at least 0, not {self.quantity}")
         if not (self.unit_price.is_finite() and self.unit_price >= 0):
             raise ValueError(f"usage of {self.metric!r}: a price is at least 0, not {self.unit_price}")
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    """One invoice line (§4): `amount` rounded to the minor unit, negative for discounts and credits."""
-
-    kind: LineKind
-    description: str
-    amount: Decimal
-    quantity: Decimal | int
-    unit_amount: Decimal
-    period_start: date | None
-    period_end: date | None
-    reason: str
-
-
-def total(lines: Iterable[PricedLine]) -> Decimal:
-    """An invoice's total: the sum of its rounded lines (§3)."""
-    return sum((line.amount for line in lines), Decimal(0))
 
 
 def _check_quantity(quantity: int) -> None:
@@ -200,16 +194,9 @@ def usage_line(charge: UsageCharge, currency: str) -> PricedLine:
     )
 
 
-SETUP_FEE_NAME = "setup fee"
-
-
 def _discount_name(line: PricedLine) -> str:
-    return SETUP_FEE_NAME if line.kind is LineKind.SETUP_FEE else line.description.split(",", 1)[0]
-
-
-def discounts_setup_fee(description: str) -> bool:
-    """Whether a discount line with this description reduces the setup fee rather than the plan (§9)."""
-    return description.endswith(f" off {SETUP_FEE_NAME}")
+    """The reduced line's name, for the discount line's description (text for people only)."""
+    return "setup fee" if line.target is LineTarget.SETUP_FEE else line.description.split(",", 1)[0]
 
 
 def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: str) -> list[PricedLine]:
@@ -219,7 +206,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
     offered = round_money(discount.amount_off, currency) if discount.amount_off is not None else Decimal(0)
     left = offered
     for line in lines:
-        if not discount.covers(line.kind) or line.amount <= 0:
+        if not discount.covers(line) or line.amount <= 0:
             continue
         name = _discount_name(line)
         if discount.percent is not None:
@@ -247,6 +234,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
                 period_start=line.period_start,
                 period_end=line.period_end,
                 reason=reason,
+                target=line.target,
             )
         )
     return result

@@ -3,7 +3,7 @@
 A partial period costs `price x days_used / days_in_full_period`, where the full period is the one the partial
 period belongs to and the first day counts as used. Seed 004: 30.00 per month with anchor the 1st, bought on
 16 November, is 15 of November's 30 days, so 15.00. The share is computed exactly and then rounded half up to
-the currency's minor unit once, so a full period prorates to exactly its price.
+the currency's chargeable step once (§3), so a full period prorates to exactly its (rounded) price.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from saleor_subscriptions.billing.money import round_fraction
 
 
 def prorate(amount: Decimal, days_used: int, days_in_full_period: int, currency: str) -> Decimal:
-    """`amount x days_used / days_in_full_period` rounded half up to the minor unit (§2, §3): 30.00 for 15
-    of 30 days is 15.00, and all the days of a period give exactly the amount."""
+    """`amount x days_used / days_in_full_period` rounded half up to the chargeable step (§2, §3): 30.00 for
+    15 of 30 days is 15.00, and all the days of a period give exactly the amount."""
     if days_in_full_period <= 0:
         raise ValueError(f"a full period has at least one day, not {days_in_full_period}")
     if not 0 <= days_used <= days_in_full_period:

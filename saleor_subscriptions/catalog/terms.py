@@ -24,7 +24,7 @@ from typing import Any
 from saleor_subscriptions.billing.bounds import term_range_errors
 from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, ShortMonthRule
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
-from saleor_subscriptions.billing.money import is_representable, minor_units
+from saleor_subscriptions.billing.money import describe_step, is_chargeable, is_representable, minor_units
 from saleor_subscriptions.billing.plans import PlanTerms, PlanTermsError, Trial
 from saleor_subscriptions.catalog.models import CancelEffect, PlanVersion
 
@@ -50,6 +50,7 @@ class PlanErrorCode(StrEnum):
     SALEOR_UNAVAILABLE = "saleor_unavailable"
     SALEOR_REFUSED = "saleor_refused"
     SHOP_NOT_CONNECTED = "shop_not_connected"
+    NOT_CHARGEABLE = "not_chargeable"
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,20 @@ def _money_errors(name: str, amount: Decimal | None, currency: str) -> list[Fiel
     return []
 
 
+def _chargeable_errors(terms: VersionTerms, currency: str) -> list[FieldError]:
+    """§3: a price or setup fee the payment provider cannot charge (4.835 KWD, 144.50 TWD) is refused, naming
+    the field and the step; a well-formed amount only (the others have their own error)."""
+    errors = []
+    for name in ("price", "setup_fee"):
+        amount: Decimal | None = getattr(terms, name)
+        if amount is None or not amount.is_finite() or amount < 0 or not is_representable(amount, currency):
+            continue
+        if not is_chargeable(amount, currency):
+            message = f"{describe_step(currency)}: {amount} cannot be charged"
+            errors.append(FieldError(name, PlanErrorCode.NOT_CHARGEABLE, message))
+    return errors
+
+
 def _choice_error(name: str, value: str, choices: type[StrEnum]) -> list[FieldError]:
     allowed = [member.value for member in choices]
     if value in allowed:
@@ -225,6 +240,7 @@ def check_terms(terms: VersionTerms, currency: str, channel_price: Decimal | Non
     errors += _count_errors(terms)
     errors += _money_errors("price", terms.price, currency)
     errors += _money_errors("setup_fee", terms.setup_fee, currency)
+    errors += _chargeable_errors(terms, currency)
     errors += _anchor_errors(terms)
     errors += _choice_error("cancel_effect", terms.cancel_effect, CancelEffect)
     errors += _usage_errors(terms)

@@ -18,7 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, ShortMonthRule
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
-from saleor_subscriptions.billing.money import is_representable, minor_units, parse_amount
+from saleor_subscriptions.billing.money import (
+    describe_step,
+    is_chargeable,
+    is_representable,
+    minor_units,
+    parse_amount,
+)
 from saleor_subscriptions.billing.plans import PlanTerms, PlanTermsError, Trial
 from saleor_subscriptions.billing.schedule import build_schedule
 from saleor_subscriptions.cli.errors import UsageError
@@ -108,7 +114,8 @@ def whole_number(flag: str, text: str, *, minimum: int, maximum: int | None = No
 
 
 def amount(flag: str, text: str, currency: str) -> Decimal:
-    """A flag's amount in `currency`: plain decimal text, not negative, no finer than the minor unit."""
+    """A flag's amount in `currency`: plain decimal text, not negative, no finer than the minor unit, and in
+    the currency's chargeable steps (§3: 4.835 KWD and 144.50 TWD cannot be charged), like `planCreate`."""
     try:
         value = parse_amount(text)
     except ValueError:
@@ -119,6 +126,8 @@ def amount(flag: str, text: str, currency: str) -> Decimal:
         raise UsageError(flag, f"must be less than {MAX_AMOUNT}, got {text}")
     if not is_representable(value, currency):
         raise UsageError(flag, f"{currency} has {minor_units(currency)} decimals, got {text}")
+    if not is_chargeable(value, currency):
+        raise UsageError(flag, f"{describe_step(currency)}, got {text}")
     return value
 
 

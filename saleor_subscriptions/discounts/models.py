@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from saleor_subscriptions.billing.money import describe_step, is_chargeable
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.choices import in_choices
 from saleor_subscriptions.tenants.models import Installation
@@ -75,6 +77,21 @@ class DiscountCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        """A fixed amount off is an amount the payment provider can charge in the code's currency (§3): 1.005
+        KWD off would leave an invoice Stripe refuses. Refused naming `amount_off` (code `not_chargeable`)."""
+        super().clean()
+        amount, currency = self.amount_off, self.currency
+        if self.kind != DiscountKind.FIXED or amount is None or not currency:
+            return
+        try:
+            chargeable = is_chargeable(amount, currency)
+        except ValueError as exc:
+            raise ValidationError({"currency": ValidationError(str(exc), code="invalid")}) from None
+        if not chargeable:
+            message = f"{describe_step(currency)}: {amount} off cannot be charged"
+            raise ValidationError({"amount_off": ValidationError(message, code="not_chargeable")})
 
 
 class DiscountRedemption(models.Model):

@@ -66,6 +66,7 @@ def open_change_invoice(
                 invoice=invoice,
                 position=position,
                 kind=str(line.kind),
+                target=line.target.value if line.target else "",
                 description=line.description[:300],
                 reason=line.reason[:300],
                 quantity=line.quantity,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from saleor_subscriptions.billing.pricing import LineKind
+from saleor_subscriptions.billing.pricing import LineKind, LineTarget
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -166,6 +166,13 @@ class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=enum_choices(LineKind))
+    target = models.CharField(
+        max_length=16,
+        choices=enum_choices(LineTarget),
+        blank=True,
+        default="",
+        help_text="What the line is for (a discount: the line it reduces); empty for credit and shipping",
+    )
     description = models.CharField(max_length=300)
     reason = models.CharField(max_length=300, blank=True, help_text="The formula, e.g. 30.00 × 15/30 days")
     quantity = models.DecimalField(max_digits=18, decimal_places=6, default=1)
@@ -180,6 +187,11 @@ class InvoiceLine(models.Model):
     class Meta:
         constraints = [
             in_choices("kind", LineKind, "invoice_line_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(target__in=["", *(t.value for t in LineTarget)])
+                & (~models.Q(kind="discount") | ~models.Q(target="")),
+                name="invoice_line_target_valid",
+            ),
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["discount", "credit"]) | models.Q(amount__gte=0),

@@ -7,11 +7,14 @@ duplicate task) replays the first PaymentIntent instead of making a second one. 
 - a 402 `authentication_required`, or a PaymentIntent left in `requires_action` → REQUIRES_ACTION (the
   customer gets the pay link; the attempt is not retried blindly);
 - any other card error → DECLINED with Stripe's decline code (or error code);
-- no saved payment method → DECLINED `no_payment_method` (nothing is asked of Stripe); an amount Stripe cannot
-  take in its currency (`stripe_amounts`) → DECLINED `amount_not_supported` (nothing is sent);
-- a request Stripe refuses for good (400/404 `invalid_request_error`: `resource_missing`, `amount_too_small`,
-  …; 401 authentication; 403 permission) → DECLINED with Stripe's code: the same request would be refused
-  again, so dunning goes on and the customer is asked (an error is logged for the operator);
+- no saved payment method → DECLINED `no_payment_method` (nothing is asked of Stripe);
+- an amount Stripe cannot take in its currency (`stripe_amounts`: 4.835 KWD, 144.68 TWD) → AMOUNT_REFUSED
+  `amount_not_supported` (nothing is sent); an amount Stripe refuses (`param` = `amount`, or a code of
+  `AMOUNT_CODES`: `amount_too_small`, `amount_too_large`, `invalid_charge_amount…`) → AMOUNT_REFUSED with
+  Stripe's code. The customer's card was never asked: staff are alerted and no dunning starts (§3);
+- any other request Stripe refuses for good (400/404 `invalid_request_error`: `resource_missing`, …; 401
+  authentication; 403 permission) → DECLINED with Stripe's code: the same request would be refused again, so
+  dunning goes on and the customer is asked (an error is logged for the operator);
 - network failures, timeouts, 5xx (incl. 409 `idempotency_key_in_use`, a concurrent try of the same attempt),
   429 rate limits and `lock_timeout` (after the stripe library's own retries), and a channel without Stripe
   keys → GatewayUnavailable: the step is retried later with the same key. Stripe's docs call these
@@ -57,6 +60,18 @@ CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_act
 
 RETRYABLE_CODES = frozenset({"lock_timeout", "rate_limit", "idempotency_key_in_use"})
 """Error codes of a 4xx that Stripe says to retry: the same request may succeed later."""
+
+AMOUNT_CODES = frozenset(
+    {
+        "amount_too_small",
+        "amount_too_large",
+        "invalid_charge_amount",
+        "invalid_charge_amount_no_decimal_compatible",
+        "invalid_amount",
+        "amount_not_supported",
+    }
+)
+"""Error codes by which Stripe refuses a charge's amount itself (not the customer's payment method)."""
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
@@ -195,7 +210,7 @@ class StripeGateway:
             amount = to_minor(request.amount, request.currency)
         except StripeAmountError as exc:
             logger.error("invoice %s not charged: %s", request.invoice_number, exc)
-            return ChargeResult(ChargeOutcome.DECLINED, "", "amount_not_supported", str(exc))
+            return ChargeResult(ChargeOutcome.AMOUNT_REFUSED, "", "amount_not_supported", str(exc))
         began = _attempt_began(request.idempotency_key)
         if began is not None and timezone.now() - began > KEY_MEMORY:
             # Stripe may have forgotten the key by now: a first try's PaymentIntent is the attempt's.
@@ -389,6 +404,8 @@ def _refused(
     reference = _id_of(error.get("payment_intent"))
     number, status = request.invoice_number, exc.http_status
     logger.error("invoice %s: Stripe refused the charge (%s %s): %s", number, status, code, exc)
+    if isinstance(exc, stripe.InvalidRequestError) and (code in AMOUNT_CODES or exc.param == "amount"):
+        return ChargeResult(ChargeOutcome.AMOUNT_REFUSED, reference, code, exc.user_message or str(exc))
     return ChargeResult(ChargeOutcome.DECLINED, reference, code, exc.user_message or str(exc))
 
 

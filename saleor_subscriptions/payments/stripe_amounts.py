@@ -13,8 +13,9 @@ Stripe's "Supported currencies" page (https://docs.stripe.com/currencies), as of
   cannot be refunded or paid out. UGX is special too but Stripe lists it among the zero-decimal currencies:
   whole shillings, `5000` is 5,000 UGX.
 
-An amount Stripe cannot take is refused with `StripeAmountError` (a ValueError) naming the amount and the
-rule, before anything is sent.
+The currency lists are the billing engine's (`billing.money`), which rounds every amount it makes to these
+steps (BILLING_RULES §3). An amount Stripe cannot take is refused with `StripeAmountError` (a ValueError)
+naming the amount and the rule, before anything is sent.
 """
 
 from __future__ import annotations
@@ -22,14 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-ZERO_DECIMAL = frozenset(
-    {
-        "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA",
-        "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
-    }
-)  # fmt: skip
-THREE_DECIMAL = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
-WHOLE_UNITS_ONLY = frozenset({"HUF", "ISK", "TWD"})  # two decimals in the API, the decimals always 00
+from saleor_subscriptions.billing.money import THREE_DECIMAL, WHOLE_UNITS_ONLY, ZERO_DECIMAL
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError
+from saleor_subscriptions.payments.stripe_amounts import StripeAmountError
 from saleor_subscriptions.paypage import links, payments
 from saleor_subscriptions.paypage.wording import words
 from saleor_subscriptions.renewals.models import PaymentAttempt
@@ -138,8 +139,9 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         # Not expected (the key names the amount); a clear page rather than an error, and a log line.
         logger.warning("pay page: invoice %s: %s", invoice.pk, exc)
         return _refused(request, links.LinkRefused(503, "unavailable"), installation)
-    except stripe.InvalidRequestError as exc:
-        # Stripe refuses the amount (zero, or below its minimum charge): it cannot be paid online.
+    except (stripe.InvalidRequestError, StripeAmountError) as exc:
+        # Stripe refuses the amount (zero, below its minimum charge, not in its steps: a total with Saleor's
+        # taxes, 5.578 KWD): it cannot be paid online, and is never sent.
         logger.warning("pay page: invoice %s cannot be paid online: %s", invoice.pk, exc)
         return _message(request, invoice, "not_payable", 409)
     if settled is not None:

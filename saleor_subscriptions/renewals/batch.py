@@ -134,6 +134,7 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
                 invoice=invoice,
                 position=position,
                 kind=line.kind.value,
+                target=line.target.value if line.target else "",
                 description=line.description[:300],
                 reason=line.reason[:300],
                 quantity=Decimal(line.quantity),

@@ -201,6 +201,7 @@ def make_first_invoice(
                 invoice=invoice,
                 position=position,
                 kind=line.kind.value,
+                target=line.target.value if line.target else "",
                 description=line.description[:300],
                 reason=line.reason[:300],
                 quantity=Decimal(line.quantity),

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.ports import (
     ChargeOutcome,
     ChargeRequest,
@@ -119,7 +119,8 @@ class InMemoryOrderSink:
         key = f"{request.installation_id}:{request.invoice_number}"
         net = sum((line.amount for line in request.lines), Decimal(0))
         tax = sum(
-            (round_money(line.amount * self.tax_rate, request.currency) for line in request.lines), Decimal(0)
+            (round_to_minor_unit(line.amount * self.tax_rate, request.currency) for line in request.lines),
+            Decimal(0),
         )
         value = {
             "order_id": f"order-{request.installation_id}-{request.invoice_id}",

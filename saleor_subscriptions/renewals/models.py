@@ -18,6 +18,7 @@ class AttemptStatus(models.TextChoices):
     PROCESSING = ChargeOutcome.PROCESSING.value, "Processing"
     REQUIRES_ACTION = ChargeOutcome.REQUIRES_ACTION.value, "Needs the customer"
     DECLINED = ChargeOutcome.DECLINED.value, "Declined"
+    AMOUNT_REFUSED = ChargeOutcome.AMOUNT_REFUSED.value, "Amount refused by the gateway (not a decline)"
     FAILED = "failed", "Failed after processing"
     CANCELLED = "cancelled", "Not sent: the invoice was no longer owed"
 

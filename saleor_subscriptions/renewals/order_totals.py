@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from saleor_subscriptions.billing.money import minor_unit, round_money
+from saleor_subscriptions.billing.money import minor_unit, round_to_minor_unit
 from saleor_subscriptions.billing.pricing import LineKind
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine
 from saleor_subscriptions.renewals.ports import PlacedOrder
@@ -74,7 +74,7 @@ def share_tax(tax: Decimal, lines: Sequence[InvoiceLine], currency: str) -> list
     if base == 0:
         shares = [Decimal(0)] * len(lines)
     else:
-        shares = [round_money(tax * line.amount / base, currency) for line in lines]
+        shares = [round_to_minor_unit(tax * line.amount / base, currency) for line in lines]
     rest = tax - sum(shares, Decimal(0))
     if rest:
         largest = max(range(len(lines)), key=lambda i: (abs(lines[i].amount), -i))

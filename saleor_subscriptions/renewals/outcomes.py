@@ -7,10 +7,15 @@
 - requires action (3-D Secure): dunning starts, but the charge is not retried blindly: the customer gets the
   pay link.
 - declined: dunning starts (§6): a reminder with the pay link, or suspension when the policy says so.
+- amount refused: the gateway refused the amount itself (Stripe's `amount_too_small`, an amount not in the
+  currency's chargeable steps, §3). The customer's card was never asked, so it is no decline: the invoice
+  stays open, no dunning starts, nothing is charged, and staff are alerted (an `charge_amount_refused` event
+  on the subscription and an ERROR log, as for money that arrives for a paid invoice).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -29,6 +34,8 @@ from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, rec
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PayUrl = Callable[[Invoice], str]
+AMOUNT_REFUSED_EVENT = "charge_amount_refused"
+logger = logging.getLogger(__name__)
 
 
 def record_charge_results(
@@ -86,11 +93,43 @@ def record_charge_results(
             else:
                 waiting.append(invoice)
         update_rows(waiting, ["pipeline_step"])
+        results = {attempt.pk: result for attempt, result in answered}
         for attempt in done:
             if attempt.status in (ChargeOutcome.DECLINED, ChargeOutcome.REQUIRES_ACTION):
                 dunning.payment_failed(invoices[attempt.invoice_id], attempt, now, notifier, pay_url)
+            elif attempt.status == ChargeOutcome.AMOUNT_REFUSED:
+                alert_amount_refused(invoices[attempt.invoice_id], attempt, results[attempt.pk], now)
         mark_paid_many(paid, now, notifier, payments)
     return counts
+
+
+def alert_amount_refused(
+    invoice: Invoice, attempt: PaymentAttempt, result: ChargeResult, at: datetime
+) -> None:
+    """Staff are told that the gateway refused the amount of `invoice` (§3): an event on the subscription and
+    an ERROR log. The invoice stays open and no dunning starts: the customer did nothing wrong."""
+    subscription = invoice.subscription
+    message = (
+        f"invoice {invoice.number}: the payment provider refused {attempt.amount} {attempt.currency} "
+        f"({result.decline_code}): {result.message}; not charged, no dunning, needs staff"
+    )
+    record_event(
+        subscription,
+        AMOUNT_REFUSED_EVENT,
+        actor=Actor.SYSTEM,
+        actor_id="gateway",
+        from_status=subscription.status,
+        at=at,
+        reason=message,
+        data={
+            "invoice": invoice.number,
+            "amount": attempt.amount,
+            "currency": attempt.currency,
+            "code": result.decline_code,
+            "message": result.message,
+        },
+    )
+    logger.error("installation %s, subscription %s: %s", invoice.installation_id, subscription.pk, message)
 
 
 def _waiting_retries(invoice_ids: Iterable[int]) -> set[int]:

@@ -70,6 +70,9 @@ class ChargeOutcome(StrEnum):
     PROCESSING = "processing"  # a SEPA debit: neither paid nor failed until the gateway says so
     REQUIRES_ACTION = "requires_action"  # authentication_required: the customer must complete it
     DECLINED = "declined"
+    # The gateway refused the amount itself (not chargeable in its currency, too small, too large): the
+    # customer's card was never asked, so this is no decline; staff are alerted and no dunning starts (§3).
+    AMOUNT_REFUSED = "amount_refused"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
@@ -277,9 +277,9 @@ def _line_totals(line: SubscriptionLine, order_id: str, currency: str) -> Placed
     tax = _amount(totals["tax"], f"line {line.line_id}'s tax") if totals.get("tax") else gross - net
     return PlacedOrder(
         order_id=order_id,
-        net=round_money(net, currency),
-        tax=round_money(tax, currency),
-        gross=round_money(gross, currency),
+        net=round_to_minor_unit(net, currency),
+        tax=round_to_minor_unit(tax, currency),
+        gross=round_to_minor_unit(gross, currency),
     )
 
 

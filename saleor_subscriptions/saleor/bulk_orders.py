@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
-from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
@@ -254,8 +254,9 @@ def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tup
     unit price as entered and rounded half up, then times the quantity."""
     unit = line.unit_price
     if facts.prices_entered_with_tax:
-        return round_money(unit / (1 + facts.tax_rate), currency) * line.quantity, unit * line.quantity
-    return unit * line.quantity, round_money(unit * (1 + facts.tax_rate), currency) * line.quantity
+        net = round_to_minor_unit(unit / (1 + facts.tax_rate), currency)
+        return net * line.quantity, unit * line.quantity
+    return unit * line.quantity, round_to_minor_unit(unit * (1 + facts.tax_rate), currency) * line.quantity
 
 
 def stock_policy(context: RenewalContext) -> str:

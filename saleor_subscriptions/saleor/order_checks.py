@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from saleor_subscriptions.billing.money import format_amount, round_money
+from saleor_subscriptions.billing.money import format_amount, round_to_minor_unit
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
@@ -47,7 +47,7 @@ def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
 def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
     """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
     the digits Saleor sent)."""
-    return round_money(Decimal(str(money["amount"])), currency)
+    return round_to_minor_unit(Decimal(str(money["amount"])), currency)
 
 
 def ownership(context: RenewalContext, request: OrderRequest) -> dict[str, str]:

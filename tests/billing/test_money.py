@@ -1,4 +1,4 @@
-"""Money in minor units, rounded half up (BILLING_RULES §3)."""
+"""Money in chargeable steps, rounded half up (BILLING_RULES §3)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saleor_subscriptions.billing.money import (
+    charge_step,
     format_amount,
+    is_chargeable,
     is_representable,
     minor_units,
     parse_amount,
     round_fraction,
     round_money,
+    round_money_down,
 )
 
 
@@ -40,10 +43,19 @@ def test_an_unknown_currency_is_refused_naming_the_code(code):
         ("1500.5", "JPY", "1501"),
         ("1499.49", "JPY", "1499"),
         ("12.4995", "KWD", "12.500"),
-        ("0.0005", "KWD", "0.001"),
+        ("0.0005", "KWD", "0.000"),
+        ("4.835", "KWD", "4.840"),  # Stripe charges KWD in steps of 0.010 (§3)
+        ("4.8349", "KWD", "4.830"),
+        ("-4.835", "KWD", "-4.840"),
+        ("0.0149", "BHD", "0.010"),
+        ("144.68", "TWD", "145.00"),  # whole TWD only
+        ("144.49", "TWD", "144.00"),
+        ("10.5", "ISK", "11"),
+        ("999.50", "HUF", "1000"),
+        ("1500.5", "UGX", "1501"),
     ],
 )
-def test_round_money_rounds_half_up_to_the_minor_unit(amount, currency, rounded):
+def test_round_money_rounds_half_up_to_the_chargeable_step(amount, currency, rounded):
     result = round_money(Decimal(amount), currency)
     assert result == Decimal(rounded)
     assert str(result) == rounded
@@ -86,9 +98,50 @@ def test_parse_amount_refuses_what_is_not_a_plain_amount(text):
 
 
 @settings(max_examples=200)
-@given(st.decimals(min_value=-(10**9), max_value=10**9, places=6), st.sampled_from(["JPY", "EUR", "KWD"]))
-def test_rounding_moves_an_amount_by_at_most_half_a_minor_unit(amount, currency):
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=6),
+    st.sampled_from(["JPY", "EUR", "KWD", "BHD", "TWD", "ISK", "HUF", "UGX"]),
+)
+def test_rounding_moves_an_amount_by_at_most_half_a_chargeable_step(amount, currency):
     rounded = round_money(amount, currency)
-    half = Decimal(1).scaleb(-minor_units(currency)) / 2
-    assert abs(rounded - amount) <= half
+    assert abs(rounded - amount) <= charge_step(currency) / 2
+    assert is_chargeable(rounded, currency)
     assert is_representable(rounded, currency)
+    assert rounded.as_tuple().exponent == -minor_units(currency)  # written with the minor unit's digits
+
+
+@pytest.mark.parametrize(
+    ("currency", "step"),
+    [
+        ("EUR", "0.01"),
+        ("USD", "0.01"),
+        ("JPY", "1"),
+        ("KWD", "0.010"),
+        ("BHD", "0.010"),
+        ("JOD", "0.010"),
+        ("OMR", "0.010"),
+        ("TND", "0.010"),
+        ("ISK", "1"),
+        ("HUF", "1"),
+        ("TWD", "1.00"),
+        ("UGX", "1"),
+    ],
+)
+def test_the_chargeable_step_is_stripes(currency, step):
+    assert str(charge_step(currency)) == step
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "chargeable"),
+    [("4.840", "KWD", True), ("4.839", "KWD", False), ("145.00", "TWD", True), ("144.68", "TWD", False),
+     ("39.99", "EUR", True), ("39.995", "EUR", False), ("12", "ISK", True), ("12.5", "ISK", False)],
+)  # fmt: skip
+def test_is_chargeable_means_a_whole_number_of_steps(amount, currency, chargeable):
+    assert is_chargeable(Decimal(amount), currency) is chargeable
+
+
+def test_a_fraction_rounds_half_up_to_the_step():
+    assert round_fraction(Fraction(4835, 1000), "KWD") == Decimal("4.840")
+    assert round_fraction(Fraction(-289, 2), "TWD") == Decimal("-145.00")
+    assert round_money_down(Decimal("4.839"), "KWD") == Decimal("4.830")
+    assert round_money_down(Decimal("144.99"), "TWD") == Decimal("144.00")

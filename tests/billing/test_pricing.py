@@ -262,8 +262,8 @@ def test_prices_round_in_yen_and_dinar():
     yen = PlanTerms(MONTHLY, D(1001), "JPY")
     lines = price_period(yen, LATE_NOVEMBER, quantity=1)
     assert lines[0].amount == D(501)  # 500.5 rounds up
-    dinar = PlanTerms(MONTHLY, D("10.001"), "KWD")
-    assert price_period(dinar, LATE_NOVEMBER, quantity=1)[0].amount == D("5.001")  # 5.0005
+    dinar = PlanTerms(MONTHLY, D("10.010"), "KWD")
+    assert price_period(dinar, LATE_NOVEMBER, quantity=1)[0].amount == D("5.010")  # 5.005, in steps of 0.010
 
 
 def test_with_an_anchor_every_line_reads_the_period_dates():

@@ -33,14 +33,17 @@ def test_a_full_period_prorates_to_exactly_the_amount():
         ("0.03", 1, 2, "EUR", "0.02"),  # 0.015
         ("1", 1, 2, "JPY", "1"),  # half a yen rounds up
         ("3", 1, 2, "JPY", "2"),  # 1.5 yen
-        ("0.001", 1, 2, "KWD", "0.001"),  # half a fils rounds up
-        ("10.000", 1, 3, "KWD", "3.333"),
+        ("0.010", 1, 2, "KWD", "0.010"),  # half a step of 0.010 rounds up (§3)
+        ("10.000", 1, 3, "KWD", "3.330"),
+        ("10.000", 2, 3, "KWD", "6.670"),
+        ("100", 1, 3, "TWD", "33.00"),  # whole TWD only
+        ("1000", 1, 2, "ISK", "500"),
         ("1500", 15, 30, "JPY", "750"),
         ("100.00", 1, 3, "EUR", "33.33"),
         ("100.00", 2, 3, "EUR", "66.67"),
     ],
 )
-def test_prorations_round_half_up_to_the_minor_unit(amount, days, full, currency, expected):
+def test_prorations_round_half_up_to_the_chargeable_step(amount, days, full, currency, expected):
     result = prorate(Decimal(amount), days, full, currency)
     assert result == Decimal(expected)
     assert str(result) == expected

@@ -291,6 +291,9 @@ BAD_INPUTS = [
     ("--price", ["--price", "inf"]),
     ("--price", ["--price", "30.001"]),
     ("--price", ["--price", "1.5", "--currency", "JPY"]),
+    ("--price", ["--price", "4.835", "--currency", "KWD"]),  # Stripe charges KWD in steps of 0.010
+    ("--price", ["--price", "144.68", "--currency", "TWD"]),  # and TWD in whole dollars
+    ("--setup-fee", ["--setup-fee", "0.5", "--currency", "ISK"]),
     ("--currency", ["--currency", "XYZ"]),
     ("--start", ["--start", "yesterday"]),
     ("--start", ["--start", "2026-13-01"]),
@@ -338,3 +341,23 @@ def test_a_missing_flag_is_one_line_naming_it(capsys):
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1
     assert "--price" in err
+
+
+def test_a_prorated_kwd_charge_is_in_steps_of_ten_fils(capsys):
+    """14.520 KWD a month, anchor the 1st, bought 20 November: 11 of 30 days is 5.324, charged 5.320 (§3)."""
+    result = charges_of(
+        capsys,
+        "--interval",
+        "month",
+        "--price",
+        "14.52",
+        "--currency",
+        "KWD",
+        "--start",
+        "2026-11-20",
+        "--anchor",
+        "1",
+        "--periods",
+        "2",
+    )
+    assert [c["amount"] for c in result["charges"]] == ["5.320", "14.520"]

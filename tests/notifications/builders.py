@@ -25,6 +25,7 @@ class LineSpec:
     amount: Decimal
     tax_amount: Decimal
     kind: str = "plan"
+    target: str = ""
 
 
 # Seed 001 "standard" for two practitioners, net prices with 21% VAT, plus a 10% discount code.
@@ -54,6 +55,7 @@ STANDARD_LINES = (
         Decimal("-7.80"),
         Decimal("-1.64"),
         kind="discount",
+        target="recurring",
     ),
 )
 
@@ -113,6 +115,7 @@ def invoice_for(
             invoice=invoice,
             position=position,
             kind=line.kind,
+            target=line.target,
             description=line.description,
             reason=line.reason,
             quantity=line.quantity,

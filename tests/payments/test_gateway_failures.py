@@ -64,12 +64,12 @@ def test_a_saved_method_stripe_does_not_know_is_declined_resource_missing_not_le
     assert failed.args[1].startswith("https://subs.example.com/pay/")
 
 
-def test_an_amount_below_stripes_minimum_is_declined_amount_too_small(stripe_shop):
+def test_an_amount_below_stripes_minimum_is_refused_amount_too_small_not_declined(stripe_shop):
     invoice = stripe_shop.renew(stripe_shop.subscriber("pm_card_visa"))
 
     result = StripeGateway().charge(_request(invoice, "invoice-small-attempt-1", Decimal("0.10")))
 
-    assert (result.outcome, result.decline_code) == (ChargeOutcome.DECLINED, "amount_too_small")
+    assert (result.outcome, result.decline_code) == (ChargeOutcome.AMOUNT_REFUSED, "amount_too_small")
     assert result.message
 
 
@@ -94,7 +94,6 @@ def _error(cls: type[stripe.StripeError], status: int, code: str) -> Any:
 @pytest.mark.parametrize(
     ("cls", "status", "code", "declined"),
     [
-        (stripe.InvalidRequestError, 400, "amount_too_small", "amount_too_small"),
         (stripe.InvalidRequestError, 404, "resource_missing", "resource_missing"),
         (stripe.PermissionError, 403, "", "permission_denied"),
         (stripe.AuthenticationError, 401, "", "authentication_failed"),
@@ -108,6 +107,23 @@ def test_permanent_errors_are_declines_with_stripes_code(cls, status, code, decl
     assert (result.outcome, result.decline_code) == (ChargeOutcome.DECLINED, declined)
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "amount_too_small",
+        "amount_too_large",
+        "invalid_charge_amount",
+        "invalid_charge_amount_no_decimal_compatible",
+    ],
+)
+def test_stripes_refusals_of_the_amount_are_not_declines(code):
+    request = ChargeRequest(1, "k", "c", Decimal("1.00"), "EUR", "INV-1")
+
+    result = _refused(_error(stripe.InvalidRequestError, 400, code), request)
+
+    assert (result.outcome, result.decline_code) == (ChargeOutcome.AMOUNT_REFUSED, code)
+
+
 @pytest.mark.parametrize("code", ["lock_timeout", "rate_limit", "idempotency_key_in_use"])
 def test_the_4xx_codes_stripe_says_to_retry_stay_unavailable(code):
     request = ChargeRequest(1, "k", "c", Decimal("1.00"), "EUR", "INV-1")
@@ -119,13 +135,13 @@ def test_the_4xx_codes_stripe_says_to_retry_stay_unavailable(code):
 # -- amounts in Stripe's units ----------------------------------------------------------------------------
 
 
-def test_an_amount_stripe_cannot_take_is_declined_and_never_sent(stripe_shop):
+def test_an_amount_stripe_cannot_take_is_refused_and_never_sent(stripe_shop):
     invoice = stripe_shop.renew(stripe_shop.subscriber("pm_card_visa"))
     before = len(stripe_shop.fake.requests("POST", "/v1/payment_intents"))
 
     result = StripeGateway().charge(_request(invoice, "invoice-kwd-attempt-1", Decimal("5.124"), "KWD"))
 
-    assert (result.outcome, result.decline_code) == (ChargeOutcome.DECLINED, "amount_not_supported")
+    assert (result.outcome, result.decline_code) == (ChargeOutcome.AMOUNT_REFUSED, "amount_not_supported")
     assert "5.124 KWD" in result.message and "last digit is 0" in result.message
     assert len(stripe_shop.fake.requests("POST", "/v1/payment_intents")) == before
 

@@ -169,6 +169,7 @@ def test_an_invoice_that_cannot_be_an_order_fails_alone(fake_saleor):
         invoice=broken,
         position=9,
         kind="discount",
+        target="recurring",
         description="More off than the plan costs",
         unit_amount=Decimal("-20.00"),
         amount=Decimal("-20.00"),

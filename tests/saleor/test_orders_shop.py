@@ -165,6 +165,7 @@ class Shop:
                 invoice=invoice,
                 position=position,
                 kind=line.kind.value,
+                target=line.target.value if line.target else "",
                 description=line.description,
                 reason=line.reason,
                 quantity=Decimal(line.quantity),

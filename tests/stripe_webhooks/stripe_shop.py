@@ -71,10 +71,12 @@ class ShopWithStripe:
         email: str = "piet@example.com",
         *,
         sepa: bool | dict[str, Any] = False,
+        price: str = "30.00",
+        currency: str = "EUR",
     ) -> Subscription:
         """A subscription signed up on 16 November; its customer has `card` (or, with `sepa`, a SEPA mandate
         on Stripe's succeeding test IBAN, or on the details given) saved for off-session use."""
-        subscription = signed_up(plan(self.installation, "30.00"), email=email)
+        subscription = signed_up(plan(self.installation, price, currency=currency), email=email)
         customer = stripe_customer_for(self.account, subscription.customer_key, email=email)
         method: dict[str, Any] = {"payment_method": card}
         if sepa:

@@ -89,6 +89,7 @@ def period_invoice(
             invoice=invoice,
             position=position,
             kind=line.kind.value,
+            target=line.target.value if line.target else "",
             description=line.description,
             reason=line.reason,
             quantity=Decimal(line.quantity),

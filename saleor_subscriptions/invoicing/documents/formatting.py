@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.billing.money import round_to_minor_unit
 
 Language = Literal["en", "nl"]
 LANGUAGES: tuple[Language, ...] = ("en", "nl")
@@ -52,7 +52,7 @@ def locale_of(language: Language) -> str:
 def money(amount: Decimal, currency: str, language: Language) -> str:
     """An amount as the shop's customers write it, rounded to the currency's minor unit half up (§3):
     `€ 1.234,50` in Dutch, `€1,234.50` in English, `JP¥1,500` for yen."""
-    rounded = round_money(amount, currency)
+    rounded = round_to_minor_unit(amount, currency)
     text: str = format_currency(
         rounded, currency, locale=locale_of(language), currency_digits=True, decimal_quantization=True
     )

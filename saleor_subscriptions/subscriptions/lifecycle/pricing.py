@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.money import round_money
-from saleor_subscriptions.billing.pricing import LineKind, discounts_setup_fee
+from saleor_subscriptions.billing.pricing import LineKind, LineTarget
 from saleor_subscriptions.billing.proration import days_left
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
@@ -39,6 +39,7 @@ def period_amount(
 
 
 _PLAN_LINES = (LineKind.PLAN, LineKind.PRORATION)
+_DISCOUNT = LineKind.DISCOUNT.value
 _CHARGED = (Invoice.Status.OPEN, Invoice.Status.PAID)
 
 
@@ -47,9 +48,7 @@ def _plan_net(invoice: Invoice) -> Decimal:
     (a discount of the setup fee, the setup fee and usage are left out), never below zero (§4, §9)."""
     net = Decimal(0)
     for line in invoice.lines.all():
-        if line.kind in _PLAN_LINES or (
-            line.kind == LineKind.DISCOUNT and not discounts_setup_fee(line.description)
-        ):
+        if line.kind in _PLAN_LINES or (line.kind == _DISCOUNT and line.target == LineTarget.RECURRING):
             net += line.amount
     return max(net, Decimal(0))
 

@@ -9,6 +9,29 @@ from . import cards, errors
 from .forms import Params, apply_metadata
 from .state import Request, list_object
 
+# Stripe's "Supported currencies": three-decimal currencies must end in 0 (5.124 KWD cannot be charged);
+# ISK (and, as this app's table holds, HUF and TWD) are two-decimal in the API but charged in whole units.
+THREE_DECIMAL = ("bhd", "jod", "kwd", "omr", "tnd")
+WHOLE_UNITS_ONLY = ("huf", "isk", "twd")
+
+
+def check_amount_steps(amount: int, currency: str) -> None:
+    """Refuses an amount Stripe cannot charge in `currency` (param `amount`), as Stripe does."""
+    if currency in THREE_DECIMAL and amount % 10:
+        raise errors.invalid_request(
+            f"Invalid amount. {currency.upper()} amounts must be rounded to the nearest ten (the last digit "
+            "must be 0).",
+            param="amount",
+            code="invalid_charge_amount",
+        )
+    if currency in WHOLE_UNITS_ONLY and amount % 100:
+        raise errors.invalid_request(
+            f"Invalid amount. Currency {currency.upper()} has become effectively zero-decimal and charged "
+            "amounts must be evenly divisible by 100.",
+            param="amount",
+            code="invalid_charge_amount_no_decimal_compatible",
+        )
+
 
 def new_charge(
     req: Request,
@@ -193,6 +216,7 @@ def create_refund(req: Request, params: Params) -> dict[str, Any]:
             param="amount",
             code="amount_too_large",
         )
+    check_amount_steps(amount, charge["currency"])
     refund = req.new(
         "refund",
         amount=amount,

@@ -61,6 +61,7 @@ SUPPORTED_TYPES = ("card", "sepa_debit", "ideal", "bancontact")
 EUR_ONLY = ("sepa_debit", "ideal", "bancontact")
 # The smallest amount Stripe charges, in minor units (50 cents for most currencies).
 MINIMUM_AMOUNT = {"gbp": 30, "jpy": 50, "huf": 17500}
+MAXIMUM_AMOUNT = 99_999_999  # Stripe's "Amount must be no more than 999,999.99" (eight digits)
 SFU_CHOICES = ("on_session", "off_session")
 CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_action", "requires_capture")
 
@@ -82,6 +83,13 @@ def _amount(params: Params, currency: str) -> int:
             param="amount",
             code="amount_too_small",
         )
+    if amount > MAXIMUM_AMOUNT:
+        raise errors.invalid_request(
+            f"Amount must be no more than {MAXIMUM_AMOUNT} {currency} minor units.",
+            param="amount",
+            code="amount_too_large",
+        )
+    charges.check_amount_steps(amount, currency)
     return amount
 
 
