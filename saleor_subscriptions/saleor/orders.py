@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
