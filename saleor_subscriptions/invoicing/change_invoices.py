@@ -61,20 +61,7 @@ def open_change_invoice(
             pipeline_step=Invoice.PipelineStep.ORDER,
         )
         InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                installation=installation,
-                invoice=invoice,
-                position=position,
-                kind=str(line.kind),
-                target=line.target.value if line.target else "",
-                description=line.description[:300],
-                reason=line.reason[:300],
-                quantity=line.quantity,
-                unit_amount=line.unit_amount,
-                amount=line.amount,
-                period_start=line.period_start,
-                period_end=line.period_end,
-            )
+            InvoiceLine.of(invoice, position, line)
             for position, line in enumerate(lines, start=1)
         )
     return invoice

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
-from saleor_subscriptions.billing.pricing import LineKind, LineTarget
+from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -202,6 +203,24 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @classmethod
+    def of(cls, invoice: Invoice, position: int, line: PricedLine) -> InvoiceLine:
+        """The stored row of an engine's line at `position` on `invoice` (texts cut to their columns)."""
+        return cls(
+            installation_id=invoice.installation_id,
+            invoice=invoice,
+            position=position,
+            kind=line.kind.value,
+            target=line.target.value if line.target else "",
+            description=line.description[:300],
+            reason=line.reason[:300],
+            quantity=Decimal(line.quantity),
+            unit_amount=line.unit_amount,
+            amount=line.amount,
+            period_start=line.period_start,
+            period_end=line.period_end,
+        )
 
 
 class CreditNote(models.Model):

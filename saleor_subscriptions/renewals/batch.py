@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -129,20 +128,7 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
     insert_rows(invoices)
     lines = {
         invoice.pk: [
-            InvoiceLine(
-                installation_id=invoice.installation_id,
-                invoice=invoice,
-                position=position,
-                kind=line.kind.value,
-                target=line.target.value if line.target else "",
-                description=line.description[:300],
-                reason=line.reason[:300],
-                quantity=Decimal(line.quantity),
-                unit_amount=line.unit_amount,
-                amount=line.amount,
-                period_start=line.period_start,
-                period_end=line.period_end,
-            )
+            InvoiceLine.of(invoice, position, line)
             for position, line in enumerate(draft.lines, start=1)
         ]
         for invoice, draft in zip(invoices, ordered, strict=True)

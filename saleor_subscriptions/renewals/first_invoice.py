@@ -196,20 +196,7 @@ def make_first_invoice(
             created_at=moment,
         )
         lines = [
-            InvoiceLine(
-                installation_id=sub_row.installation_id,
-                invoice=invoice,
-                position=position,
-                kind=line.kind.value,
-                target=line.target.value if line.target else "",
-                description=line.description[:300],
-                reason=line.reason[:300],
-                quantity=Decimal(line.quantity),
-                unit_amount=line.unit_amount,
-                amount=line.amount,
-                period_start=line.period_start,
-                period_end=line.period_end,
-            )
+            InvoiceLine.of(invoice, position, line)
             for position, line in enumerate(priced, start=1)
         ]
         take_order_totals(invoice, lines, charge.order)
