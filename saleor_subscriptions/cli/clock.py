@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from saleor_subscriptions.cli.django_setup import setup_django
-from saleor_subscriptions.cli.errors import UsageError
+from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,12 +36,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        installation_id = int(args.installation)
-    except ValueError:
-        raise UsageError(
-            "--installation", f"an installation id is a whole number, got {args.installation!r}"
-        ) from None
+    installation_id = parse_installation_id(args.installation)
     try:
         target = datetime.fromisoformat(args.to)
     except ValueError:

@@ -8,3 +8,11 @@ class UsageError(Exception):
         super().__init__(f"{flag}: {reason}")
         self.flag = flag
         self.reason = reason
+
+
+def parse_installation_id(text: str, flag: str = "--installation") -> int:
+    """An installation's id as given on the command line; a UsageError naming `flag` when it is not one."""
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(flag, f"an installation id is a whole number, got {text!r}") from None

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from saleor_subscriptions.cli.django_setup import setup_django
-from saleor_subscriptions.cli.errors import UsageError
+from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
 def add_parser(subparsers: Any) -> None:
@@ -39,10 +39,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "set-mode":
-        try:
-            installation_id = int(args.id)
-        except ValueError:
-            raise UsageError("ID", f"an installation id is a whole number, got {args.id!r}") from None
+        installation_id = parse_installation_id(args.id, "ID")
     setup_django()
     from saleor_subscriptions.payments.accounts import StripeSettingsError
     from saleor_subscriptions.payments.modes import mode, set_sandbox

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from saleor_subscriptions.cli.django_setup import setup_django
-from saleor_subscriptions.cli.errors import UsageError
+from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
 def add_parser(subparsers: Any) -> None:
@@ -24,12 +24,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        installation_id = int(args.installation)
-    except ValueError:
-        raise UsageError(
-            "--installation", f"an installation id is a whole number, got {args.installation!r}"
-        ) from None
+    installation_id = parse_installation_id(args.installation)
     setup_django()
     from saleor_subscriptions.invoicing.numbering import set_invoice_prefix
     from saleor_subscriptions.tenants.models import Installation
