@@ -29,12 +29,14 @@ def shop(url: str = "https://coffee.example.com/graphql/", **fields: Any) -> Ins
 def subscription_of(installation: Installation, user_id: str, **terms: Any) -> Subscription:
     status = terms.pop("status", "active")
     name = terms.pop("name", "Coffee monthly")
+    quantity = terms.pop("quantity", 1)
     version = make_plan_version(installation, price=Decimal("30.00"), name=name, **terms)
     return make_subscription(
         version,
         customer_user_id=user_id,
         customer_email=f"{user_id.lower()}@example.com",
         status=status,
+        quantity=quantity,
         next_billing_at=datetime(2026, 12, 16, 5, 0, tzinfo=UTC),
     )
 
