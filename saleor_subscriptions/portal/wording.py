@@ -162,8 +162,7 @@ WORDS: dict[str, dict[str, str]] = {
         "update_method": "Betaalmethode van {plan} wijzigen",
         "ended_title": "Je sessie is afgelopen",
         "ended_intro": (
-            "Voor je veiligheid sluiten de facturatiepagina's na een tijd. "
-            "Open ze opnieuw vanuit de winkel."
+            "Voor je veiligheid sluiten de facturatiepagina's na een tijd. Open ze opnieuw vanuit de winkel."
         ),
         "link_forged": "Deze link is niet geldig. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "link_expired": "Deze link is verlopen. Open de facturatiepagina's opnieuw vanuit de winkel.",

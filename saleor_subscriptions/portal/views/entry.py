@@ -25,9 +25,9 @@ def landing(link: PortalLink) -> str:
         else None
     )
     if flow is PortalFlow.SUBSCRIPTION_CANCEL and subscription is not None:
-        return f"/portal/subscriptions/{subscription.pk}/?focus=cancel#cancel"
+        return f"/portal/subscriptions/{subscription.pk}/?focus=cancel"
     if flow is PortalFlow.SUBSCRIPTION_UPDATE and subscription is not None:
-        return f"/portal/subscriptions/{subscription.pk}/?focus=switch#switch"
+        return f"/portal/subscriptions/{subscription.pk}/?focus=switch"
     if flow is PortalFlow.PAYMENT_METHOD_UPDATE:
         if subscription is not None and subscription.status not in ("cancelled", "expired"):
             return payment_method_url(subscription, return_to=portal_url("payment-method/"))

@@ -147,7 +147,10 @@ def subscription_page(
 def detail(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
     done = visit.request.GET.get("done") == "1"
-    return subscription_page(visit, subscription, done=done, focus=visit.request.GET.get("focus", ""))
+    focus = visit.request.GET.get("focus", "")
+    return subscription_page(
+        visit, subscription, done=done, focus=focus if focus in ("cancel", "switch") else ""
+    )
 
 
 def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
