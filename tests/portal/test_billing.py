@@ -39,7 +39,7 @@ def test_invoices_show_number_period_and_unpaid_or_paid_with_the_pay_date():
 
     assert "INV-0001" in page and "Paid on 16 October 2026" in page
     assert "INV-0002" in page and "Unpaid" in page and "Pay INV-0002" in page
-    assert "16 November 2026" in page
+    assert "16 November 2026 – 15 December 2026" in page  # the period, shown with its last day
     assert page.count('/pay/"') == 1  # only the open invoice has a pay button
 
 

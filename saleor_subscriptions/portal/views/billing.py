@@ -52,7 +52,7 @@ def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
         "pk": invoice.pk,
         "number": invoice.number,
         "plan": invoice.subscription.plan_version.plan.name,
-        "period": visit.day(invoice.period_start) + " – " + visit.day(invoice.period_end),
+        "period": fmt.period(invoice.period_start, invoice.period_end, visit.fmt_language),
         "status": _status(visit, invoice),
         "unpaid": invoice.status in PAYABLE,
         "payable": payable(invoice),
