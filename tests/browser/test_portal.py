@@ -220,6 +220,9 @@ def test_pause_skip_resume_and_quantity_and_the_session_ends_on_sign_out(browser
         expect(page.get_by_role("status")).to_have_text(t["done"])
         page.get_by_role("button", name=t["pause_button"]).click()
         checked(page, "en-paused")
+        page.set_viewport_size({"width": 360, "height": 740})  # a phone: nothing wider than the screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        checked(page, "en-paused-phone")
         page.get_by_role("button", name=t["resume_button"]).click()
         page.get_by_label(t["quantity"], exact=True).fill("3")
         page.get_by_role("button", name=t["quantity_button"]).click()
