@@ -100,7 +100,12 @@ def test_pause_skip_and_resume_where_the_plan_lets_customers_pause():
     assert "/skip/" in page and "/pause/" in page and "/resume/" not in page
 
     client.post(_page(client, subscription) + "skip/")
+    assert (
+        "16 December 2026: skipped, nothing charged"
+        in client.get(_page(client, subscription)).content.decode()
+    )
     client.post(_page(client, subscription) + "pause/")
+    assert "When the pause ends" in client.get(_page(client, subscription)).content.decode()
     assert Subscription.objects.get(pk=subscription.pk).status == "paused"
     assert "/resume/" in client.get(_page(client, subscription)).content.decode()
     client.post(_page(client, subscription) + "resume/")

@@ -77,11 +77,13 @@ def describe(visit: Visit, subscription: Subscription) -> dict[str, Any]:
         )
     except LifecycleError:
         price = ""
-    next_charge = (
-        visit.day(fmt.local_date(subscription.next_billing_at, subscription.time_zone))
-        if subscription.next_billing_at is not None
-        else t["none"]
-    )
+    next_charge = t["none"]
+    if subscription.status == "paused":
+        next_charge = t["next_after_pause"]  # the boundaries of the pause bill nothing
+    elif subscription.next_billing_at is not None:
+        next_charge = visit.day(fmt.local_date(subscription.next_billing_at, subscription.time_zone))
+        if subscription.current_period_index + 1 in subscription.skip_periods:
+            next_charge = t["next_skipped"].format(day=next_charge)
     pending = subscription.pending_plan_version
     return {
         "pk": subscription.pk,
