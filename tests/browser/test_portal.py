@@ -208,10 +208,13 @@ def test_the_payment_method_is_replaced_on_the_card_page_and_the_customer_comes_
     assert stripe_shop.customer(subscription).default_payment_method_id != before
 
 
-def test_pause_skip_resume_and_quantity_and_the_session_ends_on_sign_out(browser, portal_url, stripe_shop):
-    subscription = _customer(stripe_shop, "en", customer_can_pause=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pause_skip_resume_and_quantity_and_the_session_ends_on_sign_out(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, customer_can_pause=True)
     entry = _entry(stripe_shop, portal_url)
-    t = words("en")
+    t = words(language)
 
     def manage(page: Page) -> str:
         page.goto(entry)
@@ -219,10 +222,10 @@ def test_pause_skip_resume_and_quantity_and_the_session_ends_on_sign_out(browser
         page.get_by_role("button", name=t["skip_button"]).click()
         expect(page.get_by_role("status")).to_have_text(t["done"])
         page.get_by_role("button", name=t["pause_button"]).click()
-        checked(page, "en-paused")
+        checked(page, f"{language}-paused")
         page.set_viewport_size({"width": 360, "height": 740})  # a phone: nothing wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        checked(page, "en-paused-phone")
+        checked(page, f"{language}-paused-phone")
         page.get_by_role("button", name=t["resume_button"]).click()
         page.get_by_label(t["quantity"], exact=True).fill("3")
         page.get_by_role("button", name=t["quantity_button"]).click()
