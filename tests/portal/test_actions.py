@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -186,3 +187,34 @@ def test_a_switch_to_a_plan_of_another_shop_or_with_a_bad_code_is_refused():
     forced = client.post(_page(client, subscription) + "switch/confirm/", {"plan": elsewhere.plan_id})
     assert forced.status_code == 400
     assert Subscription.objects.get(pk=subscription.pk).plan_version_id == subscription.plan_version_id
+
+
+def test_a_switch_with_a_discount_code_shows_its_effect_before_the_confirm_and_redeems_it():
+    coffee = shop()
+    Installation.objects.filter(pk=coffee.pk).update(clock=DEC_1)
+    DiscountCode.objects.create(
+        installation=coffee, code="HALF", kind="percentage", percent=Decimal(50), duration="forever"
+    )
+    subscription = subscription_of(coffee, ANNA)
+    dearer = make_plan_version(coffee, price=Decimal("45.00"), name="Coffee deluxe")
+    client = signed_in(coffee, ANNA)
+
+    preview = client.get(
+        _page(client, subscription) + "switch/", {"plan": str(dearer.plan_id), "code": "half"}
+    )
+
+    page = preview.content.decode()
+    assert '<span id="amount-due-now">€3.75</span>' in page  # 7.50 of proration, half off
+    assert "€22.50" in page  # the next periods, half off too
+    assert 'name="code" value="half"' in page  # the confirm step sends the same code
+    assert not DiscountRedemption.objects.exists()
+
+    client.post(
+        _page(client, subscription) + "switch/confirm/",
+        {"plan": dearer.plan_id, "code": "half", "timing": "now"},
+    )
+
+    assert DiscountRedemption.objects.get(subscription=subscription).code.code == "HALF"
+    assert Invoice.objects.get(subscription=subscription, billing_reason="change").amount_due == Decimal(
+        "3.75"
+    )
