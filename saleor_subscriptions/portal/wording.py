@@ -85,6 +85,7 @@ WORDS: dict[str, dict[str, str]] = {
         "ended_intro": (
             "For your security the billing pages close after a while. Open them again from the shop."
         ),
+        "link_title": "This link cannot be used",
         "link_forged": "This link is not valid. Open the billing pages again from the shop.",
         "link_expired": "This link has expired. Open the billing pages again from the shop.",
         "link_used": "This link was used already. Open the billing pages again from the shop.",
@@ -170,6 +171,7 @@ WORDS: dict[str, dict[str, str]] = {
         "ended_intro": (
             "Voor je veiligheid sluiten de facturatiepagina's na een tijd. Open ze opnieuw vanuit de winkel."
         ),
+        "link_title": "Deze link werkt niet",
         "link_forged": "Deze link is niet geldig. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "link_expired": "Deze link is verlopen. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "link_used": "Deze link is al gebruikt. Open de facturatiepagina's opnieuw vanuit de winkel.",

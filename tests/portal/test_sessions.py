@@ -37,6 +37,7 @@ def test_the_link_opens_a_session_once_with_a_strict_cookie(settings):
     assert PortalSession.objects.get().customer_user_id == ANNA
     again = Client().get(path)
     assert again.status_code == 410 and "used already" in again.content.decode()
+    assert "<h1>This link cannot be used</h1>" in again.content.decode()
     assert PortalSession.objects.count() == 1
 
 

@@ -101,7 +101,9 @@ def shop_name(installation: Installation | None) -> str:
     return from_url.split("/", 1)[0]
 
 
-def ended(request: HttpRequest, key: str = "ended_intro", status: int = 401) -> HttpResponse:
+def ended(
+    request: HttpRequest, key: str = "ended_intro", status: int = 401, title_key: str = "ended_title"
+) -> HttpResponse:
     """The page of no session (ended, or never opened), in the deployment's default language."""
     language = str(settings.LANGUAGE_CODE)
     t = words(language)
@@ -111,7 +113,7 @@ def ended(request: HttpRequest, key: str = "ended_intro", status: int = 401) -> 
         {
             "t": t,
             "language": language,
-            "title": t["ended_title"],
+            "title": t[title_key],
             "message": t[key],
         },
         status=status,

@@ -45,7 +45,8 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link, _session, key = sessions.open_link(token)
     except sessions.LinkUnusable as unusable:
-        return ended(request, f"link_{unusable.code}", 410 if unusable.code != "forged" else 400)
+        status = 410 if unusable.code != "forged" else 400
+        return ended(request, f"link_{unusable.code}", status, title_key="link_title")
     response = HttpResponseRedirect(landing(link))
     sessions.set_cookie(response, key)
     response["Cache-Control"] = "no-store"
