@@ -9,7 +9,7 @@ from pathlib import Path
 import saleor_subscriptions
 
 DOMAIN = ("billing", "discounts", "invoicing", "notifications", "renewals", "subscriptions")
-ADAPTERS = ("api", "payments", "paypage", "saleor", "stripe_webhooks")
+ADAPTERS = ("api", "payments", "paypage", "portal", "saleor", "stripe_webhooks")
 LIBRARIES = ("stripe", "httpx")
 
 

@@ -8,6 +8,7 @@ import graphene
 from graphql import lexicographic_sort_schema, print_schema
 
 from saleor_subscriptions.api.enums import ApiErrorCodeEnum
+from saleor_subscriptions.api.mutations.customer_portal_session import CustomerPortalSessionCreate
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
@@ -57,6 +58,7 @@ class Mutation(graphene.ObjectType):
     subscription_quantity_change = SubscriptionQuantityChange.Field()
     subscription_usage_record = SubscriptionUsageRecord.Field()
     subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
+    customer_portal_session_create = CustomerPortalSessionCreate.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

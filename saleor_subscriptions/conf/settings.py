@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.payments",
     "saleor_subscriptions.stripe_webhooks",
     "saleor_subscriptions.paypage",
+    "saleor_subscriptions.portal",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +221,10 @@ STRIPE_TIMEOUT_S = env.integer("STRIPE_TIMEOUT_S", 30, minimum=1, maximum=120)
 STRIPE_WEBHOOK_TOLERANCE_S = env.integer("STRIPE_WEBHOOK_TOLERANCE_S", 300, minimum=30, maximum=3600)
 # How long a pay link in a payment-failed email stays usable.
 PAY_LINK_MAX_AGE_DAYS = env.integer("PAY_LINK_MAX_AGE_DAYS", 30, minimum=1, maximum=365)
+# The customer portal's session: ended after this many idle minutes, and this many hours after it opened.
+PORTAL_IDLE_MINUTES = env.integer("PORTAL_IDLE_MINUTES", 30, minimum=5, maximum=720)
+PORTAL_SESSION_HOURS = env.integer("PORTAL_SESSION_HOURS", 12, minimum=1, maximum=72)
+# The portal's forms carry Django's CSRF token (its views are csrf_protect'ed; the API and webhooks are not).
+CSRF_COOKIE_SECURE = str(APP_URL).startswith("https://")
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = ["/".join(str(APP_URL).split("/")[:3])]

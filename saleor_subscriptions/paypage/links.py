@@ -96,9 +96,13 @@ def installation_id_of(token: str) -> int | None:
     return found
 
 
-def payment_method_url(subscription: Subscription) -> str:
-    """The link to the page where the customer replaces the payment method renewals charge."""
-    token = signing.dumps({"subscription": subscription.pk}, salt=METHOD_LINK_SALT, compress=True)
+def payment_method_url(subscription: Subscription, return_to: str | None = None) -> str:
+    """The link to the page where the customer replaces the payment method renewals charge; `return_to`,
+    signed with it, is where the page's "Back" leads (the customer portal)."""
+    payload: dict[str, object] = {"subscription": subscription.pk}
+    if return_to:
+        payload["return"] = return_to
+    token = signing.dumps(payload, salt=METHOD_LINK_SALT, compress=True)
     return f"{settings.APP_URL}/pay/method/{token}/"
 
 
@@ -115,3 +119,14 @@ def subscription_of(token: str) -> Subscription:
     if subscription.status in ENDED:
         raise LinkRefused(410, "ended")
     return subscription
+
+
+def return_of(token: str, *, method: bool) -> str | None:
+    """The "Back" address signed into a pay link (`method`: a payment-method link), even an expired one;
+    None without one, or for a forged link."""
+    try:
+        value = signing.loads(token, salt=METHOD_LINK_SALT if method else PAY_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    back = value.get("return") if isinstance(value, dict) else None
+    return back if isinstance(back, str) and back.startswith(str(settings.APP_URL)) else None

@@ -14,14 +14,14 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-_LINK_TOKEN = re.compile(r"(/pay/(?:method/)?)(?!method/)[^/?#\s\"']+")
+_LINK_TOKEN = re.compile(r"(/pay/(?:method/)?|/portal/enter/)(?!method/)[^/?#\s\"']+")
 _CLIENT_SECRET = re.compile(r"((?:payment_intent|setup_intent)_client_secret(?:=|%3D))[^&\s\"']+", re.I)
 
 
 def redact_links(text: str) -> str:
     """`text` with the token of every pay or payment-method link, and every intent client secret of a query
     string, replaced by `[redacted]`."""
-    if "/pay/" not in text and "client_secret" not in text.lower():
+    if "/pay/" not in text and "/portal/enter/" not in text and "client_secret" not in text.lower():
         return text
     return _CLIENT_SECRET.sub(rf"\1{REDACTED}", _LINK_TOKEN.sub(rf"\1{REDACTED}", text))
 

@@ -42,6 +42,10 @@ def _page(
     shop = (installation.name if installation else "") or ""
     if "title_key" in context:
         context["title"] = words(language)[context.pop("title_key")]
+    match = request.resolver_match
+    token = match.kwargs.get("token") if match is not None else None
+    if token and match is not None:
+        context["back_url"] = links.return_of(token, method="method" in (match.url_name or ""))
     return render(
         request,
         f"paypage/{template}.html",

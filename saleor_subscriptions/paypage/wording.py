@@ -35,6 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
         "method_button": "Save card",
         "method_saved": "Your new card is saved; your renewals are charged to it from now on.",
         "method_not_saved": "The card was not saved: {reason}.",
+        "back": "Back to your billing page",
         "refused_title": "This link cannot be used",
         "refused_forged": "This link is not valid. Use the link in the most recent email we sent you.",
         "refused_expired": "This link has expired. Use the link in the most recent email we sent you.",
@@ -81,6 +82,7 @@ WORDS: dict[str, dict[str, str]] = {
         "method_button": "Kaart opslaan",
         "method_saved": "Je nieuwe kaart is opgeslagen; je verlengingen worden er voortaan mee betaald.",
         "method_not_saved": "De kaart is niet opgeslagen: {reason}.",
+        "back": "Terug naar je facturatie",
         "refused_title": "Deze link werkt niet",
         "refused_forged": (
             "Deze link is niet geldig. Gebruik de link in de laatste e-mail die we je stuurden."

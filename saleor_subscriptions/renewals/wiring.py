@@ -30,9 +30,13 @@ class PortsRefused(Exception):
     """The configured ports may not bill these installations: in-memory ports and a live installation."""
 
 
-def pay_url(invoice: Invoice) -> str:
-    """The link in a payment-failed email: a signed token naming one invoice (the page checks its age)."""
-    token = signing.dumps({"invoice": invoice.pk}, salt=PAY_LINK_SALT, compress=True)
+def pay_url(invoice: Invoice, return_to: str | None = None) -> str:
+    """The link in a payment-failed email: a signed token naming one invoice (the page checks its age);
+    `return_to`, signed with it, is where the page's "Back" leads (the customer portal)."""
+    payload: dict[str, object] = {"invoice": invoice.pk}
+    if return_to:
+        payload["return"] = return_to
+    token = signing.dumps(payload, salt=PAY_LINK_SALT, compress=True)
     return f"{settings.APP_URL}/pay/{token}/"
 
 

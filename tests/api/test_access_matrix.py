@@ -86,6 +86,7 @@ ACCESS: dict[str, Access] = {
     "subscriptionQuantityChange": CUSTOMER,
     "subscriptionUsageRecord": staff("MANAGE_ORDERS"),
     "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
+    "customerPortalSessionCreate": CUSTOMER,
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

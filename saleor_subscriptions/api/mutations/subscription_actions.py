@@ -7,7 +7,6 @@ its event (actor `customer`, the Saleor user id); the emails follow from the eve
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
@@ -20,26 +19,18 @@ from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
 from saleor_subscriptions.api.queries.subscriptions import customers_subscriptions
 from saleor_subscriptions.api.types.errors import SubscriptionError
 from saleor_subscriptions.api.types.subscriptions import SubscriptionType
-from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.self_service import (
+    NOT_FOUND,
+    REASON_MAX,
+    Action,
+    act_for_customer,
+)
+from saleor_subscriptions.subscriptions.self_service import CustomerRequestRefused as ArgumentRefused
 
-NOT_FOUND = "not_found"
-INVALID_REASON = "invalid_reason"
-REASON_MAX = 200
-
-Action = Callable[..., Subscription]
-"""The lifecycle call: the customer's subscription and, as keywords, who asks and why (`actor`, `actor_id`,
-`reason`, the same for every action); the subscription after."""
-
-
-class ArgumentRefused(Exception):
-    """An argument the API itself refuses before the lifecycle is asked (e.g. a plan id of no plan)."""
-
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.code, self.message = field, code, message
+__all__ = ["Action", "ArgumentRefused", "CustomerSubscriptionMutation", "reason_argument"]
 
 
 class CustomerSubscriptionMutation(ApiMutation):
@@ -69,14 +60,12 @@ class CustomerSubscriptionMutation(ApiMutation):
         )
         if found is None:
             return cls.refused("id", NOT_FOUND, f"no subscription of yours has the id {data['id']!r}")
-        reason = data.get("reason") or ""
-        if len(reason) > REASON_MAX:
-            too_long = f"at most {REASON_MAX} characters, not {len(reason)}"
-            return cls.refused("reason", INVALID_REASON, too_long)
         try:
-            changed = cls.action(data)(found, actor=Actor.CUSTOMER, actor_id=customer.user_id, reason=reason)
+            changed = act_for_customer(
+                found, cls.action(data), user_id=customer.user_id, reason=data.get("reason") or ""
+            )
         except ArgumentRefused as refused:
-            return cls.refused(refused.field, refused.code, refused.message)
+            return cls.refused(input_name(refused.field), refused.code, refused.message)
         except LifecycleError as refused:
             argument = cls.fields.get(refused.field or "", refused.field)
             field = input_name(argument) if argument in cls._meta.arguments else None

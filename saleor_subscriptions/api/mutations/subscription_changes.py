@@ -31,31 +31,18 @@ from saleor_subscriptions.api.queries.subscriptions import customers_subscriptio
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.checkout import ChargeLine
 from saleor_subscriptions.api.types.plans import show_amount
-from saleor_subscriptions.billing.states import Actor, Transition
-from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.billing.states import Transition
+from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle.changes import SwitchPreview
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
-
-PLAN_NOT_FOUND = "plan_not_found"
+from saleor_subscriptions.subscriptions.self_service import preview_customer_switch, switch_target
 
 
 def target_version(subscription: Subscription, plan_id: str) -> PlanVersion:
-    """The current version of the plan `plan_id` names in the subscription's shop; refused naming `planId`
-    when there is none (whether the plan may be switched to is the lifecycle's to say)."""
-    pk = parse_plan_id(plan_id)
-    plan = (
-        Plan.objects.filter(installation_id=subscription.installation_id, pk=pk).first()
-        if pk is not None
-        else None
-    )
-    version = plan.versions.order_by("-version").first() if plan is not None else None
-    if plan is None or version is None:
-        raise ArgumentRefused("planId", PLAN_NOT_FOUND, f"no plan of this shop has the id {plan_id!r}")
-    version.plan = plan
-    return version
+    """The current version of the plan `plan_id` names in the subscription's shop (`self_service`)."""
+    return switch_target(subscription, parse_plan_id(plan_id), plan_id)
 
 
 def _date(value: Any) -> date | None:
@@ -207,16 +194,14 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
         if subscription is None:
             return None
         try:
-            # As the switch itself would: only a trialing or active subscription changes plans.
-            allowed(subscription, Transition.SWITCH_PLAN, Actor.CUSTOMER, moment_of(subscription).today)
-            preview = lifecycle.preview_switch(
+            preview = preview_customer_switch(
                 subscription,
                 target_version(subscription, plan_id),
                 timing=enum_value(timing),
                 discount_code=discount_code or None,
             )
         except ArgumentRefused as refused:
-            raise _bad_input(refused.field, refused.code, refused.message) from None
+            raise _bad_input(input_name(refused.field) or "id", refused.code, refused.message) from None
         except LifecycleError as refused:
             argument = SubscriptionSwitch.fields.get(refused.field or "", refused.field)
             raise _bad_input(input_name(argument) or "id", refused.code.value, refused.message) from None

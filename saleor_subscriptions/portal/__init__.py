@@ -1,0 +1,1 @@
+"""The customer's hosted billing portal (docs/portal.md)."""

@@ -1,0 +1,28 @@
+"""The customer portal (mounted at /portal/)."""
+
+from django.urls import URLPattern, path
+
+from saleor_subscriptions.portal.views import billing, entry, subscriptions, switching
+
+app_name = "portal"
+
+urlpatterns: list[URLPattern] = [
+    path("enter/<str:token>/", entry.enter, name="enter"),
+    path("language/", entry.language, name="language"),
+    path("sign-out/", entry.sign_out, name="sign-out"),
+    path("", subscriptions.overview, name="overview"),
+    path("subscriptions/<int:pk>/", subscriptions.detail, name="subscription"),
+    path("subscriptions/<int:pk>/cancel/", subscriptions.cancel, name="cancel"),
+    path("subscriptions/<int:pk>/undo-cancel/", subscriptions.undo_cancel, name="undo-cancel"),
+    path("subscriptions/<int:pk>/pause/", subscriptions.pause, name="pause"),
+    path("subscriptions/<int:pk>/skip/", subscriptions.skip, name="skip"),
+    path("subscriptions/<int:pk>/resume/", subscriptions.resume, name="resume"),
+    path("subscriptions/<int:pk>/quantity/", subscriptions.quantity, name="quantity"),
+    path("subscriptions/<int:pk>/switch/", switching.preview, name="switch-preview"),
+    path("subscriptions/<int:pk>/switch/confirm/", switching.confirm, name="switch-confirm"),
+    path("invoices/", billing.invoices, name="invoices"),
+    path("invoices/<int:pk>/pdf/", billing.invoice_document, name="invoice-pdf"),
+    path("invoices/<int:pk>/pay/", billing.pay_invoice, name="invoice-pay"),
+    path("payment-method/", billing.payment_method, name="payment-method"),
+    path("payment-method/<int:pk>/update/", billing.update_payment_method, name="payment-method-update"),
+]

@@ -1,0 +1,125 @@
+"""Invoices (number, period, status, PDF; an open one paid through the pay page), the credit balance, and
+the saved payment method (replaced on the pay pages' page that saves another card)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from saleor_subscriptions.invoicing.credits import balances
+from saleor_subscriptions.invoicing.documents import formatting as fmt
+from saleor_subscriptions.invoicing.links import document_token
+from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
+from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.subscriptions import payment_method_label
+from saleor_subscriptions.renewals.wiring import pay_url
+
+PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
+
+
+def portal_url(path: str) -> str:
+    return f"{str(settings.APP_URL).rstrip('/')}/portal/{path}"
+
+
+def payable(invoice: Invoice) -> bool:
+    """Whether the pay page takes this invoice now: owed, not still to be charged by the renewal runner,
+    and paying would still keep (or bring back) the subscription."""
+    return (
+        invoice.status in PAYABLE
+        and invoice.pipeline_step == Invoice.PipelineStep.DONE
+        and can_still_reactivate(invoice.subscription)
+    )
+
+
+def _status(visit: Visit, invoice: Invoice) -> str:
+    if invoice.status == Invoice.Status.PAID:
+        paid = invoice.paid_at
+        day = visit.day(fmt.local_date(paid, invoice.subscription.time_zone)) if paid else ""
+        return visit.t["paid_on"].format(day=day)
+    if invoice.status == Invoice.Status.VOID:
+        return visit.t["void"]
+    return visit.t["unpaid"]
+
+
+def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
+    return {
+        "pk": invoice.pk,
+        "number": invoice.number,
+        "plan": invoice.subscription.plan_version.plan.name,
+        "period": fmt.period(invoice.period_start, invoice.period_end, visit.fmt_language),
+        "status": _status(visit, invoice),
+        "unpaid": invoice.status in PAYABLE,
+        "payable": payable(invoice),
+        "download_label": visit.t["download"].format(number=invoice.number),
+        "pay_label": visit.t["pay"].format(number=invoice.number),
+        "total": visit.money(
+            invoice.amount_due if invoice.status in PAYABLE else invoice.total, invoice.currency
+        ),
+    }
+
+
+@require_GET
+@portal_page
+def invoices(visit: Visit) -> HttpResponse:
+    found = (
+        visit.invoices()
+        .select_related("subscription__plan_version__plan", "subscription__installation")
+        .order_by("-issued_at", "-pk")[:200]
+    )
+    rows = [_row(visit, invoice) for invoice in found]
+    keys = {(s.customer_key, s.currency) for s in visit.subscriptions()}
+    credit = [
+        visit.money(amount, currency)
+        for (_key, currency), amount in sorted(balances(visit.installation.pk, keys).items())
+        if amount > Decimal(0)
+    ]
+    return visit.render("invoices", invoices=rows, credit=credit, section="invoices")
+
+
+@require_GET
+@portal_page
+def invoice_document(visit: Visit, pk: int) -> HttpResponse:
+    """The invoice's PDF, served by the invoice document view (its signed link, as on the Saleor order)."""
+    invoice = visit.invoice(pk)
+    return HttpResponseRedirect(reverse("invoice-document", kwargs={"token": document_token(invoice)}))
+
+
+@require_POST
+@portal_page
+def pay_invoice(visit: Visit, pk: int) -> HttpResponse:
+    """To the pay page of an open invoice, its "Back" leading to the portal's invoices."""
+    invoice = visit.invoice(pk)
+    if not payable(invoice):
+        raise Http404("nothing to pay on this invoice")
+    return HttpResponseRedirect(pay_url(invoice, return_to=portal_url("invoices/")))
+
+
+@require_GET
+@portal_page
+def payment_method(visit: Visit) -> HttpResponse:
+    rows = [
+        {
+            "pk": s.pk,
+            "plan": s.plan_version.plan.name,
+            "method": payment_method_label(visit, s),
+            "update_label": visit.t["update_method"].format(plan=s.plan_version.plan.name),
+        }
+        for s in visit.subscriptions().exclude(status__in=ENDED).order_by("-pk")
+    ]
+    return visit.render("payment_method", methods=rows, section="payment_method")
+
+
+@require_POST
+@portal_page
+def update_payment_method(visit: Visit, pk: int) -> HttpResponse:
+    """To the page that saves another card for the subscription, its "Back" leading to the portal."""
+    subscription = visit.subscription(pk)
+    if subscription.status in ENDED:
+        raise Http404("this subscription has ended")
+    return HttpResponseRedirect(payment_method_url(subscription, return_to=portal_url("payment-method/")))
