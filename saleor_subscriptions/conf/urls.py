@@ -18,5 +18,6 @@ urlpatterns = [
     path("graphql/", include("saleor_subscriptions.api.urls")),
     path("webhooks/stripe/", include("saleor_subscriptions.stripe_webhooks.urls")),
     path("pay/", include("saleor_subscriptions.paypage.urls")),
+    path("dashboard/", include("saleor_subscriptions.dashboard.urls")),
     path("documents/invoices/<str:token>.pdf", invoice_document, name="invoice-document"),
 ]
