@@ -1,0 +1,97 @@
+// What the plans page reads from Saleor itself, in the browser, with the dashboard's token (staff with
+// MANAGE_PRODUCTS): the product's variants and their prices per channel. Saleor's schema is not part of this
+// build, so the one document is typed by hand here (fields as in Saleor 3.21's schema).
+
+export const PRODUCT_QUERY = /* GraphQL */ `
+  query DashboardProduct($id: ID!) {
+    product(id: $id) {
+      id
+      name
+      variants {
+        id
+        name
+        sku
+        channelListings {
+          channel {
+            slug
+            name
+            currencyCode
+          }
+          price {
+            amount
+            currency
+          }
+        }
+      }
+    }
+  }
+`;
+
+export interface SaleorChannel {
+  slug: string;
+  name: string;
+  currencyCode: string;
+}
+
+export interface SaleorVariant {
+  id: string;
+  name: string;
+  sku: string | null;
+  channelListings: { channel: SaleorChannel; price: { amount: number; currency: string } | null }[] | null;
+}
+
+export interface SaleorProduct {
+  id: string;
+  name: string;
+  variants: SaleorVariant[] | null;
+}
+
+export class SaleorRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function fetchProduct(saleorApiUrl: string, token: string, id: string): Promise<SaleorProduct | null> {
+  const response = await fetch(saleorApiUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: PRODUCT_QUERY, variables: { id } }),
+  });
+  const body = (await response.json().catch(() => null)) as {
+    data?: { product: SaleorProduct | null };
+    errors?: { message: string; extensions?: { exception?: { code?: string } } }[];
+  } | null;
+  const error = body?.errors?.[0];
+  if (!response.ok || error || !body?.data) {
+    throw new SaleorRequestError(
+      error?.message ?? `Saleor answered ${response.status}`,
+      response.status,
+      error?.extensions?.exception?.code,
+    );
+  }
+  return body.data.product;
+}
+
+/** The channels any variant is sold in, in the order first met. */
+export function channelsOf(product: SaleorProduct): SaleorChannel[] {
+  const found = new Map<string, SaleorChannel>();
+  for (const variant of product.variants ?? []) {
+    for (const listing of variant.channelListings ?? []) {
+      if (!found.has(listing.channel.slug)) {
+        found.set(listing.channel.slug, listing.channel);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+/** The variant's price in a channel, as Saleor's decimal text in the currency's minor units. */
+export function variantPrice(variant: SaleorVariant, channel: string): number | null {
+  const listing = variant.channelListings?.find((l) => l.channel.slug === channel);
+  return listing?.price?.amount ?? null;
+}
