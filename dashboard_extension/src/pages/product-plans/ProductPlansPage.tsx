@@ -151,9 +151,6 @@ export function ProductPlansPage() {
   };
 
   const archive = async (plan: PlanFieldsFragment) => {
-    if (!window.confirm(t("plans.archiveConfirm", { name: plan.name }))) {
-      return;
-    }
     const result = await archivePlan({ id: plan.id });
     const errors = result.error ? requestErrors(result.error) : (result.data?.planArchive?.errors ?? []);
     if (errors.length > 0) {
@@ -289,6 +286,8 @@ function PlanTable({
   onArchive: (plan: PlanFieldsFragment) => void;
 }) {
   const t = useT();
+  // Confirmed in the page: a popup's frame may not be allowed to open the browser's dialogs.
+  const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <Table data-plans>
       <THead>
@@ -325,10 +324,22 @@ function PlanTable({
                   <Pencil size={14} />
                   {t("plans.edit")}
                 </Button>
-                <Button variant="tertiary" size="small" onClick={() => onArchive(plan)} data-action="archive">
-                  <Archive size={14} />
-                  {t("plans.archive")}
-                </Button>
+                {confirming === plan.id ? (
+                  <Box display="flex" gap={2} alignItems="center" data-confirm-archive>
+                    <Text size={2}>{t("plans.archiveConfirm", { name: plan.name })}</Text>
+                    <Button variant="error" size="small" onClick={() => { setConfirming(null); onArchive(plan); }} data-action="confirm-archive">
+                      {t("plans.archive")}
+                    </Button>
+                    <Button variant="secondary" size="small" onClick={() => setConfirming(null)}>
+                      {t("form.cancel")}
+                    </Button>
+                  </Box>
+                ) : (
+                  <Button variant="tertiary" size="small" onClick={() => setConfirming(plan.id)} data-action="archive">
+                    <Archive size={14} />
+                    {t("plans.archive")}
+                  </Button>
+                )}
               </Box>
             </TD>
           </TR>

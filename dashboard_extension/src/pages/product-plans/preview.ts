@@ -2,10 +2,11 @@ import type { SchedulePreviewQuery } from "../../gql/graphql";
 
 type Charge = SchedulePreviewQuery["schedulePreview"]["charges"][number];
 
-/** "16 Nov" in the page's language, for a local ISO date ("2026-11-16"). */
+/** "16 Nov" in the page's language, for a local ISO date ("2026-11-16"); English days come first, as in
+ * the app's documents. */
 export function shortDate(iso: string, locale: string): string {
   const [y, m, d] = iso.split("-").map(Number);
-  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(
     new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)),
   );
 }
