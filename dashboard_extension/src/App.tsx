@@ -1,4 +1,4 @@
-import { AppBridgeProvider, useAppBridge, type AppBridge } from "@saleor/app-sdk/app-bridge";
+import { AppBridgeProvider, type AppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Text, ThemeProvider } from "@saleor/macaw-ui";
 import { useMemo, type ReactNode } from "react";
 import { IntlProvider } from "react-intl";
@@ -8,6 +8,7 @@ import { Provider as UrqlProvider } from "urql";
 import { createApiClient } from "./api/client";
 import { RouteSync } from "./bridge/RouteSync";
 import { SessionProvider, useSession } from "./bridge/session";
+import { BridgeStateProvider, useBridge } from "./bridge/state";
 import { ThemeSync } from "./bridge/ThemeSync";
 import { localeOf, MESSAGES } from "./i18n/messages";
 import { useT } from "./i18n/useT";
@@ -29,7 +30,7 @@ export function AppRoutes() {
 }
 
 function Localised({ children }: { children: ReactNode }) {
-  const { appBridgeState } = useAppBridge();
+  const { state: appBridgeState } = useBridge();
   const locale = localeOf(appBridgeState?.locale);
   return (
     <IntlProvider locale={locale} messages={MESSAGES[locale]} defaultLocale="en">
@@ -66,6 +67,7 @@ function Gate({ appBridge }: { appBridge: AppBridge }) {
 export function App({ appBridge }: { appBridge: AppBridge }) {
   return (
     <AppBridgeProvider appBridgeInstance={appBridge}>
+      <BridgeStateProvider>
       <ThemeProvider>
         <ThemeSync />
         <Localised>
@@ -79,6 +81,7 @@ export function App({ appBridge }: { appBridge: AppBridge }) {
           </SessionProvider>
         </Localised>
       </ThemeProvider>
+      </BridgeStateProvider>
     </AppBridgeProvider>
   );
 }

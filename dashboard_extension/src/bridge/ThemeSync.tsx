@@ -1,10 +1,10 @@
-import { useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { useBridge } from "./state";
 import { useTheme } from "@saleor/macaw-ui";
 import { useEffect } from "react";
 
 /** Follows the dashboard's theme (the `?theme=` it opened the page with, then its `theme` events). */
 export function ThemeSync() {
-  const { appBridgeState } = useAppBridge();
+  const { state: appBridgeState } = useBridge();
   const { setTheme } = useTheme();
   const theme = appBridgeState?.theme;
   useEffect(() => {

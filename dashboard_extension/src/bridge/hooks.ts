@@ -1,5 +1,7 @@
-import { actions, useAppBridge } from "@saleor/app-sdk/app-bridge";
-import { useCallback } from "react";
+import { actions } from "@saleor/app-sdk/app-bridge";
+
+import { useBridge } from "./state";
+import { useCallback, useMemo } from "react";
 
 import { supportsAction } from "./capabilities";
 
@@ -11,7 +13,7 @@ export interface ApiFieldError {
 
 /** Dashboard notifications (App Bridge `notification`): errors carry the API's message and field. */
 export function useNotify() {
-  const { appBridge } = useAppBridge();
+  const { appBridge } = useBridge();
   const success = useCallback(
     (title: string, text?: string) => {
       void appBridge?.dispatch(actions.Notification({ status: "success", title, text })).catch(() => undefined);
@@ -28,12 +30,12 @@ export function useNotify() {
     },
     [appBridge],
   );
-  return { success, error };
+  return useMemo(() => ({ success, error }), [success, error]);
 }
 
 /** Opens a dashboard path (`/products/<id>`) in the dashboard itself. */
 export function useRedirect() {
-  const { appBridge } = useAppBridge();
+  const { appBridge } = useBridge();
   return useCallback(
     (to: string) => {
       void appBridge?.dispatch(actions.Redirect({ to })).catch(() => undefined);
@@ -44,7 +46,7 @@ export function useRedirect() {
 
 /** Closes the popup where the dashboard knows how (3.22+); false when it does not. */
 export function useClosePopup() {
-  const { appBridge, appBridgeState } = useAppBridge();
+  const { appBridge, state: appBridgeState } = useBridge();
   const can = supportsAction("popupClose", appBridgeState?.dashboardVersion);
   const close = useCallback(() => {
     void appBridge?.dispatch(actions.PopupClose()).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { useBridge } from "./state";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 import { isExpired, tokenExpiry } from "./token";
@@ -15,7 +15,7 @@ const SessionContext = createContext<Session>({ ready: false, expired: false, ma
 
 /** Watches the dashboard's token: when it expires (5 minutes; 3.21 popups never refresh it) the page says so. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const { appBridgeState } = useAppBridge();
+  const { state: appBridgeState } = useBridge();
   const token = appBridgeState?.token;
   const [expiredToken, setExpiredToken] = useState<string | null>(null);
 

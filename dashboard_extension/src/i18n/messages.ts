@@ -8,7 +8,7 @@ const en = {
   "state.outsideDashboard": "Open this page from the Saleor dashboard: it needs the dashboard's token.",
   "token.expiredTitle": "This page's session has expired",
   "token.expiredText":
-    "The dashboard's token for this page lasts 5 minutes and this window cannot renew it. Close it and open it again to go on; nothing you saved is lost.",
+    "The dashboard's token for this page lasts 5 minutes and this window cannot renew it. Reopen it from the dashboard to go on; nothing you saved is lost.",
   "token.reopen": "Reopen",
   "settings.title": "Settings",
   "settings.stripe": "Stripe",
@@ -50,6 +50,7 @@ const en = {
   "plans.variantChannel": "{variant} in {channel}",
   "plans.none": "No plans in this channel.",
   "plans.add": "Add plan",
+  "plans.openVariant": "Open the variant in the dashboard",
   "plans.edit": "Edit",
   "plans.archive": "Archive",
   "plans.archiveConfirm": "Archive {name}? It is no longer offered; running subscriptions keep their terms.",
@@ -134,7 +135,7 @@ const nl: Record<MessageId, string> = {
   "state.outsideDashboard": "Open deze pagina vanuit het Saleor-dashboard: ze heeft het token van het dashboard nodig.",
   "token.expiredTitle": "De sessie van deze pagina is verlopen",
   "token.expiredText":
-    "Het token van het dashboard voor deze pagina geldt 5 minuten en dit venster kan het niet vernieuwen. Sluit het en open het opnieuw om verder te gaan; wat je hebt opgeslagen blijft bewaard.",
+    "Het token van het dashboard voor deze pagina geldt 5 minuten en dit venster kan het niet vernieuwen. Open het opnieuw vanuit het dashboard om verder te gaan; wat je hebt opgeslagen blijft bewaard.",
   "token.reopen": "Opnieuw openen",
   "settings.title": "Instellingen",
   "settings.stripe": "Stripe",
@@ -176,6 +177,7 @@ const nl: Record<MessageId, string> = {
   "plans.variantChannel": "{variant} in {channel}",
   "plans.none": "Geen plannen in dit kanaal.",
   "plans.add": "Plan toevoegen",
+  "plans.openVariant": "De variant openen in het dashboard",
   "plans.edit": "Wijzigen",
   "plans.archive": "Archiveren",
   "plans.archiveConfirm": "{name} archiveren? Het wordt niet meer aangeboden; lopende abonnementen houden hun voorwaarden.",

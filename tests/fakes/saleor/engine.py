@@ -91,8 +91,8 @@ extend type Query {
   channels: [Channel!]
 }
 """
-"""Saleor 3.21's fields that the app's dashboard pages ask for in the browser (`dashboard_extension/src/saleor`),
-beyond the subset the app itself sends."""
+"""Saleor 3.21's fields that the app's dashboard pages ask for in the browser
+(`dashboard_extension/src/saleor`), beyond the subset the app itself sends."""
 
 
 def build_fake_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:

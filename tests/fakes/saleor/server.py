@@ -122,6 +122,15 @@ class Handler(BaseHTTPRequestHandler):
             self.server.fake.jwks_fetches += 1
             self._send_json(200, self.server.fake.jwks())
             return
+        page = self.server.fake.pages.get(self.path.split("?")[0])
+        if page is not None:
+            data = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if self.path.split("?")[0] == "/graphql/":
             self._send_json(405, {"errors": [{"message": "Use POST."}]})
             return

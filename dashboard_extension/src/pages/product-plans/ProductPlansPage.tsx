@@ -1,6 +1,6 @@
-import { useAppBridge } from "@saleor/app-sdk/app-bridge";
+import { useBridge } from "../../bridge/state";
 import { Box, Button, Text } from "@saleor/macaw-ui";
-import { Archive, Pencil, Plus, Repeat } from "lucide-react";
+import { Archive, ExternalLink, Pencil, Plus, Repeat } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
 import { useClient, useMutation } from "urql";
 
@@ -11,7 +11,7 @@ import {
   ProductPlansQuery,
 } from "../../api/documents";
 import { errorsByField, requestErrors, type FieldError } from "../../api/errors";
-import { useNotify } from "../../bridge/hooks";
+import { useNotify, useRedirect } from "../../bridge/hooks";
 import type { PlanFieldsFragment } from "../../gql/graphql";
 import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
@@ -23,6 +23,7 @@ import {
   type SaleorProduct,
   type SaleorVariant,
 } from "../../saleor/product";
+import { useInteractiveMark } from "../../ui/interactive";
 import { Empty, ErrorState, Loading, Section } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
 import { NEW_PLAN, termsInput, valuesOf, type PlanFormValues } from "./formState";
@@ -45,8 +46,9 @@ export function productIdFromUrl(search: string = window.location.search): strin
 export function ProductPlansPage() {
   const t = useT();
   const notify = useNotify();
+  const redirect = useRedirect();
   const client = useClient();
-  const { appBridgeState } = useAppBridge();
+  const { state: appBridgeState } = useBridge();
   const productId = productIdFromUrl();
   const token = appBridgeState?.token;
   const saleorApiUrl = appBridgeState?.saleorApiUrl;
@@ -85,6 +87,7 @@ export function ProductPlansPage() {
   useEffect(() => {
     void reload();
   }, [reload]);
+  useInteractiveMark(load.state !== "loading");
 
   if (!productId) {
     return <Page><ErrorState message={t("plans.noProduct")} /></Page>;
@@ -228,6 +231,17 @@ export function ProductPlansPage() {
                 data-variant={variant.id}
                 data-channel={channel.slug}
               >
+                <Box>
+                  <Button
+                    variant="tertiary"
+                    size="small"
+                    data-action="open-variant"
+                    onClick={() => redirect(`/products/${productId}/variant/${variant.id}`)}
+                  >
+                    <ExternalLink size={14} />
+                    {t("plans.openVariant")}
+                  </Button>
+                </Box>
                 {mine.length === 0 ? (
                   <Text color="default2">{t("plans.none")}</Text>
                 ) : (

@@ -7,6 +7,7 @@ import { StripeSettingsQuery, StripeSettingsUpdateMutation } from "../../api/doc
 import { errorsByField, requestErrors, type FieldError } from "../../api/errors";
 import { useNotify } from "../../bridge/hooks";
 import { useT } from "../../i18n/useT";
+import { useInteractiveMark } from "../../ui/interactive";
 import { ErrorState, Loading, Section } from "../../ui/states";
 
 /** The app's home page: the Stripe connection per channel (docs/dashboard.md). */
@@ -52,6 +53,7 @@ function StripeSection({ channel }: { channel: string }) {
   const [saving, save] = useMutation(StripeSettingsUpdateMutation);
   const [form, setForm] = useState({ publishableKey: "", secretKey: "", webhookSecret: "" });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  useInteractiveMark(Boolean(data || error));
 
   if (fetching && !data) {
     return <Loading />;
