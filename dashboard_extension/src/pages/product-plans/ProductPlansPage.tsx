@@ -67,15 +67,20 @@ export function ProductPlansPage() {
     try {
       const product = await fetchProduct(saleorApiUrl, token, productId);
       const plans: Record<string, PlanFieldsFragment[]> = {};
-      for (const channel of product ? channelsOf(product) : []) {
-        const result = await client
-          .query(ProductPlansQuery, { product: productId, channel: channel.slug }, { requestPolicy: "network-only" })
-          .toPromise();
+      const channels = product ? channelsOf(product) : [];
+      const results = await Promise.all(
+        channels.map((channel) =>
+          client
+            .query(ProductPlansQuery, { product: productId, channel: channel.slug }, { requestPolicy: "network-only" })
+            .toPromise(),
+        ),
+      );
+      results.forEach((result, index) => {
         if (result.error) {
           throw new Error(requestErrors(result.error)[0]?.message ?? t("errors.api"));
         }
-        plans[channel.slug] = result.data?.plans ?? [];
-      }
+        plans[channels[index]?.slug ?? ""] = result.data?.plans ?? [];
+      });
       setLoad({ state: "ready", product, plans });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
