@@ -238,6 +238,9 @@ def test_the_owner_connects_stripe_and_sees_the_webhook_to_register(
     def connect(page: Any) -> dict[str, Any]:
         opened = _open(page, dashboard, "/dashboard/", theme=theme, locale=locale)
         expect(opened.frame.locator("[data-connection=none]")).to_be_visible()
+        channels = opened.frame.locator("select[name=channel] option")
+        expect(channels).to_have_count(2)  # every channel without its own keys, and the shop's one channel
+        expect(channels.nth(1)).to_have_attribute("value", "default-channel")
         opened.frame.get_by_label(text["publishable"]).fill(stripe_settings.publishable_key)
         opened.frame.get_by_label(text["secret"]).fill("sk_nope")
         opened.frame.get_by_role("button", name=text["stripe_save"]).click()

@@ -15,8 +15,8 @@ const en = {
   "settings.stripeIntro":
     "Renewals are charged with the shop's own Stripe account: keys per channel, or one account for every channel without its own.",
   "settings.channel": "Channel",
-  "settings.channelHelp": "A channel slug; empty: every channel without its own keys.",
-  "settings.show": "Show",
+  "settings.channelHelp": "A channel's own Stripe account, or the one for every channel without its own.",
+  "settings.allChannels": "Every channel without its own keys",
   "settings.notConnected": "No Stripe account is connected for this channel: checkouts with a subscription cannot be paid.",
   "settings.connected": "Connected ({mode} mode), key checked with Stripe on {date}.",
   "settings.publishableKey": "Publishable key",
@@ -142,8 +142,8 @@ const nl: Record<MessageId, string> = {
   "settings.stripeIntro":
     "Verlengingen worden afgeschreven via het eigen Stripe-account van de winkel: sleutels per kanaal, of één account voor elk kanaal zonder eigen sleutels.",
   "settings.channel": "Kanaal",
-  "settings.channelHelp": "De slug van een kanaal; leeg: elk kanaal zonder eigen sleutels.",
-  "settings.show": "Tonen",
+  "settings.channelHelp": "Het eigen Stripe-account van een kanaal, of dat voor elk kanaal zonder eigen account.",
+  "settings.allChannels": "Elk kanaal zonder eigen sleutels",
   "settings.notConnected": "Er is geen Stripe-account gekoppeld voor dit kanaal: checkouts met een abonnement kunnen niet betaald worden.",
   "settings.connected": "Gekoppeld ({mode}-modus), sleutel door Stripe gecontroleerd op {date}.",
   "settings.publishableKey": "Publieke sleutel",

@@ -95,3 +95,30 @@ export function variantPrice(variant: SaleorVariant, channel: string): number | 
   const listing = variant.channelListings?.find((l) => l.channel.slug === channel);
   return listing?.price?.amount ?? null;
 }
+
+export const CHANNELS_QUERY = /* GraphQL */ `
+  query DashboardChannels {
+    channels {
+      slug
+      name
+      currencyCode
+    }
+  }
+`;
+
+/** The shop's channels (staff), for choosing which channel's settings to show. */
+export async function fetchChannels(saleorApiUrl: string, token: string): Promise<SaleorChannel[]> {
+  const response = await fetch(saleorApiUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: CHANNELS_QUERY }),
+  });
+  const body = (await response.json().catch(() => null)) as {
+    data?: { channels: SaleorChannel[] | null };
+    errors?: { message: string }[];
+  } | null;
+  if (!response.ok || body?.errors?.length || !body?.data) {
+    throw new SaleorRequestError(body?.errors?.[0]?.message ?? `Saleor answered ${response.status}`, response.status);
+  }
+  return body.data.channels ?? [];
+}

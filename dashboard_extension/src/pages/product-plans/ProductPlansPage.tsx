@@ -1,7 +1,10 @@
+import { useWidgetAutoResize } from "@saleor/app-sdk/app-bridge";
+
+import { supportsAction } from "../../bridge/capabilities";
 import { useBridge } from "../../bridge/state";
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { Archive, ExternalLink, Pencil, Plus, Repeat } from "lucide-react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useClient, useMutation } from "urql";
 
 import {
@@ -283,8 +286,14 @@ export function ProductPlansPage() {
 
 function Page({ title, children }: { title?: string; children: React.ReactNode }) {
   const t = useT();
+  const { state } = useBridge();
+  const root = useRef<HTMLDivElement>(null);
+  // On Saleor 3.22+ the page is also a widget on the product page: it tells the dashboard its height. Dashboard
+  // 3.21 has no widgets and would throw on the action.
+  const widget = window.location.pathname.endsWith("/widget") && supportsAction("widgetResize", state?.dashboardVersion);
+  useWidgetAutoResize(root, widget);
   return (
-    <Box display="flex" flexDirection="column" gap={4} padding={6} data-page="product-plans">
+    <Box ref={root} display="flex" flexDirection="column" gap={4} padding={6} data-page="product-plans">
       <Text as="h1" size={8} fontWeight="bold">
         {title ?? t("plans.title")}
       </Text>

@@ -1,45 +1,64 @@
 import { Box, Button, Input, Text } from "@saleor/macaw-ui";
 import { CheckCircle2, XCircle } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type ChangeEvent, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { StripeSettingsQuery, StripeSettingsUpdateMutation } from "../../api/documents";
 import { errorsByField, requestErrors, type FieldError } from "../../api/errors";
 import { useNotify } from "../../bridge/hooks";
+import { useBridge } from "../../bridge/state";
 import { useT } from "../../i18n/useT";
+import { fetchChannels, type SaleorChannel } from "../../saleor/product";
 import { useInteractiveMark } from "../../ui/interactive";
 import { ErrorState, Loading, Section } from "../../ui/states";
 
 /** The app's home page: the Stripe connection per channel (docs/dashboard.md). */
 export function SettingsPage() {
   const t = useT();
-  const [channelInput, setChannelInput] = useState("");
+  const { state } = useBridge();
   const [channel, setChannel] = useState("");
+  const [channels, setChannels] = useState<SaleorChannel[] | null>(null);
+  const token = state?.token;
+  const saleorApiUrl = state?.saleorApiUrl;
+  useEffect(() => {
+    if (!token || !saleorApiUrl) {
+      return;
+    }
+    // Without the list (Saleor unreachable, no permission) the default account can still be set.
+    fetchChannels(saleorApiUrl, token).then(setChannels, () => setChannels([]));
+  }, [token, saleorApiUrl]);
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="settings">
       <Text as="h1" size={8} fontWeight="bold">
         {t("app.title")} · {t("settings.title")}
       </Text>
-      <Box
-        as="form"
-        display="flex"
-        gap={3}
-        alignItems="flex-end"
-        onSubmit={(event: FormEvent) => {
-          event.preventDefault();
-          setChannel(channelInput.trim());
-        }}
-      >
-        <Input
-          label={t("settings.channel")}
-          helperText={t("settings.channelHelp")}
-          value={channelInput}
+      <Box as="label" display="flex" flexDirection="column" gap={1} style={{ maxWidth: 360 }}>
+        <Text size={2} color="default2">
+          {t("settings.channel")}
+        </Text>
+        <Box
+          as="select"
           name="channel"
-          onChange={(event) => setChannelInput(event.target.value)}
-        />
-        <Button type="submit" variant="secondary">
-          {t("settings.show")}
-        </Button>
+          value={channel}
+          padding={2}
+          borderRadius={3}
+          borderWidth={1}
+          borderStyle="solid"
+          borderColor="default1"
+          backgroundColor="default1"
+          color="default1"
+          onChange={(event: ChangeEvent<HTMLSelectElement>) => setChannel(event.target.value)}
+        >
+          <option value="">{t("settings.allChannels")}</option>
+          {(channels ?? []).map((c) => (
+            <option key={c.slug} value={c.slug}>
+              {c.name} ({c.currencyCode})
+            </option>
+          ))}
+        </Box>
+        <Text size={2} color="default2">
+          {t("settings.channelHelp")}
+        </Text>
       </Box>
       <StripeSection key={channel} channel={channel} />
     </Box>
