@@ -90,10 +90,16 @@ export function channelsOf(product: SaleorProduct): SaleorChannel[] {
   return [...found.values()];
 }
 
-/** The variant's price in a channel, as Saleor's decimal text in the currency's minor units. */
-export function variantPrice(variant: SaleorVariant, channel: string): number | null {
+/** The variant's price in a channel as decimal text with the currency's minor units ("17.50" USD, "1500" JPY);
+ * Saleor sends it as a JSON number. */
+export function variantPrice(variant: SaleorVariant, channel: string): string | null {
   const listing = variant.channelListings?.find((l) => l.channel.slug === channel);
-  return listing?.price?.amount ?? null;
+  if (!listing?.price) {
+    return null;
+  }
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency: listing.price.currency })
+    .resolvedOptions().minimumFractionDigits ?? 2;
+  return listing.price.amount.toFixed(digits);
 }
 
 export const CHANNELS_QUERY = /* GraphQL */ `

@@ -261,7 +261,7 @@ export function ProductPlansPage() {
                     title={editing.plan ? t("form.editTitle", { name: editing.plan.name }) : t("form.newTitle", { variant: variant.name || variant.id, channel: channel.name })}
                     initial={editing.plan ? valuesOf(editing.plan) : { ...NEW_PLAN, isDefault: mine.length === 0 }}
                     currency={channel.currencyCode}
-                    channelPrice={price === null ? null : String(price)}
+                    channelPrice={price}
                     planId={editing.plan?.id ?? null}
                     errors={fieldErrors}
                     saving={creating.fetching || updating.fetching}
@@ -309,7 +309,7 @@ function PlanTable({
   onArchive,
 }: {
   plans: PlanFieldsFragment[];
-  channelPrice: number | null;
+  channelPrice: string | null;
   onEdit: (plan: PlanFieldsFragment) => void;
   onArchive: (plan: PlanFieldsFragment) => void;
 }) {
