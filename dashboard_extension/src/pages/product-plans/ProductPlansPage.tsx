@@ -338,6 +338,7 @@ function PlanTable({
               {t("plans.every", {
                 count: plan.terms.intervalCount,
                 unit: t(`unit.${plan.terms.interval}` as MessageId),
+                units: t(`units.${plan.terms.interval}` as MessageId),
               })}
             </TD>
             <TD>
