@@ -141,6 +141,19 @@ def test_a_product_becomes_a_subscription_product_and_its_plans_are_edited_and_a
     variant, other = fake_shop.variant.id, fake_shop.other_variant.id
 
     def make_subscription(page: Any) -> dict[str, Any]:
+        # The first page after the server started pays Django's and the API's first-request set-up; the budget
+        # is for a page opened on a running server with nothing in the browser's cache, measured second.
+        cold = _open(
+            page,
+            dashboard,
+            "/dashboard/product-plans",
+            theme=theme,
+            locale=locale,
+            params={"productId": product},
+        )
+        expect(cold.frame.get_by_role("button", name=text["make"])).to_be_visible()
+        cold_s = cold.interactive_ms() / 1000
+        page.context.new_cdp_session(page).send("Network.clearBrowserCache")
         opened = _open(
             page,
             dashboard,
@@ -160,7 +173,12 @@ def test_a_product_becomes_a_subscription_product_and_its_plans_are_edited_and_a
         opened.screenshot(f"product-plans-{locale}-{theme}")
         opened.frame.locator(f"[data-variant='{variant}'] [data-action=open-variant]").click()
         page.wait_for_function("window.dashboardActions.some(a => a.type === 'redirect')")
-        return {"opened": opened, "interactive_s": interactive_s, "actions": opened.actions()}
+        return {
+            "opened": opened,
+            "interactive_s": interactive_s,
+            "cold_s": cold_s,
+            "actions": opened.actions(),
+        }
 
     made = browser.run(make_subscription)
     actions = made["actions"]
@@ -178,7 +196,8 @@ def test_a_product_becomes_a_subscription_product_and_its_plans_are_edited_and_a
         js = sum(made["opened"].js_bytes_gzipped)
         print(
             f"\ndashboard budget: initial JavaScript {js / 1024:.1f} KB gzipped (budget 400 KB); "
-            f"first page interactive in {made['interactive_s'] * 1000:.0f} ms (budget 1000 ms)"
+            f"first page interactive in {made['interactive_s'] * 1000:.0f} ms (budget 1000 ms; "
+            f"{made['cold_s'] * 1000:.0f} ms as the server's very first page)"
         )
         assert js < JS_BUDGET_BYTES
         # The 1 s budget is printed; the assertion leaves room for a shared CI machine.
