@@ -37,3 +37,26 @@ test: prerequisites
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# The dashboard pages (dashboard_extension/, docs/dashboard.md): Node 20.19+ and npm. `make run` and `make test`
+# build them; `make test` also type-checks, lints and unit-tests them (the browser tests in tests/dashboard/
+# drive the build).
+DASHBOARD := dashboard_extension
+NPM_INSTALLED := $(DASHBOARD)/node_modules/.installed
+
+.PHONY: dashboard dashboard-check
+
+$(NPM_INSTALLED): $(DASHBOARD)/package.json $(DASHBOARD)/package-lock.json
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("dashboard: Node 20.19+ is needed, found " + process.version); process.exit(1) }'
+	cd $(DASHBOARD) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_INSTALLED)
+
+dashboard: $(NPM_INSTALLED)
+	cd $(DASHBOARD) && npm run --silent build
+
+dashboard-check: $(NPM_INSTALLED)
+	cd $(DASHBOARD) && npm run --silent check
+
+run: dashboard
+pytest: dashboard
+test: dashboard-check

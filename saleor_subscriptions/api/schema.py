@@ -31,6 +31,7 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecordBulk,
 )
 from saleor_subscriptions.api.queries.plans import PlanQueries
+from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
@@ -38,7 +39,12 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
 
 
 class Query(
-    PlanQueries, SubscriptionQueries, SubscriptionSwitchQueries, StripeSettingsQueries, graphene.ObjectType
+    PlanQueries,
+    SubscriptionQueries,
+    SubscriptionSwitchQueries,
+    StripeSettingsQueries,
+    SchedulePreviewQueries,
+    graphene.ObjectType,
 ):
     pass
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("webhooks/stripe/", include("saleor_subscriptions.stripe_webhooks.urls")),
     path("pay/", include("saleor_subscriptions.paypage.urls")),
     path("portal/", include("saleor_subscriptions.portal.urls")),
+    path("dashboard/", include("saleor_subscriptions.dashboard.urls")),
     path("documents/invoices/<str:token>.pdf", invoice_document, name="invoice-document"),
 ]

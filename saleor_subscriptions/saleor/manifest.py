@@ -3,10 +3,10 @@
 Webhooks: one per entry of `webhooks.registry.WEBHOOKS`, its `query` the document of `graphql/saleor/` as it
 is (events are also listed in `asyncEvents`, as Saleor would infer them from the query, so every Saleor
 version registers the same events); then the six sync payment webhooks of `payments.checkout.webhooks`
-(`syncEvents`, target `/api/payments/<name>`). Dashboard extensions: the subscriptions overview (an app
-page under Orders) and the plans of a product (a popup in the product's menu); from Saleor 3.22 on, when the
-request's `Saleor-Schema-Version` says so, also a widget on the product page (older Saleors refuse the
-WIDGET target).
+(`syncEvents`, target `/api/payments/<name>`). Dashboard extensions (pages of `dashboard_extension/`, served
+by `saleor_subscriptions.dashboard`): the app's home page (its settings) as an app page under Orders, and the
+plans of a product (a popup in the product's menu); from Saleor 3.22 on, when the request's
+`Saleor-Schema-Version` says so, also a widget on the product page (older Saleors refuse the WIDGET target).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ WIDGETS_FROM = (3, 22)
 
 # Where the dashboard pages are served (the dashboard extension's routes).
 DASHBOARD_PATH = "/dashboard/"
-SUBSCRIPTIONS_PAGE = "/dashboard/subscriptions"
-"""A path, not a URL: Saleor requires APP_PAGE extensions to be paths of the app (opened inside its page)."""
+SETTINGS_PAGE = "/dashboard/"
+"""A path, not a URL: Saleor requires APP_PAGE extensions to be paths of the app (opened inside its page).
+The home page (settings) until the subscriptions list is built (issue 16)."""
 PRODUCT_PLANS_POPUP = "/dashboard/product-plans"
 PRODUCT_PLANS_WIDGET = "/dashboard/product-plans/widget"
 
@@ -79,7 +80,7 @@ def extensions(version: tuple[int, int] | None) -> list[dict[str, Any]]:
             "mount": "NAVIGATION_ORDERS",
             "target": "APP_PAGE",
             "permissions": ["MANAGE_ORDERS"],
-            "url": SUBSCRIPTIONS_PAGE,
+            "url": SETTINGS_PAGE,
         },
         {
             "label": "Subscription plans",

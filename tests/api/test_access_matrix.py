@@ -87,6 +87,7 @@ ACCESS: dict[str, Access] = {
     "subscriptionUsageRecord": staff("MANAGE_ORDERS"),
     "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
     "customerPortalSessionCreate": CUSTOMER,
+    "schedulePreview": staff("MANAGE_PRODUCTS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

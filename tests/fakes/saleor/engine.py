@@ -89,9 +89,19 @@ def _serialize_datetime(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
+DASHBOARD_QUERIES = """
+extend type Query {
+  product(id: ID, slug: String, externalReference: String, channel: String): Product
+  channels: [Channel!]
+}
+"""
+"""Saleor 3.21's fields that the app's dashboard pages ask for in the browser
+(`dashboard_extension/src/saleor`), beyond the subset the app itself sends."""
+
+
 def build_fake_schema(path: Path = SCHEMA_PATH) -> GraphQLSchema:
     """The subset schema with the fake's scalars and resolvers attached (fields it lacks are skipped)."""
-    schema = build_schema(path.read_text(encoding="utf-8"))
+    schema = build_schema(path.read_text(encoding="utf-8") + DASHBOARD_QUERIES)
     scalars = {name: t for name, t in schema.type_map.items() if isinstance(t, GraphQLScalarType)}
     # Saleor serialises PositiveDecimal as a number and DateTime as ISO 8601; inputs are parsed to Decimal and
     # aware datetimes. (Instance attributes shadow GraphQLScalarType's defaults.)

@@ -47,6 +47,9 @@ class FakeSaleor(ShopControls, StorefrontControls, AppControls):
         self.requests: list[RecordedRequest] = []
         self.faults = Faults()
         self.jwks_fetches = 0
+        self.pages: dict[str, str] = {}
+        """HTML served on GET at a path of the fake's origin, as Saleor serves its dashboard (the browser
+        tests' test dashboard, tests/browser/dashboard_host.py)."""
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._dispatcher: Dispatcher | None = None

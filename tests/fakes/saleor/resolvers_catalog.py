@@ -86,6 +86,22 @@ def resolve_product_variant(
     return variant
 
 
+def resolve_product(_root: Any, info: Any, id: str | None = None, **_ignored: Any) -> Product | None:
+    """A product by id, for staff and apps with MANAGE_PRODUCTS (the dashboard's pages); None otherwise."""
+    context: Context = info.context
+    parsed = parse_global_id(id) if id else None
+    if parsed is None or parsed[0] != Product.TYPE or not context.has("MANAGE_PRODUCTS"):
+        return None
+    product = context.store.find(Product, id)
+    return None if product is None or product.deleted else product
+
+
+def resolve_channels(_root: Any, info: Any) -> list[Channel]:
+    """Every channel, for staff and apps (Saleor: AUTHENTICATED_STAFF_USER or AUTHENTICATED_APP)."""
+    info.context.require(AUTHENTICATED_STAFF_USER, AUTHENTICATED_APP)
+    return list(info.context.store.all(Channel))
+
+
 def resolve_channel_listings(variant: Variant, info: Any) -> list[dict[str, Any]]:
     info.context.require("MANAGE_PRODUCTS")
     listings = []
@@ -142,7 +158,13 @@ def token_verify(context: Context, token: str) -> dict[str, Any]:
 
 
 RESOLVERS: dict[str, dict[str, Any]] = {
-    "Query": {"app": resolve_app, "channel": resolve_channel, "productVariant": resolve_product_variant},
+    "Query": {
+        "app": resolve_app,
+        "channel": resolve_channel,
+        "productVariant": resolve_product_variant,
+        "product": resolve_product,
+        "channels": resolve_channels,
+    },
     "Mutation": {"tokenVerify": token_verify},
     "App": {"permissions": resolve_app_permissions},
     "Channel": {

@@ -97,6 +97,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(data)
         self.wfile.flush()
@@ -106,10 +107,29 @@ class Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight, answered as Saleor answers it: any origin (the dashboard pages call it)."""
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/.well-known/jwks.json":
             self.server.fake.jwks_fetches += 1
             self._send_json(200, self.server.fake.jwks())
+            return
+        page = self.server.fake.pages.get(self.path.split("?")[0])
+        if page is not None:
+            data = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
             return
         if self.path.split("?")[0] == "/graphql/":
             self._send_json(405, {"errors": [{"message": "Use POST."}]})

@@ -1,0 +1,87 @@
+import { AppBridgeProvider, type AppBridge } from "@saleor/app-sdk/app-bridge";
+import { Box, Text, ThemeProvider } from "@saleor/macaw-ui";
+import { useMemo, type ReactNode } from "react";
+import { IntlProvider } from "react-intl";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { Provider as UrqlProvider } from "urql";
+
+import { createApiClient } from "./api/client";
+import { RouteSync } from "./bridge/RouteSync";
+import { SessionProvider, useSession } from "./bridge/session";
+import { BridgeStateProvider, useBridge } from "./bridge/state";
+import { ThemeSync } from "./bridge/ThemeSync";
+import { localeOf, MESSAGES } from "./i18n/messages";
+import { useT } from "./i18n/useT";
+import { ProductPlansPage } from "./pages/product-plans/ProductPlansPage";
+import { SettingsPage } from "./pages/settings/SettingsPage";
+import { Loading } from "./ui/states";
+import { TokenExpired } from "./ui/TokenExpired";
+
+/** The routes under /dashboard/ (Django serves index.html for each; docs/dashboard.md). */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<SettingsPage />} />
+      <Route path="/product-plans" element={<ProductPlansPage />} />
+      <Route path="/product-plans/widget" element={<ProductPlansPage />} />
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}
+
+function Localised({ children }: { children: ReactNode }) {
+  const { state: appBridgeState } = useBridge();
+  const locale = localeOf(appBridgeState?.locale);
+  return (
+    <IntlProvider locale={locale} messages={MESSAGES[locale]} defaultLocale="en">
+      {children}
+    </IntlProvider>
+  );
+}
+
+/** Waits for the dashboard's handshake (the token), then shows the page, or that its token expired. */
+function Gate({ appBridge }: { appBridge: AppBridge }) {
+  const t = useT();
+  const session = useSession();
+  const client = useMemo(() => createApiClient(appBridge, session.markExpired), [appBridge, session.markExpired]);
+  if (window.parent === window) {
+    return (
+      <Box padding={6} data-state="outside-dashboard">
+        <Text>{t("state.outsideDashboard")}</Text>
+      </Box>
+    );
+  }
+  if (session.expired) {
+    return <TokenExpired />;
+  }
+  if (!session.ready) {
+    return <Loading />;
+  }
+  return (
+    <UrqlProvider value={client}>
+      <AppRoutes />
+    </UrqlProvider>
+  );
+}
+
+export function App({ appBridge }: { appBridge: AppBridge }) {
+  return (
+    <AppBridgeProvider appBridgeInstance={appBridge}>
+      <BridgeStateProvider>
+      <ThemeProvider>
+        <ThemeSync />
+        <Localised>
+          <SessionProvider>
+            <BrowserRouter basename="/dashboard">
+              <RouteSync />
+              <Box backgroundColor="default1" color="default1" style={{ minHeight: "100vh" }}>
+                <Gate appBridge={appBridge} />
+              </Box>
+            </BrowserRouter>
+          </SessionProvider>
+        </Localised>
+      </ThemeProvider>
+      </BridgeStateProvider>
+    </AppBridgeProvider>
+  );
+}

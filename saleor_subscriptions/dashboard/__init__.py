@@ -1,0 +1,1 @@
+"""Serves the built dashboard extension (`dashboard_extension/dist`) under /dashboard/ (docs/dashboard.md)."""
