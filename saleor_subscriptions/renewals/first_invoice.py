@@ -29,7 +29,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from saleor_subscriptions.billing.money import format_amount, minor_unit
-from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine, price_period, price_trial, total
+from saleor_subscriptions.billing.pricing import (
+    LineKind,
+    LineTarget,
+    PricedLine,
+    price_period,
+    price_trial,
+    total,
+)
 from saleor_subscriptions.billing.wording import TIMES
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
@@ -126,7 +133,7 @@ def _rounding_line(lines: list[PricedLine], charge: SignupCharge, quantity: int,
     assert charge.unit_price is not None
     charged = charge.unit_price * quantity
     off = charged - expected
-    # The cut comes off the period's price (what a credit for the unused part is a share of), not the setup fee.
+    # The cut comes off the period's price (a credit for an unused part is a share of it), not the setup fee.
     return PricedLine(
         kind=LineKind.DISCOUNT,
         target=LineTarget.RECURRING,
