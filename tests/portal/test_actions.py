@@ -15,6 +15,7 @@ from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version
 from tests.portal.support import ANNA, csrf_token, shop, signed_in, subscription_of
+from tests.subscriptions.helpers import period_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,7 @@ def test_a_switch_is_previewed_with_what_is_charged_today_then_confirmed():
     coffee = shop()
     Installation.objects.filter(pk=coffee.pk).update(clock=DEC_1)
     subscription = subscription_of(coffee, ANNA)
+    period_invoice(subscription)  # its period paid at the list price: a switch settles on what was charged
     dearer = make_plan_version(coffee, price=Decimal("45.00"), name="Coffee deluxe")
     client = signed_in(coffee, ANNA)
     assert "Coffee deluxe" in client.get(_page(client, subscription)).content.decode()
@@ -196,6 +198,7 @@ def test_a_switch_with_a_discount_code_shows_its_effect_before_the_confirm_and_r
         installation=coffee, code="HALF", kind="percentage", percent=Decimal(50), duration="forever"
     )
     subscription = subscription_of(coffee, ANNA)
+    period_invoice(subscription)  # its period paid at the list price: a switch settles on what was charged
     dearer = make_plan_version(coffee, price=Decimal("45.00"), name="Coffee deluxe")
     client = signed_in(coffee, ANNA)
 
