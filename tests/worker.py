@@ -63,6 +63,7 @@ def app_worker(
         "CELERY_BROKER_URL": broker_url,
         "VAR_DIR": str(tmp_path),
         "EMAIL_URL": "console://",
+        "SALEOR_ALLOW_PRIVATE_NETWORKS": "true",  # the fake Saleor serves on 127.0.0.1 (see conftest)
         **environment,
     }
     for key in without:

@@ -6,8 +6,10 @@ the host (exactly, or `*.` followed by a domain: one or more whole leftmost labe
 default when none is written) and the path (exactly). Without one, any public Saleor may install, but not one
 whose host is or resolves to a private, loopback, link-local or otherwise non-global address (every address
 the name resolves to is checked), unless `SALEOR_ALLOW_PRIVATE_NETWORKS` is on: Saleor's own HTTP IP filter
-does the same for the URLs it calls. Redirects are never followed (`follow_redirects=False` everywhere the app
-calls Saleor), so an allowed Saleor cannot send the app elsewhere.
+does the same for the URLs it calls. Every request to a Saleor then goes through `outbound.PinnedTransport`,
+which resolves the host once more, checks those addresses with the same rule and connects only to one of them
+(a DNS answer that changes between the check and the connection cannot reach a private address). Redirects are
+never followed, so an allowed Saleor cannot send the app elsewhere.
 
 Refusals say what is wrong with the URL, never what the network answered.
 """
@@ -138,18 +140,29 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def resolves_to_public_only(host: str, port: int) -> bool:
-    """Whether `host` is, or resolves only to, public addresses (a name that does not resolve is not)."""
+def public_addresses(host: str, port: int) -> list[str]:
+    """Every address `host` is, or resolves to (one `getaddrinfo`), when all of them are public; else
+    UrlRefused(403, "not_allowed"), also for a name that does not resolve. `outbound` connects only to
+    these."""
     try:
-        return is_public_address(str(ipaddress.ip_address(host.strip("[]"))))
+        addresses = [str(ipaddress.ip_address(host.strip("[]")))]
     except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return False
-    addresses = {str(info[4][0]) for info in infos}
-    return bool(addresses) and all(is_public_address(address) for address in addresses)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            infos = []
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses or not all(is_public_address(address) for address in addresses):
+        raise UrlRefused(403, "not_allowed", NOT_ALLOWED)
+    return addresses
+
+
+def addresses_are_checked(allowed: Sequence[str] | None = None, *, allow_private: bool | None = None) -> bool:
+    """Whether the rule on addresses is in force: no allow-list, and private networks not allowed.
+    `allowed` and `allow_private` default to the settings."""
+    patterns = settings.SALEOR_ALLOWED_API_URLS if allowed is None else allowed
+    private_ok = settings.SALEOR_ALLOW_PRIVATE_NETWORKS if allow_private is None else allow_private
+    return not patterns and not private_ok
 
 
 def check_api_url(
@@ -161,10 +174,9 @@ def check_api_url(
         raise UrlRefused(400, "required", "the Saleor-Api-Url header is missing")
     parts = parse_api_url(api_url)
     patterns = settings.SALEOR_ALLOWED_API_URLS if allowed is None else allowed
-    private_ok = settings.SALEOR_ALLOW_PRIVATE_NETWORKS if allow_private is None else allow_private
     if patterns:
         if not on_allow_list(parts, patterns):
             raise UrlRefused(403, "not_allowed", NOT_ALLOWED)
-    elif not private_ok and not resolves_to_public_only(parts.hostname or "", _port(parts)):
-        raise UrlRefused(403, "not_allowed", NOT_ALLOWED)
+    elif addresses_are_checked(patterns, allow_private=allow_private):
+        public_addresses(parts.hostname or "", _port(parts))
     return api_url

@@ -29,6 +29,7 @@ import httpx
 from saleor_subscriptions import __version__
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
 from saleor_subscriptions.saleor.documents import document
+from saleor_subscriptions.saleor.outbound import saleor_http_client
 
 USER_AGENT = f"saleor-subscriptions/{__version__}"
 
@@ -119,9 +120,7 @@ class SaleorClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
-        self._http = httpx.Client(
-            headers=headers, timeout=timeout, transport=transport, follow_redirects=False
-        )
+        self._http = saleor_http_client(transport, headers=headers, timeout=timeout)
 
     def close(self) -> None:
         self._http.close()

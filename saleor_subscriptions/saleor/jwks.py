@@ -15,6 +15,7 @@ from django.conf import settings
 
 from saleor_subscriptions.saleor import allowed_urls
 from saleor_subscriptions.saleor.client import USER_AGENT
+from saleor_subscriptions.saleor.outbound import saleor_http_client
 from saleor_subscriptions.saleor.signatures import Jwks, JwksCache, jwks_url
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ UNAVAILABLE = "the Saleor's signing keys (JWKS) could not be fetched"
 
 def fetch_jwks(api_url: str) -> Jwks:
     """GETs the JWKS of the Saleor whose GraphQL URL is `api_url`, if the app may call that Saleor (see
-    `allowed_urls.check_api_url`); redirects are not followed."""
+    `allowed_urls.check_api_url`), connecting only to checked addresses (`outbound`); redirects are not
+    followed."""
     try:
         allowed_urls.check_api_url(api_url)
     except allowed_urls.UrlRefused as refused:
@@ -38,12 +40,10 @@ def fetch_jwks(api_url: str) -> Jwks:
         raise JwksUnavailable(UNAVAILABLE) from None
     url = jwks_url(api_url)
     try:
-        response = httpx.get(
-            url,
-            timeout=settings.SALEOR_TIMEOUT_S,
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=False,
-        )
+        with saleor_http_client(
+            timeout=settings.SALEOR_TIMEOUT_S, headers={"User-Agent": USER_AGENT}
+        ) as http:
+            response = http.get(url)
     except httpx.HTTPError as exc:
         logger.warning("JWKS %s: %s: %s", url, type(exc).__name__, exc)
         raise JwksUnavailable(UNAVAILABLE) from None

@@ -136,6 +136,7 @@ def child_environ(var_dir: Path, **extra: str) -> dict[str, str]:
             "VAR_DIR": str(var_dir),
             "RENEWAL_PORTS": "saleor_subscriptions.renewals.wiring:journal_ports",
             "EMAIL_URL": "console://",
+            "SALEOR_ALLOW_PRIVATE_NETWORKS": "true",  # the fake Saleor serves on 127.0.0.1 (see conftest)
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
