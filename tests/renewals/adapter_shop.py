@@ -129,12 +129,13 @@ def check_finished(fake_saleor: FakeSaleor, fake: FakeStripe, installation_id: i
             "UNFULFILLED",
             invoice.total,
         )
-        [intent] = succeeded[number]
-        [transaction] = order.transactions
+        assert len(succeeded[number]) == 1, f"{number}: {len(succeeded[number])} succeeded PaymentIntents"
+        assert len(order.transactions) == 1, f"{number}: {len(order.transactions)} transactions on its order"
+        [intent], [transaction] = succeeded[number], order.transactions
         assert transaction.psp_reference == intent["id"]
         assert [(e["type"], e["psp_reference"]) for e in transaction.events] == [
             ("CHARGE_SUCCESS", intent["id"])
         ]
         assert transaction.charged_value == invoice.amount_paid
-        assert [document.number for document in order.invoices] == [invoice.number]
+        assert [document.number for document in order.invoices] == [invoice.number], f"{number}: documents"
         assert OrderRecord.objects.get(invoice=invoice).done_at is not None
