@@ -24,30 +24,34 @@ import random
 import signal
 import subprocess
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.payments.accounts import StripeKeys, connect_stripe
-from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.payments.stripe_amounts import from_minor
 from saleor_subscriptions.renewals.batch import LEASE, RENEWABLE
-from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.subscriptions.models import Subscription
-from tests.fakes.saleor import FakeSaleor
 from tests.fakes.stripe import FakeStripe
+from tests.renewals.adapter_shop import (
+    adapter_environ,
+    check_anytime,
+    check_finished,
+    fake_saleor,
+    fake_stripe,
+    fake_stripe_server,
+    save_card,
+    shop_with_stripe,
+    stripe_figures,
+    stripe_settings,
+)
 from tests.renewals.renewal_process import Worker, child_environ
 from tests.renewals.support import at
-from tests.saleor.test_orders_pipeline import fake_saleor, subscribed
-from tests.saleor.test_orders_shop import Shop, make_shop
-from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
+from tests.saleor.test_orders_pipeline import subscribed
+from tests.saleor.test_orders_shop import Shop
 
 __all__ = ["fake_saleor", "fake_stripe", "fake_stripe_server", "stripe_settings"]
 
@@ -70,92 +74,12 @@ BATCH_SIZE = 1  # one renewal a batch: a kill at a boundary's n-th pass leaves t
 
 def _with_cards(shop: Shop, fake: FakeStripe, account: StripeAccount) -> list[Subscription]:
     """Customers of the coffee plan, each with a card saved at the fake Stripe for off-session charges."""
-    client = fake.client(max_network_retries=0)
     subscriptions = []
     for i in range(SUBSCRIBERS):
-        email = f"crash-{i}@example.com"
-        subscription = subscribed(shop, email, quantity=1 + i % 3)
-        customer = stripe_customer_for(account, subscription.customer_key, email=email)
-        setup = client.v1.setup_intents.create(
-            params={
-                "customer": customer.stripe_customer_id,
-                "payment_method": "pm_card_visa",
-                "confirm": True,
-                "usage": "off_session",
-            }
-        )
-        assert setup.status == "succeeded"
-        remember_payment_method(
-            shop.installation.pk, customer.stripe_customer_id, str(setup.payment_method), "card"
-        )
+        subscription = subscribed(shop, f"crash-{i}@example.com", quantity=1 + i % 3)
+        save_card(shop, fake, account, subscription)
         subscriptions.append(subscription)
     return subscriptions
-
-
-def _stripe_figures(
-    fake: FakeStripe, installation_id: int
-) -> tuple[dict[str, list[dict[str, Any]]], Decimal]:
-    """The succeeded PaymentIntents of each invoice number, and what Stripe holds: charged less refunded."""
-    succeeded: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    held = Decimal(0)
-    for intent in fake.objects("payment_intent"):
-        metadata = intent.get("metadata") or {}
-        if metadata.get("installation") != str(installation_id) or intent["status"] != "succeeded":
-            continue
-        succeeded[metadata["invoice_number"]].append(intent)
-        held += from_minor(int(intent.get("amount_received") or intent["amount"]), intent["currency"].upper())
-    for refund in fake.objects("refund"):
-        if refund.get("status") == "succeeded" and refund.get("payment_intent"):
-            held -= from_minor(int(refund["amount"]), refund["currency"].upper())
-    return succeeded, held
-
-
-def _check_after_kill(fake_saleor: FakeSaleor, fake: FakeStripe, installation_id: int) -> None:
-    """What holds at any moment, however a worker died."""
-    invoices = list(Invoice.objects.filter(installation_id=installation_id))
-    numbers = {invoice.number for invoice in invoices}
-    orders = Counter(order.external_reference for order in fake_saleor.orders())
-    assert [ref for ref, n in orders.items() if n > 1] == [], "an invoice has two Saleor orders"
-    assert set(orders) <= numbers, "a Saleor order of no invoice"
-    succeeded, held = _stripe_figures(fake, installation_id)
-    assert [number for number, intents in succeeded.items() if len(intents) > 1] == []
-    paid = sum((invoice.amount_paid for invoice in invoices), Decimal(0))
-    assert paid <= held, f"the invoices say {paid} is paid, Stripe holds {held}"
-    for invoice in invoices:
-        if invoice.status == Invoice.Status.PAID and invoice.amount_due > 0:
-            assert invoice.number in succeeded, f"{invoice.number} is paid and Stripe never charged it"
-    assigned = sorted(int(str(n)[4:]) for n in numbers if n)
-    assert assigned == list(range(1, len(assigned) + 1)), "a gap in the invoice numbers"
-
-
-def _check_round(fake_saleor: FakeSaleor, fake: FakeStripe, installation_id: int) -> None:
-    """After a round's clean runs: everything paid once, charged once, and written on its one order."""
-    _check_after_kill(fake_saleor, fake, installation_id)
-    invoices = list(Invoice.objects.filter(installation_id=installation_id))
-    assert {i.pipeline_step for i in invoices} == {Invoice.PipelineStep.DONE}
-    assert {i.status for i in invoices} == {Invoice.Status.PAID}
-    succeeded, held = _stripe_figures(fake, installation_id)
-    assert held == sum((i.amount_paid for i in invoices), Decimal(0))
-    orders = {order.external_reference: order for order in fake_saleor.orders()}
-    assert len(orders) == len(invoices)
-    for invoice in invoices:
-        number = str(invoice.number)
-        order = orders[number]
-        assert order.total is not None
-        assert (order.id, order.status, order.total.gross.amount) == (
-            invoice.saleor_order_id,
-            "UNFULFILLED",
-            invoice.total,
-        )
-        [intent] = succeeded[number]
-        [transaction] = order.transactions
-        assert transaction.psp_reference == intent["id"]
-        assert [(e["type"], e["psp_reference"]) for e in transaction.events] == [
-            ("CHARGE_SUCCESS", intent["id"])
-        ]
-        assert transaction.charged_value == invoice.amount_paid
-        assert [document.number for document in order.invoices] == [invoice.number]
-        assert OrderRecord.objects.get(invoice=invoice).done_at is not None
 
 
 def _round_done(installation_id: int, now: Any) -> bool:
@@ -189,19 +113,14 @@ def test_renewals_killed_at_every_boundary_of_the_real_adapters_charge_and_order
         "MANAGE_ORDERS",
         "HANDLE_PAYMENTS",
     ]
-    shop = make_shop(
+    shop, account = shop_with_stripe(
         fake_saleor,
+        fake_stripe,
         permissions=permissions,
         sandbox=True,
         clock=at(2026, 11, 16),
         time_zone="Europe/Amsterdam",
         due_hour=6,
-    )
-    endpoint = fake_stripe.add_webhook_endpoint(f"{APP_URL}/webhooks/stripe/{shop.installation.pk}/")
-    account = connect_stripe(
-        shop.installation,
-        "",
-        StripeKeys(fake_stripe.secret_key, fake_stripe.publishable_key, endpoint["secret"]),
     )
     _with_cards(shop, fake_stripe, account)
     installation_id = shop.installation.pk
@@ -211,17 +130,7 @@ def test_renewals_killed_at_every_boundary_of_the_real_adapters_charge_and_order
     var_dir.mkdir()
     logs = tmp_path / "logs"
     logs.mkdir()
-    environ = {
-        "RENEWAL_PORTS": "saleor_subscriptions.saleor.ports:saleor_ports",
-        "STRIPE_API_BASE": fake_stripe.url,
-        "STRIPE_NETWORK_RETRIES": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        # Test hooks (the crash points) are refused with an https APP_URL: the workers' links are plain http.
-        "APP_URL": APP_URL.replace("https://", "http://", 1),
-        "SALEOR_RETRIES": "1",
-    }
-    if settings.APP_TOKEN_KEYS:
-        environ["APP_TOKEN_KEYS"] = ",".join(settings.APP_TOKEN_KEYS)
+    environ = adapter_environ(fake_stripe)
     kills = Counter[str]()
     runs = 0
     everyone: list[Worker] = []
@@ -299,7 +208,7 @@ def test_renewals_killed_at_every_boundary_of_the_real_adapters_charge_and_order
                     late += 1  # killed on its way out, its work done: not a kill that tests anything
                 elif returncode == -signal.SIGKILL:
                     kills[kind if kind == "random" else crash_at.partition(":")[0]] += 1
-                    _check_after_kill(fake_saleor, fake_stripe, installation_id)
+                    check_anytime(fake_saleor, fake_stripe, installation_id)
                 else:
                     assert returncode == 0, f"run {runs} ({kind} {crash_at}) failed: {worker.log_tail()}"
                 step += 1
@@ -312,7 +221,7 @@ def test_renewals_killed_at_every_boundary_of_the_real_adapters_charge_and_order
                     )
             for key in [key for key in started_for if key[0] == round_index]:
                 started_for.pop(key).kill()
-            _check_round(fake_saleor, fake_stripe, installation_id)
+            check_finished(fake_saleor, fake_stripe, installation_id)
     finally:  # no worker outlives the test (a spare waiting for "go" would exit on its own, too)
         for worker in everyone:
             if worker.process.poll() is None:
@@ -321,7 +230,7 @@ def test_renewals_killed_at_every_boundary_of_the_real_adapters_charge_and_order
     total_kills = sum(kills.values())
     finished = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
     invoices = Invoice.objects.filter(installation_id=installation_id).count()
-    succeeded, _held = _stripe_figures(fake_stripe, installation_id)
+    succeeded, _held = stripe_figures(fake_stripe, installation_id)
     print(
         f"crash safety on the real adapters: {total_kills} kills ({dict(kills)}) in {runs} runs over"
         f" {len(ROUNDS)} rounds ({len(finished)} ended on their own, {late} of them killed on their way"
