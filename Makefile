@@ -18,8 +18,10 @@ run: $(INSTALLED)
 	$(BIN)/saleor-subscriptions migrate
 	$(BIN)/saleor-subscriptions serve --with-worker
 
+# lint-imports checks the house's layers (the contracts in pyproject.toml, docs/architecture.md).
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo --no-cache
 
 # mypy's Django plugin loads the settings, which would make the embedded default's key and broker in ./var.
 typecheck: $(INSTALLED)
