@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.notifications",
     "saleor_subscriptions.saleor",
     "saleor_subscriptions.payments",
-    "saleor_subscriptions.stripe_webhooks",
+    "saleor_subscriptions.payments.stripe_webhooks",
     "saleor_subscriptions.paypage",
     "saleor_subscriptions.portal",
 ]

@@ -16,7 +16,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/", include("saleor_subscriptions.saleor.urls")),
     path("graphql/", include("saleor_subscriptions.api.urls")),
-    path("webhooks/stripe/", include("saleor_subscriptions.stripe_webhooks.urls")),
+    path("webhooks/stripe/", include("saleor_subscriptions.payments.stripe_webhooks.urls")),
     path("pay/", include("saleor_subscriptions.paypage.urls")),
     path("portal/", include("saleor_subscriptions.portal.urls")),
     path("dashboard/", include("saleor_subscriptions.dashboard.urls")),

@@ -26,15 +26,17 @@ from typing import Any
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
+from saleor_subscriptions.payments.charges import CONFIRMABLE
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
-from saleor_subscriptions.payments.gateway import CONFIRMABLE, StripeGateway, as_dict
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 from saleor_subscriptions.payments.stripe_amounts import to_minor
+from saleor_subscriptions.payments.stripe_client import as_dict
+from saleor_subscriptions.payments.stripe_webhooks.intents import Outcome, settle_invoice_intent
+from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.wiring import pay_url
-from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent
-from saleor_subscriptions.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.subscriptions.models import Subscription
 
 WAITING_FOR_THE_CUSTOMER = (PaymentAttempt.Status.REQUIRES_ACTION, PaymentAttempt.Status.DECLINED)

@@ -20,9 +20,14 @@ from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.fakes.saleor import FakeSaleor
 from tests.fakes.stripe import FakeStripe
+from tests.payments.stripe_webhooks.stripe_shop import (
+    APP_URL,
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+)
 from tests.saleor.test_orders_pipeline import fake_saleor
 from tests.saleor.test_orders_shop import Shop, make_shop
-from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
 
 __all__ = ["fake_saleor", "fake_stripe", "fake_stripe_server", "stripe_settings"]
 
