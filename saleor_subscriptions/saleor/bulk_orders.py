@@ -20,7 +20,7 @@ Variants that need shipping always go as drafts: their shipping price and its ta
 The tax is Saleor's flat-rate tax of an order line: on the unit price, rounded half up to the currency's
 minor unit, then times the quantity (`_taxed`).
 
-In production the source is `bulk_facts.SaleorBulkFacts` (wired in `ports.saleor_ports`): it reads the
+In production the source is `bulk_facts.SaleorBulkFacts` (wired in `conf.ports.saleor_ports`): it reads the
 channel's warehouses and tax configuration and the country's flat rates from Saleor, and answers None for a
 tax app, a channel without warehouses, taxes not charged on prices entered with tax, or no known rate. A sink
 made without a source places every order as a draft, whatever the permissions.
