@@ -14,7 +14,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.charges import charge_invoice
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.refunds import RefundResult, refund_invoice
-from saleor_subscriptions.payments.stripe_client import stripe_client
+from saleor_subscriptions.payments.stripe_client import account_client
 from saleor_subscriptions.payments.stripe_webhooks.followups import (
     cancel_open_intents,
     finish_cancellations,
@@ -31,7 +31,7 @@ class StripeGateway:
 
     def client(self, account: StripeAccount) -> stripe.StripeClient:
         """A client of the account that gives up after `timeout_s`."""
-        return stripe_client(account, self.timeout_s)
+        return account_client(account, self.timeout_s)
 
     def void_open_payments(self, invoices: Sequence[Invoice], reason: str) -> None:
         """The invoices' PaymentIntents a customer could still confirm are cancelled at Stripe once the

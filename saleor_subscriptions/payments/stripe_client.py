@@ -1,4 +1,5 @@
-"""A Stripe client for a connected account, and Stripe objects read as plain data."""
+"""A Stripe client for a connected account with the renewal gateway's timeout, and Stripe objects read as
+plain data."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from saleor_subscriptions.payments.models import StripeAccount
 
 
-def stripe_client(account: StripeAccount, timeout_s: float | None = None) -> stripe.StripeClient:
+def account_client(account: StripeAccount, timeout_s: float | None = None) -> stripe.StripeClient:
     """A client with the account's key on STRIPE_API_BASE that gives up after `timeout_s` (by default
     STRIPE_TIMEOUT_S); the library's own retries of network failures reuse the request's idempotency key."""
     return stripe.StripeClient(

@@ -40,9 +40,10 @@ from django.utils import timezone
 from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines
+from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
-from saleor_subscriptions.saleor.order_checks import decimal_of
+from saleor_subscriptions.saleor.money import amount_in
 from saleor_subscriptions.saleor.orders import (
     find_order,
     line_metadata,
@@ -52,7 +53,6 @@ from saleor_subscriptions.saleor.orders import (
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
-    address_input,
     load_contexts,
 )
 from saleor_subscriptions.tenants.models import Installation
@@ -292,7 +292,7 @@ def _send_batch(
         order, errors = row.get("order"), row.get("errors") or []
         if order:
             # Saleor keeps the net and gross it was given: its total is the gross the app computed.
-            gross = decimal_of(order["total"]["gross"], planned.context.currency)
+            gross = amount_in(order["total"]["gross"], planned.context.currency, "the order's gross")
             results[planned.index] = PlacedOrder(
                 order_id=str(order["id"]), net=planned.net, tax=gross - planned.net, gross=gross
             )

@@ -20,7 +20,6 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -41,6 +40,7 @@ from saleor_subscriptions.saleor.client import (
 )
 from saleor_subscriptions.saleor.install import PERMISSION_DENIED, on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.money import amount_of
 from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, code_refusal
 from saleor_subscriptions.subscriptions.models import customer_key
 from saleor_subscriptions.tenants.models import Installation
@@ -199,7 +199,7 @@ def read_variant(client: SaleorClient, variant_id: str, channel_slug: str) -> Va
         product_id=str((data.get("product") or {}).get("id") or ""),
         channel_slug=channel_slug,
         currency=str((listing or {}).get("channel", {}).get("currencyCode") or ""),
-        price=Decimal(str(price["amount"])) if price.get("amount") is not None else None,
+        price=amount_of(price, f"the price of {variant_id}") if price.get("amount") is not None else None,
     )
 
 

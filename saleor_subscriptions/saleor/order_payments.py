@@ -27,6 +27,7 @@ from typing import Any
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError, SaleorMutationError
+from saleor_subscriptions.saleor.money import amount_of
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def charge_reported(transaction: Mapping[str, Any]) -> bool:
 
 def _check_same_amount(transaction: Mapping[str, Any], amount: Decimal, currency: str, invoice: str) -> None:
     charges = [e for e in transaction.get("events") or () if e.get("type") == CHARGE_SUCCESS]
-    recorded = sum((Decimal(str((e.get("amount") or {}).get("amount", "0"))) for e in charges), Decimal(0))
+    recorded = sum((amount_of(e.get("amount"), "a charge's amount") for e in charges), Decimal(0))
     recorded_currency = ((charges[0].get("amount") or {}).get("currency")) if charges else currency
     if recorded_currency != currency or recorded != amount:
         # The reference is the charge's identity: never a second transaction, but say that it differs.

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines, order_payments
+from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
@@ -35,11 +36,11 @@ from saleor_subscriptions.saleor.client import (
     TokenRejectedError,
 )
 from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.money import amount_in
 from saleor_subscriptions.saleor.order_checks import (
     DRAFT,
     check_owner,
     check_prices,
-    decimal_of,
     keep_invoice_prices,
     metadata_of,
     ownership,
@@ -48,7 +49,6 @@ from saleor_subscriptions.saleor.order_checks import (
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
-    address_input,
     load_contexts,
     worker_thread_database,
 )
@@ -89,11 +89,11 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     method = order.get("shippingMethod") or {}
     return PlacedOrder(
         order_id=str(order["id"]),
-        net=decimal_of(total["net"], currency),
-        tax=decimal_of(total["tax"], currency),
-        gross=decimal_of(total["gross"], currency),
-        shipping_net=decimal_of(shipping["net"], currency) if shipping else Decimal(0),
-        shipping_tax=decimal_of(shipping["tax"], currency) if shipping else Decimal(0),
+        net=amount_in(total["net"], currency, "the order's net"),
+        tax=amount_in(total["tax"], currency, "the order's tax"),
+        gross=amount_in(total["gross"], currency, "the order's gross"),
+        shipping_net=amount_in(shipping["net"], currency, "the shipping's net") if shipping else Decimal(0),
+        shipping_tax=amount_in(shipping["tax"], currency, "the shipping's tax") if shipping else Decimal(0),
         shipping_name=str(method.get("name") or ""),
     )
 

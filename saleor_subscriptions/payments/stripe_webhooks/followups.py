@@ -29,7 +29,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.charges import CONFIRMABLE
 from saleor_subscriptions.payments.refunds import RefundErrorCode, RefundRefused, refund_invoice
-from saleor_subscriptions.payments.stripe_client import as_dict, stripe_client
+from saleor_subscriptions.payments.stripe_client import account_client, as_dict
 from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent, StripeFollowUp
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
@@ -218,7 +218,7 @@ def _refused(follow_up: StripeFollowUp, exc: Exception) -> None:
 
 
 def _client(invoice: Invoice) -> stripe.StripeClient:
-    return stripe_client(account_for(invoice.installation_id, invoice.subscription.channel_slug))
+    return account_client(account_for(invoice.installation_id, invoice.subscription.channel_slug))
 
 
 def _cancel(invoice: Invoice) -> list[str]:
@@ -243,7 +243,7 @@ def _refund(follow_up: StripeFollowUp) -> dict[str, Any]:
     older attempt than the invoice's newest charge)."""
     assert follow_up.amount is not None
     refunded = refund_invoice(
-        stripe_client,
+        account_client,
         follow_up.invoice,
         follow_up.amount,
         payment_intent=follow_up.intent_id,

@@ -33,7 +33,7 @@ from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import from_minor
-from saleor_subscriptions.payments.stripe_client import as_dict, stripe_client
+from saleor_subscriptions.payments.stripe_client import account_client, as_dict
 from saleor_subscriptions.payments.stripe_webhooks.followups import write_event
 from saleor_subscriptions.payments.stripe_webhooks.intents import (
     Outcome,
@@ -63,7 +63,7 @@ class Context:
         self.installation = installation
         self.account = account
         self.object_id = object_id
-        self.client: stripe.StripeClient = stripe_client(account)
+        self.client: stripe.StripeClient = account_client(account)
 
 
 def _payment_intent(context: Context) -> Outcome:
