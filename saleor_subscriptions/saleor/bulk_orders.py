@@ -107,7 +107,9 @@ Item = tuple[int, OrderRequest, RenewalContext]
 
 
 @dataclass(frozen=True)
-class _Planned:
+class _BulkOrderInput:
+    """One order's `OrderBulkCreateInput` (`data`), with its request's position and the totals it gives."""
+
     index: int
     request: OrderRequest
     context: RenewalContext
@@ -165,19 +167,19 @@ def _bulk_create(
 ) -> list[Item]:
     """Makes what it can with `orderBulkCreate`; returns the requests left to place as draft orders."""
     drafts: list[Item] = []
-    by_app: dict[int, list[_Planned]] = {}
+    by_app: dict[int, list[_BulkOrderInput]] = {}
     for item in missing:
         index, request, context = item
         bulk = context.app.has_permission(BULK_PERMISSION)
         try:
-            planned = _plan(sink, index, request, context) if bulk else None
+            order_input = _bulk_order_input(sink, index, request, context) if bulk else None
         except Exception as exc:  # this request's own problem (an unorderable invoice, say)
             results[index] = exc
             continue
-        if planned is None:
+        if order_input is None:
             drafts.append(item)
         else:
-            by_app.setdefault(context.app.pk, []).append(planned)
+            by_app.setdefault(context.app.pk, []).append(order_input)
     size = max(1, min(sink.bulk_batch_size, MAX_BULK))
     for group in by_app.values():
         for start in range(0, len(group), size):
@@ -185,9 +187,9 @@ def _bulk_create(
     return drafts
 
 
-def _plan(
+def _bulk_order_input(
     sink: SaleorOrderSink, index: int, request: OrderRequest, context: RenewalContext
-) -> _Planned | None:
+) -> _BulkOrderInput | None:
     """The `OrderBulkCreateInput` of one order, or None when it must be a draft order."""
     source = sink.bulk_facts_source
     billing = address_input(context.billing_address)
@@ -246,7 +248,7 @@ def _plan(
     shipping = address_input(context.shipping_address)
     if shipping:
         data["shippingAddress"] = shipping
-    return _Planned(index, request, context, data, net_total, gross_total)
+    return _BulkOrderInput(index, request, context, data, net_total, gross_total)
 
 
 def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tuple[Decimal, Decimal]:
@@ -267,7 +269,7 @@ def stock_policy(context: RenewalContext) -> str:
 
 
 def _send_batch(
-    sink: SaleorOrderSink, batch: Sequence[_Planned], results: list[PlacedOrder | Exception | None]
+    sink: SaleorOrderSink, batch: Sequence[_BulkOrderInput], results: list[PlacedOrder | Exception | None]
 ) -> None:
     context = batch[0].context
     try:
@@ -275,7 +277,7 @@ def _send_batch(
             answer = client.mutate(
                 "order_bulk_create",
                 {
-                    "orders": [planned.data for planned in batch],
+                    "orders": [order_input.data for order_input in batch],
                     "errorPolicy": "REJECT_FAILED_ROWS",
                     "stockUpdatePolicy": stock_policy(context),
                 },
@@ -283,21 +285,21 @@ def _send_batch(
                 idempotent=False,
             )
     except Exception as exc:  # the whole batch failed to reach Saleor: every order is retried later
-        for planned in batch:
-            results[planned.index] = exc
+        for order_input in batch:
+            results[order_input.index] = exc
         return
     rows = answer.get("results") or []
-    for position, planned in enumerate(batch):
+    for position, order_input in enumerate(batch):
         row = rows[position] if position < len(rows) else {}
         order, errors = row.get("order"), row.get("errors") or []
         if order:
             # Saleor keeps the net and gross it was given: its total is the gross the app computed.
-            gross = amount_in(order["total"]["gross"], planned.context.currency, "the order's gross")
-            results[planned.index] = PlacedOrder(
-                order_id=str(order["id"]), net=planned.net, tax=gross - planned.net, gross=gross
+            gross = amount_in(order["total"]["gross"], order_input.context.currency, "the order's gross")
+            results[order_input.index] = PlacedOrder(
+                order_id=str(order["id"]), net=order_input.net, tax=gross - order_input.net, gross=gross
             )
         elif any(error.get("code") == "UNIQUE" for error in errors):
             # Made by an earlier try whose answer was lost: it is found (and finished) like any other.
-            results[planned.index] = _guarded(sink, planned.request, planned.context, single=True)
+            results[order_input.index] = _guarded(sink, order_input.request, order_input.context, single=True)
         else:
-            results[planned.index] = BulkOrderRefused(planned.request.invoice_number, errors)
+            results[order_input.index] = BulkOrderRefused(order_input.request.invoice_number, errors)
