@@ -9,6 +9,7 @@ from enum import StrEnum
 
 import stripe
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.charges import ClientFor
@@ -25,14 +26,16 @@ class RefundErrorCode(StrEnum):
     NOTHING_PAID = "nothing_paid"
 
 
-class RefundRefused(Exception):
+class RefundRefused(CodedError):
     """A refund that cannot be made, naming the input at fault (`amount`, `invoice`)."""
 
+    field: str
+
     def __init__(self, field: str, code: RefundErrorCode, message: str) -> None:
-        self.field = field
-        self.code = code
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(code, message, field)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

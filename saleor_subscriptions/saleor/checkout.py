@@ -25,6 +25,7 @@ from typing import Any
 
 from saleor_subscriptions.billing.bounds import MAX_QUANTITY, max_charge
 from saleor_subscriptions.billing.clock import local_date
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.first_charge import FirstCharge, first_charge
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
@@ -69,16 +70,13 @@ class CheckoutErrorCode(StrEnum):
     SHOP_NOT_CONNECTED = "shop_not_connected"
 
 
-class CheckoutRefused(Exception):
+class CheckoutRefused(CodedError):
     """The lines were not put into the checkout: `field` names the input, `variants` the lines concerned."""
 
     def __init__(
         self, code: CheckoutErrorCode, message: str, field: str | None = None, variants: Sequence[str] = ()
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
         self.variants = list(variants)
 
 
