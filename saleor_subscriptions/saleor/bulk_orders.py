@@ -262,7 +262,7 @@ def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tup
 
 
 def stock_policy(context: RenewalContext) -> str:
-    """The shop's choice when stock runs out (`Installation.renewal_stock`, issue 12 item 19): place the
+    """The shop's choice when stock runs out (`Installation.renewal_stock`): place the
     order without allocating stock (SKIP), or allocate it (UPDATE), so that Saleor refuses an order without
     stock (INSUFFICIENT_STOCK, NON_EXISTING_STOCK) and the invoice waits for stock, held."""
     return "UPDATE" if context.installation.renewal_stock == Installation.Stock.WAIT else "SKIP"

@@ -1,5 +1,5 @@
-"""Whether an order is the invoice's: found under its number, is it provably this invoice's order (issue 12
-item 7), and do its lines carry the invoice's prices whatever promotions Saleor's catalogue runs (item 18)."""
+"""Whether an order is the invoice's: found under its number, is it provably this invoice's order, and do its
+lines carry the invoice's prices whatever promotions Saleor's catalogue runs (docs/saleor.md)."""
 
 from __future__ import annotations
 

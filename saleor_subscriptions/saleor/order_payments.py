@@ -3,7 +3,7 @@
 Both are looked for before they are written, because a mutation that timed out may have been applied
 (mutations are never retried blindly, see `client`):
 
-- `record_charge`: as a payment app reports a payment (issue 12, item 9): a `transactionCreate` named for
+- `record_charge`: as a payment app reports a payment: a `transactionCreate` named for
   the app with the charge's `pspReference` (the gateway's payment id) and no amounts, unless the order
   already holds a transaction with that reference; then, unless the transaction holds a `CHARGE_SUCCESS`
   already, a `transactionEventReport` `CHARGE_SUCCESS` for the amount, carrying the `pspReference` and a
@@ -130,7 +130,7 @@ def record_charge(
 
 def charge_reported(transaction: Mapping[str, Any]) -> bool:
     """Whether the transaction holds its charge: a `CHARGE_SUCCESS` event (ours carries the pspReference; one
-    recorded before issue 12 is a "Manual adjustment" without one, and counts as well)."""
+    recorded by an older version of the app is a "Manual adjustment" without one, and counts as well)."""
     return any(event.get("type") == CHARGE_SUCCESS for event in transaction.get("events") or ())
 
 

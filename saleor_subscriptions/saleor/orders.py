@@ -1,4 +1,4 @@
-"""`SaleorOrderSink`: the renewal's `OrderSink` in a real Saleor (ARCHITECTURE flow 4, issue #5 part 8).
+"""`SaleorOrderSink`: the renewal's `OrderSink` in a real Saleor (ARCHITECTURE flow 4; docs/saleor.md).
 
 One invoice, one Saleor order, whose `externalReference` is the invoice number. Placing it:
 
