@@ -31,9 +31,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from django.utils import timezone
 
@@ -43,22 +44,16 @@ from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.money import amount_in
-from saleor_subscriptions.saleor.orders import (
-    find_order,
-    line_metadata,
-    metadata_items,
-    order_metadata,
-)
+from saleor_subscriptions.saleor.order_checks import find_order
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
     load_contexts,
 )
+from saleor_subscriptions.saleor.renewal_metadata import line_metadata, metadata_items, order_metadata
 from saleor_subscriptions.tenants.models import Installation
-
-if TYPE_CHECKING:
-    from saleor_subscriptions.saleor.orders import SaleorOrderSink
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +97,24 @@ class BulkFactsSource(Protocol):
         ...
 
 
+class SingleOrders(Protocol):
+    """What placing many orders needs of the order sink (`orders.SaleorOrderSink`): its facts source and
+    batch size, its clients, and its way of placing and finishing one order as a draft."""
+
+    bulk_facts_source: BulkFactsSource | None
+    bulk_batch_size: int
+
+    def speaking_for(self, app: SaleorApp) -> AbstractContextManager[SaleorClient]: ...
+
+    def place_one(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest
+    ) -> PlacedOrder: ...
+
+    def finish(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, order: Mapping[str, Any]
+    ) -> PlacedOrder: ...
+
+
 #: A request with its position among the requests and its context.
 Item = tuple[int, OrderRequest, RenewalContext]
 
@@ -118,7 +131,7 @@ class _BulkOrderInput:
     gross: Decimal
 
 
-def place_orders(sink: SaleorOrderSink, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
+def place_orders(sink: SingleOrders, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
     """Each request's order (or its error) at its position; see the module docstring for the rule."""
     results: list[PlacedOrder | Exception | None] = [None] * len(requests)
     contexts = load_contexts([request.invoice_id for request in requests])
@@ -148,7 +161,7 @@ def place_orders(sink: SaleorOrderSink, requests: Sequence[OrderRequest]) -> lis
 
 
 def _guarded(
-    sink: SaleorOrderSink, request: OrderRequest, context: RenewalContext, *, single: bool
+    sink: SingleOrders, request: OrderRequest, context: RenewalContext, *, single: bool
 ) -> PlacedOrder | Exception | None:
     """One request's lookup (`single=False`: None when there is no order yet) or its whole placing; an error
     is returned, not raised, so that it stays this request's own."""
@@ -163,7 +176,7 @@ def _guarded(
 
 
 def _bulk_create(
-    sink: SaleorOrderSink, missing: Sequence[Item], results: list[PlacedOrder | Exception | None]
+    sink: SingleOrders, missing: Sequence[Item], results: list[PlacedOrder | Exception | None]
 ) -> list[Item]:
     """Makes what it can with `orderBulkCreate`; returns the requests left to place as draft orders."""
     drafts: list[Item] = []
@@ -188,7 +201,7 @@ def _bulk_create(
 
 
 def _bulk_order_input(
-    sink: SaleorOrderSink, index: int, request: OrderRequest, context: RenewalContext
+    sink: SingleOrders, index: int, request: OrderRequest, context: RenewalContext
 ) -> _BulkOrderInput | None:
     """The `OrderBulkCreateInput` of one order, or None when it must be a draft order."""
     source = sink.bulk_facts_source
@@ -269,7 +282,7 @@ def stock_policy(context: RenewalContext) -> str:
 
 
 def _send_batch(
-    sink: SaleorOrderSink, batch: Sequence[_BulkOrderInput], results: list[PlacedOrder | Exception | None]
+    sink: SingleOrders, batch: Sequence[_BulkOrderInput], results: list[PlacedOrder | Exception | None]
 ) -> None:
     context = batch[0].context
     try:

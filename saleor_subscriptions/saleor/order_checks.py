@@ -139,3 +139,11 @@ def check_prices(order: Mapping[str, Any], context: RenewalContext, request: Ord
             f"order {order['id']} of invoice {request.invoice_number}: its lines come to {net} net, "
             f"{gross} gross, but the invoice comes to {due} {currency} (a promotion or discount in Saleor)"
         )
+
+
+def find_order(client: SaleorClient, external_reference: str) -> dict[str, Any] | None:
+    """The order whose external reference is `external_reference`, or None (`order(externalReference:)`)."""
+    order: dict[str, Any] | None = client.execute(
+        "order_by_external_reference", {"externalReference": external_reference}
+    ).get("order")
+    return order
