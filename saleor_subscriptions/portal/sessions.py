@@ -39,8 +39,8 @@ NEEDS_SUBSCRIPTION = (PortalFlow.SUBSCRIPTION_CANCEL, PortalFlow.SUBSCRIPTION_UP
 
 
 class EntryErrorCode(StrEnum):
-    REQUIRED = "required"
     INVALID = "invalid"
+    REQUIRED = "required"
     NOT_FOUND = "not_found"
 
 

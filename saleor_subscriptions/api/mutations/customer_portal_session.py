@@ -31,10 +31,8 @@ PortalFlowTypeEnum = graphene.Enum(
     [(flow.name, flow.value) for flow in PortalFlow],
     description="The page the portal opens on: the overview, or one task.",
 )
-PortalErrorCodeEnum = graphene.Enum(
-    "PortalErrorCode",
-    [("INVALID", "invalid"), ("REQUIRED", "required"), ("NOT_FOUND", "not_found")],
-    description="Why a portal link was refused.",
+PortalErrorCodeEnum = graphene.Enum.from_enum(
+    EntryErrorCode, name="PortalErrorCode", description="Why a portal link was refused."
 )
 
 _FIELDS = {"return_url": "returnUrl", "invoice_id": "flow.invoiceNumber"}
