@@ -1,6 +1,6 @@
 """Issue 13, item 5: a JSON body nested 100,000 levels deep is a 400 at /api/register and the GraphQL API (the
-webhook intakes' own tests: tests/saleor/test_webhooks.py, tests/stripe_webhooks/test_intake.py), never a 500
-(`RecursionError`); what the app's callers read is limited to MAX_DEPTH levels."""
+webhook intakes' own tests: tests/saleor/test_webhooks.py, tests/payments/stripe_webhooks/test_intake.py),
+never a 500 (`RecursionError`); what the app's callers read is limited to MAX_DEPTH levels."""
 
 from __future__ import annotations
 

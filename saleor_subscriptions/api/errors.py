@@ -17,6 +17,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from saleor_subscriptions.billing.errors import CodedError
+
 
 class ApiErrorCode(StrEnum):
     """The `extensions.code` of a top-level error: who is asking, or a request that cannot be run."""
@@ -43,14 +45,14 @@ class ApiErrorCode(StrEnum):
     PERMISSION_DENIED = "PERMISSION_DENIED"
 
 
-class RequestRefused(Exception):
+class RequestRefused(CodedError):
     """The whole request is refused before it runs: answered with `status` and one top-level error."""
 
+    code: ApiErrorCode
+
     def __init__(self, status: int, code: ApiErrorCode, message: str) -> None:
-        super().__init__(message)
+        super().__init__(code, message)
         self.status = status
-        self.code = code
-        self.message = message
 
     def as_json(self) -> dict[str, Any]:
         return {"errors": [{"message": self.message, "extensions": {"code": self.code.value}}]}

@@ -12,31 +12,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from graphql import ArgumentNode, DocumentNode, ObjectFieldNode, StringValueNode, Visitor, visit
+
+from saleor_subscriptions.billing.errors import CodedError
 
 MAX_STRING = 1_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True)
-class InputRefused(Exception):
+class InputErrorCode(StrEnum):
+    """`extensions.reason` of a refused string."""
+
+    TOO_LONG = "TOO_LONG"
+    CONTROL_CHARACTER = "CONTROL_CHARACTER"
+
+
+class InputRefused(CodedError):
+    """A string argument or variable refused (`field` names it; `code` is the answer's `reason`)."""
+
     field: str
-    reason: str
-    message: str
+
+    def __init__(self, field: str, code: InputErrorCode, message: str) -> None:
+        super().__init__(code, message, field)
 
 
 def check_string(field: str, value: str) -> None:
     """InputRefused when `value` is too long or holds a control character."""
     if len(value) > MAX_STRING:
         message = f"{field}: at most {MAX_STRING:,} characters, not {len(value):,}"
-        raise InputRefused(field, "TOO_LONG", message)
+        raise InputRefused(field, InputErrorCode.TOO_LONG, message)
     found = _CONTROL.search(value)
     if found is not None:
         message = f"{field}: control character U+{ord(found.group()):04X} at {found.start()}"
-        raise InputRefused(field, "CONTROL_CHARACTER", message)
+        raise InputRefused(field, InputErrorCode.CONTROL_CHARACTER, message)
 
 
 class _Literals(Visitor):

@@ -189,7 +189,7 @@ def _answer(request: HttpRequest) -> HttpResponse:
         extensions = {
             "code": ApiErrorCode.BAD_USER_INPUT.value,
             "field": refused.field,
-            "reason": refused.reason,
+            "reason": refused.code.value,
         }
         return JsonResponse(
             {"errors": [{"message": refused.message, "extensions": extensions}]}, status=BAD_REQUEST

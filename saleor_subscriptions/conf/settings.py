@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.notifications",
     "saleor_subscriptions.saleor",
     "saleor_subscriptions.payments",
-    "saleor_subscriptions.stripe_webhooks",
+    "saleor_subscriptions.payments.stripe_webhooks",
     "saleor_subscriptions.paypage",
     "saleor_subscriptions.portal",
 ]
@@ -177,7 +177,7 @@ from saleor_subscriptions.conf.deployment import (  # noqa: E402
 # RENEWAL_PORTS: "module:function" returning the order sink, gateway and notifier renewals use; by default
 # Saleor orders and Stripe charges. In-memory ports never bill a live installation (renewals.wiring).
 RENEWAL_PORTS = env.parsed(
-    "RENEWAL_PORTS", "saleor_subscriptions.saleor.ports:saleor_ports", parse_renewal_ports
+    "RENEWAL_PORTS", "saleor_subscriptions.conf.ports:saleor_ports", parse_renewal_ports
 )
 # Test hooks (crash injection, in-memory ports for live installations): tests and benchmarks only, never
 # with an https APP_URL; SALEOR_SUBSCRIPTIONS_CRASH_AT without them stops start-up.

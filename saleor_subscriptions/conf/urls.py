@@ -1,9 +1,10 @@
-"""URL routes of the app."""
+"""URL routes of the app: each package's routes, mounted here (the only place that knows them all)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from saleor_subscriptions import __version__
+from saleor_subscriptions.conf.manifest import manifest
 from saleor_subscriptions.invoicing.views import invoice_document
 
 
@@ -14,9 +15,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("api/manifest", manifest, name="manifest"),
     path("api/", include("saleor_subscriptions.saleor.urls")),
+    path("api/payments/", include("saleor_subscriptions.payments.urls")),
     path("graphql/", include("saleor_subscriptions.api.urls")),
-    path("webhooks/stripe/", include("saleor_subscriptions.stripe_webhooks.urls")),
+    path("webhooks/stripe/", include("saleor_subscriptions.payments.stripe_webhooks.urls")),
     path("pay/", include("saleor_subscriptions.paypage.urls")),
     path("portal/", include("saleor_subscriptions.portal.urls")),
     path("dashboard/", include("saleor_subscriptions.dashboard.urls")),

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.tenants.models import Installation
 
@@ -34,12 +35,16 @@ class StripeSettingsErrorCode(StrEnum):
     NOT_CONFIGURED = "not_configured"
 
 
-class StripeSettingsError(Exception):
+class StripeSettingsError(CodedError):
+    """Stripe settings refused, or missing where they are needed: `field` names the setting."""
+
+    field: str
+
     def __init__(self, field: str, code: StripeSettingsErrorCode, message: str) -> None:
-        self.field = field
-        self.code = code
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(code, message, field)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -21,32 +21,45 @@ not need is refunded (`stripe_webhooks.followups`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
+from saleor_subscriptions.payments.charges import CONFIRMABLE
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
-from saleor_subscriptions.payments.gateway import CONFIRMABLE, StripeGateway, as_dict
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 from saleor_subscriptions.payments.stripe_amounts import to_minor
+from saleor_subscriptions.payments.stripe_client import as_dict
+from saleor_subscriptions.payments.stripe_webhooks.intents import Outcome, settle_invoice_intent
+from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.wiring import pay_url
-from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent
-from saleor_subscriptions.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.subscriptions.models import Subscription
 
 WAITING_FOR_THE_CUSTOMER = (PaymentAttempt.Status.REQUIRES_ACTION, PaymentAttempt.Status.DECLINED)
 
 
-class PaymentNotAccepted(Exception):
-    """What the browser reported does not pay this invoice (or set a method up for this customer)."""
+class PaymentNotAcceptedCode(StrEnum):
+    OTHER_INVOICE = "other_invoice"
+    OTHER_CUSTOMER = "other_customer"
+    NOT_COMPLETED = "not_completed"
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+
+class PaymentNotAccepted(CodedError):
+    """What the browser reported does not pay this invoice (or set a method up for this customer): `code`
+    is the page's wording key, `detail` (the message) says what was found."""
+
+    def __init__(self, code: PaymentNotAcceptedCode, detail: str = "") -> None:
+        super().__init__(code, detail)
         self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -194,7 +207,7 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
     if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
         invoice.installation_id
     ):
-        raise PaymentNotAccepted("other_invoice", "this payment is not for this invoice")
+        raise PaymentNotAccepted(PaymentNotAcceptedCode.OTHER_INVOICE, "this payment is not for this invoice")
     outcome = settle_invoice_intent(subscription.installation, intent, EmailNotifier(), pay_url)
     method = intent.get("payment_method")
     if make_default and intent["status"] in ("succeeded", "processing") and method and intent.get("customer"):
@@ -238,9 +251,11 @@ def complete_setup(subscription: Subscription, setup_intent_id: str) -> StripeCu
     customer = _customer(account, subscription)
     setup = as_dict(gateway.client(account).v1.setup_intents.retrieve(setup_intent_id))
     if setup.get("customer") != customer.stripe_customer_id:
-        raise PaymentNotAccepted("other_customer", "this card was set up for someone else")
+        message = "this card was set up for someone else"
+        raise PaymentNotAccepted(PaymentNotAcceptedCode.OTHER_CUSTOMER, message)
     if setup.get("status") != "succeeded" or not setup.get("payment_method"):
-        raise PaymentNotAccepted("not_completed", f"the card set-up is {setup.get('status')}")
+        message = f"the card set-up is {setup.get('status')}"
+        raise PaymentNotAccepted(PaymentNotAcceptedCode.NOT_COMPLETED, message)
     pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(setup["payment_method"])))
     remembered = remember_payment_method(
         subscription.installation_id, customer.stripe_customer_id, pm["id"], str(pm["type"]), account

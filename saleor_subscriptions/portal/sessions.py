@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink, PortalSession
 from saleor_subscriptions.subscriptions.self_service import customer_subscriptions
@@ -36,12 +38,19 @@ RETURN_URL_MAX = 2000
 NEEDS_SUBSCRIPTION = (PortalFlow.SUBSCRIPTION_CANCEL, PortalFlow.SUBSCRIPTION_UPDATE)
 
 
-class EntryRefused(Exception):
+class EntryErrorCode(StrEnum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+
+
+class EntryRefused(CodedError):
     """A request for an entry link refused: `field` (the domain's name), `code`, `message` for people."""
 
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.code, self.message = field, code, message
+    field: str
+
+    def __init__(self, field: str, code: EntryErrorCode, message: str) -> None:
+        super().__init__(code, message, field)
 
 
 class LinkUnusable(Exception):
@@ -69,18 +78,22 @@ def check_return_url(url: str) -> str:
     """The storefront page "Back to the shop" leads to: an absolute http(s) URL with a host, no user name or
     password, at most RETURN_URL_MAX characters."""
     if len(url) > RETURN_URL_MAX:
-        raise EntryRefused("return_url", "invalid", f"at most {RETURN_URL_MAX} characters, not {len(url)}")
+        raise EntryRefused(
+            "return_url", EntryErrorCode.INVALID, f"at most {RETURN_URL_MAX} characters, not {len(url)}"
+        )
     try:
         parts = urlsplit(url)
         port_ok = parts.port is None or parts.port > 0
     except ValueError:
-        raise EntryRefused("return_url", "invalid", "not a URL") from None
+        raise EntryRefused("return_url", EntryErrorCode.INVALID, "not a URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
-        raise EntryRefused("return_url", "invalid", "must be an absolute http or https URL")
+        raise EntryRefused("return_url", EntryErrorCode.INVALID, "must be an absolute http or https URL")
     if parts.username is not None or parts.password is not None:
-        raise EntryRefused("return_url", "invalid", "must not carry a user name or password")
+        raise EntryRefused("return_url", EntryErrorCode.INVALID, "must not carry a user name or password")
     if any(ord(c) < 33 for c in url):
-        raise EntryRefused("return_url", "invalid", "must not contain spaces or control characters")
+        raise EntryRefused(
+            "return_url", EntryErrorCode.INVALID, "must not contain spaces or control characters"
+        )
     return url
 
 
@@ -88,18 +101,20 @@ def check_target(installation: Installation, user_id: str, target: FlowTarget) -
     """The flow's target, refused when it is not the customer's (NOT_FOUND, naming the field) or missing."""
     if target.flow in NEEDS_SUBSCRIPTION and target.subscription_id is None:
         raise EntryRefused(
-            "subscription_id", "required", f"the {target.flow.value} flow needs a subscription"
+            "subscription_id", EntryErrorCode.REQUIRED, f"the {target.flow.value} flow needs a subscription"
         )
     if target.flow is PortalFlow.INVOICE_PAY and target.invoice_id is None:
-        raise EntryRefused("invoice_id", "required", "the invoice_pay flow needs an invoice")
+        raise EntryRefused("invoice_id", EntryErrorCode.REQUIRED, "the invoice_pay flow needs an invoice")
     mine = customer_subscriptions(installation.pk, user_id)
     if target.subscription_id is not None and not mine.filter(pk=target.subscription_id).exists():
-        raise EntryRefused("subscription_id", "not_found", "no subscription of yours has this id")
+        raise EntryRefused(
+            "subscription_id", EntryErrorCode.NOT_FOUND, "no subscription of yours has this id"
+        )
     if (
         target.invoice_id is not None
         and not customer_invoices(installation, user_id).filter(pk=target.invoice_id).exists()
     ):
-        raise EntryRefused("invoice_id", "not_found", "no invoice of yours has this number")
+        raise EntryRefused("invoice_id", EntryErrorCode.NOT_FOUND, "no invoice of yours has this number")
     return target
 
 

@@ -1,6 +1,6 @@
 """Which ports a deployment's renewals use: `RENEWAL_PORTS` names a factory ("module:function").
 
-By default the production wiring: Saleor orders and Stripe charges (`saleor.ports:saleor_ports`).
+By default the production wiring: Saleor orders and Stripe charges (`conf.ports:saleor_ports`).
 `journal_ports` is the in-memory pair with its records in a SQLite file under VAR_DIR, for the test clock of
 a sandbox, integration tests and benchmarks: `ports_for` never lets it bill a live installation, whatever
 the settings say, unless the test hooks are on (conf/deployment.py).
@@ -77,7 +77,7 @@ def ports_for(installation: Installation | None) -> RenewalPorts:
         which = "live installations" if installation is None else f"installation {installation.pk} (live)"
         raise PortsRefused(
             f"RENEWAL_PORTS={settings.RENEWAL_PORTS} are in-memory ports (no order, no money taken): "
-            f"they never bill {which}; use saleor_subscriptions.saleor.ports:saleor_ports"
+            f"they never bill {which}; use saleor_subscriptions.conf.ports:saleor_ports"
         )
     return ports
 

@@ -20,7 +20,7 @@ import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,7 +33,9 @@ from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
 from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.saleor import line_metadata
+from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.models import WebhookDelivery
+from saleor_subscriptions.saleor.money import SaleorMoneyError, amount_of
 from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
@@ -57,18 +59,6 @@ ORDER_END_ACTOR_ID = "saleor"
 #: The routes whose processed deliveries mean "this order is over": a late ORDER_CREATED starts nothing.
 ORDER_ENDING_WEBHOOKS = ("order-cancelled", "order-fully-refunded")
 ENDED = frozenset({SubscriptionStatus.CANCELLED, SubscriptionStatus.EXPIRED})
-_ADDRESS_FIELDS = (
-    "firstName",
-    "lastName",
-    "companyName",
-    "streetAddress1",
-    "streetAddress2",
-    "city",
-    "cityArea",
-    "postalCode",
-    "countryArea",
-    "phone",
-)
 
 
 @dataclass(frozen=True)
@@ -94,13 +84,11 @@ def order_of(payload: Payload) -> Mapping[str, Any]:
 
 
 def _amount(money: Any, what: str) -> Decimal:
-    amount = money.get("amount") if isinstance(money, Mapping) else None
-    if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal | str):
-        raise BadPayload(f"{what} has no amount")
+    """The amount of a Saleor `Money` of the payload; BadPayload naming `what` when it is not exact."""
     try:
-        return Decimal(str(amount))
-    except InvalidOperation:
-        raise BadPayload(f"{what} is not a number: {amount!r}") from None
+        return amount_of(money, what)
+    except SaleorMoneyError as exc:
+        raise BadPayload(str(exc)) from None
 
 
 def is_paid(order: Mapping[str, Any]) -> bool:
@@ -114,16 +102,6 @@ def is_paid(order: Mapping[str, Any]) -> bool:
         (_amount(t.get("chargedAmount"), "a transaction's charged amount") for t in transactions), Decimal(0)
     )
     return charged >= total
-
-
-def address_input(address: Any) -> dict[str, str]:
-    """A Saleor `Address` in the shape of `AddressInput` (the country as its code), for renewal orders."""
-    if not isinstance(address, Mapping):
-        return {}
-    shaped = {name: str(address.get(name) or "") for name in _ADDRESS_FIELDS}
-    country = address.get("country")
-    shaped["country"] = str(country.get("code") or "") if isinstance(country, Mapping) else ""
-    return shaped
 
 
 def _lock_order(installation: Installation, order_id: str) -> None:
@@ -239,8 +217,8 @@ def _start(
         raise BadPayload(f"line {line.line_id}: {refused.code.value}: {refused.message}") from refused
     subscription.saleor_order_id = order["id"]
     subscription.saleor_order_line_id = line.line_id
-    subscription.billing_address = address_input(order.get("billingAddress"))
-    subscription.shipping_address = address_input(order.get("shippingAddress"))
+    subscription.billing_address = address_input(order.get("billingAddress")) or {}
+    subscription.shipping_address = address_input(order.get("shippingAddress")) or {}
     method = order.get("shippingMethod")
     subscription.shipping_method_id = str(method.get("id") or "") if isinstance(method, Mapping) else ""
     subscription.save(

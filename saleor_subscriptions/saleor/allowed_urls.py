@@ -20,9 +20,12 @@ import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+
+from saleor_subscriptions.billing.errors import CodedError
 
 GRAPHQL_PATHS = ("/graphql/", "/graphql")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -30,19 +33,23 @@ FIELD = "Saleor-Api-Url"
 NOT_ALLOWED = "this Saleor may not install or use this app"
 
 
-class UrlRefused(Exception):
-    """The URL cannot be used: `status` 400 (`invalid`) or 403 (`not_allowed`), with a message that names no
-    network detail."""
+class UrlErrorCode(StrEnum):
+    REQUIRED = "required"
+    INVALID = "invalid"
+    NOT_ALLOWED = "not_allowed"
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+
+class UrlRefused(CodedError):
+    """The URL cannot be used: `status` 400 (`required`, `invalid`) or 403 (`not_allowed`), with a message
+    that names no network detail; the field is the `Saleor-Api-Url` header."""
+
+    def __init__(self, status: int, code: UrlErrorCode, message: str) -> None:
+        super().__init__(code, message, FIELD)
         self.status = status
-        self.code = code
-        self.message = message
 
 
 def _invalid(message: str) -> UrlRefused:
-    return UrlRefused(400, "invalid", message)
+    return UrlRefused(400, UrlErrorCode.INVALID, message)
 
 
 def parse_api_url(api_url: str) -> SplitResult:
@@ -153,7 +160,7 @@ def public_addresses(host: str, port: int) -> list[str]:
             infos = []
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses or not all(is_public_address(address) for address in addresses):
-        raise UrlRefused(403, "not_allowed", NOT_ALLOWED)
+        raise UrlRefused(403, UrlErrorCode.NOT_ALLOWED, NOT_ALLOWED)
     return addresses
 
 
@@ -171,12 +178,12 @@ def check_api_url(
     """The URL if the app may talk to this Saleor (see the module doc); UrlRefused otherwise.
     `allowed` and `allow_private` default to the settings."""
     if not api_url:
-        raise UrlRefused(400, "required", "the Saleor-Api-Url header is missing")
+        raise UrlRefused(400, UrlErrorCode.REQUIRED, "the Saleor-Api-Url header is missing")
     parts = parse_api_url(api_url)
     patterns = settings.SALEOR_ALLOWED_API_URLS if allowed is None else allowed
     if patterns:
         if not on_allow_list(parts, patterns):
-            raise UrlRefused(403, "not_allowed", NOT_ALLOWED)
+            raise UrlRefused(403, UrlErrorCode.NOT_ALLOWED, NOT_ALLOWED)
     elif addresses_are_checked(patterns, allow_private=allow_private):
         public_addresses(parts.hostname or "", _port(parts))
     return api_url

@@ -34,6 +34,7 @@ from typing import Any
 from saleor_subscriptions.saleor.bulk_orders import BulkFacts
 from saleor_subscriptions.saleor.catalog_cache import NotInSaleor, TtlCache, VariantFacts
 from saleor_subscriptions.saleor.client import SaleorClient
+from saleor_subscriptions.saleor.money import exact_number
 from saleor_subscriptions.saleor.renewal_context import RenewalContext
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,8 @@ class CountryRates:
 
 
 def _percent(value: Any) -> Decimal:
-    """Saleor's Float rate as an exact Decimal (JSON floats print exactly the digits Saleor sent)."""
-    return Decimal(str(value))
+    """Saleor's Float rate as the exact Decimal it sent (`money.exact_number`)."""
+    return exact_number(value, "a tax rate")
 
 
 class SaleorBulkFacts:

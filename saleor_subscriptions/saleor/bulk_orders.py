@@ -20,7 +20,7 @@ Variants that need shipping always go as drafts: their shipping price and its ta
 The tax is Saleor's flat-rate tax of an order line: on the unit price, rounded half up to the currency's
 minor unit, then times the quantity (`_taxed`).
 
-In production the source is `bulk_facts.SaleorBulkFacts` (wired in `ports.saleor_ports`): it reads the
+In production the source is `bulk_facts.SaleorBulkFacts` (wired in `conf.ports.saleor_ports`): it reads the
 channel's warehouses and tax configuration and the country's flat rates from Saleor, and answers None for a
 tax app, a channel without warehouses, taxes not charged on prices entered with tax, or no known rate. A sink
 made without a source places every order as a draft, whatever the permissions.
@@ -31,34 +31,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from django.utils import timezone
 
 from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
 from saleor_subscriptions.saleor import order_lines
+from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
-from saleor_subscriptions.saleor.order_checks import decimal_of
-from saleor_subscriptions.saleor.orders import (
-    find_order,
-    line_metadata,
-    metadata_items,
-    order_metadata,
-)
+from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.money import amount_in
+from saleor_subscriptions.saleor.order_checks import find_order
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
-    address_input,
     load_contexts,
 )
+from saleor_subscriptions.saleor.renewal_metadata import line_metadata, metadata_items, order_metadata
 from saleor_subscriptions.tenants.models import Installation
-
-if TYPE_CHECKING:
-    from saleor_subscriptions.saleor.orders import SaleorOrderSink
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +97,32 @@ class BulkFactsSource(Protocol):
         ...
 
 
+class SingleOrders(Protocol):
+    """What placing many orders needs of the order sink (`orders.SaleorOrderSink`): its facts source and
+    batch size, its clients, and its way of placing and finishing one order as a draft."""
+
+    bulk_facts_source: BulkFactsSource | None
+    bulk_batch_size: int
+
+    def speaking_for(self, app: SaleorApp) -> AbstractContextManager[SaleorClient]: ...
+
+    def place_one(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest
+    ) -> PlacedOrder: ...
+
+    def finish(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, order: Mapping[str, Any]
+    ) -> PlacedOrder: ...
+
+
 #: A request with its position among the requests and its context.
 Item = tuple[int, OrderRequest, RenewalContext]
 
 
 @dataclass(frozen=True)
-class _Planned:
+class _BulkOrderInput:
+    """One order's `OrderBulkCreateInput` (`data`), with its request's position and the totals it gives."""
+
     index: int
     request: OrderRequest
     context: RenewalContext
@@ -116,7 +131,7 @@ class _Planned:
     gross: Decimal
 
 
-def place_orders(sink: SaleorOrderSink, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
+def place_orders(sink: SingleOrders, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
     """Each request's order (or its error) at its position; see the module docstring for the rule."""
     results: list[PlacedOrder | Exception | None] = [None] * len(requests)
     contexts = load_contexts([request.invoice_id for request in requests])
@@ -146,7 +161,7 @@ def place_orders(sink: SaleorOrderSink, requests: Sequence[OrderRequest]) -> lis
 
 
 def _guarded(
-    sink: SaleorOrderSink, request: OrderRequest, context: RenewalContext, *, single: bool
+    sink: SingleOrders, request: OrderRequest, context: RenewalContext, *, single: bool
 ) -> PlacedOrder | Exception | None:
     """One request's lookup (`single=False`: None when there is no order yet) or its whole placing; an error
     is returned, not raised, so that it stays this request's own."""
@@ -161,23 +176,23 @@ def _guarded(
 
 
 def _bulk_create(
-    sink: SaleorOrderSink, missing: Sequence[Item], results: list[PlacedOrder | Exception | None]
+    sink: SingleOrders, missing: Sequence[Item], results: list[PlacedOrder | Exception | None]
 ) -> list[Item]:
     """Makes what it can with `orderBulkCreate`; returns the requests left to place as draft orders."""
     drafts: list[Item] = []
-    by_app: dict[int, list[_Planned]] = {}
+    by_app: dict[int, list[_BulkOrderInput]] = {}
     for item in missing:
         index, request, context = item
         bulk = context.app.has_permission(BULK_PERMISSION)
         try:
-            planned = _plan(sink, index, request, context) if bulk else None
+            order_input = _bulk_order_input(sink, index, request, context) if bulk else None
         except Exception as exc:  # this request's own problem (an unorderable invoice, say)
             results[index] = exc
             continue
-        if planned is None:
+        if order_input is None:
             drafts.append(item)
         else:
-            by_app.setdefault(context.app.pk, []).append(planned)
+            by_app.setdefault(context.app.pk, []).append(order_input)
     size = max(1, min(sink.bulk_batch_size, MAX_BULK))
     for group in by_app.values():
         for start in range(0, len(group), size):
@@ -185,9 +200,9 @@ def _bulk_create(
     return drafts
 
 
-def _plan(
-    sink: SaleorOrderSink, index: int, request: OrderRequest, context: RenewalContext
-) -> _Planned | None:
+def _bulk_order_input(
+    sink: SingleOrders, index: int, request: OrderRequest, context: RenewalContext
+) -> _BulkOrderInput | None:
     """The `OrderBulkCreateInput` of one order, or None when it must be a draft order."""
     source = sink.bulk_facts_source
     billing = address_input(context.billing_address)
@@ -246,7 +261,7 @@ def _plan(
     shipping = address_input(context.shipping_address)
     if shipping:
         data["shippingAddress"] = shipping
-    return _Planned(index, request, context, data, net_total, gross_total)
+    return _BulkOrderInput(index, request, context, data, net_total, gross_total)
 
 
 def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tuple[Decimal, Decimal]:
@@ -260,14 +275,14 @@ def _taxed(line: order_lines.SaleorLine, facts: BulkFacts, currency: str) -> tup
 
 
 def stock_policy(context: RenewalContext) -> str:
-    """The shop's choice when stock runs out (`Installation.renewal_stock`, issue 12 item 19): place the
+    """The shop's choice when stock runs out (`Installation.renewal_stock`): place the
     order without allocating stock (SKIP), or allocate it (UPDATE), so that Saleor refuses an order without
     stock (INSUFFICIENT_STOCK, NON_EXISTING_STOCK) and the invoice waits for stock, held."""
     return "UPDATE" if context.installation.renewal_stock == Installation.Stock.WAIT else "SKIP"
 
 
 def _send_batch(
-    sink: SaleorOrderSink, batch: Sequence[_Planned], results: list[PlacedOrder | Exception | None]
+    sink: SingleOrders, batch: Sequence[_BulkOrderInput], results: list[PlacedOrder | Exception | None]
 ) -> None:
     context = batch[0].context
     try:
@@ -275,7 +290,7 @@ def _send_batch(
             answer = client.mutate(
                 "order_bulk_create",
                 {
-                    "orders": [planned.data for planned in batch],
+                    "orders": [order_input.data for order_input in batch],
                     "errorPolicy": "REJECT_FAILED_ROWS",
                     "stockUpdatePolicy": stock_policy(context),
                 },
@@ -283,21 +298,21 @@ def _send_batch(
                 idempotent=False,
             )
     except Exception as exc:  # the whole batch failed to reach Saleor: every order is retried later
-        for planned in batch:
-            results[planned.index] = exc
+        for order_input in batch:
+            results[order_input.index] = exc
         return
     rows = answer.get("results") or []
-    for position, planned in enumerate(batch):
+    for position, order_input in enumerate(batch):
         row = rows[position] if position < len(rows) else {}
         order, errors = row.get("order"), row.get("errors") or []
         if order:
             # Saleor keeps the net and gross it was given: its total is the gross the app computed.
-            gross = decimal_of(order["total"]["gross"], planned.context.currency)
-            results[planned.index] = PlacedOrder(
-                order_id=str(order["id"]), net=planned.net, tax=gross - planned.net, gross=gross
+            gross = amount_in(order["total"]["gross"], order_input.context.currency, "the order's gross")
+            results[order_input.index] = PlacedOrder(
+                order_id=str(order["id"]), net=order_input.net, tax=gross - order_input.net, gross=gross
             )
         elif any(error.get("code") == "UNIQUE" for error in errors):
             # Made by an earlier try whose answer was lost: it is found (and finished) like any other.
-            results[planned.index] = _guarded(sink, planned.request, planned.context, single=True)
+            results[order_input.index] = _guarded(sink, order_input.request, order_input.context, single=True)
         else:
-            results[planned.index] = BulkOrderRefused(planned.request.invoice_number, errors)
+            results[order_input.index] = BulkOrderRefused(order_input.request.invoice_number, errors)

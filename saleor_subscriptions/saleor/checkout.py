@@ -20,26 +20,31 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from saleor_subscriptions.billing.bounds import MAX_QUANTITY, max_charge
 from saleor_subscriptions.billing.clock import local_date
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.first_charge import FirstCharge, first_charge
-from saleor_subscriptions.catalog.actions import VariantListing
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.saleor import line_metadata
+from saleor_subscriptions.saleor.checkout_facts import (
+    CheckoutFacts,
+    CheckoutLineFacts,
+    checkout_lines,
+    read_checkout,
+    read_variant,
+)
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
     SaleorError,
     SaleorMutationError,
-    SaleorRequestError,
     SaleorUnavailable,
     TokenRejectedError,
 )
-from saleor_subscriptions.saleor.install import PERMISSION_DENIED, on_token_rejected
+from saleor_subscriptions.saleor.install import on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, code_refusal
 from saleor_subscriptions.subscriptions.models import customer_key
@@ -65,16 +70,13 @@ class CheckoutErrorCode(StrEnum):
     SHOP_NOT_CONNECTED = "shop_not_connected"
 
 
-class CheckoutRefused(Exception):
+class CheckoutRefused(CodedError):
     """The lines were not put into the checkout: `field` names the input, `variants` the lines concerned."""
 
     def __init__(
         self, code: CheckoutErrorCode, message: str, field: str | None = None, variants: Sequence[str] = ()
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
         self.variants = list(variants)
 
 
@@ -97,34 +99,6 @@ class Buyer:
 
 
 @dataclass(frozen=True)
-class CheckoutLineFacts:
-    id: str
-    variant_id: str
-    quantity: int
-    metadata: Mapping[str, str]
-
-    def is_plan_line(self, variant_id: str, plan_id: int) -> bool:
-        """Whether this line is the subscription to `plan_id` of `variant_id` (the hook wrote it)."""
-        try:
-            meta = line_metadata.decode(self.metadata)
-        except line_metadata.BadLineMetadata:
-            return False
-        return self.variant_id == variant_id and meta is not None and meta.plan_id == plan_id
-
-
-@dataclass(frozen=True)
-class CheckoutFacts:
-    """What the hook reads of a Saleor checkout."""
-
-    id: str
-    email: str | None
-    user_id: str | None
-    channel_slug: str
-    currency: str
-    lines: tuple[CheckoutLineFacts, ...]
-
-
-@dataclass(frozen=True)
 class SubscriptionLine:
     """A subscription line as it now is in the checkout."""
 
@@ -136,71 +110,6 @@ class SubscriptionLine:
     charge: FirstCharge
     discount_code: str
     updated: bool
-
-
-def _lines(data: Any) -> tuple[CheckoutLineFacts, ...]:
-    return tuple(
-        CheckoutLineFacts(
-            id=str(line["id"]),
-            variant_id=str((line.get("variant") or {}).get("id") or ""),
-            quantity=int(line["quantity"]),
-            metadata=line_metadata.as_dict(line.get("metadata") or []),
-        )
-        for line in data or []
-    )
-
-
-def _node(client: SaleorClient, document: str, node_id: str, field: str) -> dict[str, Any] | None:
-    """`data[field]` of a query by id; None when Saleor has no such object (a malformed id is answered with a
-    top-level error), while a refused token or permission is raised."""
-    try:
-        data = client.execute(document, {"id": node_id}).get(field)
-    except SaleorRequestError as exc:
-        if PERMISSION_DENIED in exc.codes or isinstance(exc, TokenRejectedError):
-            raise
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def read_checkout(client: SaleorClient, checkout_id: str) -> CheckoutFacts | None:
-    """The checkout `checkout_id` (the `checkout` document), or None when Saleor knows none by that id."""
-    data = _node(client, "checkout", checkout_id, "checkout")
-    if data is None:
-        return None
-    user = data.get("user") or {}
-    channel = data.get("channel") or {}
-    return CheckoutFacts(
-        id=str(data["id"]),
-        email=data.get("email") or user.get("email") or None,
-        user_id=user.get("id") or None,
-        channel_slug=str(channel.get("slug") or ""),
-        currency=str(channel.get("currencyCode") or ""),
-        lines=_lines(data.get("lines")),
-    )
-
-
-def read_variant(client: SaleorClient, variant_id: str, channel_slug: str) -> VariantListing | None:
-    """The variant in one channel (the `product_variant` document): None when Saleor has no such variant; a
-    listing whose `price` is None when the variant is not sold in the channel."""
-    data = _node(client, "product_variant", variant_id, "productVariant")
-    if data is None:
-        return None
-    listing = next(
-        (
-            entry
-            for entry in data.get("channelListings") or []
-            if (entry.get("channel") or {}).get("slug") == channel_slug
-        ),
-        None,
-    )
-    price = (listing or {}).get("price") or {}
-    return VariantListing(
-        variant_id=str(data["id"]),
-        product_id=str((data.get("product") or {}).get("id") or ""),
-        channel_slug=channel_slug,
-        currency=str((listing or {}).get("channel", {}).get("currencyCode") or ""),
-        price=Decimal(str(price["amount"])) if price.get("amount") is not None else None,
-    )
 
 
 def _line_refused(request: LineRequest, code: CheckoutErrorCode, field: str, message: str) -> CheckoutRefused:
@@ -405,7 +314,7 @@ def add_subscription_lines(
                 for plan in plans.values():
                     code = usable_signup_code(installation, plan, discount_code, installation.now(), key)
             lines = _price_lines(client, installation, checkout, requests, plans, code=code)
-            after = _lines(_write(client, checkout, lines))
+            after = checkout_lines(_write(client, checkout, lines))
     except SaleorError as exc:
         raise _saleor_refusal(exc) from exc
     return [_with_line_id(line, after) for line in lines]

@@ -18,10 +18,12 @@ reached Saleor (connect errors), unless the caller says it is idempotent (`idemp
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -175,7 +177,7 @@ class SaleorClient:
         if response.status_code == 401:
             raise TokenRejectedError(name, [{"message": "Saleor answered 401 Unauthorized"}])
         try:
-            body = response.json()
+            body = json.loads(response.content, parse_float=Decimal)
         except ValueError:
             raise SaleorRequestError(
                 name, [{"message": f"Saleor answered {response.status_code} with a body that is not JSON"}]

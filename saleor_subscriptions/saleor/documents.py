@@ -1,8 +1,9 @@
 """The GraphQL documents the app sends to Saleor, and the subset of Saleor's schema they use.
 
 Every operation and webhook subscription lives in `graphql/saleor/<name>.graphql` at the project's root, one
-operation per file, each file self-contained (its fragments are in the same file), so the text of a file is
-exactly what goes over the wire (as a GraphQL request's `query`, or as a webhook's `query` in the manifest).
+operation per file. Fragments that several documents share live in `graphql/saleor/fragments/`: `document`
+appends to a file each shared fragment it spreads (and those spread them), so what goes over the wire (a
+GraphQL request's `query`, or a webhook's `query` in the manifest) is one self-contained document.
 
 `graphql/saleor/schema.graphql` is the subset of Saleor's schema that these documents use, made by
 `scripts/make-saleor-schema` with `make_schema_subset` below (see docs/saleor.md).
@@ -21,6 +22,7 @@ from graphql import (
     FieldDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
@@ -57,6 +59,7 @@ from graphql import (
 DOCUMENTS_DIR = Path(__file__).resolve().parents[2] / "graphql" / "saleor"
 SCHEMA_FILE_NAME = "schema.graphql"
 SCHEMA_PATH = DOCUMENTS_DIR / SCHEMA_FILE_NAME
+FRAGMENTS_DIR_NAME = "fragments"
 
 #: Directives kept in the subset; Saleor's own (@doc, @webhookEventsInfo) are documentation only.
 _KEPT_DIRECTIVES = frozenset({"deprecated", "specifiedBy"})
@@ -75,13 +78,68 @@ def document_names(directory: Path = DOCUMENTS_DIR) -> list[str]:
     return [p.stem for p in document_paths(directory)]
 
 
+def document_sources(directory: Path = DOCUMENTS_DIR) -> list[str]:
+    """Every document as sent (with its shared fragments), in the order of `document_paths`."""
+    shared = shared_fragments(directory)
+    return [with_fragments(path.read_text(encoding="utf-8"), shared) for path in document_paths(directory)]
+
+
 @functools.cache
 def document(name: str) -> str:
-    """The text of `graphql/saleor/<name>.graphql`, as sent to Saleor."""
+    """The text of `graphql/saleor/<name>.graphql` with the shared fragments it uses, as sent to Saleor."""
     path = DOCUMENTS_DIR / f"{name}.graphql"
     if name == Path(SCHEMA_FILE_NAME).stem or not path.is_file():
         raise UnknownDocumentError(name)
-    return path.read_text(encoding="utf-8")
+    return with_fragments(path.read_text(encoding="utf-8"), shared_fragments(DOCUMENTS_DIR))
+
+
+@functools.cache
+def shared_fragments(directory: Path = DOCUMENTS_DIR) -> dict[str, str]:
+    """The text of each fragment of `<directory>/fragments/*.graphql`, by the fragment's name."""
+    found: dict[str, str] = {}
+    for path in sorted((directory / FRAGMENTS_DIR_NAME).glob("*.graphql")):
+        source = path.read_text(encoding="utf-8")
+        for definition in parse(source).definitions:
+            if not isinstance(definition, FragmentDefinitionNode) or definition.loc is None:
+                raise ValueError(f"{path.name} holds fragment definitions only")
+            name = definition.name.value
+            if name in found:
+                raise ValueError(f"fragment {name} is defined twice in {directory / FRAGMENTS_DIR_NAME}")
+            found[name] = source[definition.loc.start : definition.loc.end]
+    return found
+
+
+class _Spreads(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args: object) -> None:
+        self.names.append(node.name.value)
+
+
+def _spread_in(source: str) -> list[str]:
+    spreads = _Spreads()
+    visit(parse(source), spreads)
+    return spreads.names
+
+
+def with_fragments(source: str, shared: dict[str, str]) -> str:
+    """`source` followed by each shared fragment it spreads, directly or through another, once; a fragment the
+    source defines itself is its own (an unknown one is left for validation to report)."""
+    tree = parse(source)
+    defined = {d.name.value for d in tree.definitions if isinstance(d, FragmentDefinitionNode)}
+    added: list[str] = []
+    pending = _spread_in(source)
+    while pending:
+        name = pending.pop(0)
+        if name in defined or name in added or name not in shared:
+            continue
+        added.append(name)
+        pending.extend(_spread_in(shared[name]))
+    if not added:
+        return source
+    return source.rstrip("\n") + "\n" + "".join(f"\n{shared[name]}\n" for name in added)
 
 
 def operation_name(source: str) -> str:

@@ -17,12 +17,14 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.saleor import allowed_urls
 from saleor_subscriptions.saleor import jwks as saleor_jwks
 from saleor_subscriptions.saleor.client import (
@@ -55,15 +57,27 @@ PERMISSION_DENIED = "PermissionDenied"
 MAX_TOKEN_LENGTH = 1000
 
 
-class RegistrationRefused(Exception):
+class RegistrationErrorCode(StrEnum):
+    REQUIRED = "required"
+    INVALID = "invalid"
+    NOT_ALLOWED = "not_allowed"
+    JWKS_UNAVAILABLE = "jwks_unavailable"
+    TOKEN_REJECTED = "token_rejected"
+    SALEOR_UNAVAILABLE = "saleor_unavailable"
+    APP_QUERY_FAILED = "app_query_failed"
+    NOT_AN_APP_TOKEN = "not_an_app_token"
+    WRONG_APP = "wrong_app"
+    MISSING_PERMISSIONS = "missing_permissions"
+
+
+class RegistrationRefused(CodedError):
     """The token POST cannot be accepted: `status` is the HTTP answer, `field` the header or body field."""
 
-    def __init__(self, status: int, field: str, code: str, message: str) -> None:
-        super().__init__(message)
+    field: str
+
+    def __init__(self, status: int, field: str, code: RegistrationErrorCode, message: str) -> None:
+        super().__init__(code, message, field)
         self.status = status
-        self.field = field
-        self.code = code
-        self.message = message
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -88,15 +102,20 @@ def check_api_url(api_url: str | None, allowed: Sequence[str] | None = None) -> 
     try:
         return allowed_urls.check_api_url(api_url, allowed)
     except allowed_urls.UrlRefused as refused:
-        raise RegistrationRefused(refused.status, FIELD_API_URL, refused.code, refused.message) from None
+        code = RegistrationErrorCode(refused.code)
+        raise RegistrationRefused(refused.status, FIELD_API_URL, code, refused.message) from None
 
 
 def check_token(token: Any) -> str:
     """The `auth_token` of the body if it is a plausible token; else RegistrationRefused."""
     if not isinstance(token, str) or not token.strip():
-        raise RegistrationRefused(400, "auth_token", "required", "the body has no auth_token")
+        raise RegistrationRefused(
+            400, "auth_token", RegistrationErrorCode.REQUIRED, "the body has no auth_token"
+        )
     if len(token) > MAX_TOKEN_LENGTH or any(c.isspace() for c in token):
-        raise RegistrationRefused(400, "auth_token", "invalid", "auth_token is not a token")
+        raise RegistrationRefused(
+            400, "auth_token", RegistrationErrorCode.INVALID, "auth_token is not a token"
+        )
     return token
 
 
@@ -106,28 +125,40 @@ def _check_with_saleor(api_url: str, token: str) -> tuple[dict[str, Any], dict[s
     try:
         keys = dict(saleor_jwks.fetch_jwks(api_url))
     except saleor_jwks.JwksUnavailable as exc:
-        raise RegistrationRefused(400, FIELD_API_URL, "jwks_unavailable", str(exc)) from exc
+        raise RegistrationRefused(
+            400, FIELD_API_URL, RegistrationErrorCode.JWKS_UNAVAILABLE, str(exc)
+        ) from exc
     try:
         with SaleorClient(
             api_url, token, timeout=settings.SALEOR_TIMEOUT_S, retries=settings.SALEOR_RETRIES
         ) as client:
             app = client.execute("app").get("app")
     except TokenRejectedError as exc:
-        raise RegistrationRefused(400, "auth_token", "token_rejected", "Saleor refused the token") from exc
+        raise RegistrationRefused(
+            400, "auth_token", RegistrationErrorCode.TOKEN_REJECTED, "Saleor refused the token"
+        ) from exc
     except SaleorUnavailable as exc:
         logger.warning("install from %s: Saleor did not answer the app query: %s", api_url, exc)
         message = "Saleor did not answer the app query"
-        raise RegistrationRefused(502, FIELD_API_URL, "saleor_unavailable", message) from exc
+        raise RegistrationRefused(
+            502, FIELD_API_URL, RegistrationErrorCode.SALEOR_UNAVAILABLE, message
+        ) from exc
     except SaleorRequestError as exc:
         if PERMISSION_DENIED in exc.codes:
             message = "Saleor does not know the token as an app's"
-            raise RegistrationRefused(400, "auth_token", "token_rejected", message) from exc
-        raise RegistrationRefused(400, "auth_token", "app_query_failed", str(exc)) from exc
+            raise RegistrationRefused(
+                400, "auth_token", RegistrationErrorCode.TOKEN_REJECTED, message
+            ) from exc
+        raise RegistrationRefused(
+            400, "auth_token", RegistrationErrorCode.APP_QUERY_FAILED, str(exc)
+        ) from exc
     except SaleorError as exc:
-        raise RegistrationRefused(400, "auth_token", "app_query_failed", str(exc)) from exc
+        raise RegistrationRefused(
+            400, "auth_token", RegistrationErrorCode.APP_QUERY_FAILED, str(exc)
+        ) from exc
     if not isinstance(app, dict) or not app.get("id"):
         message = "the token does not belong to an app"
-        raise RegistrationRefused(400, "auth_token", "not_an_app_token", message)
+        raise RegistrationRefused(400, "auth_token", RegistrationErrorCode.NOT_AN_APP_TOKEN, message)
     return keys, app
 
 
@@ -137,14 +168,14 @@ def _check_this_app(app: dict[str, Any]) -> list[str]:
     must not replace this app's token, app id and permissions)."""
     if app.get("identifier") != APP_ID:
         message = f"the token belongs to another app, not {APP_ID}"
-        raise RegistrationRefused(403, "auth_token", "wrong_app", message)
+        raise RegistrationRefused(403, "auth_token", RegistrationErrorCode.WRONG_APP, message)
     permissions = sorted(
         str(p["code"]) for p in app.get("permissions") or [] if isinstance(p, dict) and p.get("code")
     )
     missing = sorted(set(REQUIRED_PERMISSIONS) - set(permissions))
     if missing:
         message = f"the app lacks the permissions the manifest asks: {', '.join(missing)}"
-        raise RegistrationRefused(403, "auth_token", "missing_permissions", message)
+        raise RegistrationRefused(403, "auth_token", RegistrationErrorCode.MISSING_PERMISSIONS, message)
     return permissions
 
 

@@ -10,7 +10,7 @@ reads it back from the order line to start one subscription per line. Keys:
 | `subscription.discount_code` | the discount code given at checkout, when there was one |
 | `subscription.first_charge` | the unit price charged for the first charge (decimal string), for the record |
 
-(¹) A bare decimal row id, as lines written before issue 12 hold, is read too.
+(¹) A bare decimal row id, as older lines hold, is read too.
 
 Anything else on the line is left alone; a line without `subscription.plan` is a normal product.
 """

@@ -1,4 +1,4 @@
-"""Renewal orders of invoices that will not be paid are cancelled in Saleor (issue 12 item 8).
+"""Renewal orders of invoices that will not be paid are cancelled in Saleor.
 
 An invoice that becomes `void` (staff took it back) or `uncollectible` (the subscription was cancelled for
 nonpayment, BILLING_RULES §6) leaves an order in Saleor that nobody paid for. `cancel_closed_orders` cancels

@@ -1,5 +1,5 @@
-"""Whether an order is the invoice's: found under its number, is it provably this invoice's order (issue 12
-item 7), and do its lines carry the invoice's prices whatever promotions Saleor's catalogue runs (item 18)."""
+"""Whether an order is the invoice's: found under its number, is it provably this invoice's order, and do its
+lines carry the invoice's prices whatever promotions Saleor's catalogue runs (docs/saleor.md)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from saleor_subscriptions.billing.money import format_amount, round_to_minor_unit
+from saleor_subscriptions.billing.money import format_amount
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
+from saleor_subscriptions.saleor.money import amount_in, amount_of
 from saleor_subscriptions.saleor.renewal_context import RenewalContext
 
 DRAFT = "DRAFT"
@@ -42,12 +43,6 @@ def supports_draft_metadata(schema_version: str) -> bool:
 
 def metadata_of(node: Mapping[str, Any]) -> dict[str, str]:
     return {str(item["key"]): str(item["value"]) for item in node.get("metadata") or ()}
-
-
-def decimal_of(money: Mapping[str, Any], currency: str) -> Decimal:
-    """Saleor's Float amount as an exact Decimal in the currency's minor units (JSON floats print exactly
-    the digits Saleor sent)."""
-    return round_to_minor_unit(Decimal(str(money["amount"])), currency)
 
 
 def ownership(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
@@ -116,8 +111,8 @@ def keep_invoice_prices(client: SaleorClient, order: Mapping[str, Any]) -> Mappi
     replaces it (manual line discounts do not stack with catalogue ones): so each discounted line gets a
     FIXED 0 manual discount (`orderLineDiscountUpdate`; setting it again changes nothing)."""
     for line in list(order.get("lines") or ()):
-        unit_discount = (line.get("unitDiscount") or {}).get("amount") or 0
-        if Decimal(str(unit_discount)) > 0:
+        discount = line.get("unitDiscount")
+        if discount and amount_of(discount, f"line {line['id']}'s unit discount") > 0:
             answer = client.mutate(
                 "order_line_discount_update",
                 {"orderLineId": line["id"], "input": NO_DISCOUNT},
@@ -134,11 +129,21 @@ def check_prices(order: Mapping[str, Any], context: RenewalContext, request: Ord
     currency = context.currency
     amount = order_lines.amount_before_credit(request.lines, currency)
     lines = order.get("lines") or ()
-    net = sum((decimal_of(line["totalPrice"]["net"], currency) for line in lines), Decimal(0))
-    gross = sum((decimal_of(line["totalPrice"]["gross"], currency) for line in lines), Decimal(0))
+    net = sum((amount_in(line["totalPrice"]["net"], currency, "a line's net") for line in lines), Decimal(0))
+    gross = sum(
+        (amount_in(line["totalPrice"]["gross"], currency, "a line's gross") for line in lines), Decimal(0)
+    )
     if amount not in (net, gross):
         due = format_amount(amount, currency)
         raise OrderPriceMismatch(
             f"order {order['id']} of invoice {request.invoice_number}: its lines come to {net} net, "
             f"{gross} gross, but the invoice comes to {due} {currency} (a promotion or discount in Saleor)"
         )
+
+
+def find_order(client: SaleorClient, external_reference: str) -> dict[str, Any] | None:
+    """The order whose external reference is `external_reference`, or None (`order(externalReference:)`)."""
+    order: dict[str, Any] | None = client.execute(
+        "order_by_external_reference", {"externalReference": external_reference}
+    ).get("order")
+    return order

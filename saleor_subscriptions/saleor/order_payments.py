@@ -3,7 +3,7 @@
 Both are looked for before they are written, because a mutation that timed out may have been applied
 (mutations are never retried blindly, see `client`):
 
-- `record_charge`: as a payment app reports a payment (issue 12, item 9): a `transactionCreate` named for
+- `record_charge`: as a payment app reports a payment: a `transactionCreate` named for
   the app with the charge's `pspReference` (the gateway's payment id) and no amounts, unless the order
   already holds a transaction with that reference; then, unless the transaction holds a `CHARGE_SUCCESS`
   already, a `transactionEventReport` `CHARGE_SUCCESS` for the amount, carrying the `pspReference` and a
@@ -27,6 +27,7 @@ from typing import Any
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError, SaleorMutationError
+from saleor_subscriptions.saleor.money import amount_of
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +130,13 @@ def record_charge(
 
 def charge_reported(transaction: Mapping[str, Any]) -> bool:
     """Whether the transaction holds its charge: a `CHARGE_SUCCESS` event (ours carries the pspReference; one
-    recorded before issue 12 is a "Manual adjustment" without one, and counts as well)."""
+    recorded by an older version of the app is a "Manual adjustment" without one, and counts as well)."""
     return any(event.get("type") == CHARGE_SUCCESS for event in transaction.get("events") or ())
 
 
 def _check_same_amount(transaction: Mapping[str, Any], amount: Decimal, currency: str, invoice: str) -> None:
     charges = [e for e in transaction.get("events") or () if e.get("type") == CHARGE_SUCCESS]
-    recorded = sum((Decimal(str((e.get("amount") or {}).get("amount", "0"))) for e in charges), Decimal(0))
+    recorded = sum((amount_of(e.get("amount"), "a charge's amount") for e in charges), Decimal(0))
     recorded_currency = ((charges[0].get("amount") or {}).get("currency")) if charges else currency
     if recorded_currency != currency or recorded != amount:
         # The reference is the charge's identity: never a second transaction, but say that it differs.

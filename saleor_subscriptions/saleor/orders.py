@@ -1,4 +1,4 @@
-"""`SaleorOrderSink`: the renewal's `OrderSink` in a real Saleor (ARCHITECTURE flow 4, issue #5 part 8).
+"""`SaleorOrderSink`: the renewal's `OrderSink` in a real Saleor (ARCHITECTURE flow 4; docs/saleor.md).
 
 One invoice, one Saleor order, whose `externalReference` is the invoice number. Placing it:
 
@@ -22,11 +22,13 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
-from saleor_subscriptions.saleor import order_lines, order_payments
+from saleor_subscriptions.saleor import bulk_orders, order_lines, order_payments
+from saleor_subscriptions.saleor.addresses import address_input
+from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
@@ -34,28 +36,31 @@ from saleor_subscriptions.saleor.client import (
     SaleorRequestError,
     TokenRejectedError,
 )
+from saleor_subscriptions.saleor.install import mark_removed
 from saleor_subscriptions.saleor.models import SaleorApp
+from saleor_subscriptions.saleor.money import amount_in
 from saleor_subscriptions.saleor.order_checks import (
     DRAFT,
     check_owner,
     check_prices,
-    decimal_of,
+    find_order,
     keep_invoice_prices,
     metadata_of,
-    ownership,
     supports_draft_metadata,
 )
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
-    address_input,
     load_contexts,
     worker_thread_database,
 )
+from saleor_subscriptions.saleor.renewal_metadata import (
+    line_metadata,
+    metadata_items,
+    order_metadata,
+    update_metadata,
+)
 from saleor_subscriptions.tenants.models import Installation
-
-if TYPE_CHECKING:
-    from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +83,6 @@ def refused(exc: SaleorMutationError) -> OrderRefused:
     )
 
 
-def metadata_items(values: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"key": key, "value": value} for key, value in values.items()]
-
-
 def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     """The port's answer from Saleor's order: its id and Saleor's own totals."""
     total = order["total"]
@@ -89,26 +90,13 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     method = order.get("shippingMethod") or {}
     return PlacedOrder(
         order_id=str(order["id"]),
-        net=decimal_of(total["net"], currency),
-        tax=decimal_of(total["tax"], currency),
-        gross=decimal_of(total["gross"], currency),
-        shipping_net=decimal_of(shipping["net"], currency) if shipping else Decimal(0),
-        shipping_tax=decimal_of(shipping["tax"], currency) if shipping else Decimal(0),
+        net=amount_in(total["net"], currency, "the order's net"),
+        tax=amount_in(total["tax"], currency, "the order's tax"),
+        gross=amount_in(total["gross"], currency, "the order's gross"),
+        shipping_net=amount_in(shipping["net"], currency, "the shipping's net") if shipping else Decimal(0),
+        shipping_tax=amount_in(shipping["tax"], currency, "the shipping's tax") if shipping else Decimal(0),
         shipping_name=str(method.get("name") or ""),
     )
-
-
-def order_metadata(context: RenewalContext, request: OrderRequest) -> dict[str, str]:
-    return ownership(context, request) | {
-        order_lines.INVOICE_LINES: order_lines.invoice_lines_metadata(request.lines, context.currency),
-    }
-
-
-def line_metadata(context: RenewalContext) -> dict[str, str]:
-    return {
-        order_lines.SUBSCRIPTION: str(context.subscription_id),
-        order_lines.INVOICE: context.invoice_number,
-    }
 
 
 def draft_order_input(context: RenewalContext, request: OrderRequest, channel: str) -> dict[str, Any]:
@@ -180,9 +168,7 @@ class SaleorOrderSink:
     def place_orders(self, requests: Sequence[OrderRequest]) -> list[PlacedOrder | Exception]:
         """Orders for many invoices, each answer (or its error) at the request's position: through
         `orderBulkCreate` where the app holds MANAGE_ORDERS_IMPORT, one by one elsewhere (`bulk_orders`)."""
-        from saleor_subscriptions.saleor.bulk_orders import place_orders
-
-        return place_orders(self, requests)
+        return bulk_orders.place_orders(self, requests)
 
     def record_charge(
         self,
@@ -294,8 +280,6 @@ class SaleorOrderSink:
 
     def _removed(self, app: SaleorApp, reason: str) -> None:
         self.forget_client(app)
-        from saleor_subscriptions.saleor.install import mark_removed
-
         with worker_thread_database():
             mark_removed(app.installation, reason)
 
@@ -370,18 +354,3 @@ def still_installed(client: SaleorClient) -> bool:
             return False
         raise
     return isinstance(app, dict) and bool(app.get("id"))
-
-
-def find_order(client: SaleorClient, external_reference: str) -> dict[str, Any] | None:
-    """The order whose external reference is `external_reference`, or None (`order(externalReference:)`)."""
-    order: dict[str, Any] | None = client.execute(
-        "order_by_external_reference", {"externalReference": external_reference}
-    ).get("order")
-    return order
-
-
-def update_metadata(client: SaleorClient, object_id: str, values: Mapping[str, str]) -> None:
-    """Writes public metadata keys on an order or order line (setting the same values again changes nothing,
-    so this mutation may be retried)."""
-    variables = {"id": object_id, "input": metadata_items(values)}
-    client.mutate("update_metadata", variables, "updateMetadata", idempotent=True)

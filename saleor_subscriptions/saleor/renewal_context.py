@@ -16,20 +16,6 @@ from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.tenants.models import Installation
 
-#: Fields of Saleor's AddressInput copied from a subscription's stored address (anything else is dropped).
-ADDRESS_FIELDS = (
-    "firstName",
-    "lastName",
-    "companyName",
-    "streetAddress1",
-    "streetAddress2",
-    "city",
-    "cityArea",
-    "postalCode",
-    "country",
-    "countryArea",
-    "phone",
-)
 
 class NotConnected(SaleorError):
     """The invoice's installation has no working Saleor app (never installed, or removed)."""
@@ -109,11 +95,3 @@ def load_contexts(invoice_ids: Sequence[int]) -> dict[int, RenewalContext]:
             period=f"{invoice.period_start.isoformat()}/{invoice.period_end.isoformat()}",
         )
     return contexts
-
-
-def address_input(address: Mapping[str, Any]) -> dict[str, Any] | None:
-    """A stored address as Saleor's AddressInput (None when nothing is stored)."""
-    kept = {key: address[key] for key in ADDRESS_FIELDS if address.get(key) not in (None, "")}
-    return kept or None
-
-

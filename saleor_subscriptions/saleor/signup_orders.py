@@ -22,11 +22,11 @@ from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.pipeline import order_request
 from saleor_subscriptions.saleor import order_lines, order_payments
-from saleor_subscriptions.saleor.checkout import read_variant
+from saleor_subscriptions.saleor.checkout_facts import read_variant
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.order_checks import metadata_of
-from saleor_subscriptions.saleor.orders import update_metadata
+from saleor_subscriptions.saleor.renewal_metadata import update_metadata
 from saleor_subscriptions.tenants.models import Installation
 
 

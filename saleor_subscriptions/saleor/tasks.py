@@ -8,6 +8,9 @@ from celery import shared_task
 
 from saleor_subscriptions.saleor.client import SaleorUnavailable
 from saleor_subscriptions.saleor.install import check_installation
+from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
+from saleor_subscriptions.saleor.order_records import record_paid_orders
+from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.saleor.webhooks.tasks import process_pending_webhooks, process_webhook_delivery
 from saleor_subscriptions.tenants.models import Installation
 
@@ -39,10 +42,6 @@ def check_installations() -> int:
 def record_paid_orders_task() -> int:
     """For beat: paid renewal invoices written on their Saleor orders (charges, credit, document); returns
     how many were completed."""
-    from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
-    from saleor_subscriptions.saleor.order_records import record_paid_orders
-    from saleor_subscriptions.saleor.orders import SaleorOrderSink
-
     sink = SaleorOrderSink()
     try:
         cancel_closed_orders(sink)

@@ -1,21 +1,15 @@
-"""The HTTP endpoints Saleor calls (mounted at /api/): the manifest, the token registration, the webhooks."""
+"""The HTTP endpoints Saleor calls (mounted at /api/): the token registration and the webhooks (the manifest
+is the composition root's, `conf.manifest`)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from saleor_subscriptions import json_body
 from saleor_subscriptions.saleor.install import Registration, RegistrationRefused, register_installation
-from saleor_subscriptions.saleor.manifest import build_manifest
 from saleor_subscriptions.saleor.webhooks.intake import receive
-
-
-@require_GET
-def manifest(request: HttpRequest) -> JsonResponse:
-    """The app manifest (widgets only for a Saleor whose Saleor-Schema-Version is 3.22 or newer)."""
-    return JsonResponse(build_manifest(request.headers.get("Saleor-Schema-Version")))
 
 
 @csrf_exempt

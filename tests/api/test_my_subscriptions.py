@@ -19,7 +19,12 @@ from saleor_subscriptions.paypage import links
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription
-from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
+from tests.payments.stripe_webhooks.stripe_shop import (
+    APP_URL,
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+)
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings"]
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from saleor_subscriptions.payments.models import StripeAccount
-from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
+from tests.payments.stripe_webhooks.stripe_shop import (
+    APP_URL,
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+)
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings"]
 

@@ -20,7 +20,12 @@ import pytest
 
 from saleor_subscriptions.paypage.views import STRIPE_JS
 from tests.fakes.stripe import FakeStripe
-from tests.stripe_webhooks.stripe_shop import fake_stripe, fake_stripe_server, stripe_settings, stripe_shop
+from tests.payments.stripe_webhooks.stripe_shop import (
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+    stripe_shop,
+)
 from tests.worker import tasks_inline
 
 __all__ = ["app_url", "browser", "fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]

@@ -294,7 +294,7 @@ def test_the_owner_connects_stripe_and_sees_the_webhook_to_register(
 
 
 def stripe_settings_app_url() -> str:
-    from tests.stripe_webhooks.stripe_shop import APP_URL
+    from tests.payments.stripe_webhooks.stripe_shop import APP_URL
 
     return APP_URL
 

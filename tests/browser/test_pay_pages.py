@@ -21,8 +21,8 @@ from saleor_subscriptions.paypage.links import payment_method_url
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
+from tests.payments.stripe_webhooks.stripe_shop import APP_URL, ShopWithStripe, attempts, renewal_invoice
 from tests.renewals.support import at, reload
-from tests.stripe_webhooks.stripe_shop import APP_URL, ShopWithStripe, attempts, renewal_invoice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -25,8 +25,8 @@ from saleor_subscriptions.portal.wording import words
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.browser.test_pay_pages import DUTCH_FIELDS, ENGLISH_FIELDS, VISA, _type_card
+from tests.payments.stripe_webhooks.stripe_shop import ShopWithStripe
 from tests.renewals.support import plan, reload
-from tests.stripe_webhooks.stripe_shop import ShopWithStripe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,9 +18,14 @@ import pytest
 from django.conf import settings
 
 from saleor_subscriptions.notifications.models import OutgoingEmail
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
+from tests.payments.stripe_webhooks.stripe_shop import (
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+    stripe_shop,
+)
 from tests.renewals.support import at, plan, sandbox, signed_up
-from tests.stripe_webhooks.stripe_shop import fake_stripe, fake_stripe_server, stripe_settings, stripe_shop
 from tests.worker import app_worker, database_url, wait_for
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]

@@ -40,8 +40,8 @@ def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]
             "'saleor_subscriptions.nowhere'",
         ),
         (
-            {"RENEWAL_PORTS": "saleor_subscriptions.saleor.ports:no_such_ports"},
-            "RENEWAL_PORTS: cannot load 'saleor_subscriptions.saleor.ports:no_such_ports'",
+            {"RENEWAL_PORTS": "saleor_subscriptions.conf.ports:no_such_ports"},
+            "RENEWAL_PORTS: cannot load 'saleor_subscriptions.conf.ports:no_such_ports'",
         ),
         (
             {"SALEOR_SUBSCRIPTIONS_CRASH_AT": "after_invoices:1"},

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from saleor_subscriptions.conf.manifest import build_manifest
 from saleor_subscriptions.dashboard.views import saleor_origin
-from saleor_subscriptions.saleor.manifest import build_manifest
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation
 

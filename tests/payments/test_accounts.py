@@ -16,7 +16,7 @@ from saleor_subscriptions.payments.accounts import (
 )
 from saleor_subscriptions.payments.models import StripeAccount
 from tests.factories import make_installation
-from tests.stripe_webhooks.stripe_shop import fake_stripe, fake_stripe_server, stripe_settings
+from tests.payments.stripe_webhooks.stripe_shop import fake_stripe, fake_stripe_server, stripe_settings
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings"]
 

@@ -13,8 +13,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.outcomes import AMOUNT_REFUSED_EVENT
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
-from tests.renewals.support import reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     APP_URL,
     ShopWithStripe,
     attempts,
@@ -23,6 +22,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_settings,
     stripe_shop,
 )
+from tests.renewals.support import reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
 

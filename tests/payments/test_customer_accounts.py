@@ -16,8 +16,7 @@ from saleor_subscriptions.payments.customers import (
     stripe_customer_for,
 )
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
-from tests.renewals.support import reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     ShopWithStripe,
     attempts,
     fake_stripe,
@@ -25,6 +24,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_settings,
     stripe_shop,
 )
+from tests.renewals.support import reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
 

@@ -12,17 +12,13 @@ import stripe
 from django.utils import timezone
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.payments.gateway import (
-    RefundErrorCode,
-    RefundRefused,
-    StripeGateway,
-    _refused,
-)
+from saleor_subscriptions.payments.charges import _refused
+from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.payments.refunds import RefundErrorCode, RefundRefused
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, GatewayUnavailable
-from tests.renewals.support import reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     ShopWithStripe,
     attempts,
     fake_stripe,
@@ -30,6 +26,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_settings,
     stripe_shop,
 )
+from tests.renewals.support import reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop"]
 

@@ -16,17 +16,15 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.customers import remember_payment_method
 from saleor_subscriptions.payments.gateway import StripeGateway
+from saleor_subscriptions.payments.stripe_webhooks.followups import REFUNDED_DUPLICATE, run_due_follow_ups
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeFollowUp
 from saleor_subscriptions.renewals.models import attempt_key
 from saleor_subscriptions.renewals.outcomes import pay_invoice
 from saleor_subscriptions.renewals.pipeline import resume_unfinished
-from saleor_subscriptions.stripe_webhooks.followups import REFUNDED_DUPLICATE, run_due_follow_ups
-from saleor_subscriptions.stripe_webhooks.models import StripeFollowUp
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_SUCCEEDS
-from tests.paypage.test_pay_page import _declined_renewal, _page_value
-from tests.renewals.support import at
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     ShopWithStripe,
     attempts,
     fake_stripe,
@@ -35,6 +33,8 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_shop,
     webhooks,
 )
+from tests.paypage.test_pay_page import _declined_renewal, _page_value
+from tests.renewals.support import at
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop", "webhooks"]
 

@@ -18,8 +18,7 @@ from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT, pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
-from tests.renewals.support import reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     APP_URL,
     ShopWithStripe,
     attempts,
@@ -29,6 +28,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_shop,
     webhooks,
 )
+from tests.renewals.support import reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop", "webhooks"]
 

@@ -9,20 +9,20 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.payments.stripe_webhooks.followups import REFUNDED_DUPLICATE
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.stripe_webhooks.followups import REFUNDED_DUPLICATE
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
-from tests.paypage.test_pay_page import _declined_renewal, _page_value
-from tests.renewals.support import at, reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     fake_stripe,
     fake_stripe_server,
     stripe_settings,
     stripe_shop,
     webhooks,
 )
+from tests.paypage.test_pay_page import _declined_renewal, _page_value
+from tests.renewals.support import at, reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop", "webhooks"]
 

@@ -1,7 +1,7 @@
 """The shop that the renewal tests on the production adapters run against (`test_crash_safety_adapters`,
 `test_races_adapters`): the fake Saleor's coffee shop with Stripe connected at the fake Stripe, customers with
 cards saved there for off-session charges, what Stripe holds for an installation, and the environment of
-worker processes that reach both fakes over HTTP with `saleor.ports:saleor_ports`."""
+worker processes that reach both fakes over HTTP with `conf.ports:saleor_ports`."""
 
 from __future__ import annotations
 
@@ -20,9 +20,14 @@ from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.fakes.saleor import FakeSaleor
 from tests.fakes.stripe import FakeStripe
+from tests.payments.stripe_webhooks.stripe_shop import (
+    APP_URL,
+    fake_stripe,
+    fake_stripe_server,
+    stripe_settings,
+)
 from tests.saleor.test_orders_pipeline import fake_saleor
 from tests.saleor.test_orders_shop import Shop, make_shop
-from tests.stripe_webhooks.stripe_shop import APP_URL, fake_stripe, fake_stripe_server, stripe_settings
 
 __all__ = ["fake_saleor", "fake_stripe", "fake_stripe_server", "stripe_settings"]
 
@@ -79,7 +84,7 @@ def adapter_environ(fake: FakeStripe) -> dict[str, str]:
     """What a worker process needs, beyond `child_environ`'s, to renew on the production adapters against the
     fakes (Saleor's URL is the installation's own)."""
     environ = {
-        "RENEWAL_PORTS": "saleor_subscriptions.saleor.ports:saleor_ports",
+        "RENEWAL_PORTS": "saleor_subscriptions.conf.ports:saleor_ports",
         "STRIPE_API_BASE": fake.url,
         "STRIPE_NETWORK_RETRIES": "0",
         "SECRET_KEY": settings.SECRET_KEY,

@@ -1,5 +1,5 @@
 """Renewals killed with SIGKILL through the production adapters (issue 12, item 15): the Saleor order sink and
-the Stripe gateway (`saleor.ports:saleor_ports`), against the fake Saleor and the fake Stripe, which this
+the Stripe gateway (`conf.ports:saleor_ports`), against the fake Saleor and the fake Stripe, which this
 test starts and the worker processes reach over HTTP. `test_crash_safety` proves the pipeline on the in-memory
 ports, whose `INSERT OR IGNORE` gives idempotency for free; here it is Saleor's external references, Stripe's
 idempotency keys, and the look-ups the adapters make before they write, that must hold.

@@ -1,5 +1,5 @@
 """Four renewal workers at once on one due set, through the production adapters (issue 12, item 15): the
-Saleor order sink and the Stripe gateway (`saleor.ports:saleor_ports`) against the fake Saleor and the fake
+Saleor order sink and the Stripe gateway (`conf.ports:saleor_ports`) against the fake Saleor and the fake
 Stripe, which the worker processes reach over HTTP. `test_races` proves the sharing on the in-memory ports,
 whose `INSERT OR IGNORE` gives idempotency for free; here each worker also runs the follow-up that writes paid
 invoices on their Saleor orders while the others still renew, so the look-ups the adapters make before they

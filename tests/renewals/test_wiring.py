@@ -11,12 +11,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from saleor_subscriptions.conf.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals import faults, tasks
 from saleor_subscriptions.renewals.memory import InMemoryGateway
 from saleor_subscriptions.renewals.wiring import PortsRefused, ports_for
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
-from saleor_subscriptions.saleor.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.support import at, plan, sandbox, signed_up
@@ -42,7 +42,7 @@ def test_without_renewal_ports_set_renewals_go_through_saleor_orders_and_stripe(
 
 def test_the_production_ports_bill_a_live_installation_without_the_test_hooks():
     live = Installation.objects.create(saleor_api_url="https://live.example.com/graphql/")
-    with override_settings(RENEWAL_PORTS="saleor_subscriptions.saleor.ports:saleor_ports", TEST_HOOKS=False):
+    with override_settings(RENEWAL_PORTS="saleor_subscriptions.conf.ports:saleor_ports", TEST_HOOKS=False):
         ports = ports_for(live)
     assert isinstance(ports.orders, SaleorOrderSink)
     assert isinstance(ports.payments, ThreadSafeStripeGateway)
@@ -57,7 +57,7 @@ def test_in_memory_ports_never_bill_a_live_installation_whatever_the_settings_sa
             ports_for(None)  # beat's renewals: every live installation
     assert str(refused.value) == (
         f"RENEWAL_PORTS={JOURNAL} are in-memory ports (no order, no money taken): they never bill "
-        f"installation {live.pk} (live); use saleor_subscriptions.saleor.ports:saleor_ports"
+        f"installation {live.pk} (live); use saleor_subscriptions.conf.ports:saleor_ports"
     )
 
 

@@ -71,7 +71,7 @@ def stripe_settings(settings: Any, fake_stripe: FakeStripe) -> FakeStripe:
     """The app talks to the fake Stripe; renewals run with the production ports (Saleor orders, Stripe)."""
     settings.STRIPE_API_BASE = fake_stripe.url
     settings.STRIPE_NETWORK_RETRIES = 0
-    settings.RENEWAL_PORTS = "saleor_subscriptions.saleor.ports:saleor_ports"
+    settings.RENEWAL_PORTS = "saleor_subscriptions.conf.ports:saleor_ports"
     return fake_stripe
 
 

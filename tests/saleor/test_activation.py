@@ -108,7 +108,7 @@ def order_payload(
     external_reference: str | None = None,
     channel: str = "default-channel",
 ) -> dict[str, Any]:
-    """An order webhook's body (the fields `OrderFields` selects), totals adding up the lines."""
+    """An order webhook's body (the fields `OrderWebhookFields` selects), totals adding up the lines."""
     amount = total or str(sum(Decimal(str(line["totalPrice"]["gross"]["amount"])) for line in lines))
     return {
         "issuedAt": "2026-11-16T10:00:00+00:00",

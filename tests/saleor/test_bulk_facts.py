@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from saleor_subscriptions.conf.ports import saleor_ports
 from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.saleor.bulk_facts import SaleorBulkFacts
 from saleor_subscriptions.saleor.bulk_orders import BulkFacts
 from saleor_subscriptions.saleor.catalog_cache import variant_facts
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
-from saleor_subscriptions.saleor.ports import saleor_ports
 from saleor_subscriptions.saleor.renewal_context import load_contexts
 from tests.fakes.saleor import FakeSaleor
 from tests.saleor.test_orders_shop import ANN_BILLING, Shop, fake_saleor, make_shop, quick_client

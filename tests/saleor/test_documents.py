@@ -9,7 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
+from graphql import (
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    Visitor,
+    build_schema,
+    parse,
+    validate,
+    visit,
+)
 
 from saleor_subscriptions.saleor import documents
 from tests.saleor.helpers import ROOT, SHARED_SALEOR, SKIP_NO_SHARED
@@ -40,6 +51,43 @@ def test_one_named_operation_per_document(name):
     assert len(operations) == 1
     if name.startswith(("webhook_", "sync_")):  # named like the captures: the event, in PascalCase
         assert documents.operation_name(source) == "".join(part.title() for part in name.split("_")[1:])
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_sent_document_holds_every_fragment_it_spreads_once(name):
+    tree = parse(documents.document(name))
+    defined = [d.name.value for d in tree.definitions if isinstance(d, FragmentDefinitionNode)]
+    spread: set[str] = set()
+    visit(tree, _SpreadNames(spread))
+    assert spread <= set(defined)
+    assert len(defined) == len(set(defined))
+
+
+def test_the_order_documents_share_their_fragments():
+    shared = documents.shared_fragments()
+    assert {"RenewalOrderFields", "OrderWebhookFields", "AddressFields"} <= set(shared)
+    for name in ("draft_order_create", "draft_order_complete", "order_by_external_reference"):
+        assert documents.document(name).endswith(shared["RenewalOrderFields"] + "\n")
+    webhook = documents.document("webhook_order_created")
+    assert webhook.endswith(f"{shared['OrderWebhookFields']}\n\n{shared['AddressFields']}\n")
+    assert "fragment" not in (documents.DOCUMENTS_DIR / "webhook_order_created.graphql").read_text()
+
+
+def test_a_fragment_a_document_defines_itself_is_not_added_again():
+    shared = {"Shared": "fragment Shared on Order { id }"}
+    own = "query Q { order(id: 1) { ...Shared } }\n\nfragment Shared on Order { number }\n"
+    assert documents.with_fragments(own, shared) == own
+    used = "query Q { order(id: 1) { ...Shared } }\n"
+    assert documents.with_fragments(used, shared) == used + "\nfragment Shared on Order { id }\n"
+
+
+class _SpreadNames(Visitor):
+    def __init__(self, names: set[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args: object) -> None:
+        self.names.add(node.name.value)
 
 
 def test_unknown_document():

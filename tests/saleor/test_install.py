@@ -13,12 +13,13 @@ from django.test import Client
 from graphql import build_schema, parse, validate
 from graphql.type import GraphQLEnumType
 
+from saleor_subscriptions.conf.manifest import build_manifest
 from saleor_subscriptions.payments.checkout.webhooks import SYNC_WEBHOOKS
 from saleor_subscriptions.renewals.batch import due_filter
 from saleor_subscriptions.saleor.client import TokenRejectedError
 from saleor_subscriptions.saleor.documents import SCHEMA_PATH, document
 from saleor_subscriptions.saleor.install import mark_removed, on_token_rejected
-from saleor_subscriptions.saleor.manifest import build_manifest, schema_version
+from saleor_subscriptions.saleor.manifest import schema_version
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.subscriptions.models import Subscription

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions.conf.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.notifications.recording import RecordingNotifier
@@ -17,7 +18,6 @@ from saleor_subscriptions.renewals.memory import InMemoryGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due, resume_unfinished
 from saleor_subscriptions.renewals.wiring import configured_ports
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
-from saleor_subscriptions.saleor.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.renewals.support import at, signed_up
 from tests.saleor.test_orders_shop import ANN_BILLING, ANN_SHIPPING, Shop, fake_saleor, make_shop
@@ -130,7 +130,7 @@ def test_saleor_failing_between_create_and_complete_is_finished_by_the_sweeper(f
 
 
 def test_the_saleor_ports_pair_saleor_orders_with_the_stripe_gateway_and_record_paid_orders(settings):
-    settings.RENEWAL_PORTS = "saleor_subscriptions.saleor.ports:saleor_ports"
+    settings.RENEWAL_PORTS = "saleor_subscriptions.conf.ports:saleor_ports"
 
     configured = configured_ports()
 

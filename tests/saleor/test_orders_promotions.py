@@ -11,7 +11,7 @@ import pytest
 
 from saleor_subscriptions.saleor.documents import document
 from saleor_subscriptions.saleor.order_checks import OrderPriceMismatch
-from saleor_subscriptions.saleor.orders import order_metadata
+from saleor_subscriptions.saleor.renewal_metadata import order_metadata
 from tests.saleor.test_orders_bulk import digital_shop, operations
 from tests.saleor.test_orders_shop import ANN_BILLING, fake_saleor, make_shop
 

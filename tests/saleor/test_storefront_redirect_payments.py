@@ -17,9 +17,9 @@ import pytest
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.models import CheckoutPayment, StripeCustomer
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.wiring import configured_ports
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.fakes.saleor import CheckoutRefused
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop

@@ -19,6 +19,7 @@ from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import (
     ENTRY_MINUTES,
+    EntryErrorCode,
     EntryRefused,
     FlowTarget,
     create_link,
@@ -30,10 +31,8 @@ PortalFlowTypeEnum = graphene.Enum(
     [(flow.name, flow.value) for flow in PortalFlow],
     description="The page the portal opens on: the overview, or one task.",
 )
-PortalErrorCodeEnum = graphene.Enum(
-    "PortalErrorCode",
-    [("INVALID", "invalid"), ("REQUIRED", "required"), ("NOT_FOUND", "not_found")],
-    description="Why a portal link was refused.",
+PortalErrorCodeEnum = graphene.Enum.from_enum(
+    EntryErrorCode, name="PortalErrorCode", description="Why a portal link was refused."
 )
 
 _FIELDS = {"return_url": "returnUrl", "invoice_id": "flow.invoiceNumber"}
@@ -107,7 +106,7 @@ def _target(installation: Any, user_id: str, flow: Any) -> FlowTarget:
     if flow.get("subscription_id"):
         subscription_id = parse_subscription_id(flow["subscription_id"])
         if subscription_id is None:
-            raise EntryRefused("subscription_id", "not_found", "not a subscription id")
+            raise EntryRefused("subscription_id", EntryErrorCode.NOT_FOUND, "not a subscription id")
     invoice_id = None
     if flow.get("invoice_number"):
         invoice_id = (
@@ -117,5 +116,7 @@ def _target(installation: Any, user_id: str, flow: Any) -> FlowTarget:
             .first()
         )
         if invoice_id is None:
-            raise EntryRefused("invoice_number", "not_found", "no invoice of yours has this number")
+            raise EntryRefused(
+                "invoice_number", EntryErrorCode.NOT_FOUND, "no invoice of yours has this number"
+            )
     return FlowTarget(kind, subscription_id, invoice_id)

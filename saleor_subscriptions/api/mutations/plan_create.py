@@ -20,7 +20,7 @@ from saleor_subscriptions.catalog.actions import (
     VersionTerms,
     create_plan,
 )
-from saleor_subscriptions.saleor.checkout import read_variant
+from saleor_subscriptions.saleor.checkout_facts import read_variant
 from saleor_subscriptions.saleor.client import SaleorError, SaleorUnavailable, TokenRejectedError
 from saleor_subscriptions.saleor.install import on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp

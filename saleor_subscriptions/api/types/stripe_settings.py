@@ -9,7 +9,7 @@ from django.conf import settings
 
 from saleor_subscriptions.payments.accounts import StripeSettingsErrorCode
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.stripe_webhooks.handlers import HANDLERS
+from saleor_subscriptions.payments.stripe_webhooks.handlers import HANDLERS
 
 StripeSettingsErrorCodeEnum = graphene.Enum.from_enum(StripeSettingsErrorCode, name="StripeSettingsErrorCode")
 StripeModeEnum = graphene.Enum("StripeMode", [("TEST", "test"), ("LIVE", "live")])

@@ -24,6 +24,7 @@ from saleor_subscriptions.payments.checkout.payloads import Action, PayloadError
 from saleor_subscriptions.payments.checkout.sessions import payment_row, remember_method
 from saleor_subscriptions.payments.models import CheckoutPayment
 from saleor_subscriptions.payments.stripe_amounts import from_minor, to_minor
+from saleor_subscriptions.saleor.money import SaleorMoneyError, amount_of
 from saleor_subscriptions.tenants.models import Installation
 
 CANCELABLE = ("requires_payment_method", "requires_confirmation", "requires_action", "requires_capture")
@@ -54,14 +55,15 @@ def _minor(amount: Decimal, currency: str, field: str = "action.amount") -> int:
 
 
 def _saleor_amount(payload: Mapping[str, Any], key: str) -> Decimal:
+    """The transaction's `key` Money (0 when the payload has none); PayloadError when it is not exact."""
     transaction_ = payload.get("transaction")
     money = transaction_.get(key) if isinstance(transaction_, Mapping) else None
-    amount = money.get("amount") if isinstance(money, Mapping) else None
-    return (
-        Decimal(str(amount))
-        if isinstance(amount, int | Decimal) and not isinstance(amount, bool)
-        else Decimal(0)
-    )
+    if not isinstance(money, Mapping) or money.get("amount") is None:
+        return Decimal(0)
+    try:
+        return amount_of(money, f"transaction.{key}")
+    except SaleorMoneyError as exc:
+        raise PayloadError(f"transaction.{key}", str(exc)) from None
 
 
 def charge_requested(installation: Installation, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,7 +113,10 @@ def _left_to_refund(intent: dict[str, Any]) -> tuple[int, int]:
 def refund_requested(installation: Installation, payload: Mapping[str, Any]) -> dict[str, Any]:
     renewal = renewal_refunds.renewal_attempt(installation, payload)
     if renewal is not None:
-        refunded_before = _saleor_amount(payload, "refundedAmount")
+        try:
+            refunded_before = _saleor_amount(payload, "refundedAmount")
+        except PayloadError as error:
+            return results.action_failure("REFUND", str(error))
         return renewal_refunds.refund_renewal(installation, renewal, payload, refunded_before)
     amount = None
     with transaction.atomic():

@@ -1,8 +1,9 @@
 """What Saleor sends in a payment webhook, read into typed values; a payload that lacks what the handler
 needs raises `PayloadError` naming the field (answered as a FAILURE result with that message).
 
-Amounts are Decimal (the intake parses JSON numbers with a fraction as Decimal); an integer amount is taken
-as is. The source object is a Checkout or an Order (`sourceObject.__typename`).
+Amounts are read by `saleor.money` (the intake parses JSON numbers with a fraction as Decimal; an integer
+is taken as is; anything else is refused). The source object is a Checkout or an Order
+(`sourceObject.__typename`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from saleor_subscriptions.saleor import line_metadata
+from saleor_subscriptions.saleor.money import SaleorMoneyError, exact_number
 from saleor_subscriptions.subscriptions.models import customer_key
 
 FLOWS = ("CHARGE", "AUTHORIZATION")
@@ -48,13 +50,11 @@ def _text(container: Mapping[str, Any], key: str, field: str, *, required: bool 
 
 def _amount(container: Mapping[str, Any], key: str, field: str) -> Decimal:
     value = container.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise PayloadError(field, "missing or not a number")
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise PayloadError(field, f"not a number: {value!r}") from None
-    if not amount.is_finite() or amount < 0:
+        amount = exact_number(value, field)
+    except SaleorMoneyError as exc:
+        raise PayloadError(field, str(exc)) from None
+    if amount < 0:
         raise PayloadError(field, f"must be 0 or more, got {value!r}")
     return amount
 

@@ -17,7 +17,8 @@ from typing import Any
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.checkout import results
 from saleor_subscriptions.payments.checkout.payloads import PayloadError, action_of, transaction_of
-from saleor_subscriptions.payments.gateway import RefundRefused, StripeGateway
+from saleor_subscriptions.payments.gateway import StripeGateway
+from saleor_subscriptions.payments.refunds import RefundRefused
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
 from saleor_subscriptions.saleor.models import OrderRecord

@@ -12,7 +12,6 @@ subscription line, its payment method is saved for renewals.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +30,7 @@ from saleor_subscriptions.payments.checkout.payloads import (
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
 from saleor_subscriptions.payments.models import CheckoutPayment, StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import to_minor
+from saleor_subscriptions.saleor.money import exact_number
 from saleor_subscriptions.tenants.models import Installation
 
 CARD_ONLY = ("card",)
@@ -72,10 +72,10 @@ def gateway_initialize(installation: Installation, payload: Mapping[str, Any]) -
         "currency": currency.lower(),
         "setupFutureUsage": "off_session",
     }
-    if isinstance(amount, int | Decimal) and not isinstance(amount, bool):
+    if amount is not None:
         try:
-            data["amount"] = to_minor(Decimal(amount), currency)
-        except ValueError as exc:
+            data["amount"] = to_minor(exact_number(amount, "amount"), currency)
+        except ValueError as exc:  # SaleorMoneyError, StripeAmountError
             return {"data": {"error": {"field": "amount", "code": "invalid", "message": str(exc)}}}
     return {"data": data}
 

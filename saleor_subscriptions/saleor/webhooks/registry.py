@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from saleor_subscriptions.saleor.webhooks import (
-    order_cancelled,
-    order_created,
-    order_fully_paid,
-    order_fully_refunded,
-    product_deleted,
-    product_variant_deleted,
-)
+from saleor_subscriptions.saleor.webhooks import catalog_events, order_events
 from saleor_subscriptions.saleor.webhooks.base import Webhook
 
 WEBHOOKS: dict[str, Webhook] = {
     webhook.name: webhook
     for webhook in (
-        order_created.WEBHOOK,
-        order_fully_paid.WEBHOOK,
-        order_cancelled.WEBHOOK,
-        order_fully_refunded.WEBHOOK,
-        product_deleted.WEBHOOK,
-        product_variant_deleted.WEBHOOK,
+        order_events.ORDER_CREATED,
+        order_events.ORDER_FULLY_PAID,
+        order_events.ORDER_CANCELLED,
+        order_events.ORDER_FULLY_REFUNDED,
+        catalog_events.PRODUCT_DELETED,
+        catalog_events.PRODUCT_VARIANT_DELETED,
     )
 }

@@ -22,7 +22,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from saleor_subscriptions.inbox import Applied, apply_locked
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.followups import run_due_follow_ups
+from saleor_subscriptions.payments.stripe_webhooks.handlers import Context, StripeNotCaughtUp, apply_event
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
@@ -39,11 +41,6 @@ RETRY_FAILED_AFTER = timedelta(hours=1)
 APPLICABLE = (StripeEvent.Status.RECEIVED, StripeEvent.Status.FAILED)
 
 
-class StripeNotCaughtUp(Exception):
-    """Stripe has not reported yet what the event announced (an iDEAL or Bancontact set-up without its
-    generated SEPA Direct Debit method on the attempt): transient, the event is applied again later."""
-
-
 TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError, StripeNotCaughtUp)
 
 
@@ -57,8 +54,6 @@ def _transient(exc: Exception) -> bool:
 
 def apply_stripe_event(event_pk: int) -> Applied:
     """Apply one accepted event (see the module doc); its status after, and whether a retry may help."""
-    from saleor_subscriptions.stripe_webhooks.handlers import Context, apply_event
-
     with transaction.atomic():
         event = (
             StripeEvent.objects.select_for_update(of=("self",))
@@ -107,8 +102,6 @@ def due_for_sweep(now: datetime | None = None) -> QuerySet[StripeEvent]:
 def process_pending_stripe_events() -> int:
     """For beat: apply accepted events still waiting (their task was lost) or failed and due again (see
     `due_for_sweep`), and run the Stripe follow-ups still due (`followups`)."""
-    from saleor_subscriptions.stripe_webhooks.followups import run_due_follow_ups
-
     pending = due_for_sweep().order_by("received_at").values_list("pk", flat=True)
     count = 0
     for event_pk in pending[:500]:

@@ -10,12 +10,12 @@ import time
 import pytest
 
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
-from saleor_subscriptions.stripe_webhooks.redaction import redact_client_secrets
-from saleor_subscriptions.stripe_webhooks.tasks import apply_stripe_event
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.redaction import redact_client_secrets
+from saleor_subscriptions.payments.stripe_webhooks.tasks import apply_stripe_event
 from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.stripe.webhooks import signature_header
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     fake_stripe,
     fake_stripe_server,
     stripe_settings,

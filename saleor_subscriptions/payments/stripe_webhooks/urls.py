@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from saleor_subscriptions.stripe_webhooks import views
+from saleor_subscriptions.payments.stripe_webhooks import views
 
 app_name = "stripe_webhooks"
 

@@ -9,12 +9,12 @@ import json
 import pytest
 from django.apps import apps
 
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module(
-    "saleor_subscriptions.stripe_webhooks.migrations.0003_redact_stored_client_secrets"
+    "saleor_subscriptions.payments.stripe_webhooks.migrations.0003_redact_stored_client_secrets"
 )
 
 

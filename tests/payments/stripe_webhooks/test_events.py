@@ -12,12 +12,11 @@ from django.utils import timezone
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.payments.gateway import StripeGateway
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
-from saleor_subscriptions.stripe_webhooks.tasks import process_pending_stripe_events
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.tasks import process_pending_stripe_events
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_FAILS, bank_method
-from tests.renewals.support import at, reload
-from tests.stripe_webhooks.stripe_shop import (
+from tests.payments.stripe_webhooks.stripe_shop import (
     attempts,
     fake_stripe,
     fake_stripe_server,
@@ -26,6 +25,7 @@ from tests.stripe_webhooks.stripe_shop import (
     stripe_shop,
     webhooks,
 )
+from tests.renewals.support import at, reload
 
 __all__ = ["fake_stripe", "fake_stripe_server", "stripe_settings", "stripe_shop", "webhooks"]
 

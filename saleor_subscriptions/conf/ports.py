@@ -1,6 +1,6 @@
 """The production RENEWAL_PORTS: renewal orders in Saleor, charges on Stripe, real emails.
 
-    RENEWAL_PORTS=saleor_subscriptions.saleor.ports:saleor_ports
+    RENEWAL_PORTS=saleor_subscriptions.conf.ports:saleor_ports
 
 - orders: `SaleorOrderSink` (a draft order completed per invoice, found again by its external reference;
   many at once through `orderBulkCreate` where the app holds MANAGE_ORDERS_IMPORT and `SaleorBulkFacts`

@@ -13,8 +13,8 @@ from django.conf import settings
 
 from saleor_subscriptions.conf.celery import app as celery_app
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
-from tests.stripe_webhooks.stripe_shop import (
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
+from tests.payments.stripe_webhooks.stripe_shop import (
     attempts,
     fake_stripe,
     fake_stripe_server,

@@ -31,17 +31,26 @@ from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.checkout.intents import SEPA_GENERATING_TYPES
 from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import forget_payment_method, remember_payment_method
-from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import from_minor
+from saleor_subscriptions.payments.stripe_client import account_client, as_dict
+from saleor_subscriptions.payments.stripe_webhooks.followups import write_event
+from saleor_subscriptions.payments.stripe_webhooks.intents import (
+    Outcome,
+    invoice_of_intent,
+    settle_invoice_intent,
+)
 from saleor_subscriptions.renewals.wiring import pay_url
-from saleor_subscriptions.stripe_webhooks.followups import write_event
-from saleor_subscriptions.stripe_webhooks.intents import Outcome, invoice_of_intent, settle_invoice_intent
-from saleor_subscriptions.stripe_webhooks.tasks import StripeNotCaughtUp
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
+
+
+class StripeNotCaughtUp(Exception):
+    """Stripe has not reported yet what the event announced (an iDEAL or Bancontact set-up without its
+    generated SEPA Direct Debit method on the attempt): transient, the event is applied again later."""
+
 
 PAYMENT_REFUNDED = "payment_refunded"
 PAYMENT_DISPUTED = "payment_disputed"
@@ -54,7 +63,7 @@ class Context:
         self.installation = installation
         self.account = account
         self.object_id = object_id
-        self.client: stripe.StripeClient = StripeGateway().client(account)
+        self.client: stripe.StripeClient = account_client(account)
 
 
 def _payment_intent(context: Context) -> Outcome:

@@ -37,9 +37,9 @@ from django.http import HttpRequest, JsonResponse
 from saleor_subscriptions import json_body
 from saleor_subscriptions.inbox import Refused, accept_once, refused_answer
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.stripe_webhooks.models import StripeEvent
-from saleor_subscriptions.stripe_webhooks.redaction import redact_client_secrets
-from saleor_subscriptions.stripe_webhooks.tasks import enqueue
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
+from saleor_subscriptions.payments.stripe_webhooks.redaction import redact_client_secrets
+from saleor_subscriptions.payments.stripe_webhooks.tasks import enqueue
 from saleor_subscriptions.tenants.models import Installation
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from saleor_subscriptions.stripe_webhooks.intake import receive
+from saleor_subscriptions.payments.stripe_webhooks.intake import receive
 
 
 @csrf_exempt

@@ -27,16 +27,12 @@ from django.utils import timezone
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
-from saleor_subscriptions.payments.gateway import (
-    CONFIRMABLE,
-    RefundErrorCode,
-    RefundRefused,
-    StripeGateway,
-    as_dict,
-)
+from saleor_subscriptions.payments.charges import CONFIRMABLE
+from saleor_subscriptions.payments.refunds import RefundErrorCode, RefundRefused, refund_invoice
+from saleor_subscriptions.payments.stripe_client import account_client, as_dict
+from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent, StripeFollowUp
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
-from saleor_subscriptions.stripe_webhooks.models import InvoiceIntent, StripeFollowUp
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 
 logger = logging.getLogger(__name__)
@@ -222,7 +218,7 @@ def _refused(follow_up: StripeFollowUp, exc: Exception) -> None:
 
 
 def _client(invoice: Invoice) -> stripe.StripeClient:
-    return StripeGateway().client(account_for(invoice.installation_id, invoice.subscription.channel_slug))
+    return account_client(account_for(invoice.installation_id, invoice.subscription.channel_slug))
 
 
 def _cancel(invoice: Invoice) -> list[str]:
@@ -246,7 +242,8 @@ def _refund(follow_up: StripeFollowUp) -> dict[str, Any]:
     """The payment the invoice did not need, refunded by its own PaymentIntent (a stale tab may have paid an
     older attempt than the invoice's newest charge)."""
     assert follow_up.amount is not None
-    refunded = StripeGateway().refund(
+    refunded = refund_invoice(
+        account_client,
         follow_up.invoice,
         follow_up.amount,
         payment_intent=follow_up.intent_id,
