@@ -33,8 +33,8 @@ from saleor_subscriptions.catalog.terms import (
     VersionTerms,
     check_terms,
 )
+from saleor_subscriptions.lifecycle.price_changes import LIVE, schedule_price_change
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.price_changes import LIVE, schedule_price_change
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 

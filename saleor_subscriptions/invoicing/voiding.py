@@ -11,10 +11,10 @@ from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.nonpayment import settle_subscription
+from saleor_subscriptions.lifecycle.transition import lock, record_event
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.nonpayment import settle_subscription
-from saleor_subscriptions.subscriptions.lifecycle.transition import lock, record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 INVOICE_VOIDED = "invoice_voided"

@@ -17,9 +17,9 @@ from django.core import signing
 
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
 METHOD_LINK_SALT = "saleor_subscriptions.payment_method"

@@ -24,8 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.self_service import customer_subscriptions
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink, PortalSession
-from saleor_subscriptions.subscriptions.self_service import customer_subscriptions
 from saleor_subscriptions.tenants.models import Installation
 
 ENTRY_MINUTES = 5

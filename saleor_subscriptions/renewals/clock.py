@@ -16,6 +16,7 @@ from django.db.models import Min, QuerySet
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.batch import RENEWABLE
 from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
@@ -28,7 +29,6 @@ from saleor_subscriptions.renewals.notices import (
     trial_notice_due,
 )
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, RenewalReport, renew_due, resume_unfinished
-from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 

@@ -21,14 +21,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.dunning import DunningAction, DunningPolicy, FirstFailure
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import allowed, lock, record_event
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.calendar import due_at, local_today, renewal_at
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, lock, record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 if TYPE_CHECKING:

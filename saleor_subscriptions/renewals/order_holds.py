@@ -19,8 +19,8 @@ from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention
-from saleor_subscriptions.subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)

@@ -21,16 +21,16 @@ from datetime import datetime
 
 from django.db import transaction
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.bulk import update_rows
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import allowed, record_event
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import dunning
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeResult, PaymentGateway
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PayUrl = Callable[[Invoice], str]

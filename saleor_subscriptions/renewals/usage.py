@@ -23,10 +23,10 @@ from django.db import IntegrityError, transaction
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.pricing import UsageCharge
 from saleor_subscriptions.billing.states import LIVE
+from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.renewals.boundary import TermsCache
 from saleor_subscriptions.renewals.models import UsageRecord
 from saleor_subscriptions.subscriptions.calendar import billing_calendar, local_today
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.models import Subscription
 
 METRIC_MAX = 64

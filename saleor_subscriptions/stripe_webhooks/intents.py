@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import lock
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.payments.gateway import StripeGateway, as_dict, result_of_intent
 from saleor_subscriptions.payments.stripe_amounts import from_minor
@@ -30,7 +31,6 @@ from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.outcomes import PayUrl, record_late_outcome
 from saleor_subscriptions.renewals.ports import ChargeOutcome
 from saleor_subscriptions.stripe_webhooks.followups import refund_unneeded_payment
-from saleor_subscriptions.subscriptions.lifecycle.transition import lock
 from saleor_subscriptions.tenants.models import Installation
 
 Outcome = dict[str, Any]

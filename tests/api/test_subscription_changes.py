@@ -16,8 +16,8 @@ from saleor_subscriptions.renewals.pipeline import resume_unfinished
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription
+from tests.lifecycle.helpers import period_invoice
 from tests.renewals.support import memory_ports
-from tests.subscriptions.helpers import period_invoice
 
 DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # halfway through the period 16 Nov - 16 Dec
 

@@ -11,7 +11,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.invoicing.voiding import void_invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from tests.subscriptions.helpers import active_since, at, last_event, period_invoice, plan, sandbox
+from tests.lifecycle.helpers import active_since, at, last_event, period_invoice, plan, sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -16,13 +16,13 @@ from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amoun
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)

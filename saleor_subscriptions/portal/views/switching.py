@@ -10,15 +10,15 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.billing.pricing import PricedLine
-from saleor_subscriptions.portal.views.common import Visit, portal_page
-from saleor_subscriptions.portal.views.subscriptions import _act, _int, subscription_page
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.self_service import (
+from saleor_subscriptions.lifecycle.self_service import (
     CustomerRequestRefused,
     preview_customer_switch,
     switch_for_customer,
     switch_target,
 )
+from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.subscriptions import _act, _int, subscription_page
+from saleor_subscriptions.subscriptions.errors import LifecycleError
 
 CODE_MAX = 64
 

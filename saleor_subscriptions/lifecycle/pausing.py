@@ -6,8 +6,7 @@ from django.db import transaction
 
 from saleor_subscriptions.billing.bounds import MAX_PAUSE_PERIODS
 from saleor_subscriptions.billing.states import Actor, Transition
-from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import (
+from saleor_subscriptions.lifecycle.transition import (
     SubscriptionRef,
     allowed,
     lock,
@@ -15,6 +14,7 @@ from saleor_subscriptions.subscriptions.lifecycle.transition import (
     record_event,
     refuse,
 )
+from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription
 
 

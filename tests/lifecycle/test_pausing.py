@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     pause_subscription,
     resume_subscription,
     skip_next_period,
 )
-from tests.subscriptions.helpers import (
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from tests.lifecycle.helpers import (
     CUSTOMER,
     STAFF,
     SYSTEM,

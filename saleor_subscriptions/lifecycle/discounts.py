@@ -9,8 +9,8 @@ from django.db import connection
 from saleor_subscriptions.billing.pricing import Discount, DiscountTarget
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
+from saleor_subscriptions.lifecycle.transition import refuse
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import refuse
 from saleor_subscriptions.subscriptions.models import Subscription
 
 

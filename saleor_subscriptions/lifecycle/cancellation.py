@@ -19,17 +19,8 @@ from saleor_subscriptions.billing.states import (
     cancellation_date,
 )
 from saleor_subscriptions.invoicing.credits import issue_credit_note
-from saleor_subscriptions.subscriptions.calendar import (
-    current_period,
-    in_trial,
-    minimum_term_end_of,
-    period_end_containing,
-    renewal_at,
-    restart_calendar,
-)
-from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unused_paid
-from saleor_subscriptions.subscriptions.lifecycle.transition import (
+from saleor_subscriptions.lifecycle.pricing import unused_paid
+from saleor_subscriptions.lifecycle.transition import (
     Moment,
     SubscriptionRef,
     allowed,
@@ -39,6 +30,15 @@ from saleor_subscriptions.subscriptions.lifecycle.transition import (
     refuse,
     rules_for,
 )
+from saleor_subscriptions.subscriptions.calendar import (
+    current_period,
+    in_trial,
+    minimum_term_end_of,
+    period_end_containing,
+    renewal_at,
+    restart_calendar,
+)
+from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription
 
 CancelEffect = Literal["period_end", "immediately"]

@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     cancel_for_nonpayment,
     mark_past_due,
     reactivate_subscription,
     settle_subscription,
     suspend_subscription,
 )
-from tests.subscriptions.helpers import (
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from tests.lifecycle.helpers import (
     APP,
     CUSTOMER,
     STAFF,

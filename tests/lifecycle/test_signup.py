@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from saleor_subscriptions.catalog.models import Plan
-from saleor_subscriptions.subscriptions.calendar import billing_calendar
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     activate_subscription,
     lapse_incomplete,
     start_subscription,
 )
-from tests.subscriptions.helpers import (
+from saleor_subscriptions.subscriptions.calendar import billing_calendar
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from tests.lifecycle.helpers import (
     APP,
     CUSTOMER,
     STAFF,

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.subscriptions.lifecycle.transition import (
+from saleor_subscriptions.lifecycle.transition import (
     NONPAYMENT,
     SubscriptionRef,
     allowed,

@@ -11,15 +11,15 @@ from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.credits import credit_balance
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
-from saleor_subscriptions.subscriptions.calendar import current_period
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     cancel_subscription,
     change_quantity,
     preview_switch,
     switch_plan,
 )
-from tests.subscriptions.helpers import (
+from saleor_subscriptions.subscriptions.calendar import current_period
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from tests.lifecycle.helpers import (
     CUSTOMER,
     STAFF,
     SYSTEM,

@@ -16,14 +16,14 @@ from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
+from saleor_subscriptions.lifecycle import cancel_subscription, switch_plan
 from saleor_subscriptions.renewals.clock import advance_clock
-from saleor_subscriptions.subscriptions.lifecycle import cancel_subscription, switch_plan
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
+from tests.lifecycle.helpers import at, plan, sandbox, set_clock
 from tests.renewals.support import memory_ports
 from tests.saleor.test_activation import deliver, order_payload
 from tests.saleor.test_first_invoice import line_for
-from tests.subscriptions.helpers import at, plan, sandbox, set_clock
 
 pytestmark = pytest.mark.django_db
 

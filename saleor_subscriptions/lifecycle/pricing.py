@@ -12,8 +12,8 @@ from saleor_subscriptions.billing.pricing import LineKind, LineTarget
 from saleor_subscriptions.billing.proration import days_left
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import refuse
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import refuse
 from saleor_subscriptions.subscriptions.models import Subscription
 
 

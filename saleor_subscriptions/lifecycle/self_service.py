@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.subscriptions import lifecycle
-from saleor_subscriptions.subscriptions.lifecycle.changes import SwitchPreview, Timing
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
+from saleor_subscriptions.lifecycle.changes import SwitchPreview, Timing
+from saleor_subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
 NOT_FOUND = "not_found"

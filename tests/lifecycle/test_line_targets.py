@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.invoicing.models import InvoiceLine
+from saleor_subscriptions.lifecycle.pricing import unused_paid
 from saleor_subscriptions.subscriptions.calendar import current_period
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unused_paid
-from tests.subscriptions.helpers import active_since, at, period_invoice, plan, sandbox
+from tests.lifecycle.helpers import active_since, at, period_invoice, plan, sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,15 @@ import pytest
 
 from saleor_subscriptions.invoicing.credits import credit_balance
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     cancel_subscription,
     expire_subscription,
     finish_cancellation,
     reactivate_subscription,
     undo_cancel,
 )
-from tests.subscriptions.helpers import (
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from tests.lifecycle.helpers import (
     APP,
     CUSTOMER,
     STAFF,

@@ -31,6 +31,18 @@ from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.change_invoices import open_change_invoice
 from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.lifecycle.discounts import as_discount, redeem, usable_code
+from saleor_subscriptions.lifecycle.pricing import period_amount, unused_paid
+from saleor_subscriptions.lifecycle.signup import check_quantity, check_version_for_sale
+from saleor_subscriptions.lifecycle.transition import (
+    Moment,
+    SubscriptionRef,
+    allowed,
+    lock,
+    moment_of,
+    record_event,
+    refuse,
+)
 from saleor_subscriptions.subscriptions.calendar import (
     calendar_of,
     current_period,
@@ -41,18 +53,6 @@ from saleor_subscriptions.subscriptions.calendar import (
     subscription_calendar,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, redeem, usable_code
-from saleor_subscriptions.subscriptions.lifecycle.pricing import period_amount, unused_paid
-from saleor_subscriptions.subscriptions.lifecycle.signup import check_quantity, check_version_for_sale
-from saleor_subscriptions.subscriptions.lifecycle.transition import (
-    Moment,
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-    refuse,
-)
 from saleor_subscriptions.subscriptions.models import Subscription
 
 Timing = Literal["now", "period_end"]

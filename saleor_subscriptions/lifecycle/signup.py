@@ -17,6 +17,15 @@ from saleor_subscriptions.billing.states import (
     check_transition,
 )
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.lifecycle.transition import (
+    LAPSED,
+    SubscriptionRef,
+    allowed,
+    lock,
+    moment_of,
+    record_event,
+    refuse,
+)
 from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
     billing_calendar,
@@ -26,15 +35,6 @@ from saleor_subscriptions.subscriptions.calendar import (
     set_period,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import (
-    LAPSED,
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-    refuse,
-)
 from saleor_subscriptions.subscriptions.models import Subscription, customer_key
 from saleor_subscriptions.tenants.models import Installation
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from saleor_subscriptions.billing.clock import local_date
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.lifecycle.transition import lock, moment_of, record_event, refuse
 from saleor_subscriptions.subscriptions.calendar import billing_calendar, same_calendar_terms
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import lock, moment_of, record_event, refuse
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PRICE_CHANGE_SCHEDULED = "price_change_scheduled"

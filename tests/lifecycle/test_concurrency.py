@@ -13,15 +13,15 @@ from itertools import pairwise
 import pytest
 from django.db import connection
 
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     cancel_subscription,
     pause_subscription,
     resume_subscription,
     settle_subscription,
 )
+from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
-from tests.subscriptions.helpers import STAFF, SYSTEM, active_since, at, events, plan, sandbox
+from tests.lifecycle.helpers import STAFF, SYSTEM, active_since, at, events, plan, sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
