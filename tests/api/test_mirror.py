@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_subscriptions.catalog.mirror import (
+from saleor_subscriptions.catalog.ids import plan_global_id
+from saleor_subscriptions.catalog.models import Plan
+from saleor_subscriptions.saleor.catalog_mirror import (
     METADATA_KEY,
     mirror_variant_plans,
     mirror_variant_plans_task,
-    plan_global_id,
 )
-from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.saleor.server import RecordedRequest
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.pipeline import resume_unfinished

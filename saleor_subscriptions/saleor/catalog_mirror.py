@@ -1,5 +1,7 @@
 """Each variant's active plans, mirrored into its public metadata in Saleor, so that a storefront's product
-query already shows them (ARCHITECTURE flow 2).
+query already shows them (ARCHITECTURE flow 2; docs/api.md). The catalog announces a change of a variant's
+plans (`catalog.ports.plans_changed`, after the commit); `queue_mirrors`, connected in the adapter's
+`AppConfig.ready`, queues one task per variant.
 
 One key, `subscriptions.plans`, holds a JSON string: the list of the variant's active plans in every channel,
 by channel and then id, each `{id, name, channel, interval, intervalCount, price, currency, setupFee,
@@ -15,18 +17,18 @@ task with backoff; a token Saleor refuses marks the installation removed (`on_to
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import connection
 
 from saleor_subscriptions.billing.money import format_amount
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.saleor.client import SaleorMutationError, SaleorRequestError, SaleorUnavailable
 from saleor_subscriptions.saleor.install import on_token_rejected
@@ -36,12 +38,6 @@ from saleor_subscriptions.tenants.models import Installation
 logger = logging.getLogger(__name__)
 
 METADATA_KEY = "subscriptions.plans"
-GLOBAL_ID_TYPE = "Plan"
-
-
-def plan_global_id(plan_id: int) -> str:
-    """The id the API and the mirrored metadata give a plan: base64 of "Plan:<id>", like Saleor's ids."""
-    return base64.b64encode(f"{GLOBAL_ID_TYPE}:{plan_id}".encode()).decode("ascii")
 
 
 def plan_entry(plan: Plan) -> dict[str, Any]:
@@ -115,6 +111,7 @@ def mirror_variant_plans(installation_id: int, variant_id: str) -> str | None:
 
 
 @shared_task(
+    # The name queued tasks carry: it stays when the module moves, so tasks queued before a deploy still run.
     name="catalog.mirror_variant_plans",
     acks_late=True,
     autoretry_for=(SaleorUnavailable,),
@@ -133,9 +130,9 @@ def mirror_variant_plans_task(installation_id: int, variant_id: str) -> str | No
         return None
 
 
-def mirror_after_commit(plan: Plan) -> None:
-    """Queues the mirror of `plan`'s variant once the current transaction commits (at once outside one). A
-    broker that cannot take the task is logged, not raised: the plan change stands, and the next change of
-    the variant's plans writes the whole list again."""
-    installation_id, variant_id = plan.installation_id, plan.variant_id
-    transaction.on_commit(lambda: mirror_variant_plans_task.delay(installation_id, variant_id), robust=True)
+def queue_mirrors(sender: object, *, installation_id: int, variant_ids: Collection[str], **_: object) -> None:
+    """The listener of `catalog.ports.plans_changed` (run after the commit): queues the mirror of each
+    variant. A broker that cannot take the task raises, and the announcement logs it: the plan change
+    stands, and the next change of the variant's plans writes the whole list again."""
+    for variant_id in variant_ids:
+        mirror_variant_plans_task.delay(installation_id, variant_id)
