@@ -42,7 +42,7 @@ class LifecycleErrorCode(StrEnum):
     PRICE_CHANGE_OTHER_CALENDAR = "price_change_other_calendar"
     PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
-    # Voiding an invoice (invoicing.voiding).
+    # Voiding an invoice (renewals.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"
     PAYMENT_IN_FLIGHT = "payment_in_flight"

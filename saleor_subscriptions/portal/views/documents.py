@@ -1,4 +1,4 @@
-"""The invoice PDF behind a document link (`links.document_url`)."""
+"""The invoice PDF behind a signed document link (`invoicing.links.document_url`), for whoever holds it."""
 
 from __future__ import annotations
 

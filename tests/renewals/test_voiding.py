@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.voiding import void_invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
+from saleor_subscriptions.renewals.voiding import void_invoice
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from tests.lifecycle.helpers import active_since, at, last_event, period_invoice, plan, sandbox
 
