@@ -28,7 +28,6 @@ from saleor_subscriptions.lifecycle.transition import (
     moment_of,
     record_event,
     refuse,
-    rules_for,
 )
 from saleor_subscriptions.subscriptions.calendar import (
     current_period,
@@ -40,6 +39,7 @@ from saleor_subscriptions.subscriptions.calendar import (
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.rules import rules_for
 
 CancelEffect = Literal["period_end", "immediately"]
 

@@ -9,7 +9,6 @@ from django.db import transaction
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.lifecycle.transition import (
-    NONPAYMENT,
     SubscriptionRef,
     allowed,
     lock,
@@ -17,6 +16,7 @@ from saleor_subscriptions.lifecycle.transition import (
     record_event,
 )
 from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.rules import NONPAYMENT
 
 
 def mark_past_due(

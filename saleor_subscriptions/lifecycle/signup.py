@@ -18,7 +18,6 @@ from saleor_subscriptions.billing.states import (
 )
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.lifecycle.transition import (
-    LAPSED,
     SubscriptionRef,
     allowed,
     lock,
@@ -36,6 +35,7 @@ from saleor_subscriptions.subscriptions.calendar import (
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription, customer_key
+from saleor_subscriptions.subscriptions.rules import LAPSED
 from saleor_subscriptions.tenants.models import Installation
 
 LAPSE_AFTER = timedelta(hours=23)

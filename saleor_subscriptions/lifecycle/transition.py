@@ -19,15 +19,13 @@ from saleor_subscriptions.billing.states import (
     TransitionRules,
     check_transition,
 )
-from saleor_subscriptions.subscriptions.calendar import local_today, minimum_term_end_of
+from saleor_subscriptions.subscriptions.calendar import local_today
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
+from saleor_subscriptions.subscriptions.rules import rules_for
 
 SubscriptionRef = Subscription | int
 """A subscription, or its primary key."""
-
-LAPSED = "lapsed"
-NONPAYMENT = "nonpayment"
 
 
 @dataclass(frozen=True)
@@ -52,33 +50,6 @@ def moment_of(subscription: Subscription) -> Moment:
     """Now on the installation's clock (a sandbox's test clock), and the local date of now (§2)."""
     now = subscription.installation.now()
     return Moment(now=now, today=local_today(subscription, now))
-
-
-def reactivation_deadline(subscription: Subscription) -> date | None:
-    """The last day a cancelled subscription may come back (§6.6); a lapsed sign-up never comes back."""
-    if subscription.cancelled_at is None or subscription.cancel_reason == LAPSED:
-        return None
-    policy = subscription.plan_version.dunning_policy()
-    return policy.reactivation_deadline(local_today(subscription, subscription.cancelled_at))
-
-
-def rules_for(subscription: Subscription, today: date) -> TransitionRules:
-    """The plain facts the transition guards need, read from the subscription and its plan version (§1)."""
-    version = subscription.plan_version
-    return TransitionRules(
-        customer_can_cancel=version.customer_can_cancel,
-        customer_can_pause=version.customer_can_pause,
-        customer_cancels_immediately=version.cancel_effect == version.CancelEffect.IMMEDIATELY,
-        cancel_notice_days=version.cancel_notice_days,
-        today=today,
-        minimum_term_end=minimum_term_end_of(subscription),
-        cancel_pending=subscription.cancel_at_period_end,
-        reactivation_deadline=(
-            reactivation_deadline(subscription)
-            if subscription.state is SubscriptionStatus.CANCELLED
-            else None
-        ),
-    )
 
 
 def allowed(

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
@@ -32,7 +33,6 @@ from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 from saleor_subscriptions.payments.stripe_amounts import to_minor
 from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, settle_invoice_intent
 from saleor_subscriptions.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.subscriptions.models import Subscription

@@ -14,30 +14,17 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
-from django.core import signing
 
 from saleor_subscriptions.conf.env import ConfigError
-from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink, JournalStore
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.tenants.models import Installation
 
-PAY_LINK_SALT = "saleor_subscriptions.pay"
-
 
 class PortsRefused(Exception):
     """The configured ports may not bill these installations: in-memory ports and a live installation."""
-
-
-def pay_url(invoice: Invoice, return_to: str | None = None) -> str:
-    """The link in a payment-failed email: a signed token naming one invoice (the page checks its age);
-    `return_to`, signed with it, is where the page's "Back" leads (the customer portal)."""
-    payload: dict[str, object] = {"invoice": invoice.pk}
-    if return_to:
-        payload["return"] = return_to
-    token = signing.dumps(payload, salt=PAY_LINK_SALT, compress=True)
-    return f"{settings.APP_URL}/pay/{token}/"
 
 
 def _factory() -> Callable[[], RenewalPorts]:

@@ -26,6 +26,7 @@ from typing import Any
 
 import stripe
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.checkout.intents import SEPA_GENERATING_TYPES
@@ -34,7 +35,6 @@ from saleor_subscriptions.payments.customers import forget_payment_method, remem
 from saleor_subscriptions.payments.gateway import StripeGateway, as_dict
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import from_minor
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.followups import write_event
 from saleor_subscriptions.stripe_webhooks.intents import Outcome, invoice_of_intent, settle_invoice_intent
 from saleor_subscriptions.stripe_webhooks.tasks import StripeNotCaughtUp

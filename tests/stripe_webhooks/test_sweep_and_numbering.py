@@ -12,10 +12,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.renewals.pipeline import new_attempt
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.stripe_webhooks.intents import settle_invoice_intent
 from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.stripe_webhooks.tasks import SWEEP_MAX_ATTEMPTS, process_pending_stripe_events
