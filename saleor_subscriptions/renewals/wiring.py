@@ -15,16 +15,12 @@ from typing import cast
 
 from django.conf import settings
 
-from saleor_subscriptions.conf.env import ConfigError
 from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.renewals.errors import PortsMisconfigured, PortsRefused, WiringErrorCode
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink, JournalStore
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.tenants.models import Installation
-
-
-class PortsRefused(Exception):
-    """The configured ports may not bill these installations: in-memory ports and a live installation."""
 
 
 def _factory() -> Callable[[], RenewalPorts]:
@@ -33,19 +29,19 @@ def _factory() -> Callable[[], RenewalPorts]:
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
-        raise ConfigError("RENEWAL_PORTS", f"cannot load {path!r}: {exc}") from None
+        raise PortsMisconfigured(WiringErrorCode.PORTS_UNLOADABLE, f"cannot load {path!r}: {exc}") from None
     if not callable(factory):
-        raise ConfigError("RENEWAL_PORTS", f"{path!r} is not a function")
+        raise PortsMisconfigured(WiringErrorCode.NOT_A_FACTORY, f"{path!r} is not a function")
     return cast(Callable[[], RenewalPorts], factory)
 
 
 def check_renewal_ports() -> None:
-    """At start-up: RENEWAL_PORTS names a factory that loads (else a ConfigError naming it)."""
+    """At start-up: RENEWAL_PORTS names a factory that loads (else PortsMisconfigured naming it)."""
     _factory()
 
 
 def load_ports() -> RenewalPorts:
-    """The ports made by the factory RENEWAL_PORTS names; a ConfigError naming it when it cannot load."""
+    """The ports made by the factory RENEWAL_PORTS names; PortsMisconfigured naming it when it cannot load."""
     return _factory()()
 
 
