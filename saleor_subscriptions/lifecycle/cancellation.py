@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.db import transaction
-
 from saleor_subscriptions.billing.money import round_fraction
 from saleor_subscriptions.billing.states import (
     Actor,
@@ -23,11 +21,9 @@ from saleor_subscriptions.lifecycle.pricing import unused_paid
 from saleor_subscriptions.lifecycle.transition import (
     Moment,
     SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
+    TransitionStep,
     refuse,
+    transition_step,
 )
 from saleor_subscriptions.subscriptions.calendar import (
     current_period,
@@ -82,10 +78,10 @@ def cancel_subscription(
     the plan's `cancel_credit`) and the period was paid (§8)."""
     if effect not in (None, "period_end", "immediately"):
         raise refuse(LifecycleErrorCode.INVALID_CANCEL_EFFECT, f"unknown effect {effect!r}", "effect")
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
+    with transition_step(
+        subscription, Transition.CANCEL_AT_PERIOD_END, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub, moment = step.subscription, step.moment
         version = sub.plan_version
         plan_immediate = version.cancel_effect == version.CancelEffect.IMMEDIATELY
         immediately = effect == "immediately" or (effect is None and plan_immediate)
@@ -95,49 +91,30 @@ def cancel_subscription(
             term_end = rules.minimum_term_end
             if version.cancel_notice_days > 0 or (term_end is not None and moment.today < term_end):
                 immediately = False
-        if before is SubscriptionStatus.INCOMPLETE:
+        if step.before is SubscriptionStatus.INCOMPLETE:
             immediately = True  # nothing was paid, so there is no period to run out
         if immediately:
-            return _cancel_now(
-                sub, moment, actor=actor, actor_id=actor_id, credit=credit, reason=reason, rules=rules
-            )
-        allowed(sub, Transition.CANCEL_AT_PERIOD_END, actor, moment.today, rules)
-        why, effective = _effective_date_of_cancellation(sub, moment)
-        sub.cancel_at_period_end = True
-        sub.cancel_at = effective
-        sub.cancel_reason = f"by_{actor.value}"
-        sub.save()
-        record_event(
-            sub,
-            Transition.CANCEL_AT_PERIOD_END,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"cancel_at": effective, "effective_by": why},
-        )
+            _cancel_now(step, credit=credit, rules=rules)
+        else:
+            step.allow(rules)
+            why, effective = _effective_date_of_cancellation(sub, moment)
+            sub.cancel_at_period_end = True
+            sub.cancel_at = effective
+            sub.cancel_reason = f"by_{actor.value}"
+            step.data = {"cancel_at": effective, "effective_by": why}
     return sub
 
 
-def _cancel_now(
-    sub: Subscription,
-    moment: Moment,
-    *,
-    actor: Actor,
-    actor_id: str,
-    credit: bool | None,
-    reason: str,
-    rules: TransitionRules,
-) -> Subscription:
-    before = sub.state
-    sub.status = allowed(sub, Transition.CANCEL_NOW, actor, moment.today, rules).value
+def _cancel_now(step: TransitionStep, *, credit: bool | None, rules: TransitionRules) -> None:
+    sub, moment = step.subscription, step.moment
+    step.transition = Transition.CANCEL_NOW
+    step.enter(rules)
     wants_credit = sub.plan_version.cancel_credit if credit is None else credit
     amount = Decimal(0)
     note_number = None
     # Only an active subscription has paid for the period it is in; a trial, a pause or an unpaid period has
     # nothing to return.
-    if wants_credit and before is SubscriptionStatus.ACTIVE:
+    if wants_credit and step.before is SubscriptionStatus.ACTIVE:
         amount = _unused_credit(sub, moment)
         if amount > 0:
             note = issue_credit_note(
@@ -146,50 +123,28 @@ def _cancel_now(
             note_number = note.number
     sub.cancel_at_period_end = False
     sub.cancel_at = moment.today
-    sub.cancel_reason = f"by_{actor.value}"
+    sub.cancel_reason = f"by_{step.actor.value}"
     sub.cancelled_at = sub.ended_at = moment.now
     sub.next_billing_at = None
-    sub.save()
-    record_event(
-        sub,
-        Transition.CANCEL_NOW,
-        actor=actor,
-        actor_id=actor_id,
-        from_status=before,
-        at=moment.now,
-        reason=reason,
-        data={"credit": amount, "credit_note": note_number},
-    )
-    return sub
+    step.data = {"credit": amount, "credit_note": note_number}
 
 
 def undo_cancel(
     subscription: SubscriptionRef, *, actor: Actor, actor_id: str = "", reason: str = ""
 ) -> Subscription:
     """Withdraw a pending cancellation, up to the day before it takes effect (§5)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        rules = rules_for(sub, moment.today)
-        if sub.cancel_at is not None and moment.today >= sub.cancel_at:
+    with transition_step(
+        subscription, Transition.UNDO_CANCEL, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        rules = rules_for(sub, step.moment.today)
+        if sub.cancel_at is not None and step.moment.today >= sub.cancel_at:
             rules = replace(rules, cancel_pending=False)  # it has taken effect: nothing left to undo
-        allowed(sub, Transition.UNDO_CANCEL, actor, moment.today, rules)
-        withdrawn = sub.cancel_at
+        step.allow(rules)
+        step.data = {"cancel_at": sub.cancel_at}
         sub.cancel_at_period_end = False
         sub.cancel_at = None
         sub.cancel_reason = ""
-        sub.save()
-        record_event(
-            sub,
-            Transition.UNDO_CANCEL,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"cancel_at": withdrawn},
-        )
     return sub
 
 
@@ -197,28 +152,22 @@ def finish_cancellation(
     subscription: SubscriptionRef, *, actor: Actor = Actor.SYSTEM, actor_id: str = ""
 ) -> Subscription:
     """A pending cancellation takes effect on its date: the subscription is `cancelled` (§5)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        target = allowed(sub, Transition.FINISH_CANCELLATION, actor, moment.today)
+    with transition_step(
+        subscription,
+        Transition.FINISH_CANCELLATION,
+        actor=actor,
+        actor_id=actor_id,
+        reason="pending cancellation took effect",
+    ) as step:
+        sub, moment = step.subscription, step.moment
+        target = step.allow()
         if sub.cancel_at is not None and moment.today < sub.cancel_at:
             raise refuse(LifecycleErrorCode.NOT_DUE, f"the cancellation takes effect on {sub.cancel_at}")
         sub.status = target.value
         sub.cancel_at_period_end = False
         sub.cancelled_at = sub.ended_at = moment.now
         sub.next_billing_at = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.FINISH_CANCELLATION,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason="pending cancellation took effect",
-            data={"cancel_at": sub.cancel_at},
-        )
+        step.data = {"cancel_at": sub.cancel_at}
     return sub
 
 
@@ -227,28 +176,18 @@ def expire_subscription(
 ) -> Subscription:
     """A fixed term has run out: after its `billing_cycles` paid periods, at the end of the last, the
     subscription is `expired`, a final state (§1, §5)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        target = allowed(sub, Transition.EXPIRE, actor, moment.today)
+    with transition_step(
+        subscription, Transition.EXPIRE, actor=actor, actor_id=actor_id, reason="fixed term completed"
+    ) as step:
+        sub, moment = step.subscription, step.moment
+        target = step.allow()
         cycles = sub.plan_version.billing_cycles
         if cycles is None or sub.cycles_billed < cycles or moment.today < sub.current_period_end:
             raise refuse(LifecycleErrorCode.NOT_DUE, "the fixed term has not run out")
         sub.status = target.value
         sub.ended_at = moment.now
         sub.next_billing_at = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.EXPIRE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason="fixed term completed",
-            data={"billing_cycles": cycles, "cycles_billed": sub.cycles_billed},
-        )
+        step.data = {"billing_cycles": cycles, "cycles_billed": sub.cycles_billed}
     return sub
 
 
@@ -259,12 +198,12 @@ def reactivate_subscription(
     §7), once that period is paid: call it after the payment, like `activate_subscription`; the next charge
     is due at the new period's end. An expired one never comes back (its term is complete), nor a sign-up
     that lapsed unpaid."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.REACTIVATE, actor, moment.today).value
-        period = restart_calendar(sub, sub.plan_version, moment.today)
+    with transition_step(
+        subscription, Transition.REACTIVATE, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        period = restart_calendar(sub, sub.plan_version, step.moment.today)
         sub.next_billing_at = renewal_at(sub, period.end)
         if not period.is_partial:
             sub.cycles_billed += 1
@@ -276,15 +215,5 @@ def reactivate_subscription(
         sub.past_due_since = None
         sub.suspended_at = None
         sub.dunning_days_done = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.REACTIVATE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={**previous, "period_start": period.start, "period_end": period.end},
-        )
+        step.data = {**previous, "period_start": period.start, "period_end": period.end}
     return sub

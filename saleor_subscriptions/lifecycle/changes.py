@@ -14,8 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.db import transaction
-
 from saleor_subscriptions.billing.bounds import max_charge
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.pricing import (
@@ -34,15 +32,7 @@ from saleor_subscriptions.invoicing.credits import issue_credit_note
 from saleor_subscriptions.lifecycle.discounts import as_discount, redeem, usable_code
 from saleor_subscriptions.lifecycle.pricing import period_amount, unused_paid
 from saleor_subscriptions.lifecycle.signup import check_quantity, check_version_for_sale
-from saleor_subscriptions.lifecycle.transition import (
-    Moment,
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-    refuse,
-)
+from saleor_subscriptions.lifecycle.transition import Moment, SubscriptionRef, refuse, transition_step
 from saleor_subscriptions.subscriptions.calendar import (
     calendar_of,
     current_period,
@@ -206,16 +196,16 @@ def switch_plan(
     """Switch to another version (§7): an upgrade now, charging the pro-rata difference on an open change
     invoice; a downgrade at the period end (`pending_plan_version`), or now with the unused difference as a
     credit note (§8). `timing` None: now for an upgrade, at the period end otherwise."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        allowed(sub, Transition.SWITCH_PLAN, actor, moment.today)
+    with transition_step(
+        subscription, Transition.SWITCH_PLAN, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub, moment = step.subscription, step.moment
+        step.allow()
         code = usable_code(sub, new_version, discount_code, moment.now) if discount_code else None
         preview = _plan_switch(sub, new_version, moment.today, timing, code)
         if code is not None:
             redeem(sub, code, moment.now)
-        data: dict[str, object] = {
+        step.data = {
             "from_version": preview.from_version_id,
             "to_version": preview.to_version_id,
             "direction": preview.direction,
@@ -224,7 +214,7 @@ def switch_plan(
             "discount_code": preview.discount_code,
         }
         if preview.timing == "now":
-            data.update(
+            step.data.update(
                 _charge_or_credit(sub, preview.lines, preview.amount_due_now, preview.credit_now, moment)
             )
             sub.plan_version = new_version
@@ -233,17 +223,6 @@ def switch_plan(
         else:
             sub.pending_plan_version = new_version
         sub.pending_plan_version_from = None  # a switch replaces a scheduled price change
-        sub.save()
-        record_event(
-            sub,
-            Transition.SWITCH_PLAN,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data=data,
-        )
     return sub
 
 
@@ -274,13 +253,14 @@ def change_quantity(
     on an open change invoice; a decrease at the period end (`pending_quantity`). Asking for the current
     quantity withdraws a pending decrease."""
     check_quantity(quantity)
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        allowed(sub, Transition.CHANGE_QUANTITY, actor, moment.today)
+    with transition_step(
+        subscription, Transition.CHANGE_QUANTITY, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub, moment = step.subscription, step.moment
+        step.allow()
         old = sub.quantity
         data: dict[str, object] = {"from_quantity": old, "to_quantity": quantity}
+        step.data = data
         most = max_charge(sub.currency)
         if sub.plan_version.price is not None and period_amount(sub, quantity=quantity) > most:
             message = f"a period of {quantity:,} units costs more than one charge can be ({most})"
@@ -310,15 +290,4 @@ def change_quantity(
             sub.pending_quantity = quantity
             data["timing"] = "period_end"
             data["effective_on"] = sub.current_period_end
-        sub.save()
-        record_event(
-            sub,
-            Transition.CHANGE_QUANTITY,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data=data,
-        )
     return sub

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
-
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.lifecycle.transition import (
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-)
+from saleor_subscriptions.lifecycle.transition import SubscriptionRef, transition_step
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.subscriptions.rules import NONPAYMENT
 
@@ -29,24 +21,14 @@ def mark_past_due(
 ) -> Subscription:
     """A renewal charge failed: `past_due` since the unpaid invoice's due date (`due_on`, default today);
     access continues (§5, §6.1)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.MARK_PAST_DUE, actor, moment.today).value
-        sub.past_due_since = due_on or moment.today
+    with transition_step(
+        subscription, Transition.MARK_PAST_DUE, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        sub.past_due_since = due_on or step.moment.today
         sub.dunning_days_done = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.MARK_PAST_DUE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"past_due_since": sub.past_due_since},
-        )
+        step.data = {"past_due_since": sub.past_due_since}
     return sub
 
 
@@ -60,25 +42,15 @@ def suspend_subscription(
 ) -> Subscription:
     """Stop access ("on hold") while a payment is overdue: day 7 of dunning, or at the first failure when
     the policy says `suspend` (§5, §6.3); the schedule is kept."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.SUSPEND, actor, moment.today).value
-        sub.suspended_at = moment.now
+    with transition_step(
+        subscription, Transition.SUSPEND, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        sub.suspended_at = step.moment.now
         if sub.past_due_since is None:
-            sub.past_due_since = due_on or moment.today
-        sub.save()
-        record_event(
-            sub,
-            Transition.SUSPEND,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"past_due_since": sub.past_due_since},
-        )
+            sub.past_due_since = due_on or step.moment.today
+        step.data = {"past_due_since": sub.past_due_since}
     return sub
 
 
@@ -91,26 +63,15 @@ def settle_subscription(
 ) -> Subscription:
     """What was owed is paid (saved card, pay page, or an admin marking it paid): `active` again on the
     original schedule, with no free days and no shifted dates (§5)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.SETTLE, actor, moment.today).value
-        owed_since = sub.past_due_since
+    with transition_step(
+        subscription, Transition.SETTLE, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        step.data = {"past_due_since": sub.past_due_since, "next_billing_at": sub.next_billing_at}
         sub.past_due_since = None
         sub.suspended_at = None
         sub.dunning_days_done = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.SETTLE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"past_due_since": owed_since, "next_billing_at": sub.next_billing_at},
-        )
     return sub
 
 
@@ -119,30 +80,18 @@ def cancel_for_nonpayment(
 ) -> Subscription:
     """Dunning ran out (day 21): `cancelled` with reason "nonpayment", and its open invoices become
     `uncollectible`; the customer may still pay to reactivate within the reactivation window (§6.5, §6.6)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.CANCEL_FOR_NONPAYMENT, actor, moment.today).value
+    with transition_step(
+        subscription, Transition.CANCEL_FOR_NONPAYMENT, actor=actor, actor_id=actor_id, reason=NONPAYMENT
+    ) as step:
+        sub, now = step.subscription, step.moment.now
+        step.enter()
         sub.cancel_reason = NONPAYMENT
         sub.cancel_at_period_end = False
-        sub.cancelled_at = sub.ended_at = moment.now
+        sub.cancelled_at = sub.ended_at = now
         sub.next_billing_at = None
-        sub.save()
         closed = list(
             Invoice.objects.filter(subscription=sub, status=Invoice.Status.OPEN).values_list("pk", flat=True)
         )
-        Invoice.objects.filter(pk__in=closed).update(
-            status=Invoice.Status.UNCOLLECTIBLE, closed_at=moment.now
-        )
-        record_event(
-            sub,
-            Transition.CANCEL_FOR_NONPAYMENT,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=NONPAYMENT,
-            data={"past_due_since": sub.past_due_since, "uncollectible_invoices": closed},
-        )
+        Invoice.objects.filter(pk__in=closed).update(status=Invoice.Status.UNCOLLECTIBLE, closed_at=now)
+        step.data = {"past_due_since": sub.past_due_since, "uncollectible_invoices": closed}
     return sub

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from saleor_subscriptions.billing.bounds import MAX_PAUSE_PERIODS
 from saleor_subscriptions.billing.states import Actor, Transition
-from saleor_subscriptions.lifecycle.transition import (
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-    refuse,
-)
+from saleor_subscriptions.lifecycle.transition import SubscriptionRef, refuse, transition_step
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription
 
@@ -31,24 +22,14 @@ def pause_subscription(
     if periods is not None and not 1 <= periods <= MAX_PAUSE_PERIODS:
         message = f"pause for 1 to {MAX_PAUSE_PERIODS} periods, not {periods:,}"
         raise refuse(LifecycleErrorCode.INVALID_PAUSE_PERIODS, message, "periods")
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.PAUSE, actor, moment.today).value
-        sub.paused_at = moment.now
+    with transition_step(
+        subscription, Transition.PAUSE, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        sub.paused_at = step.moment.now
         sub.pause_periods_remaining = periods
-        sub.save()
-        record_event(
-            sub,
-            Transition.PAUSE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"periods": periods, "next_billing_at": sub.next_billing_at},
-        )
+        step.data = {"periods": periods, "next_billing_at": sub.next_billing_at}
     return sub
 
 
@@ -57,25 +38,14 @@ def resume_subscription(
 ) -> Subscription:
     """End a pause (§7): the subscription is `active` again and billed from the start of its next period on
     its own calendar; the rest of the paused period stays free."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        sub.status = allowed(sub, Transition.RESUME, actor, moment.today).value
-        paused_at = sub.paused_at
+    with transition_step(
+        subscription, Transition.RESUME, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.enter()
+        step.data = {"paused_at": sub.paused_at, "next_billing_at": sub.next_billing_at}
         sub.paused_at = None
         sub.pause_periods_remaining = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.RESUME,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"paused_at": paused_at, "next_billing_at": sub.next_billing_at},
-        )
     return sub
 
 
@@ -84,24 +54,14 @@ def skip_next_period(
 ) -> Subscription:
     """Skip the next period (§7): it is not billed, and the subscription stays `active`; a customer needs the
     plan's `customer_can_pause` (§1). Its number goes to `skip_periods` for the renewal to pass over."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        allowed(sub, Transition.SKIP, actor, moment.today)
+    with transition_step(
+        subscription, Transition.SKIP, actor=actor, actor_id=actor_id, reason=reason
+    ) as step:
+        sub = step.subscription
+        step.allow()
         skipped = sub.current_period_index + 1
         if skipped in sub.skip_periods:
             raise refuse(LifecycleErrorCode.ALREADY_SKIPPED, "the next period is already skipped")
         sub.skip_periods = sorted([*sub.skip_periods, skipped])
-        sub.save()
-        record_event(
-            sub,
-            Transition.SKIP,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason=reason,
-            data={"period_index": skipped},
-        )
+        step.data = {"period_index": skipped}
     return sub

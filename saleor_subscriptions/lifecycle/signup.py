@@ -17,14 +17,7 @@ from saleor_subscriptions.billing.states import (
     check_transition,
 )
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.lifecycle.transition import (
-    SubscriptionRef,
-    allowed,
-    lock,
-    moment_of,
-    record_event,
-    refuse,
-)
+from saleor_subscriptions.lifecycle.transition import SubscriptionRef, record_event, refuse, transition_step
 from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
     billing_calendar,
@@ -136,20 +129,19 @@ def activate_subscription(
     """The first payment is done (§5): an `incomplete` sign-up starts its trial or becomes `active`, and a
     trial whose first period is paid becomes `active`; the next charge is due at the end of the trial or of
     the period, at the installation's due hour (§2)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
+    with transition_step(
+        subscription, Transition.ACTIVATE, actor=actor, actor_id=actor_id, reason="payment received"
+    ) as step:
+        sub, moment = step.subscription, step.moment
         trial_running = in_trial(sub) and sub.trial_end is not None and moment.today < sub.trial_end
-        if before is SubscriptionStatus.INCOMPLETE and trial_running:
-            transition = Transition.START_TRIAL
-            sub.status = allowed(sub, transition, actor, moment.today).value
+        if step.before is SubscriptionStatus.INCOMPLETE and trial_running:
+            step.transition = Transition.START_TRIAL
+            step.enter()
             assert sub.trial_end is not None
             sub.next_billing_at = renewal_at(sub, sub.trial_end)
-            data = {"trial_end": sub.trial_end}
+            data: dict[str, object] = {"trial_end": sub.trial_end}
         else:
-            transition = Transition.ACTIVATE
-            sub.status = allowed(sub, transition, actor, moment.today).value
+            step.enter()
             period = billing_calendar(sub).period_containing(max(moment.today, sub.calendar_start))
             set_period(sub, period)
             sub.next_billing_at = renewal_at(sub, period.end)
@@ -159,17 +151,7 @@ def activate_subscription(
         sub.setup_fee_billed = True
         if order_id and not sub.saleor_order_id:
             sub.saleor_order_id = order_id
-        sub.save()
-        record_event(
-            sub,
-            transition,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason="payment received",
-            data={**data, "next_billing_at": sub.next_billing_at, "order": order_id},
-        )
+        step.data = {**data, "next_billing_at": sub.next_billing_at, "order": order_id}
     return sub
 
 
@@ -177,26 +159,20 @@ def lapse_incomplete(
     subscription: SubscriptionRef, *, actor: Actor = Actor.SYSTEM, actor_id: str = ""
 ) -> Subscription:
     """An unpaid sign-up lapses 23 hours after it was made: `cancelled`, with reason "lapsed" (§5)."""
-    with transaction.atomic():
-        sub = lock(subscription)
-        moment = moment_of(sub)
-        before = sub.state
-        target = allowed(sub, Transition.LAPSE, actor, moment.today)
+    with transition_step(
+        subscription,
+        Transition.LAPSE,
+        actor=actor,
+        actor_id=actor_id,
+        reason="first payment not made within 23 hours",
+    ) as step:
+        sub, moment = step.subscription, step.moment
+        target = step.allow()
         if moment.now < sub.started_at + LAPSE_AFTER:
             raise refuse(LifecycleErrorCode.NOT_DUE, "an unpaid sign-up lapses 23 hours after it was made")
         sub.status = target.value
         sub.cancel_reason = LAPSED
         sub.cancelled_at = sub.ended_at = moment.now
         sub.next_billing_at = None
-        sub.save()
-        record_event(
-            sub,
-            Transition.LAPSE,
-            actor=actor,
-            actor_id=actor_id,
-            from_status=before,
-            at=moment.now,
-            reason="first payment not made within 23 hours",
-            data={"started_at": sub.started_at},
-        )
+        step.data = {"started_at": sub.started_at}
     return sub

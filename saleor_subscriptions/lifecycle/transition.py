@@ -2,14 +2,19 @@
 
 Each action runs in one transaction that first re-reads its subscription with `SELECT … FOR UPDATE`, so two
 actions on one subscription run one after the other and the second sees the state the first left.
+`transition_step` is that frame: lock, now, (the action asks the table and changes the row), save, event.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from django.db import transaction
 
 from saleor_subscriptions.billing.states import (
     Actor,
@@ -107,3 +112,70 @@ def record_event(
         reason=reason[:200],
         data=_jsonable(data or {}),
     )
+
+
+@dataclass
+class TransitionStep:
+    """One lifecycle action under way: the locked `subscription`, the `moment` it happens and the state
+    `before`. The action asks the table (`allow`, or `enter` to take the target state), changes the row,
+    and fills `data` (the event's figures); `transition` may be changed while the action decides which it
+    is, and `reason` is the event's."""
+
+    subscription: Subscription
+    moment: Moment
+    before: SubscriptionStatus
+    transition: Transition
+    actor: Actor
+    actor_id: str
+    reason: str
+    data: dict[str, Any] = field(default_factory=dict)
+    asked: bool = False
+
+    def allow(self, rules: TransitionRules | None = None) -> SubscriptionStatus:
+        """The target state of the transition, or the table's refusal (a `LifecycleError`)."""
+        target = allowed(self.subscription, self.transition, self.actor, self.moment.today, rules)
+        self.asked = True
+        return target
+
+    def enter(self, rules: TransitionRules | None = None) -> None:
+        """Ask the table and move the subscription to the target state."""
+        self.subscription.status = self.allow(rules).value
+
+
+@contextmanager
+def transition_step(
+    subscription: SubscriptionRef,
+    transition: Transition,
+    *,
+    actor: Actor,
+    actor_id: str = "",
+    reason: str = "",
+) -> Iterator[TransitionStep]:
+    """The frame of a lifecycle action, in one transaction: the subscription locked and the moment read
+    before the body; the row saved and its one event written after it (§5). A refusal raised in the body
+    changes nothing. The body must ask the table (`step.allow()` or `step.enter()`)."""
+    with transaction.atomic():
+        sub = lock(subscription)
+        step = TransitionStep(
+            subscription=sub,
+            moment=moment_of(sub),
+            before=sub.state,
+            transition=transition,
+            actor=actor,
+            actor_id=actor_id,
+            reason=reason,
+        )
+        yield step
+        if not step.asked:
+            raise RuntimeError(f"{step.transition} was not checked against the transition table")
+        sub.save()
+        record_event(
+            sub,
+            step.transition,
+            actor=actor,
+            actor_id=actor_id,
+            from_status=step.before,
+            at=step.moment.now,
+            reason=step.reason,
+            data=step.data,
+        )
