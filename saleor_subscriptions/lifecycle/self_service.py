@@ -7,20 +7,27 @@ The lifecycle functions decide the rest (BILLING_RULES §1, §5, §7).
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import QuerySet
 
 from saleor_subscriptions import lifecycle
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.lifecycle.changes import SwitchPreview, Timing
 from saleor_subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
-NOT_FOUND = "not_found"
-INVALID_REASON = "invalid_reason"
-PLAN_NOT_FOUND = "plan_not_found"
+
+class CustomerRequestCode(StrEnum):
+    NOT_FOUND = "not_found"
+    INVALID_REASON = "invalid_reason"
+    PLAN_NOT_FOUND = "plan_not_found"
+
+
+NOT_FOUND = CustomerRequestCode.NOT_FOUND.value
 REASON_MAX = 200
 
 Action = Callable[..., Subscription]
@@ -28,12 +35,14 @@ Action = Callable[..., Subscription]
 `reason`, the same for every action); the subscription after."""
 
 
-class CustomerRequestRefused(Exception):
+class CustomerRequestRefused(CodedError):
     """A customer's request refused before the lifecycle is asked; `field` is the domain's name."""
 
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.code, self.message = field, code, message
+    code: CustomerRequestCode
+    field: str
+
+    def __init__(self, field: str, code: CustomerRequestCode, message: str) -> None:
+        super().__init__(code, message, field)
 
 
 def customer_subscriptions(installation_id: int, user_id: str) -> QuerySet[Subscription]:
@@ -54,9 +63,8 @@ def act_for_customer(
     """Runs `action` on the customer's own subscription with the customer as actor; a reason longer than
     REASON_MAX is refused first. LifecycleError passes through with the lifecycle's code."""
     if len(reason) > REASON_MAX:
-        raise CustomerRequestRefused(
-            "reason", INVALID_REASON, f"at most {REASON_MAX} characters, not {len(reason)}"
-        )
+        message = f"at most {REASON_MAX} characters, not {len(reason)}"
+        raise CustomerRequestRefused("reason", CustomerRequestCode.INVALID_REASON, message)
     return action(subscription, actor=Actor.CUSTOMER, actor_id=user_id, reason=reason)
 
 
@@ -71,7 +79,7 @@ def switch_target(subscription: Subscription, plan_pk: int | None, shown_id: str
     version = plan.versions.order_by("-version").first() if plan is not None else None
     if plan is None or version is None:
         raise CustomerRequestRefused(
-            "plan_id", PLAN_NOT_FOUND, f"no plan of this shop has the id {shown_id!r}"
+            "plan_id", CustomerRequestCode.PLAN_NOT_FOUND, f"no plan of this shop has the id {shown_id!r}"
         )
     version.plan = plan
     return version

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.states import RefusalCode, TransitionRefused
 
 
@@ -49,14 +50,13 @@ class LifecycleErrorCode(StrEnum):
     CREDIT_APPLIED = "credit_applied"
 
 
-class LifecycleError(Exception):
+class LifecycleError(CodedError):
     """A lifecycle action that was refused: `code` for programs, `message` for people, `field` for forms."""
 
+    code: LifecycleErrorCode
+
     def __init__(self, code: LifecycleErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
 
     def __repr__(self) -> str:
         return f"LifecycleError({self.code.value!r}, {self.message!r}, field={self.field!r})"

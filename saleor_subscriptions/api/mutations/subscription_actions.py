@@ -65,7 +65,7 @@ class CustomerSubscriptionMutation(ApiMutation):
                 found, cls.action(data), user_id=customer.user_id, reason=data.get("reason") or ""
             )
         except ArgumentRefused as refused:
-            return cls.refused(input_name(refused.field), refused.code, refused.message)
+            return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
             argument = cls.fields.get(refused.field or "", refused.field)
             field = input_name(argument) if argument in cls._meta.arguments else None

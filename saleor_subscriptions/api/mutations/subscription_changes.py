@@ -201,7 +201,7 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
                 discount_code=discount_code or None,
             )
         except ArgumentRefused as refused:
-            raise _bad_input(input_name(refused.field) or "id", refused.code, refused.message) from None
+            raise _bad_input(input_name(refused.field) or "id", refused.code.value, refused.message) from None
         except LifecycleError as refused:
             argument = SubscriptionSwitch.fields.get(refused.field or "", refused.field)
             raise _bad_input(input_name(argument) or "id", refused.code.value, refused.message) from None

@@ -163,7 +163,7 @@ def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
         act_for_customer(subscription, action, user_id=visit.session.customer_user_id, reason=reason)
     except (LifecycleError, CustomerRequestRefused) as refused:
         message = visit.t["refused"].format(message=refused.message)
-        code = refused.code.value if isinstance(refused, LifecycleError) else refused.code
+        code = refused.code.value
         return subscription_page(visit, visit.subscription(pk), 400, refusal=message, refusal_code=code)
     return HttpResponseRedirect(f"/portal/subscriptions/{pk}/?done=1")
 
