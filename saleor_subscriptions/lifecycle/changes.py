@@ -16,12 +16,11 @@ from typing import Literal
 
 from saleor_subscriptions.billing.bounds import max_charge
 from saleor_subscriptions.billing.calendar import Period
+from saleor_subscriptions.billing.change_lines import proration_lines_for_change, switch_lines_against_paid
 from saleor_subscriptions.billing.pricing import (
     PricedLine,
     discount_lines,
     price_period,
-    proration_lines_for_change,
-    switch_lines_against_paid,
     total,
 )
 from saleor_subscriptions.billing.states import Actor, Transition
