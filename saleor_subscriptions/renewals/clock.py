@@ -21,7 +21,8 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.batch import RENEWABLE
-from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
+from saleor_subscriptions.renewals.dunning import DUNNING
+from saleor_subscriptions.renewals.dunning_steps import run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups
 from saleor_subscriptions.renewals.notices import (
     TRIAL_NOTICE,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, invoice_batch
-from saleor_subscriptions.renewals.dunning import run_dunning
+from saleor_subscriptions.renewals.dunning_steps import run_dunning
 from saleor_subscriptions.renewals.errors import PortsRefused
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
 from saleor_subscriptions.renewals.notices import send_renewal_reminders, send_trial_notices
