@@ -113,7 +113,7 @@ def _first_period_on(sub: Subscription, version: PlanVersion) -> Period:
     return subscription_calendar(sub, version).period(index)
 
 
-def _plan_switch(
+def _switch_figures(
     sub: Subscription, version: PlanVersion, on: date, timing: Timing | None, code: DiscountCode | None
 ) -> SwitchPreview:
     """The figures of a switch on day `on` (§7, §8).
@@ -139,7 +139,7 @@ def _plan_switch(
         period = current_period(sub)
         lines = switch_lines_against_paid(unused_paid(sub, period, on), new, period, on, sub.currency)
         if total(lines) * (1 if direction == "upgrade" else -1) <= 0:
-            lines = []  # an upgrade never returns money, a downgrade never charges (see `_plan_switch`)
+            lines = []  # an upgrade never returns money, a downgrade never charges (see `_switch_figures`)
         if discount is not None and total(lines) > 0:
             lines += discount_lines(discount, lines, sub.currency)
     net = total(lines)
@@ -179,7 +179,7 @@ def preview_switch(
     )
     now = sub.installation.now()
     code = usable_code(sub, new_version, discount_code, now) if discount_code else None
-    return _plan_switch(sub, new_version, on or local_today(sub, now), timing, code)
+    return _switch_figures(sub, new_version, on or local_today(sub, now), timing, code)
 
 
 def switch_plan(
@@ -201,7 +201,7 @@ def switch_plan(
         sub, moment = step.subscription, step.moment
         step.allow()
         code = usable_code(sub, new_version, discount_code, moment.now) if discount_code else None
-        preview = _plan_switch(sub, new_version, moment.today, timing, code)
+        preview = _switch_figures(sub, new_version, moment.today, timing, code)
         if code is not None:
             redeem(sub, code, moment.now)
         step.data = {
