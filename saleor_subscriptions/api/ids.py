@@ -1,11 +1,11 @@
-"""Global ids: base64 of "Type:<id>", as Saleor writes them (plans: `catalog.mirror.plan_global_id`)."""
+"""Global ids: base64 of "Type:<id>", as Saleor writes them (plans: `catalog.ids.plan_global_id`)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 
-from saleor_subscriptions.catalog.mirror import GLOBAL_ID_TYPE
+from saleor_subscriptions.catalog.ids import GLOBAL_ID_TYPE
 
 SUBSCRIPTION_TYPE = "Subscription"
 MAX_GLOBAL_ID = 100

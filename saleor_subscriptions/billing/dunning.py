@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from saleor_subscriptions.billing.errors import CodedError
+
 
 class DunningAction(StrEnum):
     """What a dunning step does (§6)."""
@@ -45,12 +47,17 @@ class FirstFailure(StrEnum):
     SUSPEND = "suspend"
 
 
-class DunningPolicyError(ValueError):
-    """A dunning setting breaks a rule: names the setting and the reason."""
+class DunningPolicyCode(StrEnum):
+    INVALID = "invalid"
+
+
+class DunningPolicyError(CodedError, ValueError):
+    """A dunning setting breaks a rule: names the setting and the reason (the message is "field: reason")."""
+
+    field: str
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
+        super().__init__(DunningPolicyCode.INVALID, f"{field}: {reason}", field)
         self.reason = reason
 
 

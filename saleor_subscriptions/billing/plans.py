@@ -14,19 +14,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from types import MappingProxyType
 
 from saleor_subscriptions.billing.calendar import BillingAnchor, BillingCalendar, check_anchor_fits
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.intervals import Interval
 from saleor_subscriptions.billing.money import is_representable, minor_units
 
 
-class PlanTermsError(ValueError):
-    """A plan's terms break a rule: names the field and the reason."""
+class PlanTermsCode(StrEnum):
+    INVALID = "invalid"
+
+
+class PlanTermsError(CodedError, ValueError):
+    """A plan's terms break a rule: names the field and the reason (the message is "field: reason")."""
+
+    field: str
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
+        super().__init__(PlanTermsCode.INVALID, f"{field}: {reason}", field)
         self.reason = reason
 
 

@@ -1,4 +1,5 @@
-"""The lines of an invoice and how each figure came about (BILLING_RULES §3, §4, §7, §9).
+"""The lines of an invoice for a period or a trial and how each figure came about (BILLING_RULES §3, §4, §9);
+a change in the middle of a period is priced by `billing.change_lines`.
 
 An invoice for one period holds, in this order: the plan price x quantity (a PLAN line for a full period, a
 PRORATION line for a partial one), the setup fee x quantity on the first invoice, usage charges of the closed
@@ -34,9 +35,8 @@ from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.lines import LineKind, LineTarget, PricedLine, total
 from saleor_subscriptions.billing.money import format_amount, round_fraction, round_money, round_money_down
 from saleor_subscriptions.billing.plans import PlanTerms
-from saleor_subscriptions.billing.proration import days_left, prorate
+from saleor_subscriptions.billing.proration import prorate
 from saleor_subscriptions.billing.wording import (
-    MINUS,
     TIMES,
     plan_label,
     show_amount,
@@ -59,11 +59,7 @@ __all__ = [
     "plan_line",
     "price_period",
     "price_trial",
-    "prorate_difference",
-    "proration_for_change",
-    "proration_lines_for_change",
     "setup_fee_line",
-    "switch_lines_against_paid",
     "total",
     "usage_line",
 ]
@@ -322,73 +318,3 @@ def price_trial(
     if terms.setup_fee > 0:
         lines.append(setup_fee_line(terms, quantity, trial_start, trial_end))
     return _finish(lines, discount, credit_available, terms.currency)
-
-
-def proration_for_change(
-    old_amount: Decimal, new_amount: Decimal, period: Period, on: date, currency: str
-) -> Decimal:
-    """What a change on day `on` costs for the rest of `period` (§2, §7): (new - old) x days from `on` to the
-    period's end / the full period's days, `on` counted as a day of the new terms. Positive is charged now (an
-    upgrade); negative is credited (a downgrade now: the unused part of the old price less the new price for
-    the same days)."""
-    return prorate_difference(old_amount, new_amount, days_left(period, on), period.full_days, currency)
-
-
-def prorate_difference(
-    old_amount: Decimal, new_amount: Decimal, days: int, full_days: int, currency: str
-) -> Decimal:
-    """(new - old) x days / full_days, rounded once, half away from zero (§3)."""
-    if not 0 <= days <= full_days or full_days <= 0:
-        raise ValueError(f"days must be from 0 to {full_days}, not {days}")
-    return round_fraction((Fraction(new_amount) - Fraction(old_amount)) * days / full_days, currency)
-
-
-def proration_lines_for_change(
-    old_amount: Decimal, new_amount: Decimal, period: Period, on: date, currency: str
-) -> list[PricedLine]:
-    """`proration_for_change` as an invoice line that says why (§4, §7): a PRORATION line, positive for a
-    charge and negative for a credit; no line when nothing changes."""
-    amount = proration_for_change(old_amount, new_amount, period, on, currency)
-    if amount == 0:
-        return []
-    left = days_left(period, on)
-    reason = (
-        f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
-        f" {TIMES} {left}/{period.full_days} days"
-    )
-    return [_change_line(amount, period, on, reason)]
-
-
-def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> PricedLine:
-    """The PRORATION line of a change on day `on` for the rest of `period`."""
-    left = days_left(period, on)
-    return PricedLine(
-        kind=LineKind.PRORATION,
-        description=f"Plan change, {show_dates(on, period.end)} ({left} of {period.full_days} days)",
-        amount=amount,
-        quantity=1,
-        unit_amount=amount,
-        period_start=on,
-        period_end=period.end,
-        reason=reason,
-    )
-
-
-def switch_lines_against_paid(
-    paid_unused: Fraction, new_amount: Decimal, period: Period, on: date, currency: str
-) -> list[PricedLine]:
-    """A switch of plan on day `on` (§7, §8) as a PRORATION line: the new plan's full-period `new_amount` for
-    the days from `on` to the period's end (`on` included) less `paid_unused`, the unused part of what was
-    actually charged for the period on the old plan (after its discount); rounded once. Positive is charged
-    now, negative is credited; no line when nothing changes. With an undiscounted period paid at the old
-    list price this is exactly `proration_lines_for_change`."""
-    left = days_left(period, on)
-    amount = round_fraction(Fraction(new_amount) * left / period.full_days - paid_unused, currency)
-    if amount == 0:
-        return []
-    reason = (
-        f"{format_amount(new_amount, currency)} {TIMES} {left}/{period.full_days} days {MINUS} "
-        f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
-        f"for {show_dates(period.start, period.end)}"
-    )
-    return [_change_line(amount, period, on, reason)]

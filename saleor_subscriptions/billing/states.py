@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from saleor_subscriptions.billing.errors import CodedError
+
 
 class SubscriptionStatus(StrEnum):
     INCOMPLETE = "incomplete"
@@ -74,13 +76,13 @@ class RefusalCode(StrEnum):
     REACTIVATION_WINDOW_CLOSED = "reactivation_window_closed"
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(CodedError):
     """A transition that the table or a plan rule does not allow, with a stable code."""
 
+    code: RefusalCode
+
     def __init__(self, code: RefusalCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 
 S = SubscriptionStatus

@@ -2,9 +2,9 @@
 
 Every field of a plan's terms is checked and each bad one is named (`PlanRefused.errors`), so a form shows all
 of them at once. Terms live in versions: changing them makes a new version for new subscribers, and the
-subscriptions already running keep theirs unless the owner moves them, which goes through the lifecycle's
-price change (`schedule_price_change`: a notice first, the new version from a later period boundary). After
-every change the variant's plans are mirrored into its Saleor metadata once the transaction commits.
+subscriptions already running keep theirs unless the owner moves them, which is the lifecycle's price change
+(`lifecycle.price_changes.update_plan_and_migrate`). Every change is announced once the transaction commits
+(`catalog.ports`), so the Saleor adapter mirrors the variant's plans into its metadata.
 
 Decisions:
 - A new version is made only when the terms differ from the current version's; changing the name or the
@@ -16,16 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.archive import archive_plans
-from saleor_subscriptions.catalog.mirror import mirror_after_commit
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.catalog.ports import announce_plan_changed
 from saleor_subscriptions.catalog.terms import (
     FieldError,
     PlanErrorCode,
@@ -33,18 +32,15 @@ from saleor_subscriptions.catalog.terms import (
     VersionTerms,
     check_terms,
 )
-from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.price_changes import LIVE, schedule_price_change
-from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 MAX_NAME_LENGTH = 200
 
 __all__ = [
     "FieldError",
+    "PlanChange",
     "PlanErrorCode",
     "PlanRefused",
-    "PlanUpdate",
     "VariantListing",
     "VersionTerms",
     "archive_plan",
@@ -126,46 +122,18 @@ def create_plan(
         PlanVersion.objects.create(
             installation=installation, plan=plan, version=1, created_at=moment, **terms.model_fields()
         )
-        mirror_after_commit(plan)
+        announce_plan_changed(plan)
     return plan
 
 
 @dataclass(frozen=True)
-class PlanUpdate:
-    """What `update_plan` did: the plan, its new version if the terms changed, the subscriptions told of a
-    price change."""
+class PlanChange:
+    """What `update_plan` did: the plan, its new version if the terms changed, and the version new
+    subscribers now get (the new one, else the current one)."""
 
     plan: Plan
     new_version: PlanVersion | None
-    scheduled: list[Subscription]
-
-
-def _older_versions_in_use(plan: Plan, target: PlanVersion) -> list[PlanVersion]:
-    live = [status.value for status in LIVE]
-    in_use = Subscription.objects.filter(plan_version__plan=plan, status__in=live).exclude(
-        plan_version=target
-    )
-    ids = set(in_use.values_list("plan_version_id", flat=True))
-    return list(PlanVersion.objects.filter(pk__in=ids).order_by("version"))
-
-
-def _migrate(plan: Plan, target: PlanVersion, effective_on: date | None, actor_id: str) -> list[Subscription]:
-    scheduled: list[Subscription] = []
-    for old in _older_versions_in_use(plan, target):
-        try:
-            scheduled += schedule_price_change(
-                old, target, effective_on=effective_on, actor=Actor.STAFF, actor_id=actor_id
-            )
-        except LifecycleError as refused:
-            if refused.code == LifecycleErrorCode.PRICE_CHANGE_TOO_SOON:
-                raise PlanRefused.one(
-                    "effective_on", PlanErrorCode.PRICE_CHANGE_TOO_SOON, refused.message
-                ) from None
-            if refused.code == LifecycleErrorCode.PRICE_CHANGE_OTHER_CALENDAR:
-                code = PlanErrorCode.PRICE_CHANGE_OTHER_CALENDAR
-                raise PlanRefused.one("migrate_subscriptions", code, refused.message) from None
-            raise
-    return scheduled
+    newest: PlanVersion
 
 
 def update_plan(
@@ -174,16 +142,10 @@ def update_plan(
     name: str | None = None,
     is_default: bool | None = None,
     terms: Mapping[str, Any] | None = None,
-    migrate_subscriptions: bool = False,
-    effective_on: date | None = None,
-    actor_id: str = "",
-) -> PlanUpdate:
+) -> PlanChange:
     """Changes a plan that is still offered (§1): its name, its default flag, and its terms (the fields of
-    `terms` replace the current version's; a new version when they differ). With `migrate_subscriptions` the
-    live subscriptions on older versions are told of the change and move to the newest version from the first
-    period boundary on or after `effective_on` (default: the notice period from today), as a price change
-    does.
-    """
+    `terms` replace the current version's; a new version when they differ). The subscriptions running keep
+    their versions; moving them is the lifecycle's (`lifecycle.price_changes.update_plan_and_migrate`)."""
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != Plan.Status.ACTIVE:
@@ -218,15 +180,8 @@ def update_plan(
                 _take_default(locked)
             locked.is_default = is_default
         locked.save(update_fields=["name", "is_default"])
-        scheduled: list[Subscription] = []
-        if migrate_subscriptions:
-            target = new_version or current
-            scheduled = _migrate(locked, target, effective_on, actor_id)
-            if not scheduled and new_version is None:
-                message = "no live subscription is on an older version of this plan"
-                raise PlanRefused.one("migrate_subscriptions", PlanErrorCode.NOTHING_TO_MIGRATE, message)
-        mirror_after_commit(locked)
-    return PlanUpdate(plan=locked, new_version=new_version, scheduled=scheduled)
+        announce_plan_changed(locked)
+    return PlanChange(plan=locked, new_version=new_version, newest=new_version or current)
 
 
 def archive_plan(plan: Plan, *, now: datetime | None = None) -> Plan:
@@ -235,6 +190,6 @@ def archive_plan(plan: Plan, *, now: datetime | None = None) -> Plan:
     with transaction.atomic():
         archived = archive_plans(plan.installation, plan_ids=[plan.pk], now=now)
         if archived:
-            mirror_after_commit(plan)
+            announce_plan_changed(plan)
     plan.refresh_from_db()
     return plan

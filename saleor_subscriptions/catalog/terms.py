@@ -23,6 +23,7 @@ from typing import Any
 
 from saleor_subscriptions.billing.bounds import term_range_errors
 from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, ShortMonthRule
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.money import describe_step, is_chargeable, is_representable, minor_units
 from saleor_subscriptions.billing.plans import PlanTerms, PlanTermsError, Trial
@@ -62,11 +63,17 @@ class FieldError:
     message: str
 
 
-class PlanRefused(Exception):
-    """A plan action that was refused, with every reason found."""
+class PlanRefused(CodedError):
+    """A plan action that was refused, with every reason found (`errors`, one per field); `code` and `field`
+    are the first's, `message` says them all."""
+
+    code: PlanErrorCode
 
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field or '-'}: {e.message}" for e in errors))
+        if not errors:
+            raise ValueError("a refusal names at least one reason")
+        message = "; ".join(f"{e.field or '-'}: {e.message}" for e in errors)
+        super().__init__(errors[0].code, message, errors[0].field)
         self.errors = errors
 
     @classmethod

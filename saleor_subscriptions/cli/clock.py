@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--to", f"not an ISO date-time: {args.to!r}") from None
     setup_django()
     from saleor_subscriptions.renewals.clock import ClockError, advance_clock
-    from saleor_subscriptions.renewals.wiring import PortsRefused, ports_for
+    from saleor_subscriptions.renewals.errors import PortsRefused
+    from saleor_subscriptions.renewals.wiring import ports_for
     from saleor_subscriptions.tenants.models import Installation
 
     installation = Installation.objects.filter(pk=installation_id).first()

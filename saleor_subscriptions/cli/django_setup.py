@@ -7,7 +7,8 @@ import os
 
 def setup_django() -> None:
     """Load the settings and the apps (with the project's Celery app, conf/__init__.py), then check the
-    settings that need the apps: a bad variable raises ConfigError, before any process starts."""
+    settings that need the apps: a bad variable raises ConfigError (RENEWAL_PORTS: PortsMisconfigured), before
+    any process starts."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_subscriptions.conf.settings")
     import django
 

@@ -10,6 +10,7 @@ from typing import NoReturn
 from saleor_subscriptions import __version__
 from saleor_subscriptions.cli.errors import UsageError
 from saleor_subscriptions.conf.env import ConfigError
+from saleor_subscriptions.renewals.errors import PortsMisconfigured
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -68,6 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"saleor-subscriptions {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except ConfigError as exc:
+    except (ConfigError, PortsMisconfigured) as exc:
         print(f"saleor-subscriptions: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@
 - followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order (and
   confirms an order made UNCONFIRMED), and `cancel_closed_orders`, which cancels the orders of void and
   uncollectible invoices;
-- notifier: `EmailNotifier`; pay links from `renewals.wiring.pay_url`.
+- notifier: `EmailNotifier`; pay links from `invoicing.links.pay_url`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.renewals.ports import ChargeRequest, ChargeResult
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.saleor.bulk_facts import SaleorBulkFacts
 from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
 from saleor_subscriptions.saleor.order_records import record_paid_orders

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from saleor_subscriptions import __version__
 from saleor_subscriptions.conf.manifest import manifest
-from saleor_subscriptions.invoicing.views import invoice_document
+from saleor_subscriptions.portal.views.documents import invoice_document
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from saleor_subscriptions.billing.errors import CodedError
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
@@ -38,7 +39,6 @@ from saleor_subscriptions.payments.stripe_webhooks.intents import Outcome, settl
 from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent
 from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 
 WAITING_FOR_THE_CUSTOMER = (PaymentAttempt.Status.REQUIRES_ACTION, PaymentAttempt.Status.DECLINED)

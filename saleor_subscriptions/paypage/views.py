@@ -15,11 +15,12 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from saleor_subscriptions.invoicing import links
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError
-from saleor_subscriptions.paypage import links, payments
+from saleor_subscriptions.paypage import payments
 from saleor_subscriptions.paypage.wording import words
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.self_service import customer_subscriptions
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink, PortalSession
-from saleor_subscriptions.subscriptions.self_service import customer_subscriptions
 from saleor_subscriptions.tenants.models import Installation
 
 ENTRY_MINUTES = 5

@@ -34,6 +34,7 @@ from saleor_subscriptions.renewals.boundary import (
     use_discount,
 )
 from saleor_subscriptions.renewals.faults import crash_point
+from saleor_subscriptions.renewals.models import UsageRecord
 from saleor_subscriptions.renewals.usage import unbilled_usage
 from saleor_subscriptions.subscriptions.calendar import due_at
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
@@ -216,8 +217,6 @@ def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
 
 
 def _mark_usage_billed(invoices: Iterable[Invoice], drafts: Iterable[RenewalDraft]) -> None:
-    from saleor_subscriptions.renewals.models import UsageRecord
-
     for invoice, draft in zip(invoices, drafts, strict=True):
         if draft.usage_ids:
             UsageRecord.objects.filter(pk__in=draft.usage_ids, invoice__isnull=True).update(invoice=invoice)

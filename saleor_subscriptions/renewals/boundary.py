@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.plans import PlanTerms
 from saleor_subscriptions.billing.pricing import Discount, PricedLine, UsageCharge, price_period, total
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
-from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.lifecycle.discounts import as_discount
+from saleor_subscriptions.lifecycle.pricing import unit_price
+from saleor_subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
     billing_calendar,
@@ -26,9 +29,6 @@ from saleor_subscriptions.subscriptions.calendar import (
     same_calendar_terms,
     set_period,
 )
-from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
-from saleor_subscriptions.subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 

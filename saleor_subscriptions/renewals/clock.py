@@ -10,15 +10,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Min, QuerySet
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.batch import RENEWABLE
-from saleor_subscriptions.renewals.dunning import DUNNING, run_dunning
+from saleor_subscriptions.renewals.dunning import DUNNING
+from saleor_subscriptions.renewals.dunning_steps import run_dunning
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups
 from saleor_subscriptions.renewals.notices import (
     TRIAL_NOTICE,
@@ -28,13 +32,21 @@ from saleor_subscriptions.renewals.notices import (
     trial_notice_due,
 )
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, RenewalReport, renew_due, resume_unfinished
-from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 
 
-class ClockError(Exception):
+class ClockErrorCode(StrEnum):
+    INSTALLATION_REMOVED = "installation_removed"
+    NOT_A_SANDBOX = "not_a_sandbox"
+    BACKWARDS = "backwards"
+    STUCK = "stuck"
+
+
+class ClockError(CodedError):
     """The clock cannot be moved as asked; the message says why."""
+
+    code: ClockErrorCode
 
 
 def _next_moment(installation: Installation, after: datetime, until: datetime) -> datetime | None:
@@ -138,8 +150,9 @@ def _refuse_removed(installation_id: int, moment: datetime) -> None:
     )
     if removed is not None:
         raise ClockError(
+            ClockErrorCode.INSTALLATION_REMOVED,
             f"installation {installation_id} was removed from its Saleor ({removed}): nothing renews there "
-            f"any more; the clock stopped at {moment.isoformat()}"
+            f"any more; the clock stopped at {moment.isoformat()}",
         )
 
 
@@ -157,11 +170,13 @@ def advance_clock(
     when the installation is removed, or when the same moment comes back without anything moving."""
     if not installation.sandbox:
         raise ClockError(
-            f"installation {installation.pk} is live: only a sandbox installation has a test clock"
+            ClockErrorCode.NOT_A_SANDBOX,
+            f"installation {installation.pk} is live: only a sandbox installation has a test clock",
         )
     start = installation.now()
     if to < start:
-        raise ClockError(f"the clock is at {start.isoformat()}; it only moves forward")
+        message = f"the clock is at {start.isoformat()}; it only moves forward"
+        raise ClockError(ClockErrorCode.BACKWARDS, message, "to")
     _refuse_removed(installation.pk, start)
     journal = _Journal(installation, say)
     moment = start
@@ -176,7 +191,8 @@ def advance_clock(
         if previous == (upcoming, len(journal.lines)):  # offered again, and nothing happened last time
             _refuse_removed(installation.pk, moment)
             raise ClockError(
-                f"the clock is stuck at {moment.isoformat()}: what is due then did not run (see the log)"
+                ClockErrorCode.STUCK,
+                f"the clock is stuck at {moment.isoformat()}: what is due then did not run (see the log)",
             )
         previous = (upcoming, len(journal.lines))
         moment = upcoming

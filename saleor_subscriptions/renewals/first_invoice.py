@@ -41,13 +41,13 @@ from saleor_subscriptions.billing.wording import TIMES
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.lifecycle.discounts import as_discount
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.batch import INVOICED
 from saleor_subscriptions.renewals.boundary import discount_for_period, use_discount
 from saleor_subscriptions.renewals.order_totals import take_order_totals
 from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.subscriptions.calendar import TRIAL_INDEX, current_period, in_trial
-from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 
 ROUNDING_DESCRIPTION = "Rounded down to a whole unit price"

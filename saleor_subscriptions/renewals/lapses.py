@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import SubscriptionStatus
+from saleor_subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.renewals.batch import due_filter
-from saleor_subscriptions.subscriptions import lifecycle
-from saleor_subscriptions.subscriptions.lifecycle.signup import LAPSE_AFTER
 from saleor_subscriptions.subscriptions.models import Subscription
 
 

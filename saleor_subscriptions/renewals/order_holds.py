@@ -1,4 +1,4 @@
-"""Invoices whose Saleor order needs a person (issue 12 items 7 and 19): nothing is charged, the order is
+"""Invoices whose Saleor order needs a person (docs/renewals.md): nothing is charged, the order is
 tried again less and less often, staff are told once, and the subscription's events show it.
 
 An `OrderNeedsAttention` from the order sink (an order under the invoice number that is not this invoice's,
@@ -19,8 +19,8 @@ from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention
-from saleor_subscriptions.subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)

@@ -11,26 +11,31 @@
   currency's chargeable steps, §3). The customer's card was never asked, so it is no decline: the invoice
   stays open, no dunning starts, nothing is charged, and staff are alerted (an `charge_amount_refused` event
   on the subscription and an ERROR log, as for money that arrives for a paid invoice).
+
+Paying what is owed later (a retry, the pay page, a SEPA debit that cleared, an admin: `accept_payment`)
+settles the subscription on its original schedule; after a cancellation for nonpayment, paying restores it
+only within the reactivation window.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.bulk import update_rows
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import allowed, lock, record_event
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import dunning
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeResult, PaymentGateway
-from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.subscriptions.calendar import local_today, renewal_at
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, record_event
 from saleor_subscriptions.subscriptions.models import Subscription
 
 PayUrl = Callable[[Invoice], str]
@@ -267,7 +272,7 @@ def record_late_outcome(
             if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
                 try:
                     with transaction.atomic():
-                        dunning.accept_payment(invoice, moment, notifier, payments)
+                        accept_payment(invoice, moment, notifier, payments)
                 except LifecycleError:
                     # Paying can no longer bring the subscription back (§6.6): the money received stays
                     # recorded (the attempt succeeded), the invoice unpaid; the caller refunds it.
@@ -310,5 +315,50 @@ def pay_invoice(
                 LifecycleErrorCode.NOTHING_OWED, f"invoice {locked.number} is {locked.status}", "invoice"
             )
         moment = now or locked.subscription.installation.now()
-        dunning.accept_payment(locked, moment, notifier, payments, actor=actor)
+        accept_payment(locked, moment, notifier, payments, actor=actor)
     return locked
+
+
+def accept_payment(
+    invoice: Invoice,
+    now: datetime,
+    notifier: Notifier,
+    payments: PaymentGateway,
+    *,
+    actor: Actor = Actor.CUSTOMER,
+) -> None:
+    """What was owed is paid later (a retry, the pay page, a SEPA debit that cleared, an admin): the invoice
+    is paid and the subscription is active again on its original schedule (§5). After a cancellation for
+    nonpayment this works only within the reactivation window, else `reactivation_window_closed` (§6.6)."""
+    subscription = lock(invoice.subscription)
+    invoice.subscription = subscription
+    if subscription.state is SubscriptionStatus.CANCELLED:
+        _restore_after_nonpayment(subscription, now, actor, invoice)
+    mark_paid_many([invoice], now, notifier, payments)
+
+
+def _restore_after_nonpayment(
+    subscription: Subscription, now: datetime, actor: Actor, invoice: Invoice
+) -> None:
+    today: date = local_today(subscription, now)
+    before = subscription.state
+    subscription.status = allowed(subscription, Transition.REACTIVATE, actor, today).value
+    subscription.cancel_reason = ""
+    subscription.cancelled_at = subscription.ended_at = None
+    subscription.past_due_since = None
+    subscription.dunning_days_done = None
+    subscription.next_dunning_at = None
+    subscription.suspended_at = None
+    # The original schedule goes on: periods missed meanwhile are billed at once by the next renewal run.
+    subscription.next_billing_at = renewal_at(subscription, subscription.current_period_end)
+    subscription.save()
+    record_event(
+        subscription,
+        Transition.REACTIVATE,
+        actor=actor,
+        actor_id="",
+        from_status=before,
+        at=now,
+        reason=f"invoice {invoice.number} paid within the reactivation window",
+        data={"next_billing_at": subscription.next_billing_at},
+    )

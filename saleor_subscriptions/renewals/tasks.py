@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.batch import RENEWABLE, due_filter, invoice_batch
-from saleor_subscriptions.renewals.dunning import run_dunning
+from saleor_subscriptions.renewals.dunning_steps import run_dunning
+from saleor_subscriptions.renewals.errors import PortsRefused
 from saleor_subscriptions.renewals.lapses import lapse_unpaid_signups as lapse_unpaid
 from saleor_subscriptions.renewals.notices import send_renewal_reminders, send_trial_notices
 from saleor_subscriptions.renewals.pipeline import resume_unfinished, run_batch
-from saleor_subscriptions.renewals.wiring import PortsRefused, configured_ports
+from saleor_subscriptions.renewals.wiring import configured_ports
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)

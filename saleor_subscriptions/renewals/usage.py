@@ -21,12 +21,13 @@ from enum import StrEnum
 from django.db import IntegrityError, transaction
 
 from saleor_subscriptions.billing.calendar import Period
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.pricing import UsageCharge
 from saleor_subscriptions.billing.states import LIVE
+from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.renewals.boundary import TermsCache
 from saleor_subscriptions.renewals.models import UsageRecord
 from saleor_subscriptions.subscriptions.calendar import billing_calendar, local_today
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.models import Subscription
 
 METRIC_MAX = 64
@@ -52,14 +53,13 @@ class UsageErrorCode(StrEnum):
     TOO_MANY_RECORDS = "too_many_records"
 
 
-class UsageRefused(Exception):
+class UsageRefused(CodedError):
     """Usage that was refused: `code` for programs, `message` for people, `field` the argument refused."""
 
+    code: UsageErrorCode
+
     def __init__(self, code: UsageErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
 
 
 @dataclass(frozen=True)

@@ -14,30 +14,13 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
-from django.core import signing
 
-from saleor_subscriptions.conf.env import ConfigError
-from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.notifications.notifier import EmailNotifier
+from saleor_subscriptions.renewals.errors import PortsMisconfigured, PortsRefused, WiringErrorCode
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink, JournalStore
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.tenants.models import Installation
-
-PAY_LINK_SALT = "saleor_subscriptions.pay"
-
-
-class PortsRefused(Exception):
-    """The configured ports may not bill these installations: in-memory ports and a live installation."""
-
-
-def pay_url(invoice: Invoice, return_to: str | None = None) -> str:
-    """The link in a payment-failed email: a signed token naming one invoice (the page checks its age);
-    `return_to`, signed with it, is where the page's "Back" leads (the customer portal)."""
-    payload: dict[str, object] = {"invoice": invoice.pk}
-    if return_to:
-        payload["return"] = return_to
-    token = signing.dumps(payload, salt=PAY_LINK_SALT, compress=True)
-    return f"{settings.APP_URL}/pay/{token}/"
 
 
 def _factory() -> Callable[[], RenewalPorts]:
@@ -46,19 +29,19 @@ def _factory() -> Callable[[], RenewalPorts]:
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
-        raise ConfigError("RENEWAL_PORTS", f"cannot load {path!r}: {exc}") from None
+        raise PortsMisconfigured(WiringErrorCode.PORTS_UNLOADABLE, f"cannot load {path!r}: {exc}") from None
     if not callable(factory):
-        raise ConfigError("RENEWAL_PORTS", f"{path!r} is not a function")
+        raise PortsMisconfigured(WiringErrorCode.NOT_A_FACTORY, f"{path!r} is not a function")
     return cast(Callable[[], RenewalPorts], factory)
 
 
 def check_renewal_ports() -> None:
-    """At start-up: RENEWAL_PORTS names a factory that loads (else a ConfigError naming it)."""
+    """At start-up: RENEWAL_PORTS names a factory that loads (else PortsMisconfigured naming it)."""
     _factory()
 
 
 def load_ports() -> RenewalPorts:
-    """The ports made by the factory RENEWAL_PORTS names; a ConfigError naming it when it cannot load."""
+    """The ports made by the factory RENEWAL_PORTS names; PortsMisconfigured naming it when it cannot load."""
     return _factory()()
 
 

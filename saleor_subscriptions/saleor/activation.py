@@ -29,6 +29,12 @@ from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle import (
+    activate_subscription,
+    cancel_subscription,
+    start_subscription,
+)
+from saleor_subscriptions.lifecycle.discounts import redeem, usable_code
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
 from saleor_subscriptions.renewals.ports import PlacedOrder
@@ -39,12 +45,6 @@ from saleor_subscriptions.saleor.money import SaleorMoneyError, amount_of
 from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import (
-    activate_subscription,
-    cancel_subscription,
-    start_subscription,
-)
-from saleor_subscriptions.subscriptions.lifecycle.discounts import redeem, usable_code
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 

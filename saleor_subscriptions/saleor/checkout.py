@@ -29,6 +29,7 @@ from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.first_charge import FirstCharge, first_charge
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
+from saleor_subscriptions.lifecycle.discounts import as_discount, code_refusal
 from saleor_subscriptions.saleor import line_metadata
 from saleor_subscriptions.saleor.checkout_facts import (
     CheckoutFacts,
@@ -46,7 +47,6 @@ from saleor_subscriptions.saleor.client import (
 )
 from saleor_subscriptions.saleor.install import on_token_rejected
 from saleor_subscriptions.saleor.models import SaleorApp
-from saleor_subscriptions.subscriptions.lifecycle.discounts import as_discount, code_refusal
 from saleor_subscriptions.subscriptions.models import customer_key
 from saleor_subscriptions.tenants.models import Installation
 

@@ -51,7 +51,7 @@ def as_dict(items: Iterable[Mapping[str, str]] | Mapping[str, str]) -> dict[str,
 
 
 def plan_api_id(plan_id: int) -> str:
-    """The plan's id in the app's API (and in `catalog.mirror`'s variant metadata): base64 of "Plan:<id>"."""
+    """The plan's id in the app's API (and in the mirrored variant metadata): base64 of "Plan:<id>"."""
     return base64.b64encode(f"{PLAN_ID_TYPE}:{plan_id}".encode()).decode("ascii")
 
 

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from saleor_subscriptions.saleor.catalog_mirror import mirror_variant_plans_task
 from saleor_subscriptions.saleor.client import SaleorUnavailable
 from saleor_subscriptions.saleor.install import check_installation
 from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "check_installations",
+    "mirror_variant_plans_task",
     "process_pending_webhooks",
     "process_webhook_delivery",
     "record_paid_orders_task",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.states import RefusalCode, TransitionRefused
 
 
@@ -42,21 +43,20 @@ class LifecycleErrorCode(StrEnum):
     PRICE_CHANGE_OTHER_CALENDAR = "price_change_other_calendar"
     PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
-    # Voiding an invoice (invoicing.voiding).
+    # Voiding an invoice (renewals.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"
     PAYMENT_IN_FLIGHT = "payment_in_flight"
     CREDIT_APPLIED = "credit_applied"
 
 
-class LifecycleError(Exception):
+class LifecycleError(CodedError):
     """A lifecycle action that was refused: `code` for programs, `message` for people, `field` for forms."""
 
+    code: LifecycleErrorCode
+
     def __init__(self, code: LifecycleErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
 
     def __repr__(self) -> str:
         return f"LifecycleError({self.code.value!r}, {self.message!r}, field={self.field!r})"

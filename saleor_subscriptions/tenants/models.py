@@ -70,7 +70,7 @@ class InstallationStatus(models.TextChoices):
 
 
 class RenewalStock(models.TextChoices):
-    """What a renewal order does when Saleor has no stock for it (issue 12 item 19)."""
+    """What a renewal order does when Saleor has no stock for it (docs/renewals.md)."""
 
     PLACE = "place", "Place it without allocating stock where Saleor allows (orderBulkCreate)"
     WAIT = "wait", "Wait for stock: allocate, and hold the invoice while Saleor refuses"

@@ -25,7 +25,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.subscriptions.models import Subscription

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.saleor import line_metadata

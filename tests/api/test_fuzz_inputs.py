@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from tests.api.operations import Operation, document, operations, variables
 from tests.api.test_access_matrix import ACCESS, EVERY_STAFF, PERMISSIONS
 from tests.factories import make_subscription

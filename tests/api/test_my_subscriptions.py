@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from saleor_subscriptions.api.ids import subscription_global_id
+from saleor_subscriptions.invoicing import links
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeKeys, connect_stripe
 from saleor_subscriptions.payments.models import StripeCustomer
-from saleor_subscriptions.paypage import links
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription

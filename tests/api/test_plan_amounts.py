@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
 from tests.api.conftest import PLAN_CREATE
 from tests.api.test_plans import PLAN_UPDATE, create, create_input

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from saleor_subscriptions.catalog.mirror import METADATA_KEY, plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
+from saleor_subscriptions.saleor.catalog_mirror import METADATA_KEY
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.api.conftest import PLAN_CREATE
 from tests.factories import make_subscription

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.pipeline import resume_unfinished
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version, make_subscription
+from tests.lifecycle.helpers import period_invoice
 from tests.renewals.support import memory_ports
-from tests.subscriptions.helpers import period_invoice
 
 DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # halfway through the period 16 Nov - 16 Dec
 

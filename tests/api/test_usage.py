@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.models import UsageRecord
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation

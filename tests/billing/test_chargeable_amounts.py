@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saleor_subscriptions.billing.calendar import BillingAnchor, BillingCalendar
+from saleor_subscriptions.billing.change_lines import proration_lines_for_change, switch_lines_against_paid
 from saleor_subscriptions.billing.first_charge import first_charge
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.money import charge_step, is_chargeable, minor_unit
@@ -27,8 +28,6 @@ from saleor_subscriptions.billing.pricing import (
     UsageCharge,
     price_period,
     price_trial,
-    proration_lines_for_change,
-    switch_lines_against_paid,
     total,
 )
 from saleor_subscriptions.billing.schedule import build_schedule

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saleor_subscriptions.billing.calendar import BillingAnchor, BillingCalendar, Period
+from saleor_subscriptions.billing.change_lines import proration_for_change, proration_lines_for_change
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.money import minor_unit
-from saleor_subscriptions.billing.pricing import LineKind, proration_for_change, proration_lines_for_change
+from saleor_subscriptions.billing.pricing import LineKind
 from saleor_subscriptions.billing.proration import days_left, prorate, prorate_period, unused_amount
 
 NOVEMBER = Period(0, date(2026, 11, 1), date(2026, 12, 1), date(2026, 11, 1), date(2026, 12, 1))

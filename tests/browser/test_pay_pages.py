@@ -15,10 +15,9 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 from stripe.params import PaymentMethodCreateParams
 
+from saleor_subscriptions.invoicing.links import pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.customers import remember_payment_method
-from saleor_subscriptions.paypage.links import payment_method_url
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.payments.stripe_webhooks.stripe_shop import APP_URL, ShopWithStripe, attempts, renewal_invoice

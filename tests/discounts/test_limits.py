@@ -10,11 +10,11 @@ import pytest
 
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
+from saleor_subscriptions.lifecycle import preview_switch, switch_plan
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import preview_switch, switch_plan
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
-from tests.subscriptions.helpers import CUSTOMER, active_since, at, period_invoice, plan, sandbox, set_clock
+from tests.lifecycle.helpers import CUSTOMER, active_since, at, period_invoice, plan, sandbox, set_clock
 
 pytestmark = pytest.mark.django_db
 

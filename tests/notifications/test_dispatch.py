@@ -9,10 +9,7 @@ import pytest
 from django.db import transaction
 
 from saleor_subscriptions.billing.states import Actor
-from saleor_subscriptions.notifications import notifier as notifier_module
-from saleor_subscriptions.notifications.dispatch import send_for_event
-from saleor_subscriptions.notifications.models import OutgoingEmail
-from saleor_subscriptions.subscriptions.lifecycle import (
+from saleor_subscriptions.lifecycle import (
     activate_subscription,
     cancel_for_nonpayment,
     cancel_subscription,
@@ -24,9 +21,12 @@ from saleor_subscriptions.subscriptions.lifecycle import (
     switch_plan,
     undo_cancel,
 )
-from saleor_subscriptions.subscriptions.lifecycle.transition import lock, record_event
+from saleor_subscriptions.lifecycle.transition import lock, record_event
+from saleor_subscriptions.notifications import notifier as notifier_module
+from saleor_subscriptions.notifications.dispatch import send_for_event
+from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.subscriptions.models import Subscription
-from tests.subscriptions.helpers import (
+from tests.lifecycle.helpers import (
     APP,
     CUSTOMER,
     STAFF,

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import stripe
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.outcomes import AMOUNT_REFUSED_EVENT
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from tests.payments.stripe_webhooks.stripe_shop import (
     APP_URL,

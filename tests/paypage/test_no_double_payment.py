@@ -223,7 +223,7 @@ def test_the_page_offers_no_payment_while_a_sepa_debit_is_processing(client, str
 
 
 def _token(invoice: Invoice) -> str:
-    from saleor_subscriptions.renewals.wiring import pay_url
+    from saleor_subscriptions.invoicing.links import pay_url
 
     return pay_url(invoice).rstrip("/").rsplit("/", 1)[-1]
 

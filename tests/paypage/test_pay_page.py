@@ -11,11 +11,10 @@ from decimal import Decimal
 import pytest
 from django.core import signing
 
+from saleor_subscriptions.invoicing.links import METHOD_LINK_SALT, PAY_LINK_SALT, pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
-from saleor_subscriptions.paypage.links import METHOD_LINK_SALT, payment_method_url
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT, pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.payments.stripe_webhooks.stripe_shop import (

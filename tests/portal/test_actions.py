@@ -14,8 +14,8 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_plan_version
+from tests.lifecycle.helpers import period_invoice
 from tests.portal.support import ANNA, csrf_token, shop, signed_in, subscription_of
-from tests.subscriptions.helpers import period_invoice
 
 pytestmark = pytest.mark.django_db
 

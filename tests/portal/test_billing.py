@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import signing
 
+from saleor_subscriptions.invoicing.links import METHOD_LINK_SALT, PAY_LINK_SALT
+from saleor_subscriptions.invoicing.links import subscription_of as method_link_subscription
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, Invoice
-from saleor_subscriptions.paypage.links import METHOD_LINK_SALT
-from saleor_subscriptions.paypage.links import subscription_of as method_link_subscription
-from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT
 from tests.portal.support import ANNA, invoice_of, shop, signed_in, subscription_of
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,9 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from saleor_subscriptions.paypage.links import METHOD_LINK_SALT
+from saleor_subscriptions.invoicing.links import METHOD_LINK_SALT, PAY_LINK_SALT
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import FlowTarget
-from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT
 from tests.portal.support import ANNA, entry_path, invoice_of, shop, subscription_of
 
 pytestmark = pytest.mark.django_db

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.renewals.memory import InMemoryGateway, InMemoryOrderSink
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.models import Subscription
-from tests.subscriptions.helpers import at, plan, reload, sandbox, set_clock
+from tests.lifecycle.helpers import at, plan, reload, sandbox, set_clock
 
 __all__ = ["at", "invoices", "memory_ports", "plan", "reload", "sandbox", "set_clock", "signed_up"]
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.credits import credit_balance
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.usage import record_usage
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.support import at, memory_ports, plan, reload, sandbox, signed_up
 

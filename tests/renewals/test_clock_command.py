@@ -87,9 +87,9 @@ def test_a_sandbox_clock_runs_on_in_memory_ports_without_the_test_hooks(tmp_path
 
 
 def test_the_clock_lapses_a_sign_up_left_unpaid_for_23_hours():
+    from saleor_subscriptions import lifecycle
     from saleor_subscriptions.billing.states import Actor
     from saleor_subscriptions.renewals.clock import advance_clock
-    from saleor_subscriptions.subscriptions import lifecycle
     from tests.renewals.support import memory_ports, reload
 
     shop = sandbox(at(2026, 11, 16))

@@ -18,6 +18,7 @@ from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
 from saleor_subscriptions.renewals.outcomes import pay_invoice, record_late_outcome
 from saleor_subscriptions.renewals.pipeline import resume_unfinished
 from saleor_subscriptions.renewals.ports import ChargeOutcome
+from saleor_subscriptions.renewals.voiding import void_invoice
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -199,8 +200,6 @@ def test_a_plan_that_suspends_at_the_first_failure_overrides_the_installation_de
 
 
 def test_voiding_the_debt_of_a_suspended_subscription_settles_it_and_stops_dunning():
-    from saleor_subscriptions.invoicing.voiding import void_invoice
-
     shop, subscription, ports = _setup(*[DECLINED] * 4)
     _advance(shop, at(2026, 12, 24), ports)
     assert reload(subscription).status == "suspended"

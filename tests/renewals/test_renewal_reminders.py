@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.conf.celery import app
 from saleor_subscriptions.invoicing.models import Invoice
@@ -16,7 +17,6 @@ from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.notices import send_renewal_reminders
 from saleor_subscriptions.renewals.tasks import send_due_renewal_reminders
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.calendar import local_today
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation

@@ -16,13 +16,13 @@ from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.credits import issue_credit_note
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, Invoice
-from saleor_subscriptions.invoicing.voiding import void_invoice
+from saleor_subscriptions.lifecycle import cancel_subscription
 from saleor_subscriptions.renewals.batch import invoice_batch, prepare_batch
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.pipeline import renew_due, resume_unfinished, run_batch, run_steps
 from saleor_subscriptions.renewals.ports import ChargeOutcome
 from saleor_subscriptions.renewals.usage import record_usage
-from saleor_subscriptions.subscriptions.lifecycle import cancel_subscription
+from saleor_subscriptions.renewals.voiding import void_invoice
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.support import (

@@ -14,8 +14,9 @@ from django.utils import timezone
 from saleor_subscriptions.conf.ports import ThreadSafeStripeGateway
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals import faults, tasks
+from saleor_subscriptions.renewals.errors import PortsMisconfigured, PortsRefused, WiringErrorCode
 from saleor_subscriptions.renewals.memory import InMemoryGateway
-from saleor_subscriptions.renewals.wiring import PortsRefused, ports_for
+from saleor_subscriptions.renewals.wiring import load_ports, ports_for
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -92,3 +93,18 @@ def test_a_crash_plan_is_ignored_without_the_test_hooks(monkeypatch):
     with override_settings(TEST_HOOKS=False):
         faults.crash_point("after_invoices")  # with the hooks on, this process would be killed here
     assert "after_invoices" not in faults._passes  # not even counted
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "says"),
+    [
+        ("saleor_subscriptions.nowhere:ports", WiringErrorCode.PORTS_UNLOADABLE, "cannot load"),
+        ("saleor_subscriptions.renewals.wiring:nothing", WiringErrorCode.PORTS_UNLOADABLE, "cannot load"),
+        ("saleor_subscriptions.renewals.errors:__doc__", WiringErrorCode.NOT_A_FACTORY, "is not a function"),
+    ],
+)
+def test_ports_that_do_not_load_are_refused_naming_the_variable(path, code, says):
+    with override_settings(RENEWAL_PORTS=path), pytest.raises(PortsMisconfigured) as refused:
+        load_ports()
+    assert (refused.value.code, refused.value.field) == (code, "RENEWAL_PORTS")
+    assert str(refused.value).startswith("RENEWAL_PORTS: ") and says in str(refused.value)

@@ -30,7 +30,7 @@ from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
 from saleor_subscriptions.subscriptions.calendar import billing_calendar, set_period
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
-from tests.subscriptions.helpers import at, period_invoice, plan, sandbox
+from tests.lifecycle.helpers import at, period_invoice, plan, sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.invoicing.test_documents import pdf_text
+from tests.lifecycle.helpers import at, plan, sandbox
 from tests.saleor.test_activation import ORDER_ID, deliver, order_line, order_payload
-from tests.subscriptions.helpers import at, plan, sandbox
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,11 @@ from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.links import invoice_of_token
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
+from saleor_subscriptions.lifecycle import cancel_subscription
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.order_records import record_paid_orders
 from saleor_subscriptions.saleor.orders import SaleorOrderSink
-from saleor_subscriptions.subscriptions.lifecycle import cancel_subscription
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop
 from tests.fakes.saleor.scenario import ADDRESS_NL

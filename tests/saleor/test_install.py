@@ -25,9 +25,9 @@ from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation
+from tests.lifecycle.helpers import at, plan, sandbox
 from tests.renewals.support import signed_up
 from tests.saleor.helpers import SHARED_SALEOR, SKIP_NO_SHARED, load_capture
-from tests.subscriptions.helpers import at, plan, sandbox
 
 needs_shared = pytest.mark.skipif(not SHARED_SALEOR.is_dir(), reason=SKIP_NO_SHARED)
 APP_URL = "https://subs.example.com"

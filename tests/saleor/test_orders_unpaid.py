@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.voiding import void_invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.renewals.memory import InMemoryGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts, renew_due
 from saleor_subscriptions.renewals.ports import ChargeOutcome
+from saleor_subscriptions.renewals.voiding import void_invoice
 from saleor_subscriptions.saleor.models import OrderRecord
 from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
 from saleor_subscriptions.saleor.order_records import record_paid_orders

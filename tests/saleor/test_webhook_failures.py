@@ -12,8 +12,8 @@ from saleor_subscriptions.saleor.client import SaleorUnavailable
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.webhooks.tasks import _transient
 from saleor_subscriptions.subscriptions.models import Subscription
+from tests.lifecycle.helpers import plan
 from tests.saleor.test_activation import deliver, monthly, order_payload, shop, subscription_line
-from tests.subscriptions.helpers import plan
 
 __all__ = ["monthly", "shop"]
 

@@ -20,8 +20,8 @@ from saleor_subscriptions.saleor.webhooks.intake import dedupe_key
 from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation
+from tests.lifecycle.helpers import at, plan, sandbox
 from tests.saleor.helpers import CAPTURES, SHARED_SALEOR, SKIP_NO_SHARED, SigningKey, load_capture
-from tests.subscriptions.helpers import at, plan, sandbox
 from tests.worker import tasks_inline
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from saleor_subscriptions.saleor.webhooks.registry import WEBHOOKS
 from saleor_subscriptions.saleor.webhooks.tasks import apply_delivery
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
+from tests.lifecycle.helpers import at, plan
 from tests.saleor.test_activation import (
     ORDER_ID,
     deliver,
@@ -33,7 +34,6 @@ from tests.saleor.test_activation import (
     shop,
     subscription_line,
 )
-from tests.subscriptions.helpers import at, plan
 
 __all__ = ["monthly", "shop"]
 

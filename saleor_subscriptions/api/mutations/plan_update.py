@@ -14,8 +14,9 @@ from saleor_subscriptions.api.mutations.base import ApiMutation, plan_errors
 from saleor_subscriptions.api.mutations.plan_terms import PlanTermsInput, terms_changes
 from saleor_subscriptions.api.types.errors import PlanError
 from saleor_subscriptions.api.types.plans import PlanType
-from saleor_subscriptions.catalog.actions import PlanErrorCode, PlanRefused, update_plan
+from saleor_subscriptions.catalog.actions import PlanErrorCode, PlanRefused
 from saleor_subscriptions.catalog.models import Plan
+from saleor_subscriptions.lifecycle.price_changes import update_plan_and_migrate
 from saleor_subscriptions.tenants.models import Installation
 
 
@@ -72,7 +73,7 @@ class PlanUpdate(ApiMutation):
             changes, errors = terms_changes(given.get("terms") or {})
             if errors:
                 raise PlanRefused(errors)
-            done = update_plan(
+            done = update_plan_and_migrate(
                 plan,
                 # A name given as null is refused with the other fields, as an empty one is.
                 name="" if "name" in given and given["name"] is None else given.get("name"),

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import graphene
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.enums import CancelEffectEnum, enum_value
 from saleor_subscriptions.api.ids import parse_subscription_id
@@ -19,16 +20,15 @@ from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
 from saleor_subscriptions.api.queries.subscriptions import customers_subscriptions
 from saleor_subscriptions.api.types.errors import SubscriptionError
 from saleor_subscriptions.api.types.subscriptions import SubscriptionType
-from saleor_subscriptions.subscriptions import lifecycle
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.models import Subscription
-from saleor_subscriptions.subscriptions.self_service import (
+from saleor_subscriptions.lifecycle.self_service import (
     NOT_FOUND,
     REASON_MAX,
     Action,
     act_for_customer,
 )
-from saleor_subscriptions.subscriptions.self_service import CustomerRequestRefused as ArgumentRefused
+from saleor_subscriptions.lifecycle.self_service import CustomerRequestRefused as ArgumentRefused
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.subscriptions.models import Subscription
 
 __all__ = ["Action", "ArgumentRefused", "CustomerSubscriptionMutation", "reason_argument"]
 
@@ -65,7 +65,7 @@ class CustomerSubscriptionMutation(ApiMutation):
                 found, cls.action(data), user_id=customer.user_id, reason=data.get("reason") or ""
             )
         except ArgumentRefused as refused:
-            return cls.refused(input_name(refused.field), refused.code, refused.message)
+            return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
             argument = cls.fields.get(refused.field or "", refused.field)
             field = input_name(argument) if argument in cls._meta.arguments else None

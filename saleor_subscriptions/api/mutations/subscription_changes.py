@@ -16,6 +16,7 @@ from typing import Any
 
 import graphene
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.enums import SwitchDirectionEnum, SwitchTimingEnum, enum_value
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
@@ -33,11 +34,10 @@ from saleor_subscriptions.api.types.checkout import ChargeLine
 from saleor_subscriptions.api.types.plans import show_amount
 from saleor_subscriptions.billing.states import Transition
 from saleor_subscriptions.catalog.models import PlanVersion
-from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.lifecycle.changes import SwitchPreview
+from saleor_subscriptions.lifecycle.self_service import preview_customer_switch, switch_target
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle.changes import SwitchPreview
 from saleor_subscriptions.subscriptions.models import Subscription
-from saleor_subscriptions.subscriptions.self_service import preview_customer_switch, switch_target
 
 
 def target_version(subscription: Subscription, plan_id: str) -> PlanVersion:
@@ -201,7 +201,7 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
                 discount_code=discount_code or None,
             )
         except ArgumentRefused as refused:
-            raise _bad_input(input_name(refused.field) or "id", refused.code, refused.message) from None
+            raise _bad_input(input_name(refused.field) or "id", refused.code.value, refused.message) from None
         except LifecycleError as refused:
             argument = SubscriptionSwitch.fields.get(refused.field or "", refused.field)
             raise _bad_input(input_name(argument) or "id", refused.code.value, refused.message) from None

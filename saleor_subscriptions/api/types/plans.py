@@ -16,7 +16,7 @@ from saleor_subscriptions.api.enums import (
 )
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.billing.money import format_amount, is_representable
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 
 

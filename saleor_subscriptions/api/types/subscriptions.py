@@ -14,16 +14,15 @@ from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.invoicing.links import document_url
+from saleor_subscriptions.invoicing.links import document_url, pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.rules import ENDED, can_still_reactivate
 
 PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
 

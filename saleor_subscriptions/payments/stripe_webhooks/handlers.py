@@ -26,6 +26,7 @@ from typing import Any
 
 import stripe
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.checkout.intents import SEPA_GENERATING_TYPES
@@ -40,7 +41,6 @@ from saleor_subscriptions.payments.stripe_webhooks.intents import (
     invoice_of_intent,
     settle_invoice_intent,
 )
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from saleor_subscriptions.tenants.models import Installation
 

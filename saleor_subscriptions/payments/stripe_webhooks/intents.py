@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.transition import lock
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.payments.charges import result_of_intent
 from saleor_subscriptions.payments.gateway import StripeGateway
@@ -32,7 +33,6 @@ from saleor_subscriptions.payments.stripe_webhooks.followups import refund_unnee
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.outcomes import PayUrl, record_late_outcome
 from saleor_subscriptions.renewals.ports import ChargeOutcome
-from saleor_subscriptions.subscriptions.lifecycle.transition import lock
 from saleor_subscriptions.tenants.models import Installation
 
 Outcome = dict[str, Any]

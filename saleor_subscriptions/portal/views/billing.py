@@ -13,12 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.invoicing.credits import balances
 from saleor_subscriptions.invoicing.documents import formatting as fmt
-from saleor_subscriptions.invoicing.links import document_token
+from saleor_subscriptions.invoicing.links import document_token, pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.portal.views.subscriptions import payment_method_label
-from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.subscriptions.rules import ENDED, can_still_reactivate
 
 PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
 

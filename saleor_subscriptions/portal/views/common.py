@@ -15,11 +15,11 @@ from django.views.decorators.csrf import csrf_protect
 
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.lifecycle.self_service import customer_subscriptions
 from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import PortalSession
 from saleor_subscriptions.portal.wording import LANGUAGES, words
 from saleor_subscriptions.subscriptions.models import Subscription
-from saleor_subscriptions.subscriptions.self_service import customer_subscriptions
 from saleor_subscriptions.tenants.models import Installation
 
 P = ParamSpec("P")

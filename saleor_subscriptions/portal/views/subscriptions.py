@@ -9,22 +9,22 @@ from typing import Any
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.invoicing.documents import formatting as fmt
-from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
-from saleor_subscriptions.payments.customers import recorded_method
-from saleor_subscriptions.portal.views.common import Visit, portal_page
-from saleor_subscriptions.subscriptions import lifecycle
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
-from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
-from saleor_subscriptions.subscriptions.models import Subscription
-from saleor_subscriptions.subscriptions.self_service import (
+from saleor_subscriptions.lifecycle.pricing import unit_price
+from saleor_subscriptions.lifecycle.self_service import (
     Action,
     CustomerRequestRefused,
     act_for_customer,
 )
+from saleor_subscriptions.lifecycle.transition import allowed, moment_of
+from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
+from saleor_subscriptions.payments.customers import recorded_method
+from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.subscriptions.models import Subscription
 
 OFFERS = {
     "cancel": (Transition.CANCEL_AT_PERIOD_END, Transition.CANCEL_NOW),
@@ -163,7 +163,7 @@ def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
         act_for_customer(subscription, action, user_id=visit.session.customer_user_id, reason=reason)
     except (LifecycleError, CustomerRequestRefused) as refused:
         message = visit.t["refused"].format(message=refused.message)
-        code = refused.code.value if isinstance(refused, LifecycleError) else refused.code
+        code = refused.code.value
         return subscription_page(visit, visit.subscription(pk), 400, refusal=message, refusal_code=code)
     return HttpResponseRedirect(f"/portal/subscriptions/{pk}/?done=1")
 

@@ -10,15 +10,15 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.billing.pricing import PricedLine
-from saleor_subscriptions.portal.views.common import Visit, portal_page
-from saleor_subscriptions.portal.views.subscriptions import _act, _int, subscription_page
-from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.self_service import (
+from saleor_subscriptions.lifecycle.self_service import (
     CustomerRequestRefused,
     preview_customer_switch,
     switch_for_customer,
     switch_target,
 )
+from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.subscriptions import _act, _int, subscription_page
+from saleor_subscriptions.subscriptions.errors import LifecycleError
 
 CODE_MAX = 64
 
@@ -43,7 +43,7 @@ def preview(visit: Visit, pk: int) -> HttpResponse:
         shown = preview_customer_switch(subscription, version, timing=None, discount_code=code or None)
     except (LifecycleError, CustomerRequestRefused) as refused:
         message = visit.t["refused"].format(message=refused.message)
-        code_value = refused.code.value if isinstance(refused, LifecycleError) else refused.code
+        code_value = refused.code.value
         return subscription_page(visit, subscription, 400, refusal=message, refusal_code=code_value)
     currency = subscription.currency
     context: dict[str, Any] = {
@@ -73,7 +73,7 @@ def confirm(visit: Visit, pk: int) -> HttpResponse:
         version = switch_target(subscription, plan_pk, plan_text)
     except CustomerRequestRefused as refused:
         message = visit.t["refused"].format(message=refused.message)
-        return subscription_page(visit, subscription, 400, refusal=message, refusal_code=refused.code)
+        return subscription_page(visit, subscription, 400, refusal=message, refusal_code=refused.code.value)
     # The timing the preview showed, so that what is confirmed is what was previewed.
     chosen = timing if timing in ("now", "period_end") else None
     return _act(visit, pk, switch_for_customer(version, timing=chosen, discount_code=code or None))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import stripe
 from django.test import Client
 from stripe.params import SetupIntentCreateParams
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.accounts import StripeKeys, connect_stripe
@@ -30,7 +31,6 @@ from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.memory import InMemoryOrderSink
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
-from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.fakes.stripe import FakeStripe

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.recording import RecordingNotifier
 from saleor_subscriptions.payments.stripe_webhooks.intents import settle_invoice_intent
@@ -21,7 +22,6 @@ from saleor_subscriptions.payments.stripe_webhooks.tasks import (
     process_pending_stripe_events,
 )
 from saleor_subscriptions.renewals.pipeline import new_attempt
-from saleor_subscriptions.renewals.wiring import pay_url
 from tests.payments.stripe_webhooks.stripe_shop import (
     attempts,
     fake_stripe,
