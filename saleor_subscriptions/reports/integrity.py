@@ -58,8 +58,8 @@ ORDER BY subscription_id, id LIMIT %(limit)s
     # reactivation between them that explains it.
     IntegrityRule.PERIOD_NOT_BILLED: """
 WITH periods AS (
-    SELECT id, subscription_id, number, period_index, created_at,
-           lag(period_index) OVER w AS previous_index, lag(created_at) OVER w AS previous_created
+    SELECT id, subscription_id, number, period_index, period_start,
+           lag(period_index) OVER w AS previous_index, lag(period_start) OVER w AS previous_start
     FROM {invoice}
     WHERE installation_id = %(installation)s AND billing_reason IN ('signup', 'renewal')
       AND status NOT IN ('draft', 'void')
@@ -71,7 +71,8 @@ FROM periods p
 WHERE period_index > previous_index + 1 AND previous_index >= 0
   AND NOT EXISTS (
       SELECT 1 FROM {event} e
-      WHERE e.subscription_id = p.subscription_id AND e.at BETWEEN p.previous_created AND p.created_at
+      WHERE e.subscription_id = p.subscription_id
+        AND e.at >= p.previous_start::timestamptz AND e.at < p.period_start::timestamptz + interval '1 day'
         AND e.kind IN ('pause', 'resume', 'skip', 'reactivate', 'cancel_now', 'finish_cancellation',
                        'cancel_for_nonpayment', 'settle', 'switch_plan', 'pending_change_applied'))
 ORDER BY subscription_id, id LIMIT %(limit)s
