@@ -10,6 +10,8 @@ ARR, movements, counts) `--repeat` times as a staff caller, and `billingIntegrit
 output is JSON: `{"subscriptions", "invoices", "refresh_s", "mrr_year_p95_ms", "integrity_s", ...}`.
 """
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +33,9 @@ query { subscriptionReport(currency: "EUR", from: "2026-01-01", to: "2026-12-31"
     churnedSubscriptions { voluntary nonpayment rate } trials { trialing started ended converted } } }
   errors { field code } } }
 """
-INTEGRITY = "query { billingIntegrity(limit: 100) { findings { rule invoiceNumber } truncated errors { code } } }"
+INTEGRITY = (
+    "query { billingIntegrity(limit: 100) { findings { rule invoiceNumber } truncated errors { code } } }"
+)
 
 
 def bench_database_url(url: str) -> tuple[str, str]:
@@ -95,7 +99,9 @@ def seed(subscriptions: int) -> dict[str, Any]:
     from saleor_subscriptions.subscriptions.models import SubscriptionEvent
     from tests.factories import make_installation, make_plan_version, make_subscription
 
-    installation = make_installation(time_zone="UTC", sandbox=True, clock=datetime(2026, 12, 31, 12, tzinfo=UTC))
+    installation = make_installation(
+        time_zone="UTC", sandbox=True, clock=datetime(2026, 12, 31, 12, tzinfo=UTC)
+    )
     SaleorApp.objects.create(installation=installation, app_id="QXBwOjE=", token_ciphertext="")
     versions = {
         "month": make_plan_version(installation, name="Monthly", interval="month", price=Decimal("30.00")),
@@ -116,9 +122,15 @@ def seed(subscriptions: int) -> dict[str, Any]:
         installation=installation, invoice=invoice, number=1, idempotency_key="t", amount=Decimal(30),
         currency="EUR", status="succeeded", reference="pi_t",
     )  # fmt: skip
-    record = OrderRecord.objects.create(invoice=invoice, installation=installation, transactions={"pi_t": "tx"})
+    record = OrderRecord.objects.create(
+        invoice=invoice, installation=installation, transactions={"pi_t": "tx"}
+    )
     event = SubscriptionEvent.objects.create(
-        installation=installation, subscription=template, actor_type="system", kind="start", to_status="active"
+        installation=installation,
+        subscription=template,
+        actor_type="system",
+        kind="start",
+        to_status="active",
     )
     month, week, year = (versions[k].pk for k in ("month", "week", "year"))
     clone(
@@ -195,7 +207,9 @@ def seed(subscriptions: int) -> dict[str, Any]:
             source, where,
         )  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM subscriptions_subscriptionevent WHERE subscription_id = %s", [template.pk])
+        cursor.execute(
+            "DELETE FROM subscriptions_subscriptionevent WHERE subscription_id = %s", [template.pk]
+        )
         for model in (OrderRecord, PaymentAttempt, InvoiceLine):
             cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE invoice_id = %s", [invoice.pk])
         cursor.execute("DELETE FROM invoicing_invoice WHERE id = %s", [invoice.pk])

@@ -12,6 +12,8 @@ two reports never rebuild the same rows at once. When there is anything new, eve
 is seen at the next refresh that finds something new.
 """
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -24,7 +26,7 @@ from saleor_subscriptions.reports.tables import MRR_STATES, sql
 LOCK_CLASS = 0x5245504F  # "REPO": the advisory lock class of the refresh, keyed by installation
 MARGIN = 1000
 
-# Normalising one period's charge to a month (docs/reports.md): value × numerator / denominator.
+# Normalising one period's charge to a month (docs/reports.md): value x numerator / denominator.
 _MONTHLY_NUMERATOR = "CASE subs.interval WHEN 'week' THEN 52 WHEN 'day' THEN 365 ELSE 1 END"
 _MONTHLY_DENOMINATOR = "CASE subs.interval WHEN 'month' THEN 1 ELSE 12 END * subs.interval_count"
 

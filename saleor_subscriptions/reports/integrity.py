@@ -4,6 +4,8 @@ that lists the rows breaking it (docs/reports.md "Billing integrity").
 Every finding names its rule, the subscription and invoice concerned, and what was expected and found.
 """
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 from dataclasses import dataclass

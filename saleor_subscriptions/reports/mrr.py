@@ -5,6 +5,8 @@ changes inside the range, grouped by subscription and bucket (a subscription's m
 its MRR at the end of the day before the bucket with its MRR at the end of the bucket's last day).
 """
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,6 +1,8 @@
 """`subscriptionReport`: each figure of docs/reports.md's worked example, computed by hand from a history of
 four subscriptions (January to April 2027, EUR), asked through the API by staff with MANAGE_ORDERS."""
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -60,7 +62,9 @@ def worked_example(shop: ApiShop) -> None:
     seats.subscription.quantity = 3
     seats.invoice(d(3, 5), d(4, 5), "90.00", index=2)
     april = seats.invoice(d(4, 5), d(5, 5), "90.00", index=3)
-    PaymentAttempt.objects.filter(invoice=april).update(number=2, idempotency_key=f"invoice-{april.pk}-attempt-2")
+    PaymentAttempt.objects.filter(invoice=april).update(
+        number=2, idempotency_key=f"invoice-{april.pk}-attempt-2"
+    )
     PaymentAttempt.objects.create(
         installation=installation, invoice=april, number=1, idempotency_key=f"invoice-{april.pk}-attempt-1",
         amount=Decimal("90.00"), currency="EUR", status="declined", created_at=datetime(2027, 4, 5, 9, tzinfo=UTC),
@@ -101,7 +105,13 @@ def worked_example(shop: ApiShop) -> None:
 
 
 def report(api, shop: ApiShop, **arguments: object) -> dict:
-    variables = {"currency": "EUR", "from": "2027-01-01", "to": "2027-04-30", "granularity": "MONTH", **arguments}
+    variables = {
+        "currency": "EUR",
+        "from": "2027-01-01",
+        "to": "2027-04-30",
+        "granularity": "MONTH",
+        **arguments,
+    }
     return api.data(REPORT, variables, token=shop.staff_token(("MANAGE_ORDERS",)))
 
 
@@ -114,7 +124,10 @@ def test_the_worked_example_month_by_month(api, shop):
     figures = result["report"]
     assert (figures["currency"], figures["channel"], figures["timeZone"]) == ("EUR", None, "UTC")
     jan, feb, mar, apr = figures["buckets"]
-    assert [(b["start"], b["end"]) for b in (jan, apr)] == [("2027-01-01", "2027-01-31"), ("2027-04-01", "2027-04-30")]
+    assert [(b["start"], b["end"]) for b in (jan, apr)] == [
+        ("2027-01-01", "2027-01-31"),
+        ("2027-04-01", "2027-04-30"),
+    ]
     assert [b["mrr"] for b in (jan, feb, mar, apr)] == ["89.25", "162.58", "119.25", "72.58"]
     assert [b["arr"] for b in (jan, feb, mar, apr)] == ["1071.00", "1951.00", "1431.00", "871.00"]
     assert [b["openingMrr"] for b in (jan, feb, mar, apr)] == ["0.00", "89.25", "162.58", "119.25"]
@@ -138,7 +151,13 @@ def test_the_worked_example_month_by_month(api, shop):
     assert mar["churnedSubscriptions"] == {"voluntary": 1, "nonpayment": 1, "rate": "0.5000"}
     assert apr["churnedSubscriptions"] == {"voluntary": 1, "nonpayment": 0, "rate": "0.5000"}
     assert jan["trials"] == {"trialing": 1, "started": 1, "ended": 0, "converted": 0, "conversionRate": None}
-    assert feb["trials"] == {"trialing": 0, "started": 0, "ended": 1, "converted": 1, "conversionRate": "1.0000"}
+    assert feb["trials"] == {
+        "trialing": 0,
+        "started": 0,
+        "ended": 1,
+        "converted": 1,
+        "conversionRate": "1.0000",
+    }
     assert mar["paymentRecovery"] == {
         "failedInvoices": 1, "recoveredInvoices": 0, "rate": "0.0000", "failedAmount": "30.00",
         "recoveredAmount": zero,
@@ -172,7 +191,9 @@ def test_movements_add_up_from_opening_to_closing_mrr_by_week(api, shop):
 
     assert (buckets[0]["start"], buckets[0]["end"]) == ("2027-01-01", "2027-01-03")  # a Friday to a Sunday
     for bucket in buckets:
-        assert abs(Decimal(bucket["openingMrr"]) + Decimal(bucket["movements"]["net"]) - Decimal(bucket["mrr"])) <= Decimal("0.01")
+        assert abs(
+            Decimal(bucket["openingMrr"]) + Decimal(bucket["movements"]["net"]) - Decimal(bucket["mrr"])
+        ) <= Decimal("0.01")
     assert buckets[-1]["mrr"] == "72.58"
 
 

@@ -1,6 +1,8 @@
 """Small billing histories written as the lifecycle and the renewals write them: a subscription, its events
 (every state change, every invoice made), its period invoices with their lines, and its charges."""
 
+# ruff: noqa: E501 (SQL and table-like literals read best on one line)
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +28,9 @@ class History:
     status: str = ""
 
     @classmethod
-    def start(cls, version: PlanVersion, day: date, *, quantity: int = 1, email: str = "a@example.com") -> History:
+    def start(
+        cls, version: PlanVersion, day: date, *, quantity: int = 1, email: str = "a@example.com"
+    ) -> History:
         sub = make_subscription(
             version, quantity=quantity, customer_email=email, calendar_start=day, current_period_start=day,
             current_period_end=date(day.year + 1, day.month, day.day), status="incomplete",
@@ -63,7 +67,7 @@ class History:
         status: str = "paid",
         charge: bool = True,
     ) -> Invoice:
-        """A period invoice of `amount` (the plan's price × quantity), written as the renewal batch writes it:
+        """A period invoice of `amount` (the plan's price x quantity), written as the renewal batch writes it:
         lines, a number, the `invoiced` event; `partial` is the prorated amount of a partial period; paid by a
         succeeded charge unless `status` says otherwise."""
         sub = self.subscription

@@ -33,7 +33,10 @@ def history() -> History:
     for index, (start, end) in enumerate([(d(2, 5), d(3, 5)), (d(3, 5), d(4, 5))], start=1):
         invoice = history.invoice(start, end, "30.00", index=index)
         OrderRecord.objects.create(
-            invoice=invoice, installation=installation, transactions={f"pi_{invoice.pk}": "tx"}, done_at=invoice.paid_at
+            invoice=invoice,
+            installation=installation,
+            transactions={f"pi_{invoice.pk}": "tx"},
+            done_at=invoice.paid_at,
         )
     return history
 
@@ -74,7 +77,11 @@ def test_a_period_not_billed(history):
 
     row = one(history, IntegrityRule.PERIOD_NOT_BILLED)
 
-    assert (row.invoice_id, row.expected, row.found) == (later.pk, "period 3 billed", "next billed period is 4")
+    assert (row.invoice_id, row.expected, row.found) == (
+        later.pk,
+        "period 3 billed",
+        "next billed period is 4",
+    )
 
 
 def test_a_skip_explains_a_period_not_billed(history):
@@ -100,7 +107,11 @@ def test_numbers_taken_that_no_invoice_has(history):
 
     row = one(history, IntegrityRule.NUMBER_GAP)
 
-    assert (row.invoice_id, row.expected, row.found) == (None, "numbers up to 5 on invoices", "the last invoice number is 3")
+    assert (row.invoice_id, row.expected, row.found) == (
+        None,
+        "numbers up to 5 on invoices",
+        "the last invoice number is 3",
+    )
 
 
 def test_a_paid_invoice_without_its_order(history):
@@ -129,9 +140,14 @@ def test_a_charge_without_its_invoice(history):
 
     rows = listed(history)
 
-    assert [(r.rule, r.invoice_number) for r in rows] == [(IntegrityRule.CHARGE_WITHOUT_INVOICE, "INV-000003")]
+    assert [(r.rule, r.invoice_number) for r in rows] == [
+        (IntegrityRule.CHARGE_WITHOUT_INVOICE, "INV-000003")
+    ]
     invoice = Invoice.objects.get(number="INV-000003")
-    assert (rows[0].expected, rows[0].found) == (f"a paid invoice for charge pi_{invoice.pk}", "invoice INV-000003 is void")
+    assert (rows[0].expected, rows[0].found) == (
+        f"a paid invoice for charge pi_{invoice.pk}",
+        "invoice INV-000003 is void",
+    )
 
 
 def test_charged_twice_is_not_what_was_paid(history):
@@ -143,7 +159,11 @@ def test_charged_twice_is_not_what_was_paid(history):
 
     row = one(history, IntegrityRule.CHARGED_NOT_PAID)
 
-    assert (row.invoice_number, row.expected, row.found) == ("INV-000002", "charged 30.000000", "charged 60.000000 in 2 charge(s)")
+    assert (row.invoice_number, row.expected, row.found) == (
+        "INV-000002",
+        "charged 30.000000",
+        "charged 60.000000 in 2 charge(s)",
+    )
 
 
 def test_the_order_records_another_total(history):
@@ -151,7 +171,11 @@ def test_the_order_records_another_total(history):
 
     row = one(history, IntegrityRule.ORDER_TOTAL_MISMATCH)
 
-    assert (row.invoice_number, row.expected, row.found) == ("INV-000002", "recorded on the order 30.000000", "recorded 0.000000")
+    assert (row.invoice_number, row.expected, row.found) == (
+        "INV-000002",
+        "recorded on the order 30.000000",
+        "recorded 0.000000",
+    )
 
 
 def test_the_limit_cuts_the_list_and_says_so(history):

@@ -150,15 +150,15 @@ class ReportBucket(graphene.ObjectType):
 
     @staticmethod
     def resolve_opening_mrr(root: Any, _info: Any) -> Decimal:
-        return root[0].money(root[2].opening_mrr)
+        return Decimal(root[0].money(root[2].opening_mrr))
 
     @staticmethod
     def resolve_mrr(root: Any, _info: Any) -> Decimal:
-        return root[0].money(root[2].mrr)
+        return Decimal(root[0].money(root[2].mrr))
 
     @staticmethod
     def resolve_arr(root: Any, _info: Any) -> Decimal:
-        return root[0].money(root[2].mrr * 12)
+        return Decimal(root[0].money(root[2].mrr * 12))
 
     @staticmethod
     def resolve_movements(root: Any, _info: Any) -> MrrMovements:
