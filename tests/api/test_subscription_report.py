@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions.api.ids import global_id, subscription_global_id
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -243,3 +244,41 @@ def test_a_channel_reports_in_its_currency_and_other_currencies_are_never_added(
 
     assert (euros["currency"], euros["buckets"][0]["mrr"]) == ("EUR", "89.25")
     assert (usd["currency"], usd["channel"], usd["buckets"][0]["mrr"]) == ("USD", "us", "99.00")
+
+
+INTEGRITY = """
+query Integrity($limit: Int) {
+  billingIntegrity(limit: $limit) {
+    findings { rule subscriptionId invoiceId invoiceNumber expected found } truncated errors { field code message }
+  }
+}
+"""
+
+
+def test_billing_integrity_lists_a_paid_invoice_without_its_order_with_global_ids(api, shop):
+    worked_example(shop)
+    token = shop.staff_token(("MANAGE_ORDERS",))
+    Invoice.objects.filter(number="INV-000001").update(saleor_order_id="")
+    invoice = Invoice.objects.get(number="INV-000001")
+
+    result = api.data(INTEGRITY, {}, token=token)
+
+    assert result["errors"] == [] and result["truncated"] is False
+    assert result["findings"] == [
+        {
+            "rule": "PAID_WITHOUT_ORDER",
+            "subscriptionId": subscription_global_id(invoice.subscription_id),
+            "invoiceId": global_id("Invoice", invoice.pk),
+            "invoiceNumber": "INV-000001",
+            "expected": "a Saleor order",
+            "found": "none",
+        }
+    ]
+
+
+@pytest.mark.parametrize("limit", [0, 1001])
+def test_billing_integrity_refuses_a_limit_out_of_range(api, shop, limit):
+    result = api.data(INTEGRITY, {"limit": limit}, token=shop.staff_token(("MANAGE_ORDERS",)))
+
+    assert result["findings"] == []
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("limit", "INVALID")]
