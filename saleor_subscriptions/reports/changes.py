@@ -89,11 +89,12 @@ compared AS (
     FROM state WINDOW w AS (PARTITION BY sid ORDER BY day)
 )
 INSERT INTO {change} (installation_id, subscription_id, currency, channel_slug, day, mrr_before, mrr_after,
-                      period_value, status_before, status_after, cause, first_mrr)
+                      period_value, status_before, status_after, cause, first_mrr, previous_day, next_day)
 SELECT installation_id, sid, currency, channel_slug, day, mrr_before, mrr, value, status_before, status, cause,
-       mrr > 0 AND coalesce(earlier_most, 0) = 0
+       mrr > 0 AND coalesce(earlier_most, 0) = 0, lag(day) OVER w, lead(day) OVER w
 FROM compared
 WHERE mrr <> mrr_before OR status <> status_before
+WINDOW w AS (PARTITION BY sid ORDER BY day)
 """
 
 
@@ -132,6 +133,7 @@ def refresh(installation_id: int, *, full: bool = False) -> None:
         newest = cursor.fetchone()[0]
         if full or mark.last_event_id == 0:
             _rebuild(installation_id, None)
+            cursor.execute(sql("ANALYZE {change}"))  # the planner's figures for the reports that follow
         elif newest is not None and newest > mark.last_event_id:
             cursor.execute(
                 sql("SELECT DISTINCT subscription_id FROM {event} WHERE installation_id = %s AND id > %s"),

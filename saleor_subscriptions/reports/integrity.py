@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import connection
+from django.db import connection, transaction
 
 from saleor_subscriptions.reports.tables import sql
 
@@ -37,51 +37,47 @@ class Finding:
     found: str
 
 
-# Each statement returns (subscription_id, invoice_id, invoice_number, expected, found), at most %(limit)s rows.
-_CHECKS: dict[IntegrityRule, str] = {
-    # Two signup/renewal invoices (not void) of one subscription whose periods overlap.
-    IntegrityRule.PERIOD_BILLED_TWICE: """
+# Each statement returns (rule, subscription_id, invoice_id, invoice_number, expected, found), in the order of
+# IntegrityRule, at most %(limit)s rows; statements that read the same rows check their rules together.
+_PERIODS = """
 WITH periods AS (
-    SELECT id, subscription_id, number, period_start, period_end,
-           lag(period_end) OVER w AS previous_end, lag(number) OVER w AS previous_number,
-           lag(period_start) OVER w AS previous_start
-    FROM {invoice}
-    WHERE installation_id = %(installation)s AND billing_reason IN ('signup', 'renewal')
-      AND status NOT IN ('draft', 'void')
-    WINDOW w AS (PARTITION BY subscription_id ORDER BY period_start, id)
-)
-SELECT subscription_id, id, number,
-       'billed once: ' || previous_start || ' to ' || previous_end || ' on ' || coalesce(previous_number, 'a draft'),
-       'billed again from ' || period_start || ' to ' || period_end
-FROM periods WHERE period_start < previous_end
-ORDER BY subscription_id, id LIMIT %(limit)s
-""",
-    # A period number skipped between two period invoices, with no pause, skip, cancellation or
-    # reactivation between them that explains it.
-    IntegrityRule.PERIOD_NOT_BILLED: """
-WITH periods AS (
-    SELECT id, subscription_id, number, period_index, period_start,
-           lag(period_index) OVER w AS previous_index, lag(period_start) OVER w AS previous_start
+    SELECT id, subscription_id, number, period_index, period_start, period_end,
+           lag(period_index) OVER w AS previous_index, lag(period_start) OVER w AS previous_start,
+           lag(period_end) OVER w AS previous_end, lag(number) OVER w AS previous_number
     FROM {invoice}
     WHERE installation_id = %(installation)s AND billing_reason IN ('signup', 'renewal')
       AND status NOT IN ('draft', 'void')
     WINDOW w AS (PARTITION BY subscription_id ORDER BY period_index)
+),
+broken AS (
+    -- Two period invoices of a subscription whose periods overlap.
+    SELECT 1 AS rule, subscription_id, id, number,
+           'billed once: ' || previous_start || ' to ' || previous_end || ' on ' || coalesce(previous_number, 'a draft')
+               AS expected,
+           'billed again from ' || period_start || ' to ' || period_end AS found
+    FROM periods WHERE period_start < previous_end
+    UNION ALL
+    -- A period number skipped, with no pause, skip, cancellation, reactivation, settlement or plan change
+    -- between the two invoices' periods that explains it.
+    SELECT 2, subscription_id, id, number, 'period ' || (previous_index + 1) || ' billed',
+           'next billed period is ' || period_index
+    FROM periods p
+    WHERE period_index > previous_index + 1 AND previous_index >= 0
+      AND NOT EXISTS (
+          SELECT 1 FROM {event} e
+          WHERE e.subscription_id = p.subscription_id
+            AND e.at >= p.previous_start::timestamptz AND e.at < p.period_start::timestamptz + interval '1 day'
+            AND e.kind IN ('pause', 'resume', 'skip', 'reactivate', 'cancel_now', 'finish_cancellation',
+                           'cancel_for_nonpayment', 'settle', 'switch_plan', 'pending_change_applied'))
 )
-SELECT subscription_id, id, number,
-       'period ' || (previous_index + 1) || ' billed', 'next billed period is ' || period_index
-FROM periods p
-WHERE period_index > previous_index + 1 AND previous_index >= 0
-  AND NOT EXISTS (
-      SELECT 1 FROM {event} e
-      WHERE e.subscription_id = p.subscription_id
-        AND e.at >= p.previous_start::timestamptz AND e.at < p.period_start::timestamptz + interval '1 day'
-        AND e.kind IN ('pause', 'resume', 'skip', 'reactivate', 'cancel_now', 'finish_cancellation',
-                       'cancel_for_nonpayment', 'settle', 'switch_plan', 'pending_change_applied'))
-ORDER BY subscription_id, id LIMIT %(limit)s
-""",
-    # Invoice numbers are 1, 2, 3 … of the installation's sequence: a missing number, one used twice (the
-    # same number under two prefixes), or numbers taken that no invoice has.
-    IntegrityRule.NUMBER_GAP: """
+SELECT CASE rule WHEN 1 THEN 'period_billed_twice' ELSE 'period_not_billed' END, subscription_id, id, number,
+       expected, found
+FROM broken ORDER BY rule, subscription_id, id LIMIT %(limit)s
+"""
+
+# Invoice numbers are 1, 2, 3 … of the installation's sequence (the digits at the end, whatever the prefix): a
+# missing number, one used twice, or numbers taken that no invoice has.
+_NUMBERS = """
 WITH numbered AS (
     SELECT id, subscription_id, number, substring(number from '([0-9]+)$')::bigint AS n
     FROM {invoice} WHERE installation_id = %(installation)s AND number IS NOT NULL
@@ -91,86 +87,87 @@ taken AS (
     SELECT next_number - 1 AS last FROM {sequence}
     WHERE installation_id = %(installation)s AND kind = 'invoice'
 )
-(SELECT subscription_id, id, number,
+(SELECT 'number_gap', subscription_id, id, number,
         CASE WHEN n = previous THEN 'number ' || n || ' used once' ELSE 'number ' || (coalesce(previous, 0) + 1) END,
         CASE WHEN n = previous THEN 'used again by ' || number ELSE 'next number is ' || n END
  FROM ordered WHERE n <> coalesce(previous, 0) + 1
  ORDER BY n LIMIT %(limit)s)
 UNION ALL
-SELECT NULL, NULL, NULL, 'numbers up to ' || taken.last || ' on invoices',
+SELECT 'number_gap', NULL, NULL, NULL, 'numbers up to ' || taken.last || ' on invoices',
        'the last invoice number is ' || coalesce((SELECT max(n) FROM numbered), 0)
 FROM taken WHERE taken.last <> coalesce((SELECT max(n) FROM numbered), 0)
-""",
-    IntegrityRule.PAID_WITHOUT_ORDER: """
-SELECT subscription_id, id, number, 'a Saleor order', 'none'
-FROM {invoice}
-WHERE installation_id = %(installation)s AND status = 'paid' AND saleor_order_id = ''
-ORDER BY id LIMIT %(limit)s
-""",
-    # A paid renewal or change invoice that asked for money (a sign-up is paid by its checkout's order).
-    IntegrityRule.PAID_WITHOUT_CHARGE: """
-SELECT i.subscription_id, i.id, i.number, 'a succeeded charge of ' || round(i.amount_due, 6), 'none'
-FROM {invoice} i
-WHERE i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
-  AND i.amount_due > 0
-  AND NOT EXISTS (SELECT 1 FROM {attempt} a WHERE a.invoice_id = i.id AND a.status = 'succeeded')
-ORDER BY i.id LIMIT %(limit)s
-""",
-    # A succeeded charge whose invoice is not paid (void, open, uncollectible): money taken for nothing owed.
-    IntegrityRule.CHARGE_WITHOUT_INVOICE: """
-SELECT i.subscription_id, i.id, i.number, 'a paid invoice for charge ' || coalesce(nullif(a.reference, ''), a.idempotency_key),
-       'invoice ' || coalesce(i.number, 'draft') || ' is ' || i.status
-FROM {attempt} a JOIN {invoice} i ON i.id = a.invoice_id
-WHERE a.installation_id = %(installation)s AND a.status = 'succeeded' AND i.status <> 'paid'
-ORDER BY a.id LIMIT %(limit)s
-""",
-    # What the succeeded charges of a paid renewal or change invoice add up to is what the invoice says was
-    # paid (charged twice, or charged another amount, breaks it).
-    IntegrityRule.CHARGED_NOT_PAID: """
-SELECT i.subscription_id, i.id, i.number, 'charged ' || round(i.amount_paid, 6),
-       'charged ' || round(sum(a.amount), 6) || ' in ' || count(*) || ' charge(s)'
-FROM {invoice} i JOIN {attempt} a ON a.invoice_id = i.id AND a.status = 'succeeded'
-WHERE i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
-GROUP BY i.id HAVING sum(a.amount) <> i.amount_paid
-ORDER BY i.id LIMIT %(limit)s
-""",
-    # The payments the app recorded on a paid invoice's Saleor order (its OrderRecord: one transaction per
-    # succeeded charge, and one for the credit used) add up to the invoice's total.
-    IntegrityRule.ORDER_TOTAL_MISMATCH: """
-SELECT i.subscription_id, i.id, i.number, 'recorded on the order ' || round(i.total, 6),
-       'recorded ' || round(
-           coalesce((SELECT sum(a.amount) FROM {attempt} a
-                     WHERE a.invoice_id = i.id AND a.status = 'succeeded' AND r.transactions ? a.reference), 0)
-           + CASE WHEN r.transactions ? ('credit-' || i.number) THEN i.credit_applied ELSE 0 END, 6)
-FROM {invoice} i JOIN {record} r ON r.invoice_id = i.id
-WHERE i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
-  AND r.done_at IS NOT NULL
-  AND coalesce((SELECT sum(a.amount) FROM {attempt} a
-                WHERE a.invoice_id = i.id AND a.status = 'succeeded' AND r.transactions ? a.reference), 0)
-      + CASE WHEN r.transactions ? ('credit-' || i.number) THEN i.credit_applied ELSE 0 END <> i.total
-ORDER BY i.id LIMIT %(limit)s
-""",
-}
+"""
+
+_ORDERS = """
+(SELECT 'paid_without_order', subscription_id, id, number, 'a Saleor order', 'none'
+ FROM {invoice}
+ WHERE installation_id = %(installation)s AND status = 'paid' AND saleor_order_id = ''
+ ORDER BY id LIMIT %(limit)s)
+UNION ALL
+-- A succeeded charge whose invoice is not paid (void, open, uncollectible): money taken for nothing owed.
+(SELECT 'charge_without_invoice', i.subscription_id, i.id, i.number,
+        'a paid invoice for charge ' || coalesce(nullif(a.reference, ''), a.idempotency_key),
+        'invoice ' || coalesce(i.number, 'draft') || ' is ' || i.status
+ FROM {attempt} a JOIN {invoice} i ON i.id = a.invoice_id
+ WHERE a.installation_id = %(installation)s AND a.status = 'succeeded' AND i.status <> 'paid'
+ ORDER BY a.id LIMIT %(limit)s)
+"""
+
+# The money of paid renewal and change invoices (a sign-up is paid by its checkout's order): one with an
+# amount due has a succeeded charge; its succeeded charges add up to what it says was paid; and what the app
+# recorded on its Saleor order (its OrderRecord, once done: a transaction per succeeded charge, one for the
+# credit used) adds up to its total.
+_CHARGES = """
+WITH charged AS (
+    SELECT a.invoice_id, sum(a.amount) AS amount, count(*) AS charges,
+           coalesce(sum(a.amount) FILTER (WHERE r.transactions ? a.reference), 0) AS recorded
+    FROM {attempt} a LEFT JOIN {record} r ON r.invoice_id = a.invoice_id
+    WHERE a.installation_id = %(installation)s AND a.status = 'succeeded'
+    GROUP BY a.invoice_id
+),
+paid AS (
+    SELECT i.id, i.subscription_id, i.number, i.amount_due, i.amount_paid, i.total, c.amount AS charged_amount,
+           c.charges, r.done_at IS NOT NULL AS recorded,
+           coalesce(c.recorded, 0)
+               + CASE WHEN r.transactions ? ('credit-' || i.number) THEN i.credit_applied ELSE 0 END AS on_order
+    FROM {invoice} i
+    LEFT JOIN charged c ON c.invoice_id = i.id
+    LEFT JOIN {record} r ON r.invoice_id = i.id
+    WHERE i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
+),
+broken AS (
+    SELECT 1 AS rule, subscription_id, id, number, 'a succeeded charge of ' || round(amount_due, 6) AS expected,
+           'none' AS found
+    FROM paid WHERE amount_due > 0 AND charged_amount IS NULL
+    UNION ALL
+    SELECT 2, subscription_id, id, number, 'charged ' || round(amount_paid, 6),
+           'charged ' || round(charged_amount, 6) || ' in ' || charges || ' charge(s)'
+    FROM paid WHERE charged_amount IS NOT NULL AND charged_amount <> amount_paid
+    UNION ALL
+    SELECT 3, subscription_id, id, number, 'recorded on the order ' || round(total, 6),
+           'recorded ' || round(on_order, 6)
+    FROM paid WHERE recorded AND on_order <> total
+)
+SELECT CASE rule WHEN 1 THEN 'paid_without_charge' WHEN 2 THEN 'charged_not_paid' ELSE 'order_total_mismatch' END,
+       subscription_id, id, number, expected, found
+FROM broken ORDER BY rule, id LIMIT %(limit)s
+"""
+
+_STATEMENTS = (_PERIODS, _NUMBERS, _ORDERS, _CHARGES)
 
 
 def findings(installation_id: int, limit: int) -> tuple[list[Finding], bool]:
-    """Rows breaking any rule, rule by rule, at most `limit`; and whether more were left out."""
-    result: list[Finding] = []
-    truncated = False
-    with connection.cursor() as cursor:
-        for rule, query in _CHECKS.items():
-            left = limit - len(result)
-            if left < 0:
-                break
-            cursor.execute(sql(query), {"installation": installation_id, "limit": left + 1})
-            rows = cursor.fetchall()
-            if len(rows) > left:
-                truncated = True
-                rows = rows[:left]
-            result += [
-                Finding(rule, sub, inv, number, str(expected), str(found))
-                for sub, inv, number, expected, found in rows
-            ]
-            if truncated:
-                break
-    return result, truncated
+    """Rows breaking any rule, in the order of the rules, at most `limit`; and whether more were left out."""
+    rows: list[tuple[object, ...]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")  # sorts of a million invoices stay in memory
+        for query in _STATEMENTS:
+            cursor.execute(sql(query), {"installation": installation_id, "limit": limit + 1})
+            rows += cursor.fetchall()
+    order = {rule: position for position, rule in enumerate(IntegrityRule)}
+    rows.sort(key=lambda row: order[IntegrityRule(str(row[0]))])
+    result = [
+        Finding(IntegrityRule(str(rule)), sub, inv, number, str(expected), str(found))  # type: ignore[arg-type]
+        for rule, sub, inv, number, expected, found in rows[:limit]
+    ]
+    return result, len(rows) > limit

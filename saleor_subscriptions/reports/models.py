@@ -32,6 +32,10 @@ class MrrChange(models.Model):
     status_after = models.CharField(max_length=16)
     cause = models.CharField(max_length=40, blank=True)
     first_mrr = models.BooleanField(default=False, help_text="The first day the subscription has MRR")
+    previous_day = models.DateField(
+        null=True, blank=True, help_text="The subscription's change before this one"
+    )
+    next_day = models.DateField(null=True, blank=True, help_text="The subscription's change after this one")
 
     class Meta:
         indexes = [

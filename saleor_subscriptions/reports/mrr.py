@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from saleor_subscriptions.reports.periods import Bucket, Scope
 from saleor_subscriptions.reports.tables import MRR_STATES, sql
@@ -35,58 +35,62 @@ FROM {change} WHERE """
     + " AND day < %(start)s"
 )
 
+# Net movement and the counts of states are sums over the changes (each change starts where the one before
+# ended). Classifying a movement needs the subscription's opening and closing MRR of the bucket: a change that
+# is alone in its bucket (its neighbours, `previous_day` and `next_day`, fall in other buckets or outside the
+# range) has both, and most changes are; only the others are grouped by subscription and bucket.
 _MOVEMENTS = (
     """
 WITH rows AS (
-    SELECT subscription_id, day, mrr_before, mrr_after, status_before, status_after, cause, first_mrr,
-           width_bucket(day, %(starts)s::date[]) AS bucket
+    SELECT subscription_id, width_bucket(day, %(starts)s::date[]) AS bucket,
+           mrr_before, mrr_after, first_mrr, cause = 'cancel_for_nonpayment' AS nonpayment,
+           (status_before = ANY(%(mrr_states)s))::int AS counted_before,
+           (status_after = ANY(%(mrr_states)s))::int AS counted_after,
+           (status_before = 'trialing')::int AS trial_before, (status_after = 'trialing')::int AS trial_after,
+           status_after = 'active' AS active_after,
+           (previous_day IS NULL OR previous_day < %(start)s
+            OR width_bucket(previous_day, %(starts)s::date[]) <> width_bucket(day, %(starts)s::date[]))
+           AND (next_day IS NULL OR next_day > %(end)s
+                OR width_bucket(next_day, %(starts)s::date[]) <> width_bucket(day, %(starts)s::date[])) AS alone,
+           (day - date '2000-01-01') AS n
     FROM {change} WHERE """
     + _FILTER
     + """ AND day BETWEEN %(start)s AND %(end)s
 ),
-per_subscription AS (
-    SELECT DISTINCT ON (subscription_id, bucket) subscription_id, bucket,
-           first_value(mrr_before) OVER w AS opening,
-           first_value(status_before) OVER w AS opening_status,
-           mrr_after AS closing, status_after AS closing_status, cause,
-           bool_or(first_mrr) OVER w AS first_time
-    FROM rows
-    WINDOW w AS (PARTITION BY subscription_id, bucket ORDER BY day
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    ORDER BY subscription_id, bucket, day DESC
+groups AS (
+    SELECT bucket, mrr_before AS opening, mrr_after AS closing, first_mrr AS first_time, nonpayment
+    FROM rows WHERE alone
+    UNION ALL
+    SELECT bucket, (min(ARRAY[n::numeric, mrr_before]))[2], (max(ARRAY[n::numeric, mrr_after]))[2],
+           bool_or(first_mrr), (max(ARRAY[n, nonpayment::int]))[2] = 1
+    FROM rows WHERE NOT alone GROUP BY subscription_id, bucket
 ),
 moved AS (
     SELECT bucket,
-        sum(closing - opening) AS net,
         sum(closing) FILTER (WHERE opening = 0 AND closing > 0 AND first_time) AS new,
         sum(closing) FILTER (WHERE opening = 0 AND closing > 0 AND NOT first_time) AS reactivation,
         sum(closing - opening) FILTER (WHERE opening > 0 AND closing > opening) AS expansion,
         sum(closing - opening) FILTER (WHERE opening > 0 AND closing > 0 AND closing < opening) AS contraction,
-        sum(-opening) FILTER (WHERE opening > 0 AND closing = 0 AND cause <> 'cancel_for_nonpayment')
-            AS churn_voluntary,
-        sum(-opening) FILTER (WHERE opening > 0 AND closing = 0 AND cause = 'cancel_for_nonpayment')
-            AS churn_nonpayment,
-        count(*) FILTER (WHERE opening > 0 AND closing = 0 AND cause <> 'cancel_for_nonpayment')
-            AS churned_voluntary,
-        count(*) FILTER (WHERE opening > 0 AND closing = 0 AND cause = 'cancel_for_nonpayment')
-            AS churned_nonpayment,
+        sum(-opening) FILTER (WHERE opening > 0 AND closing = 0 AND NOT nonpayment) AS churn_voluntary,
+        sum(-opening) FILTER (WHERE opening > 0 AND closing = 0 AND nonpayment) AS churn_nonpayment,
+        count(*) FILTER (WHERE opening > 0 AND closing = 0 AND NOT nonpayment) AS churned_voluntary,
+        count(*) FILTER (WHERE opening > 0 AND closing = 0 AND nonpayment) AS churned_nonpayment,
         count(*) FILTER (WHERE opening = 0 AND closing > 0 AND first_time) AS new_count,
-        count(*) FILTER (WHERE opening = 0 AND closing > 0 AND NOT first_time) AS reactivated_count,
-        sum((closing_status = ANY(%(mrr_states)s))::int - (opening_status = ANY(%(mrr_states)s))::int) AS active,
-        sum((closing_status = 'trialing')::int - (opening_status = 'trialing')::int) AS trialing
-    FROM per_subscription GROUP BY bucket
+        count(*) FILTER (WHERE opening = 0 AND closing > 0 AND NOT first_time) AS reactivated_count
+    FROM groups GROUP BY bucket
 ),
-trials AS (
-    SELECT bucket,
-        count(*) FILTER (WHERE status_after = 'trialing' AND status_before <> 'trialing') AS started,
-        count(*) FILTER (WHERE status_before = 'trialing' AND status_after <> 'trialing') AS ended,
-        count(*) FILTER (WHERE status_before = 'trialing' AND status_after = 'active') AS converted
+summed AS (
+    SELECT bucket, sum(mrr_after - mrr_before) AS net, sum(counted_after - counted_before) AS active,
+           sum(trial_after - trial_before) AS trialing,
+           count(*) FILTER (WHERE trial_after = 1 AND trial_before = 0) AS trials_started,
+           count(*) FILTER (WHERE trial_before = 1 AND trial_after = 0) AS trials_ended,
+           count(*) FILTER (WHERE trial_before = 1 AND active_after) AS trials_converted
     FROM rows GROUP BY bucket
 )
-SELECT coalesce(moved.bucket, trials.bucket), net, new, reactivation, expansion, contraction,
-       churn_voluntary, churn_nonpayment, churned_voluntary, churned_nonpayment, new_count, reactivated_count,
-       active, trialing, started, ended, converted
-FROM moved FULL JOIN trials ON trials.bucket = moved.bucket
+SELECT summed.bucket, net, new, reactivation, expansion, contraction, churn_voluntary, churn_nonpayment,
+       churned_voluntary, churned_nonpayment, new_count, reactivated_count, active, trialing,
+       trials_started, trials_ended, trials_converted
+FROM summed LEFT JOIN moved ON moved.bucket = summed.bucket
 """
 )
 
@@ -148,7 +152,8 @@ def _decimal(value: Any) -> Decimal:
 def mrr_buckets(scope: Scope) -> list[MrrBucket]:
     """The MRR figures of every bucket of `scope`, in order (read from the change table as it stands)."""
     params = _params(scope)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # the grouping of a year of changes stays in memory
         cursor.execute(sql(_OPENING), params)
         opening_mrr, opening_active, opening_trialing = cursor.fetchone()
         cursor.execute(sql(_MOVEMENTS), params)

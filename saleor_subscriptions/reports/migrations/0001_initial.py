@@ -70,6 +70,18 @@ class Migration(migrations.Migration):
                     models.BooleanField(default=False, help_text="The first day the subscription has MRR"),
                 ),
                 (
+                    "previous_day",
+                    models.DateField(
+                        blank=True, help_text="The subscription's change before this one", null=True
+                    ),
+                ),
+                (
+                    "next_day",
+                    models.DateField(
+                        blank=True, help_text="The subscription's change after this one", null=True
+                    ),
+                ),
+                (
                     "installation",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
