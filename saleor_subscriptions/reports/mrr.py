@@ -10,12 +10,13 @@ its MRR at the end of the day before the bucket with its MRR at the end of the b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 
-from saleor_subscriptions.reports.periods import Bucket, Scope
+from saleor_subscriptions.reports.periods import Bucket, Granularity, Scope
 from saleor_subscriptions.reports.tables import MRR_STATES, sql
 
 ZERO = Decimal(0)
@@ -38,35 +39,9 @@ FROM {change} WHERE """
 # Net movement and the counts of states are sums over the changes (each change starts where the one before
 # ended). Classifying a movement needs the subscription's opening and closing MRR of the bucket: a change that
 # is alone in its bucket (its neighbours, `previous_day` and `next_day`, fall in other buckets or outside the
-# range) has both, and most changes are; only the others are grouped by subscription and bucket.
-_MOVEMENTS = (
-    """
-WITH rows AS (
-    SELECT subscription_id, width_bucket(day, %(starts)s::date[]) AS bucket,
-           mrr_before, mrr_after, first_mrr, cause = 'cancel_for_nonpayment' AS nonpayment,
-           (status_before = ANY(%(mrr_states)s))::int AS counted_before,
-           (status_after = ANY(%(mrr_states)s))::int AS counted_after,
-           (status_before = 'trialing')::int AS trial_before, (status_after = 'trialing')::int AS trial_after,
-           status_after = 'active' AS active_after,
-           (previous_day IS NULL OR previous_day < %(start)s
-            OR width_bucket(previous_day, %(starts)s::date[]) <> width_bucket(day, %(starts)s::date[]))
-           AND (next_day IS NULL OR next_day > %(end)s
-                OR width_bucket(next_day, %(starts)s::date[]) <> width_bucket(day, %(starts)s::date[])) AS alone,
-           (day - date '2000-01-01') AS n
-    FROM {change} WHERE """
-    + _FILTER
-    + """ AND day BETWEEN %(start)s AND %(end)s
-),
-groups AS (
-    SELECT bucket, mrr_before AS opening, mrr_after AS closing, first_mrr AS first_time, nonpayment
-    FROM rows WHERE alone
-    UNION ALL
-    SELECT bucket, (min(ARRAY[n::numeric, mrr_before]))[2], (max(ARRAY[n::numeric, mrr_after]))[2],
-           bool_or(first_mrr), (max(ARRAY[n, nonpayment::int]))[2] = 1
-    FROM rows WHERE NOT alone GROUP BY subscription_id, bucket
-),
-moved AS (
-    SELECT bucket,
+# range) has both, and most changes are; only the others are grouped by subscription and bucket. BUCKET(x) is
+# the bucket number of day x (1 for the first), by arithmetic on the date (`_bucket_sql`).
+_CLASSIFIED = """
         sum(closing) FILTER (WHERE opening = 0 AND closing > 0 AND first_time) AS new,
         sum(closing) FILTER (WHERE opening = 0 AND closing > 0 AND NOT first_time) AS reactivation,
         sum(closing - opening) FILTER (WHERE opening > 0 AND closing > opening) AS expansion,
@@ -77,22 +52,66 @@ moved AS (
         count(*) FILTER (WHERE opening > 0 AND closing = 0 AND nonpayment) AS churned_nonpayment,
         count(*) FILTER (WHERE opening = 0 AND closing > 0 AND first_time) AS new_count,
         count(*) FILTER (WHERE opening = 0 AND closing > 0 AND NOT first_time) AS reactivated_count
-    FROM groups GROUP BY bucket
+"""
+_MOVEMENTS = (
+    """
+WITH rows AS NOT MATERIALIZED (
+    SELECT subscription_id, BUCKET(day) AS bucket, mrr_before, mrr_after, first_mrr,
+           cause = 'cancel_for_nonpayment' AS nonpayment, status_before, status_after,
+           (previous_day IS NULL OR previous_day < %(start)s OR BUCKET(previous_day) <> BUCKET(day))
+           AND (next_day IS NULL OR next_day > %(end)s OR BUCKET(next_day) <> BUCKET(day)) AS alone,
+           (day - date '2000-01-01') AS n
+    FROM {change} WHERE """
+    + _FILTER
+    + """ AND day BETWEEN %(start)s AND %(end)s
 ),
-summed AS (
-    SELECT bucket, sum(mrr_after - mrr_before) AS net, sum(counted_after - counted_before) AS active,
-           sum(trial_after - trial_before) AS trialing,
-           count(*) FILTER (WHERE trial_after = 1 AND trial_before = 0) AS trials_started,
-           count(*) FILTER (WHERE trial_before = 1 AND trial_after = 0) AS trials_ended,
-           count(*) FILTER (WHERE trial_before = 1 AND active_after) AS trials_converted
-    FROM rows GROUP BY bucket
+grouped AS (
+    SELECT bucket, (min(ARRAY[n::numeric, mrr_before]))[2] AS opening,
+           (max(ARRAY[n::numeric, mrr_after]))[2] AS closing, bool_or(first_mrr) AS first_time,
+           (max(ARRAY[n, nonpayment::int]))[2] = 1 AS nonpayment
+    FROM rows WHERE NOT alone GROUP BY subscription_id, bucket
 )
-SELECT summed.bucket, net, new, reactivation, expansion, contraction, churn_voluntary, churn_nonpayment,
-       churned_voluntary, churned_nonpayment, new_count, reactivated_count, active, trialing,
-       trials_started, trials_ended, trials_converted
-FROM summed LEFT JOIN moved ON moved.bucket = summed.bucket
+SELECT bucket, sum(mrr_after - mrr_before) AS net,
+       sum((status_after = ANY(%(mrr_states)s))::int - (status_before = ANY(%(mrr_states)s))::int) AS active,
+       sum((status_after = 'trialing')::int - (status_before = 'trialing')::int) AS trialing,
+       count(*) FILTER (WHERE status_after = 'trialing' AND status_before <> 'trialing') AS trials_started,
+       count(*) FILTER (WHERE status_before = 'trialing' AND status_after <> 'trialing') AS trials_ended,
+       count(*) FILTER (WHERE status_before = 'trialing' AND status_after = 'active') AS trials_converted,
+"""
+    + _CLASSIFIED.replace("(WHERE", "(WHERE alone AND")
+    .replace("opening", "mrr_before")
+    .replace("closing", "mrr_after")
+    .replace("first_time", "first_mrr")
+    + """
+FROM rows GROUP BY bucket
+UNION ALL
+SELECT bucket, NULL, NULL, NULL, NULL, NULL, NULL,"""
+    + _CLASSIFIED
+    + """
+FROM grouped GROUP BY bucket
 """
 )
+
+
+def _bucket_sql(scope: Scope) -> str:
+    """The SQL of BUCKET(x): the number of the bucket holding day x, counted from 1 (parameters of
+    `_params`)."""
+    if scope.granularity is Granularity.DAY:
+        return "(({x}) - %(origin)s::date + 1)"
+    if scope.granularity is Granularity.WEEK:
+        return "((({x}) - %(origin)s::date) / 7 + 1)"
+    return (
+        "((extract(year FROM ({x}))::int - %(origin_year)s) * 12"
+        " + extract(month FROM ({x}))::int - %(origin_month)s + 1)"
+    )
+
+
+def _movements_sql(scope: Scope) -> str:
+    expression = _bucket_sql(scope)
+    query = sql(_MOVEMENTS)
+    for column in ("previous_day", "next_day", "day"):
+        query = query.replace(f"BUCKET({column})", expression.replace("{x}", column))
+    return query
 
 
 @dataclass
@@ -140,7 +159,11 @@ def _params(scope: Scope) -> dict[str, Any]:
         "channel": scope.channel,
         "start": scope.start,
         "end": scope.end,
-        "starts": [bucket.start for bucket in scope.buckets],
+        "origin": scope.buckets[0].start - timedelta(days=scope.buckets[0].start.weekday())
+        if scope.granularity is Granularity.WEEK
+        else scope.start,
+        "origin_year": scope.start.year,
+        "origin_month": scope.start.month,
         "mrr_states": list(MRR_STATES),
     }
 
@@ -156,16 +179,21 @@ def mrr_buckets(scope: Scope) -> list[MrrBucket]:
         cursor.execute("SET LOCAL work_mem = '64MB'")  # the grouping of a year of changes stays in memory
         cursor.execute(sql(_OPENING), params)
         opening_mrr, opening_active, opening_trialing = cursor.fetchone()
-        cursor.execute(sql(_MOVEMENTS), params)
-        rows = {row[0]: row for row in cursor.fetchall()}
+        cursor.execute(_movements_sql(scope), params)
+        rows: dict[int, list[Any]] = {}
+        for row in cursor.fetchall():
+            summed = rows.setdefault(int(row[0]), [None] * len(row))
+            for position, value in enumerate(row[1:], start=1):
+                if value is not None:
+                    summed[position] = value if summed[position] is None else summed[position] + value
     result: list[MrrBucket] = []
     mrr, active, trialing = _decimal(opening_mrr), int(opening_active), int(opening_trialing)
     for number, bucket in enumerate(scope.buckets, start=1):
         figures = MrrBucket(bucket, opening_mrr=mrr, opening_active=active)
         row = rows.get(number)
         if row is not None:
-            (_, net, new, reactivation, expansion, contraction, voluntary, nonpayment, churned_v, churned_n,
-             new_count, reactivated, active_delta, trialing_delta, started, ended, converted) = row  # fmt: skip
+            (_, net, active_delta, trialing_delta, started, ended, converted, new, reactivation, expansion,
+             contraction, voluntary, nonpayment, churned_v, churned_n, new_count, reactivated) = row  # fmt: skip
             figures.movements = Movements(
                 new=_decimal(new),
                 expansion=_decimal(expansion),
