@@ -88,11 +88,14 @@ compared AS (
            max(mrr) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_most
     FROM state WINDOW w AS (PARTITION BY sid ORDER BY day)
 )
-INSERT INTO {change} (installation_id, subscription_id, currency, channel_slug, day, mrr_before, mrr_after,
-                      period_value, status_before, status_after, cause, first_mrr, previous_day, next_day)
-SELECT installation_id, sid, currency, channel_slug, day, mrr_before, mrr, value, status_before, status, cause,
-       mrr > 0 AND coalesce(earlier_most, 0) = 0, lag(day) OVER w, lead(day) OVER w
-FROM compared
+INSERT INTO {change} (installation_id, subscription_id, currency, channel_slug, day, mrr_before_micros,
+                      mrr_after_micros, period_value, status_before, status_after, counted_before, counted_after,
+                      cause, first_mrr, previous_day, next_day, month, previous_month, next_month)
+SELECT installation_id, sid, currency, channel_slug, day, (mrr_before * 1000000)::bigint, (mrr * 1000000)::bigint,
+       value, status_before, status, status_before = ANY(%(mrr_states)s), status = ANY(%(mrr_states)s), cause,
+       mrr > 0 AND coalesce(earlier_most, 0) = 0, lag(day) OVER w, lead(day) OVER w, month,
+       lag(month) OVER w, lead(month) OVER w
+FROM (SELECT *, (extract(year FROM day) * 12 + extract(month FROM day) - 1)::int AS month FROM compared) AS changed
 WHERE mrr <> mrr_before OR status <> status_before
 WINDOW w AS (PARTITION BY sid ORDER BY day)
 """

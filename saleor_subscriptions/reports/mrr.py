@@ -28,8 +28,8 @@ _FILTER = """
 
 _OPENING = (
     """
-SELECT coalesce(sum(mrr_after - mrr_before), 0),
-       coalesce(sum((status_after = ANY(%(mrr_states)s))::int - (status_before = ANY(%(mrr_states)s))::int), 0),
+SELECT coalesce(sum(mrr_after_micros - mrr_before_micros), 0),
+       coalesce(sum(counted_after::int - counted_before::int), 0),
        coalesce(sum((status_after = 'trialing')::int - (status_before = 'trialing')::int), 0)
 FROM {change} WHERE """
     + _FILTER
@@ -56,8 +56,8 @@ _CLASSIFIED = """
 _MOVEMENTS = (
     """
 WITH rows AS NOT MATERIALIZED (
-    SELECT subscription_id, BUCKET(day) AS bucket, mrr_before, mrr_after, first_mrr,
-           cause = 'cancel_for_nonpayment' AS nonpayment, status_before, status_after,
+    SELECT subscription_id, BUCKET(day) AS bucket, mrr_before_micros, mrr_after_micros, first_mrr,
+           cause = 'cancel_for_nonpayment' AS nonpayment, status_before, status_after, counted_before, counted_after,
            (previous_day IS NULL OR previous_day < %(start)s OR BUCKET(previous_day) <> BUCKET(day))
            AND (next_day IS NULL OR next_day > %(end)s OR BUCKET(next_day) <> BUCKET(day)) AS alone,
            (day - date '2000-01-01') AS n
@@ -66,21 +66,21 @@ WITH rows AS NOT MATERIALIZED (
     + """ AND day BETWEEN %(start)s AND %(end)s
 ),
 grouped AS (
-    SELECT bucket, (min(ARRAY[n::numeric, mrr_before]))[2] AS opening,
-           (max(ARRAY[n::numeric, mrr_after]))[2] AS closing, bool_or(first_mrr) AS first_time,
+    SELECT bucket, (min(ARRAY[n::bigint, mrr_before_micros]))[2] AS opening,
+           (max(ARRAY[n::bigint, mrr_after_micros]))[2] AS closing, bool_or(first_mrr) AS first_time,
            (max(ARRAY[n, nonpayment::int]))[2] = 1 AS nonpayment
     FROM rows WHERE NOT alone GROUP BY subscription_id, bucket
 )
-SELECT bucket, sum(mrr_after - mrr_before) AS net,
-       sum((status_after = ANY(%(mrr_states)s))::int - (status_before = ANY(%(mrr_states)s))::int) AS active,
+SELECT bucket, sum(mrr_after_micros - mrr_before_micros) AS net,
+       sum(counted_after::int - counted_before::int) AS active,
        sum((status_after = 'trialing')::int - (status_before = 'trialing')::int) AS trialing,
        count(*) FILTER (WHERE status_after = 'trialing' AND status_before <> 'trialing') AS trials_started,
        count(*) FILTER (WHERE status_before = 'trialing' AND status_after <> 'trialing') AS trials_ended,
        count(*) FILTER (WHERE status_before = 'trialing' AND status_after = 'active') AS trials_converted,
 """
     + _CLASSIFIED.replace("(WHERE", "(WHERE alone AND")
-    .replace("opening", "mrr_before")
-    .replace("closing", "mrr_after")
+    .replace("opening", "mrr_before_micros")
+    .replace("closing", "mrr_after_micros")
     .replace("first_time", "first_mrr")
     + """
 FROM rows GROUP BY bucket
@@ -93,24 +93,21 @@ FROM grouped GROUP BY bucket
 )
 
 
-def _bucket_sql(scope: Scope) -> str:
-    """The SQL of BUCKET(x): the number of the bucket holding day x, counted from 1 (parameters of
-    `_params`)."""
+def _bucket_sql(scope: Scope, column: str) -> str:
+    """The SQL of BUCKET(column): the number of the bucket holding that day, counted from 1 (parameters of
+    `_params`; months by the stored month numbers)."""
     if scope.granularity is Granularity.DAY:
-        return "(({x}) - %(origin)s::date + 1)"
+        return f"({column} - %(origin)s::date + 1)"
     if scope.granularity is Granularity.WEEK:
-        return "((({x}) - %(origin)s::date) / 7 + 1)"
-    return (
-        "((extract(year FROM ({x}))::int - %(origin_year)s) * 12"
-        " + extract(month FROM ({x}))::int - %(origin_month)s + 1)"
-    )
+        return f"(({column} - %(origin)s::date) / 7 + 1)"
+    month = {"day": "month", "previous_day": "previous_month", "next_day": "next_month"}[column]
+    return f"({month} - %(origin_month)s + 1)"
 
 
 def _movements_sql(scope: Scope) -> str:
-    expression = _bucket_sql(scope)
     query = sql(_MOVEMENTS)
     for column in ("previous_day", "next_day", "day"):
-        query = query.replace(f"BUCKET({column})", expression.replace("{x}", column))
+        query = query.replace(f"BUCKET({column})", _bucket_sql(scope, column))
     return query
 
 
@@ -162,14 +159,14 @@ def _params(scope: Scope) -> dict[str, Any]:
         "origin": scope.buckets[0].start - timedelta(days=scope.buckets[0].start.weekday())
         if scope.granularity is Granularity.WEEK
         else scope.start,
-        "origin_year": scope.start.year,
-        "origin_month": scope.start.month,
+        "origin_month": scope.start.year * 12 + scope.start.month - 1,
         "mrr_states": list(MRR_STATES),
     }
 
 
 def _decimal(value: Any) -> Decimal:
-    return ZERO if value is None else Decimal(value)
+    """An amount in millionths of the currency unit, as a Decimal."""
+    return ZERO if value is None else Decimal(int(value)).scaleb(-6)
 
 
 def mrr_buckets(scope: Scope) -> list[MrrBucket]:
