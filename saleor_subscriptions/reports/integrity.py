@@ -117,21 +117,47 @@ UNION ALL
 # amount due has a succeeded charge; its succeeded charges add up to what it says was paid; and what the app
 # recorded on its Saleor order (its OrderRecord, once done: a transaction per succeeded charge, one for the
 # credit used) adds up to its total.
-_CHARGES = """
-WITH charged AS (
-    SELECT a.invoice_id, sum(a.amount) AS amount, count(*) AS charges,
-           coalesce(sum(a.amount) FILTER (WHERE r.transactions ? a.reference), 0) AS recorded
-    FROM {attempt} a LEFT JOIN {record} r ON r.invoice_id = a.invoice_id
-    WHERE a.installation_id = %(installation)s AND a.status = 'succeeded'
-    GROUP BY a.invoice_id
+_PAID = """
+i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
+"""
+_CHARGES = (
+    """
+WITH candidates AS (
+    -- Found by joins without adding up a million invoices' charges: an invoice with more than one succeeded
+    -- charge, one charged another amount than it says was paid, one with an amount due and no charge, and
+    -- one whose order record shows another figure than its total.
+    SELECT invoice_id AS id FROM {attempt}
+    WHERE installation_id = %(installation)s AND status = 'succeeded'
+    GROUP BY invoice_id HAVING count(*) > 1
+    UNION
+    SELECT i.id FROM {attempt} a JOIN {invoice} i ON i.id = a.invoice_id WHERE """
+    + _PAID
+    + """ AND a.status = 'succeeded' AND a.amount <> i.amount_paid
+    UNION
+    SELECT i.id FROM {invoice} i WHERE """
+    + _PAID
+    + """ AND i.amount_due > 0
+      AND NOT EXISTS (SELECT 1 FROM {attempt} a WHERE a.invoice_id = i.id AND a.status = 'succeeded')
+    UNION
+    SELECT i.id FROM {record} r
+    JOIN {invoice} i ON i.id = r.invoice_id
+    LEFT JOIN {attempt} a ON a.invoice_id = i.id AND a.status = 'succeeded' AND r.transactions ? a.reference
+    WHERE """
+    + _PAID
+    + """ AND r.done_at IS NOT NULL
+      AND coalesce(a.amount, 0)
+          + CASE WHEN r.transactions ? ('credit-' || i.number) THEN i.credit_applied ELSE 0 END <> i.total
 ),
 paid AS (
-    SELECT i.id, i.subscription_id, i.number, i.amount_due, i.amount_paid, i.total, c.amount AS charged_amount,
-           c.charges, r.done_at IS NOT NULL AS recorded,
-           coalesce(c.recorded, 0)
+    SELECT i.id, i.subscription_id, i.number, i.amount_due, i.amount_paid, i.total, i.credit_applied,
+           (SELECT sum(a.amount) FROM {attempt} a WHERE a.invoice_id = i.id AND a.status = 'succeeded')
+               AS charged_amount,
+           (SELECT count(*) FROM {attempt} a WHERE a.invoice_id = i.id AND a.status = 'succeeded') AS charges,
+           r.done_at IS NOT NULL AS recorded,
+           coalesce((SELECT sum(a.amount) FROM {attempt} a
+                     WHERE a.invoice_id = i.id AND a.status = 'succeeded' AND r.transactions ? a.reference), 0)
                + CASE WHEN r.transactions ? ('credit-' || i.number) THEN i.credit_applied ELSE 0 END AS on_order
-    FROM {invoice} i
-    LEFT JOIN charged c ON c.invoice_id = i.id
+    FROM candidates JOIN {invoice} i ON i.id = candidates.id
     LEFT JOIN {record} r ON r.invoice_id = i.id
     WHERE i.installation_id = %(installation)s AND i.status = 'paid' AND i.billing_reason <> 'signup'
 ),
@@ -152,6 +178,7 @@ SELECT CASE rule WHEN 1 THEN 'paid_without_charge' WHEN 2 THEN 'charged_not_paid
        subscription_id, id, number, expected, found
 FROM broken ORDER BY rule, id LIMIT %(limit)s
 """
+)
 
 _STATEMENTS = (_PERIODS, _NUMBERS, _ORDERS, _CHARGES)
 
