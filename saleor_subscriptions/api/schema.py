@@ -32,6 +32,7 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
 )
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
+from saleor_subscriptions.api.queries.staff_reports import StaffReportQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
@@ -44,6 +45,7 @@ class Query(
     SubscriptionSwitchQueries,
     StripeSettingsQueries,
     SchedulePreviewQueries,
+    StaffReportQueries,
     graphene.ObjectType,
 ):
     pass

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.invoicing",
     "saleor_subscriptions.renewals",
     "saleor_subscriptions.notifications",
+    "saleor_subscriptions.reports",
     "saleor_subscriptions.saleor",
     "saleor_subscriptions.payments",
     "saleor_subscriptions.payments.stripe_webhooks",

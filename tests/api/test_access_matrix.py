@@ -88,6 +88,8 @@ ACCESS: dict[str, Access] = {
     "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
+    "subscriptionReport": staff("MANAGE_ORDERS"),
+    "billingIntegrity": staff("MANAGE_ORDERS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})
