@@ -33,6 +33,8 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
+from saleor_subscriptions.api.staff.billing_queries import StaffBillingQueries
+from saleor_subscriptions.api.staff.queries import StaffSubscriptionQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
@@ -44,6 +46,8 @@ class Query(
     SubscriptionSwitchQueries,
     StripeSettingsQueries,
     SchedulePreviewQueries,
+    StaffSubscriptionQueries,
+    StaffBillingQueries,
     graphene.ObjectType,
 ):
     pass

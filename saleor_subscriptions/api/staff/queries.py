@@ -1,0 +1,120 @@
+"""Staff queries (`MANAGE_ORDERS`): the shop's subscriptions as a filtered, searched, sorted list, and one
+subscription with all its details (the `subscription` query, shared with customers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+
+from saleor_subscriptions.api.enums import SubscriptionStatusEnum
+from saleor_subscriptions.api.staff.access import staff_shop
+from saleor_subscriptions.api.staff.pagination import Connection, PageRequest, connection_type, paginate
+from saleor_subscriptions.api.staff.selection import selected
+from saleor_subscriptions.api.staff.subscription_details import load_details
+from saleor_subscriptions.api.staff.subscription_filters import (
+    SubscriptionFilterInput,
+    SubscriptionQuery,
+    SubscriptionSortingInput,
+    sort_of,
+    with_amount,
+)
+from saleor_subscriptions.api.types.subscriptions import SubscriptionType, issued_invoices, payable_invoices
+from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.tenants.models import Installation
+
+
+class SubscriptionStatusCount(graphene.ObjectType):
+    status = SubscriptionStatusEnum(required=True)
+    count = graphene.Int(required=True)
+
+
+def _resolve_status_counts(root: Connection[Subscription], _info: Any) -> list[SubscriptionStatusCount]:
+    counts: dict[str, int] = root.extra["status_counts"]()
+    return [SubscriptionStatusCount(status, count) for status, count in sorted(counts.items())]
+
+
+SubscriptionListConnection = connection_type(
+    "Subscription",
+    SubscriptionType,
+    "A page of the shop's subscriptions, with counts for the tabs.",
+    status_counts=graphene.List(
+        graphene.NonNull(SubscriptionStatusCount),
+        required=True,
+        description="How many match the filter and search in each state, the status filter left out (tabs).",
+    ),
+    resolve_status_counts=staticmethod(_resolve_status_counts),
+)
+
+
+def staff_subscriptions(rows: QuerySet[Subscription]) -> QuerySet[Subscription]:
+    """What a page of subscriptions shows, loaded with a constant number of queries."""
+    return (
+        with_amount(rows)
+        .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
+        .prefetch_related(
+            Prefetch("plan_version__plan__versions", queryset=PlanVersion.objects.order_by("version"))
+        )
+    )
+
+
+def subscription_page(
+    installation: Installation, query: SubscriptionQuery, sort_by: Any, request: PageRequest
+) -> Connection[Subscription]:
+    key, descending = sort_of(sort_by)
+    request = request.checked()
+    rows = query.rows(installation)
+    page = paginate(staff_subscriptions(rows), key, descending, request)
+
+    def status_counts() -> dict[str, int]:
+        everything = query.rows(installation, with_status=False).order_by()
+        return dict(everything.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+    return Connection(page, rows.count, {"status_counts": status_counts})
+
+
+class StaffSubscriptionQueries(graphene.ObjectType):
+    subscriptions = graphene.Field(
+        SubscriptionListConnection,
+        required=True,
+        filter=graphene.Argument(SubscriptionFilterInput),
+        search=graphene.String(
+            description="Customer email or name (any part), subscription number, or an invoice's number."
+        ),
+        sort_by=graphene.Argument(SubscriptionSortingInput, description="Default: created, newest first."),
+        first=graphene.Int(),
+        after=graphene.String(),
+        last=graphene.Int(),
+        before=graphene.String(),
+        description="The shop's subscriptions (staff, MANAGE_ORDERS): a page of 1 to 100, Relay-style.",
+    )
+
+    @staticmethod
+    def resolve_subscriptions(
+        _root: Any,
+        info: Any,
+        filter: Any = None,
+        search: str | None = None,
+        sort_by: Any = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Subscription]:
+        installation = staff_shop(info)
+        connection = subscription_page(
+            installation, SubscriptionQuery(filter, search), sort_by, PageRequest(first, after, last, before)
+        )
+        fields = selected(info, "edges", "node")
+        load_details(connection.page.items, fields)
+        if "openInvoices" in fields:
+            prefetch_related_objects(
+                connection.page.items, Prefetch("invoices", queryset=payable_invoices(), to_attr="payable")
+            )
+        if "invoices" in fields:
+            prefetch_related_objects(
+                connection.page.items, Prefetch("invoices", queryset=issued_invoices(), to_attr="issued")
+            )
+        return connection
