@@ -14,6 +14,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("api/export/", include("saleor_subscriptions.api.staff.urls")),
     path("api/", include("saleor_subscriptions.saleor.urls")),
     path("graphql/", include("saleor_subscriptions.api.urls")),
     path("webhooks/stripe/", include("saleor_subscriptions.stripe_webhooks.urls")),

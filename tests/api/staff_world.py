@@ -56,8 +56,12 @@ def build(shop: ApiShop) -> StaffWorld:
     an invoice whose Saleor order failed); and an incomplete checkout."""
     monthly = shop.plan(price=Decimal("30.00"))
     yearly = shop.plan(
-        variant_id="UHJvZHVjdFZhcmlhbnQ6OTk=", channel="eu-channel", name="Coffee yearly",
-        interval="year", price=Decimal("300.00"), currency="EUR",
+        variant_id="UHJvZHVjdFZhcmlhbnQ6OTk=",
+        channel="eu-channel",
+        name="Coffee yearly",
+        interval="year",
+        price=Decimal("300.00"),
+        currency="EUR",
     )
     people = {
         "ann": dict(status="active", version=monthly, quantity=1),
@@ -82,17 +86,27 @@ def build(shop: ApiShop) -> StaffWorld:
         )
     for name, method in (("ann", "card"), ("bob", "sepa_debit")):
         StripeCustomer.objects.create(
-            installation=shop.installation, customer_key=subs[name].customer_key, livemode=False,
-            stripe_customer_id=f"cus_{name}", default_payment_method_id=f"pm_{name}",
-            payment_method_type=method, stripe_account_id="acct_1",
+            installation=shop.installation,
+            customer_key=subs[name].customer_key,
+            livemode=False,
+            stripe_customer_id=f"cus_{name}",
+            default_payment_method_id=f"pm_{name}",
+            payment_method_type=method,
+            stripe_account_id="acct_1",
         )
     invoice(subs["ann"], "INV-0001", 0)
     invoice(subs["bob"], "INV-0002", 0)
     invoice(subs["bob"], "INV-0003", 1, status=Invoice.Status.OPEN)
     owed = invoice(subs["eve"], "INV-0004", 1, status=Invoice.Status.OPEN)
     PaymentAttempt.objects.create(
-        installation=shop.installation, invoice=owed, number=1, idempotency_key="k-eve", amount=Decimal("30"),
-        currency="USD", status=PaymentAttempt.Status.REQUIRES_ACTION, reference="pi_eve",
+        installation=shop.installation,
+        invoice=owed,
+        number=1,
+        idempotency_key="k-eve",
+        amount=Decimal("30"),
+        currency="USD",
+        status=PaymentAttempt.Status.REQUIRES_ACTION,
+        reference="pi_eve",
     )
     invoice(subs["fay"], "INV-0005", 1, status=Invoice.Status.OPEN, order_problem="order_refused")
     return StaffWorld(shop, monthly, yearly, subs)

@@ -62,10 +62,17 @@ def test_the_list_is_every_subscription_but_unpaid_checkouts_newest_first(api, w
     assert page["totalCount"] == 6
     first = page["edges"][-1]["node"]
     assert first == {
-        "id": subscription_global_id(world.subs["ann"].pk), "number": world.subs["ann"].pk, "status": "ACTIVE",
-        "customerEmail": "ann@example.com", "customerName": "Ann Annson", "amount": "30.00",
-        "paymentMethodType": "card", "attention": [], "plan": {"name": "Coffee monthly"},
-        "nextBillingAt": "2026-03-02T09:00:00+00:00", "createdAt": "2026-01-01T09:00:00+00:00",
+        "id": subscription_global_id(world.subs["ann"].pk),
+        "number": world.subs["ann"].pk,
+        "status": "ACTIVE",
+        "customerEmail": "ann@example.com",
+        "customerName": "Ann Annson",
+        "amount": "30.00",
+        "paymentMethodType": "card",
+        "attention": [],
+        "plan": {"name": "Coffee monthly"},
+        "nextBillingAt": "2026-03-02T09:00:00+00:00",
+        "createdAt": "2026-01-01T09:00:00+00:00",
     }
 
 
@@ -75,8 +82,10 @@ def test_counts_per_status_leave_the_status_filter_out(api, world):
     assert emails(page) == ["fay", "eve", "ann"]
     assert page["totalCount"] == 3
     assert page["statusCounts"] == [
-        {"status": "ACTIVE", "count": 3}, {"status": "CANCELLED", "count": 1},
-        {"status": "INCOMPLETE", "count": 1}, {"status": "PAST_DUE", "count": 1},
+        {"status": "ACTIVE", "count": 3},
+        {"status": "CANCELLED", "count": 1},
+        {"status": "INCOMPLETE", "count": 1},
+        {"status": "PAST_DUE", "count": 1},
         {"status": "SUSPENDED", "count": 1},
     ]
 
@@ -91,14 +100,20 @@ def test_counts_per_status_leave_the_status_filter_out(api, world):
         ({"customer": "BOB@example.com"}, ["bob"]),
         ({"customer": "VXNlcjo4"}, ["eve"]),
         ({"paymentMethodType": "sepa_debit"}, ["bob"]),
-        ({"created": {"gte": "2026-01-02T09:00:00+00:00", "lte": "2026-01-03T09:00:00+00:00"}}, ["cat", "bob"]),
+        (
+            {"created": {"gte": "2026-01-02T09:00:00+00:00", "lte": "2026-01-03T09:00:00+00:00"}},
+            ["cat", "bob"],
+        ),
         ({"nextBilling": {"lte": "2026-02-25T09:00:00+00:00"}}, ["fay"]),
         ({"cancelled": {"gte": "2026-02-01T00:00:00+00:00"}}, ["dan"]),
         ({"attention": ["PAST_DUE"]}, ["bob"]),
         ({"attention": ["SUSPENDED"]}, ["cat"]),
         ({"attention": ["ACTION_REQUIRED"]}, ["eve"]),
         ({"attention": ["ORDER_FAILED"]}, ["fay"]),
-        ({"attention": ["PAST_DUE", "SUSPENDED", "ACTION_REQUIRED", "ORDER_FAILED"]}, ["fay", "eve", "cat", "bob"]),
+        (
+            {"attention": ["PAST_DUE", "SUSPENDED", "ACTION_REQUIRED", "ORDER_FAILED"]},
+            ["fay", "eve", "cat", "bob"],
+        ),
     ],
 )
 def test_each_filter(api, world, filter_, expected):
@@ -110,14 +125,26 @@ def test_filter_by_plan_and_product(api, world):
 
     assert emails(listed(api, world, filter={"plans": [yearly]})) == ["cat"]
     product = world.shop.saleor.product.id
-    assert emails(listed(api, world, filter={"product": product})) == ["fay", "eve", "dan", "cat", "bob", "ann"]
+    assert emails(listed(api, world, filter={"product": product})) == [
+        "fay",
+        "eve",
+        "dan",
+        "cat",
+        "bob",
+        "ann",
+    ]
 
 
 def test_attention_is_shown_per_subscription(api, world):
-    page = listed(api, world, filter={"attention": ["PAST_DUE", "SUSPENDED", "ACTION_REQUIRED", "ORDER_FAILED"]})
+    page = listed(
+        api, world, filter={"attention": ["PAST_DUE", "SUSPENDED", "ACTION_REQUIRED", "ORDER_FAILED"]}
+    )
 
     assert [edge["node"]["attention"] for edge in page["edges"]] == [
-        ["ORDER_FAILED"], ["ACTION_REQUIRED"], ["SUSPENDED"], ["PAST_DUE"],
+        ["ORDER_FAILED"],
+        ["ACTION_REQUIRED"],
+        ["SUSPENDED"],
+        ["PAST_DUE"],
     ]
 
 
@@ -184,7 +211,9 @@ def test_sorting_both_ways_and_paging_through_it(api, world, field, ascending):
 
 def test_a_page_stays_the_same_when_rows_come_before_it(api, world):
     first = listed(api, world, first=2)
-    make_subscription(world.monthly, status="active", customer_email="new@example.com", created_at=T0.replace(year=2027))
+    make_subscription(
+        world.monthly, status="active", customer_email="new@example.com", created_at=T0.replace(year=2027)
+    )
 
     second = listed(api, world, first=2, after=first["pageInfo"]["endCursor"])
 
@@ -202,10 +231,18 @@ def test_a_page_stays_the_same_when_rows_come_before_it(api, world):
         ({"first": 2, "last": 2}, "last"),
         ({"after": "bm90IGEgY3Vyc29y"}, "after"),
         ({"after": "x", "before": "y"}, "before"),
-        ({"filter": {"created": {"gte": "2026-02-01T00:00:00+00:00", "lte": "2026-01-01T00:00:00+00:00"}}},
-         "filter.created"),
-        ({"filter": {"nextBilling": {"gte": "2026-02-01T00:00:00+00:00", "lte": "2026-01-01T00:00:00+00:00"}}},
-         "filter.nextBilling"),
+        (
+            {"filter": {"created": {"gte": "2026-02-01T00:00:00+00:00", "lte": "2026-01-01T00:00:00+00:00"}}},
+            "filter.created",
+        ),
+        (
+            {
+                "filter": {
+                    "nextBilling": {"gte": "2026-02-01T00:00:00+00:00", "lte": "2026-01-01T00:00:00+00:00"}
+                }
+            },
+            "filter.nextBilling",
+        ),
         ({"filter": {"plans": ["not-a-plan"]}}, "filter.plans"),
         ({"search": "x" * 201}, "search"),
     ],
@@ -220,7 +257,9 @@ def test_bad_arguments_are_refused_naming_them(api, world, variables, field):
 def test_a_cursor_of_another_sort_is_refused(api, world):
     page = listed(api, world, first=1)
 
-    error = refused(api, world, after=page["pageInfo"]["endCursor"], sortBy={"field": "CUSTOMER", "direction": "ASC"})
+    error = refused(
+        api, world, after=page["pageInfo"]["endCursor"], sortBy={"field": "CUSTOMER", "direction": "ASC"}
+    )
 
     assert error["extensions"]["field"] == "after"
 
@@ -235,8 +274,11 @@ def test_an_unknown_sort_is_refused_by_the_schema(api, world):
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [("customer", "AUTHENTICATION_REQUIRED"), ("anonymous", "AUTHENTICATION_REQUIRED"),
-     ("MANAGE_PRODUCTS", "PERMISSION_DENIED")],
+    [
+        ("customer", "AUTHENTICATION_REQUIRED"),
+        ("anonymous", "AUTHENTICATION_REQUIRED"),
+        ("MANAGE_PRODUCTS", "PERMISSION_DENIED"),
+    ],
 )
 def test_only_staff_with_manage_orders_may_list(api, world, who, code):
     shop = world.shop
@@ -272,7 +314,9 @@ def queries_for(api: Any, world: StaffWorld, first: int) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_page(api, world):
     for n in range(50):
         sub = make_subscription(
-            world.yearly if n % 2 else world.monthly, status="active", customer_email=f"p{n}@example.com",
+            world.yearly if n % 2 else world.monthly,
+            status="active",
+            customer_email=f"p{n}@example.com",
             pending_plan_version=world.yearly,
         )
         invoice(sub, f"INV-1{n:03}", 0)

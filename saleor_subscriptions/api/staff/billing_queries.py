@@ -22,6 +22,7 @@ from saleor_subscriptions.api.staff.invoice_types import (
 from saleor_subscriptions.api.staff.pagination import (
     SORT_DIRECTION,
     Connection,
+    Page,
     PageRequest,
     SortKey,
     ValueKind,
@@ -29,6 +30,7 @@ from saleor_subscriptions.api.staff.pagination import (
     connection_type,
     paginate,
 )
+from saleor_subscriptions.api.staff.queries import staff_subscriptions
 from saleor_subscriptions.api.staff.subscription_fields import Money, SubscriptionPaymentMethodSummary
 from saleor_subscriptions.api.staff.subscription_filters import (
     MAX_SEARCH,
@@ -36,7 +38,6 @@ from saleor_subscriptions.api.staff.subscription_filters import (
     customer_q,
     date_range,
 )
-from saleor_subscriptions.api.staff.queries import staff_subscriptions
 from saleor_subscriptions.api.types.plans import show_amount
 from saleor_subscriptions.api.types.subscriptions import SubscriptionType
 from saleor_subscriptions.discounts.models import DiscountCode
@@ -116,7 +117,9 @@ class CustomerBilling(graphene.ObjectType):
     """A customer's billing in the shop: subscriptions, latest invoices, credit balance, saved methods."""
 
     customer = graphene.String(required=True, description="As asked: a Saleor user id or an email.")
-    subscriptions = graphene.List(graphene.NonNull(SubscriptionType), required=True, description="Newest first.")
+    subscriptions = graphene.List(
+        graphene.NonNull(SubscriptionType), required=True, description="Newest first."
+    )
     invoices = graphene.List(
         graphene.NonNull(InvoiceType), required=True, description=f"The latest {CUSTOMER_LIST}, newest first."
     )
@@ -206,7 +209,9 @@ class StaffBillingQueries(graphene.ObjectType):
         search=graphene.String(description="Part of the code, any case."),
         active=graphene.Boolean(),
         **_page_args(),
-        description="The shop's discount codes by code, with redemption counts (MANAGE_ORDERS or MANAGE_DISCOUNTS).",
+        description=(
+            "The shop's discount codes by code, with redemption counts (MANAGE_ORDERS or MANAGE_DISCOUNTS)."
+        ),
     )
 
     @staticmethod
@@ -271,7 +276,9 @@ class StaffBillingQueries(graphene.ObjectType):
         )
         invoices = list(
             invoices_with_details(
-                Invoice.objects.filter(installation=installation, subscription__in=[s.pk for s in subscriptions])
+                Invoice.objects.filter(
+                    installation=installation, subscription__in=[s.pk for s in subscriptions]
+                )
             ).order_by("-due_at", "-pk")[:CUSTOMER_LIST]
         )
         attach_refunds_and_notes(invoices)
@@ -317,7 +324,7 @@ class StaffBillingQueries(graphene.ObjectType):
         if active is not None:
             rows = rows.filter(active=active)
         counted = rows.annotate(redemption_count=Count("redemptions"))
-        found = paginate(counted, DISCOUNT_SORT, False, request)
+        found: Page[DiscountCode] = paginate(counted, DISCOUNT_SORT, False, request)
         return Connection(found, rows.count)
 
 
@@ -333,4 +340,3 @@ def _customer_keys(installation: Installation, customer: str) -> set[str]:
     )
     keys.add(customer_key(None, text) if "@" in text else customer_key(text, ""))
     return keys
-

@@ -36,9 +36,13 @@ class InvoiceLineType(graphene.ObjectType):
         name = "InvoiceLine"
 
     position = graphene.Int(required=True)
-    kind = graphene.String(required=True, description="price, setup_fee, proration, usage, discount, credit, …")
+    kind = graphene.String(
+        required=True, description="price, setup_fee, proration, usage, discount, credit, …"
+    )
     description = graphene.String(required=True)
-    formula = graphene.String(required=True, description="How the amount came about, e.g. 30.00 × 15/30 days.")
+    formula = graphene.String(
+        required=True, description="How the amount came about, e.g. 30.00 × 15/30 days."
+    )
     quantity = graphene.String(required=True)
     unit_amount = money("unit_amount")
     amount = money("amount", "Net; negative for a discount or credit.")
@@ -64,7 +68,9 @@ class PaymentAttemptType(graphene.ObjectType):
     number = graphene.Int(required=True)
     status = graphene.String(
         required=True,
-        description="pending, succeeded, processing, requires_action, declined, amount_refused, failed, cancelled.",
+        description=(
+            "pending, succeeded, processing, requires_action, declined, amount_refused, failed, cancelled."
+        ),
     )
     amount = money("amount")
     currency = graphene.String(required=True)
@@ -131,7 +137,8 @@ class CreditNoteType(graphene.ObjectType):
 
 
 class InvoiceType(graphene.ObjectType):
-    """An invoice of the shop (the customer's view is SubscriptionInvoice), with how it was computed and paid."""
+    """An invoice of the shop (the customer's view is SubscriptionInvoice), with how it was computed and
+    paid."""
 
     class Meta:
         name = "Invoice"
@@ -155,8 +162,12 @@ class InvoiceType(graphene.ObjectType):
     issued_at = graphene.DateTime()
     paid_at = graphene.DateTime()
     closed_at = graphene.DateTime()
-    saleor_order_id = graphene.String(required=True, description="The Saleor order it made; empty if none yet.")
-    order_problem = graphene.String(required=True, description="Why its order waits for a person; empty if none.")
+    saleor_order_id = graphene.String(
+        required=True, description="The Saleor order it made; empty if none yet."
+    )
+    order_problem = graphene.String(
+        required=True, description="Why its order waits for a person; empty if none."
+    )
     document_url = graphene.String(description="The PDF (a signed link); null for a draft.")
     lines = graphene.List(graphene.NonNull(InvoiceLineType), required=True)
     payments = graphene.List(graphene.NonNull(PaymentAttemptType), required=True, description="Oldest first.")

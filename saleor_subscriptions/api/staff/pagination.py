@@ -1,4 +1,5 @@
-"""Relay-style cursor pagination of the staff lists, by keyset: a cursor is the sort value and the id of a row,
+"""Relay-style cursor pagination of the staff lists, by keyset: a cursor is the sort value and the id of a
+row,
 so a page is the same rows however many rows come or go before it (no offsets).
 
 Rows are ordered by the sort value, then by id in the same direction; an empty value (a subscription with no

@@ -92,7 +92,7 @@ class StaffSubscriptionQueries(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_subscriptions(
+    def resolve_subscriptions(  # noqa: PLR0917 (graphene passes the arguments by name)
         _root: Any,
         info: Any,
         filter: Any = None,

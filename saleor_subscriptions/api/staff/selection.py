@@ -26,5 +26,7 @@ def selected(info: Any, *path: str) -> set[str]:
     """The names of the fields selected under `path` (e.g. "edges", "node") of the field being resolved."""
     level = [node for node in info.field_nodes]
     for name in path:
-        level = [f for node in level for f in _fields(node.selection_set, info.fragments) if f.name.value == name]
+        level = [
+            f for node in level for f in _fields(node.selection_set, info.fragments) if f.name.value == name
+        ]
     return {f.name.value for node in level for f in _fields(node.selection_set, info.fragments)}

@@ -30,7 +30,9 @@ def load_events(subscriptions: list[Subscription]) -> None:
 def load_invoices(subscriptions: list[Subscription]) -> None:
     """Every invoice, drafts included, newest first, with lines, attempts, refunds and credit notes."""
     invoices = list(
-        invoices_with_details(Invoice.objects.filter(subscription__in=subscriptions)).order_by("-period_start", "-pk")
+        invoices_with_details(Invoice.objects.filter(subscription__in=subscriptions)).order_by(
+            "-period_start", "-pk"
+        )
     )
     attach_refunds_and_notes(invoices)
     found: dict[int, list[Invoice]] = defaultdict(list)
@@ -54,8 +56,8 @@ def load_payment_methods(subscriptions: list[Subscription]) -> None:
     for installation_id, key, method in rows:
         latest[(installation_id, key)] = method
     for subscription in subscriptions:
-        method = latest.get((subscription.installation_id, subscription.customer_key))
-        subscription.staff_payment_method = method or None  # type: ignore[attr-defined]
+        found = latest.get((subscription.installation_id, subscription.customer_key))
+        subscription.staff_payment_method = found or None  # type: ignore[attr-defined]
 
 
 def load_attention(subscriptions: list[Subscription]) -> None:

@@ -50,7 +50,8 @@ class SubscriptionPaymentMethodSummary(graphene.ObjectType):
 
 
 class SubscriptionEventType(graphene.ObjectType):
-    """Something that happened to a subscription (BILLING_RULES §5): who, when, from which state to which, why."""
+    """Something that happened to a subscription (BILLING_RULES §5): who, when, from which state to which,
+    why."""
 
     class Meta:
         name = "SubscriptionEvent"
@@ -114,9 +115,13 @@ class StaffSubscriptionFields:
     cancel_reason = graphene.String(description="Staff.")
     paused_at = graphene.DateTime(description="Staff.")
     suspended_at = graphene.DateTime(description="Staff.")
-    amount = DecimalScalar(description="A period's price before tax and discounts; null: the channel price (staff).")
+    amount = DecimalScalar(
+        description="A period's price before tax and discounts; null: the channel price (staff)."
+    )
     payment_method_type = graphene.String(description="The saved method's type, as last recorded (staff).")
-    attention = graphene.List(graphene.NonNull(SubscriptionAttention), description="Why it needs someone (staff).")
+    attention = graphene.List(
+        graphene.NonNull(SubscriptionAttention), description="Why it needs someone (staff)."
+    )
     events = graphene.List(graphene.NonNull(SubscriptionEventType), description="Oldest first (staff).")
     invoice_details = graphene.List(
         graphene.NonNull(InvoiceType), description="Every invoice, drafts included, newest first (staff)."
@@ -256,4 +261,3 @@ def dunning_of(subscription: Subscription) -> SubscriptionDunning | None:
         next_step_at=subscription.next_dunning_at,
         steps=steps,
     )
-

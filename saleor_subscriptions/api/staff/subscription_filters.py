@@ -47,7 +47,7 @@ class SubscriptionAttention(graphene.Enum):
         return {
             "PAST_DUE": "a renewal is unpaid and dunning runs (BILLING_RULES §6)",
             "SUSPENDED": "on hold for nonpayment",
-            "ACTION_REQUIRED": "an invoice still owed waits for the customer to authenticate a charge (3-D Secure)",
+            "ACTION_REQUIRED": "an invoice still owed waits for the customer to confirm a charge (3DS)",
             "ORDER_FAILED": "an invoice still owed has no Saleor order: Saleor refused it or it conflicted",
         }.get(self.name, "")
 
@@ -62,7 +62,9 @@ class SubscriptionFilterInput(graphene.InputObjectType):
     variant = graphene.ID(description="A Saleor variant id.")
     channel = graphene.String(description="A channel slug.")
     customer = graphene.String(description="A Saleor user id, or an email (any case).")
-    payment_method_type = graphene.String(description='The saved method\'s Stripe type: "card", "sepa_debit".')
+    payment_method_type = graphene.String(
+        description='The saved method\'s Stripe type: "card", "sepa_debit".'
+    )
     created = graphene.InputField(DateTimeRangeInput)
     next_billing = graphene.InputField(DateTimeRangeInput)
     cancelled = graphene.InputField(DateTimeRangeInput)
@@ -110,7 +112,9 @@ def date_range(argument: str, given: Any) -> tuple[datetime | None, datetime | N
     return gte, lte
 
 
-def _ranged(queryset: QuerySet[Subscription], column: str, argument: str, given: Any) -> QuerySet[Subscription]:
+def _ranged(
+    queryset: QuerySet[Subscription], column: str, argument: str, given: Any
+) -> QuerySet[Subscription]:
     gte, lte = date_range(argument, given)
     if gte is not None:
         queryset = queryset.filter(**{f"{column}__gte": gte})
@@ -139,28 +143,29 @@ def customer_q(customer: str) -> Q:
 
 def attention_q(reasons: Iterable[str]) -> Q:
     wanted = set(reasons)
-    found = Q(pk__in=[])
-    states = [r for r in wanted if r in ("past_due", "suspended")]
-    if states:
-        found |= Q(status__in=states)
+    found = Q(status__in=[r for r in wanted if r in ("past_due", "suspended")])
     if "action_required" in wanted:
-        found |= Exists(
-            PaymentAttempt.objects.filter(
-                invoice__subscription=OuterRef("pk"),
-                invoice__status__in=OWED,
-                status=PaymentAttempt.Status.REQUIRES_ACTION,
+        found |= Q(
+            Exists(
+                PaymentAttempt.objects.filter(
+                    invoice__subscription=OuterRef("pk"),
+                    invoice__status__in=OWED,
+                    status=PaymentAttempt.Status.REQUIRES_ACTION,
+                )
             )
         )
     if "order_failed" in wanted:
-        found |= Exists(
-            Invoice.objects.filter(subscription=OuterRef("pk"), status__in=OWED).exclude(order_problem="")
+        found |= Q(
+            Exists(
+                Invoice.objects.filter(subscription=OuterRef("pk"), status__in=OWED).exclude(order_problem="")
+            )
         )
     return found
 
 
 def with_amount(queryset: QuerySet[Subscription]) -> QuerySet[Subscription]:
-    """`amount`: a period's price before tax and discounts (unit price × quantity); null for a plan charging
-    the variant's channel price."""
+    """`amount`: a period's price before tax and discounts (unit price times quantity); null for a plan
+    charging the variant's channel price."""
     return queryset.annotate(amount=Coalesce("unit_price", "plan_version__price") * F("quantity"))
 
 
@@ -230,9 +235,7 @@ class SubscriptionQuery:
         if len(term) > MAX_SEARCH:
             raise bad_argument("search", f"at most {MAX_SEARCH} characters")
         found = (
-            Q(customer_email__icontains=term)
-            | Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
+            Q(customer_email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
         )
         number = term.removeprefix("#")
         if number.isdigit() and number.isascii() and int(number) < 2**63:
