@@ -41,16 +41,11 @@ REEXEC_FLAG = "SALEOR_SUBSCRIPTIONS_STAFF_API_BENCH_UNDER_WITH_POSTGRES"
 PAGE = 20
 CUSTOMER = "VXNlcjo1"
 LIST = (
-    """
-query List($filter: SubscriptionFilterInput, $search: String, $sortBy: SubscriptionSortingInput) {
-  subscriptions(filter: $filter, search: $search, sortBy: $sortBy, first: %d) {
-    totalCount statusCounts { status count } pageInfo { hasNextPage endCursor }
-    edges { node { id number status customerEmail customerName amount paymentMethodType attention
-                   plan { name } channel currency quantity nextBillingAt createdAt } }
-  }
-}
-"""
-    % PAGE
+    "query List($filter: SubscriptionFilterInput, $search: String, $sortBy: SubscriptionSortingInput) {"
+    f" subscriptions(filter: $filter, search: $search, sortBy: $sortBy, first: {PAGE}) {{"
+    " totalCount statusCounts { status count } pageInfo { hasNextPage endCursor }"
+    " edges { node { id number status customerEmail customerName amount paymentMethodType attention"
+    " plan { name } channel currency quantity nextBillingAt createdAt } } } }"
 )
 MINE = """
 { mySubscriptions { id status channel currency quantity unitPrice currentPeriodStart currentPeriodEnd
