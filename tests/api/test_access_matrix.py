@@ -67,7 +67,7 @@ ACCESS: dict[str, Access] = {
     "plans": PUBLIC,
     "plan": PUBLIC,
     "mySubscriptions": CUSTOMER,
-    "subscription": CUSTOMER,
+    "subscription": Access(customer=True, staff=frozenset({"MANAGE_ORDERS"})),
     "subscriptionSwitchPreview": CUSTOMER,
     "stripeSettings": staff("HANDLE_PAYMENTS", "MANAGE_ORDERS"),
     "planCreate": staff("MANAGE_PRODUCTS"),
@@ -88,6 +88,12 @@ ACCESS: dict[str, Access] = {
     "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
+    "subscriptions": staff("MANAGE_ORDERS"),
+    "invoices": staff("MANAGE_ORDERS"),
+    "invoice": staff("MANAGE_ORDERS"),
+    "creditNotes": staff("MANAGE_ORDERS"),
+    "customerBilling": staff("MANAGE_ORDERS"),
+    "discountCodes": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

@@ -37,7 +37,7 @@ class InvoiceLineType(graphene.ObjectType):
 
     position = graphene.Int(required=True)
     kind = graphene.String(
-        required=True, description="price, setup_fee, proration, usage, discount, credit, …"
+        required=True, description="plan, setup_fee, proration, trial, discount, usage, credit or shipping."
     )
     description = graphene.String(required=True)
     formula = graphene.String(
