@@ -68,11 +68,23 @@ def subscription_page(
     rows = query.rows(installation)
     page = paginate(staff_subscriptions(rows), key, descending, request)
 
-    def status_counts() -> dict[str, int]:
-        everything = query.rows(installation, with_status=False).order_by()
-        return dict(everything.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counted: dict[str, int] = {}
 
-    return Connection(page, rows.count, {"status_counts": status_counts})
+    def status_counts() -> dict[str, int]:
+        if not counted:
+            everything = query.rows(installation, with_status=False).order_by()
+            counted.update(
+                everything.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+            )
+            counted.setdefault("", 0)  # counted, even when nothing matched
+        return {status: n for status, n in counted.items() if status}
+
+    def total_count() -> int:
+        """The rows of the states listed, from the counts per state: one query for both."""
+        statuses = query.statuses()
+        return sum(n for status, n in status_counts().items() if status in statuses)
+
+    return Connection(page, total_count, {"status_counts": status_counts})
 
 
 class StaffSubscriptionQueries(graphene.ObjectType):
