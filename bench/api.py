@@ -17,8 +17,11 @@ authenticated (the token check is the same few milliseconds for any query and ne
   and amount (`list_sorted_p95_ms`);
 - a customer's `mySubscriptions`.
 
-Prints one line per case, the EXPLAIN (ANALYZE) plans of the slowest cases' slowest query (`--explain`), then
-one JSON line: `{"subscriptions", "invoices", "list_p95_ms", "list_with_counts_p95_ms", "list_sorted_p95_ms",
+Besides each case's p95 (elapsed), its mean CPU time per request: this process's and its PostgreSQL
+backend's (from /proc, when the server runs on this machine), which depends far less than the elapsed time
+on what else the machine runs. Prints one line per case, the EXPLAIN (ANALYZE) plans of the slowest cases'
+slowest query (`--explain`), then one JSON line: `{"subscriptions", "invoices", "list_p95_ms",
+"list_with_counts_p95_ms", "list_sorted_p95_ms", "list_cpu_ms", "my_subscriptions_cpu_ms",
 "my_subscriptions_p95_ms", "mrr_year_p95_ms", "integrity_s"}`; the last two are measured by the reports'
 benchmark (`report_figures` below) and null until it is merged.
 Not a timed test: figures depend on the machine.
@@ -38,7 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.renewals import WITH_POSTGRES, drop_database, recreate_database  # noqa: E402
+from bench.renewals import (  # noqa: E402
+    WITH_POSTGRES,
+    backend_cpu_s,
+    drop_database,
+    process_cpu_s,
+    recreate_database,
+)
 
 REEXEC_FLAG = "SALEOR_SUBSCRIPTIONS_STAFF_API_BENCH_UNDER_WITH_POSTGRES"
 PAGE = 20
@@ -223,10 +232,25 @@ def p95(times: list[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)
 
 
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return int(pid)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds of this process and of its PostgreSQL backend (when the server runs on this machine)."""
+    return process_cpu_s() + (backend_cpu_s(pid) or 0.0)
+
+
 def timed(
     client: Any, query: str, variables: dict[str, Any], repeat: int
-) -> tuple[float, int, list[tuple[float, str]]]:
-    """p95 ms, queries, and the SQL of the last run with each statement's time."""
+) -> tuple[float, float, int, list[tuple[float, str]]]:
+    """p95 ms, mean CPU ms (the app's and its database backend's), queries, and the SQL of the last run with
+    each statement's time."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -234,6 +258,8 @@ def timed(
     times: list[float] = []
     sql: list[tuple[float, str]] = []
     client.post("/graphql/", body, content_type="application/json")  # warm
+    pid = backend_pid()
+    cpu_before = cpu_s(pid)
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -243,7 +269,8 @@ def timed(
         if response.status_code != 200 or "errors" in answer:
             raise SystemExit(f"{variables}: {response.status_code} {str(answer)[:500]}")
         sql = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
-    return p95(times), len(sql), sql
+    cpu_ms = round((cpu_s(pid) - cpu_before) * 1000 / repeat, 1)
+    return p95(times), cpu_ms, len(sql), sql
 
 
 def explain(sql: str) -> str:
@@ -282,19 +309,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: list[tuple[float, str, list[tuple[float, str]]]] = []
     views.authenticate = lambda _request, now=None: staff  # type: ignore[assignment,attr-defined]
     worst: dict[str, float] = {}
+    worst_cpu: dict[str, float] = {}
     for label, query, named in (
         ("page", LIST, cases(world)),
         ("page with totalCount and statusCounts", COUNTED, cases(world)),
         ("page sorted", LIST, SORTS),
     ):
         for name, variables in named.items():
-            ms, queries, sql = timed(client, query, variables, args.repeat)
+            ms, cpu, queries, sql = timed(client, query, variables, args.repeat)
             results.append((ms, f"{label}, {name}", sql))
             worst[label] = max(worst.get(label, 0.0), ms)
-            print(f"subscriptions {label}, {name}: p95 {ms} ms, {queries} queries")
+            worst_cpu[label] = max(worst_cpu.get(label, 0.0), cpu)
+            print(f"subscriptions {label}, {name}: p95 {ms} ms, CPU {cpu} ms, {queries} queries")
     views.authenticate = lambda _request, now=None: customer  # type: ignore[assignment,attr-defined]
-    mine, queries, _ = timed(client, MINE, {}, args.repeat)
-    print(f"mySubscriptions: p95 {mine} ms, {queries} queries")
+    mine, mine_cpu, queries, _ = timed(client, MINE, {}, args.repeat)
+    print(f"mySubscriptions: p95 {mine} ms, CPU {mine_cpu} ms, {queries} queries")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for ms, name, sql in sorted(results, reverse=True)[: args.explain]:
         slowest_ms, statement = max(sql)
         print(f"\n--- EXPLAIN of the slowest query of '{name}' (p95 {ms} ms; this query {slowest_ms:.1f} ms)")
@@ -306,6 +336,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "list_p95_ms": worst["page"],
         "list_with_counts_p95_ms": worst["page with totalCount and statusCounts"],
         "list_sorted_p95_ms": worst["page sorted"],
+        "list_cpu_ms": worst_cpu["page"],
+        "my_subscriptions_cpu_ms": mine_cpu,
         "my_subscriptions_p95_ms": mine,
         **report_figures(),
     }

@@ -30,7 +30,7 @@ from saleor_subscriptions.api.staff.pagination import (
     connection_type,
     paginate,
 )
-from saleor_subscriptions.api.staff.queries import staff_subscriptions
+from saleor_subscriptions.api.staff.queries import complete_page, staff_subscriptions
 from saleor_subscriptions.api.staff.subscription_fields import Money, SubscriptionPaymentMethodSummary
 from saleor_subscriptions.api.staff.subscription_filters import (
     MAX_SEARCH,
@@ -274,6 +274,7 @@ class StaffBillingQueries(graphene.ObjectType):
                 Subscription.objects.filter(customer_q(customer), installation=installation)
             ).order_by("-pk")[:CUSTOMER_LIST]
         )
+        complete_page(subscriptions, installation, info, "subscriptions")
         invoices = list(
             invoices_with_details(
                 Invoice.objects.filter(

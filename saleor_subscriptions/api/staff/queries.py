@@ -50,14 +50,33 @@ SubscriptionListConnection = connection_type(
 
 
 def staff_subscriptions(rows: QuerySet[Subscription]) -> QuerySet[Subscription]:
-    """What a page of subscriptions shows, loaded with a constant number of queries."""
-    return (
-        with_amount(rows)
-        .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
-        .prefetch_related(
-            Prefetch("plan_version__plan__versions", queryset=PlanVersion.objects.order_by("version"))
+    """Subscriptions with their amount, plan version and plan; the rest a page shows comes from
+    `complete_page`."""
+    return with_amount(rows).select_related("plan_version__plan")
+
+
+def complete_page(
+    subscriptions: list[Subscription], installation: Installation, info: Any, *path: str
+) -> None:
+    """Loads what the selection under `path` shows of `subscriptions` (all of `installation`): one query for
+    each kind of row selected, however many subscriptions."""
+    for subscription in subscriptions:
+        subscription.installation = installation
+    fields = selected(info, *path)
+    load_details(subscriptions, fields)
+    if fields & {"pendingPlan", "pendingChanges"}:
+        prefetch_related_objects(subscriptions, "pending_plan_version__plan")
+    if "terms" in selected(info, *path, "plan"):
+        versions = PlanVersion.objects.order_by("version")
+        prefetch_related_objects(subscriptions, Prefetch("plan_version__plan__versions", queryset=versions))
+    if "openInvoices" in fields:
+        prefetch_related_objects(
+            subscriptions, Prefetch("invoices", queryset=payable_invoices(), to_attr="payable")
         )
-    )
+    if "invoices" in fields:
+        prefetch_related_objects(
+            subscriptions, Prefetch("invoices", queryset=issued_invoices(), to_attr="issued")
+        )
 
 
 def subscription_page(
@@ -119,14 +138,5 @@ class StaffSubscriptionQueries(graphene.ObjectType):
         connection = subscription_page(
             installation, SubscriptionQuery(filter, search), sort_by, PageRequest(first, after, last, before)
         )
-        fields = selected(info, "edges", "node")
-        load_details(connection.page.items, fields)
-        if "openInvoices" in fields:
-            prefetch_related_objects(
-                connection.page.items, Prefetch("invoices", queryset=payable_invoices(), to_attr="payable")
-            )
-        if "invoices" in fields:
-            prefetch_related_objects(
-                connection.page.items, Prefetch("invoices", queryset=issued_invoices(), to_attr="issued")
-            )
+        complete_page(connection.page.items, installation, info, "edges", "node")
         return connection
