@@ -211,7 +211,7 @@ def cases(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "action required": {"filter": {"attention": ["ACTION_REQUIRED"]}},
             "order failed": {"filter": {"attention": ["ORDER_FAILED"]}},
             "search email part": {"search": "customer4242@"},
-            "search name": {"search": "Jansen 1234"},
+            "search name": {"search": "Visser 1234"},
             "search number": {"search": "#5000"},
             "search invoice number": {"search": f"INV-{5000 * world['per'] + 1:08d}"},
         }
