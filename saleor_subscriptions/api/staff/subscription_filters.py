@@ -142,27 +142,25 @@ def customer_q(customer: str) -> Q:
 
 
 def attention_q(installation: Installation, reasons: Iterable[str]) -> Q:
-    """Needing attention for any of `reasons`. The subscriptions with a charge waiting for the customer or a
-    failed order are few (partial indexes find them), so their ids are read first: an OR of indexed
-    conditions, where an OR with a subquery would read every subscription."""
+    """Needing attention for any of `reasons`: a state, or an owed invoice with a charge waiting for the
+    customer or a failed order (few rows, which partial indexes find; PostgreSQL hashes them once)."""
     wanted = set(reasons)
     found = Q(status__in=[r for r in wanted if r in ("past_due", "suspended")])
-    ids: set[int] = set()
     if "action_required" in wanted:
-        ids.update(
-            PaymentAttempt.objects.filter(
+        found |= Q(
+            pk__in=PaymentAttempt.objects.filter(
                 installation=installation,
                 status=PaymentAttempt.Status.REQUIRES_ACTION,
                 invoice__status__in=OWED,
-            ).values_list("invoice__subscription_id", flat=True)
+            ).values("invoice__subscription_id")
         )
     if "order_failed" in wanted:
-        ids.update(
-            Invoice.objects.filter(installation=installation, status__in=OWED)
+        found |= Q(
+            pk__in=Invoice.objects.filter(installation=installation, status__in=OWED)
             .exclude(order_problem="")
-            .values_list("subscription_id", flat=True)
+            .values("subscription_id")
         )
-    return found | Q(pk__in=sorted(ids)) if ids else found
+    return found
 
 
 def with_amount(queryset: QuerySet[Subscription]) -> QuerySet[Subscription]:

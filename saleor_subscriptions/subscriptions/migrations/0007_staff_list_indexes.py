@@ -10,6 +10,7 @@ from django.db import migrations
 INDEXES = {
     "sub_staff_created_idx": "subscriptions_subscription (installation_id, created_at, id)",
     "sub_staff_status_created_idx": "subscriptions_subscription (installation_id, status, created_at, id)",
+    "sub_staff_status_idx": "subscriptions_subscription (installation_id, status, id)",
     "sub_staff_next_billing_idx": "subscriptions_subscription (installation_id, next_billing_at, id)",
     "sub_staff_email_idx": "subscriptions_subscription (installation_id, customer_email, id)",
     "sub_staff_email_upper_idx": "subscriptions_subscription (installation_id, UPPER(customer_email::text))",
