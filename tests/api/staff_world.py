@@ -75,6 +75,7 @@ def build(shop: ApiShop) -> StaffWorld:
     subs = {}
     for n, (name, spec) in enumerate(people.items()):
         version = spec.pop("version")
+        assert isinstance(version, PlanVersion)
         subs[name] = make_subscription(
             version,
             customer_user_id=f"VXNlcjo{n}" if name != "dan" else "",

@@ -211,7 +211,7 @@ query List($filter: InvoiceFilterInput, $sortBy: InvoiceSortingInput, $first: In
 """
 
 
-def numbers(data: dict[str, Any]) -> list[str | None]:
+def numbers(data: dict[str, Any]) -> list[str]:
     return [edge["node"]["number"] for edge in data["invoices"]["edges"]]
 
 

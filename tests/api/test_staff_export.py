@@ -31,7 +31,7 @@ def download(client: Any, path: str, token: str | None, **params: Any) -> Any:
 
 def rows(response: Any) -> list[dict[str, str]]:
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -199,7 +199,8 @@ def test_sorting_both_ways_and_paging_through_it(api, world, field, ascending):
                 break
             after = page["pageInfo"]["endCursor"]
         assert seen == expected, (field, direction)
-        back, before = [], None
+        back: list[str] = []
+        before = None
         while True:
             page = listed(api, world, sortBy=sort, last=4, before=before)
             back = emails(page) + back
