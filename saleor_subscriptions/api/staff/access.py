@@ -44,6 +44,3 @@ def staff_shop(info: Any, permissions: Collection[str] = (READ_BILLING,)) -> Ins
     require_any(principal, permissions)
     return principal.shop()
 
-
-def is_billing_reader(principal: Principal) -> bool:
-    return principal.staff is not None and READ_BILLING in principal.staff.permissions
