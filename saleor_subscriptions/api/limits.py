@@ -9,7 +9,9 @@ anything runs; one over any limit is answered at once, 400 `QUERY_TOO_COMPLEX`, 
 - **fields**: every field selected, aliases and fragment spreads counted each time they are used;
 - **root fields**: fields of the operation itself (each runs its own database queries);
 - **cost**: each field costs 1, and what is selected under a list is counted once per item it can return:
-  its `first` argument when given as a number, else `LIST_SIZES` of the field, else `DEFAULT_LIST_SIZE`.
+  its `first` argument when given as a number, else `LIST_SIZES` of the field, else `DEFAULT_LIST_SIZE`;
+  under a connection (`subscriptions`, `invoices`, …) its `first` or `last`, else the largest page (100),
+  for what is under `edges`.
   `MAX_COST` lets a customer's full `mySubscriptions(first: 100)` (cost 12,801) be asked twice.
 - **introspection cost**: the same count for `__schema` and `__type`, whose lists are as long as this
   schema's longest (`types` 65, `fields` 21, …); it answers from memory, so its budget is larger: GraphiQL's
@@ -55,9 +57,12 @@ MAX_DEPTH = 15
 MAX_FIELDS = 400
 MAX_ROOT_FIELDS = 10
 MAX_COST = 30_000
-MAX_INTROSPECTION_COST = 1_000_000
+MAX_INTROSPECTION_COST = 5_000_000
 DEFAULT_LIST_SIZE = 10
 LIST_SIZES = {"mySubscriptions": 100}
+CONNECTION_PAGE_SIZE = 100
+"""A connection's page without a literal `first` or `last`: the largest page, as a variable's value is not
+known when the document is measured."""
 """Lists whose resolver returns more than `DEFAULT_LIST_SIZE` items without a `first` argument."""
 
 
@@ -102,15 +107,26 @@ def _introspection_sizes(schema: GraphQLSchema) -> dict[str, int]:
     }
 
 
+def _is_connection(field_type: GraphQLOutputType | None) -> bool:
+    """A Relay connection (`subscriptions`, `invoices`, …): a page of `edges` as long as its first or last."""
+    named = get_named_type(field_type) if field_type is not None else None
+    return isinstance(named, GraphQLObjectType) and "edges" in named.fields and "pageInfo" in named.fields
+
+
 def _list_size(schema: GraphQLSchema, field: FieldNode, field_type: GraphQLOutputType | None) -> int:
     while isinstance(field_type, GraphQLNonNull):
         field_type = field_type.of_type
-    if not isinstance(field_type, GraphQLList):
+    connection = _is_connection(field_type)
+    if not isinstance(field_type, GraphQLList) and not connection:
         return 1
+    if field.name.value == "edges":
+        return 1  # counted at its connection
     for argument in field.arguments or ():
-        if argument.name.value == "first" and isinstance(argument.value, IntValueNode):
+        if argument.name.value in ("first", "last") and isinstance(argument.value, IntValueNode):
             digits = argument.value.value.lstrip("-")
             return MAX_INTROSPECTION_COST if len(digits) > 7 else max(1, int(argument.value.value))
+    if not isinstance(field_type, GraphQLList):
+        return CONNECTION_PAGE_SIZE
     name = field.name.value
     if is_introspection_type(get_named_type(field_type)) or name in ("types", "directives"):
         return max(1, _introspection_sizes(schema).get(name, DEFAULT_LIST_SIZE))

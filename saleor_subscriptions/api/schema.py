@@ -34,6 +34,8 @@ from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.staff_reports import StaffReportQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
+from saleor_subscriptions.api.staff.billing_queries import StaffBillingQueries
+from saleor_subscriptions.api.staff.queries import StaffSubscriptionQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
@@ -46,6 +48,8 @@ class Query(
     StripeSettingsQueries,
     SchedulePreviewQueries,
     StaffReportQueries,
+    StaffSubscriptionQueries,
+    StaffBillingQueries,
     graphene.ObjectType,
 ):
     pass

@@ -16,6 +16,7 @@ def health(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/manifest", manifest, name="manifest"),
+    path("api/export/", include("saleor_subscriptions.api.staff.urls")),
     path("api/", include("saleor_subscriptions.saleor.urls")),
     path("api/payments/", include("saleor_subscriptions.payments.urls")),
     path("graphql/", include("saleor_subscriptions.api.urls")),

@@ -67,7 +67,7 @@ ACCESS: dict[str, Access] = {
     "plans": PUBLIC,
     "plan": PUBLIC,
     "mySubscriptions": CUSTOMER,
-    "subscription": CUSTOMER,
+    "subscription": Access(customer=True, staff=frozenset({"MANAGE_ORDERS"})),
     "subscriptionSwitchPreview": CUSTOMER,
     "stripeSettings": staff("HANDLE_PAYMENTS", "MANAGE_ORDERS"),
     "planCreate": staff("MANAGE_PRODUCTS"),
@@ -90,6 +90,12 @@ ACCESS: dict[str, Access] = {
     "schedulePreview": staff("MANAGE_PRODUCTS"),
     "subscriptionReport": staff("MANAGE_ORDERS"),
     "billingIntegrity": staff("MANAGE_ORDERS"),
+    "subscriptions": staff("MANAGE_ORDERS"),
+    "invoices": staff("MANAGE_ORDERS"),
+    "invoice": staff("MANAGE_ORDERS"),
+    "creditNotes": staff("MANAGE_ORDERS"),
+    "customerBilling": staff("MANAGE_ORDERS"),
+    "discountCodes": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

@@ -139,3 +139,20 @@ def test_a_json_body_nested_too_deep_is_refused_400_not_500(client):
 
     assert response.status_code in (400, 413)
     assert error_of(response)["code"] in ("INVALID_REQUEST", "REQUEST_TOO_LARGE")
+
+
+def test_a_connection_counts_its_page_for_what_is_under_its_edges():
+    from graphql import parse
+
+    from saleor_subscriptions.api.limits import check_limits
+    from saleor_subscriptions.api.schema import schema
+
+    def cost(arguments: str) -> int:
+        return check_limits(
+            schema.graphql_schema,
+            parse(f"{{ subscriptions{arguments} {{ edges {{ node {{ id status }} }} }} }}"),
+        )
+
+    assert cost("(first: 1)") == 1 + 1 * (1 + 1 * (1 + 2))
+    assert cost("(last: 50)") == 1 + 50 * (1 + 1 * (1 + 2))
+    assert cost("") == 1 + 100 * (1 + 1 * (1 + 2))

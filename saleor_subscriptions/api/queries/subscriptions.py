@@ -14,6 +14,7 @@ from saleor_subscriptions.api.auth import Customer
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
 from saleor_subscriptions.api.ids import parse_subscription_id
+from saleor_subscriptions.api.staff.detail import staff_subscription
 from saleor_subscriptions.api.types.subscriptions import (
     SubscriptionType,
     issued_invoices,
@@ -57,7 +58,8 @@ class SubscriptionQueries(graphene.ObjectType):
         SubscriptionType,
         id=graphene.ID(required=True),
         description=(
-            "One of the customer's subscriptions; null when it is not theirs. Needs a customer token."
+            "One of the customer's subscriptions (null when it is not theirs) with a customer token; any of "
+            "the shop's with a staff token carrying MANAGE_ORDERS, with the staff fields."
         ),
     )
 
@@ -81,6 +83,8 @@ class SubscriptionQueries(graphene.ObjectType):
     @staticmethod
     def resolve_subscription(_root: Any, info: Any, id: str) -> Subscription | None:
         principal = context_of(info).principal
+        if principal.staff is not None:
+            return staff_subscription(info, id)
         customer = principal.require_customer()
         pk = parse_subscription_id(id)
         if pk is None:

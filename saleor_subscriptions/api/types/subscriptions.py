@@ -12,6 +12,7 @@ from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.enums import InvoiceStatusEnum, SubscriptionStatusEnum
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
+from saleor_subscriptions.api.staff.subscription_fields import StaffSubscriptionFields
 from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.links import document_url, pay_url, payment_method_url
@@ -92,7 +93,7 @@ class SubscriptionInvoice(graphene.ObjectType):
         return pay_url(root) if can_still_reactivate(root.subscription) else None
 
 
-class SubscriptionType(graphene.ObjectType):
+class SubscriptionType(StaffSubscriptionFields, graphene.ObjectType):
     """A customer's subscription to a plan (BILLING_RULES §5 for the states)."""
 
     class Meta:
