@@ -8,6 +8,8 @@ import graphene
 from graphql import lexicographic_sort_schema, print_schema
 
 from saleor_subscriptions.api.enums import ApiErrorCodeEnum
+from saleor_subscriptions.api.mutations.api_key_create import ApiKeyCreate
+from saleor_subscriptions.api.mutations.api_key_revoke import ApiKeyRevoke
 from saleor_subscriptions.api.mutations.customer_portal_session import CustomerPortalSessionCreate
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
@@ -30,6 +32,7 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecord,
     SubscriptionUsageRecordBulk,
 )
+from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
@@ -44,6 +47,7 @@ class Query(
     SubscriptionSwitchQueries,
     StripeSettingsQueries,
     SchedulePreviewQueries,
+    ApiKeyQueries,
     graphene.ObjectType,
 ):
     pass
@@ -65,6 +69,8 @@ class Mutation(graphene.ObjectType):
     subscription_usage_record = SubscriptionUsageRecord.Field()
     subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
     customer_portal_session_create = CustomerPortalSessionCreate.Field()
+    api_key_create = ApiKeyCreate.Field()
+    api_key_revoke = ApiKeyRevoke.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -143,3 +143,37 @@ class Installation(models.Model):
     def default_dunning(self) -> DunningPolicy:
         """The installation's dunning policy: BILLING_RULES §6 defaults with this shop's settings on top."""
         return DunningPolicy.from_mapping(self.dunning_policy)
+
+
+class ApiKeyScope(models.TextChoices):
+    """What an API key may do: read (the staff queries), write (staff mutations), usage (usage recording)."""
+
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+    USAGE = "usage", "Usage"
+
+
+class ApiKey(models.Model):
+    """A shop's key for server-to-server calls (`tenants.api_keys`): only the SHA-256 of its secret is kept,
+    with the secret's first characters (`prefix`) to tell keys apart."""
+
+    Scope = ApiKeyScope
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=16, help_text="The secret's first characters, shown to tell keys apart"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the secret, hex")
+    scopes = models.JSONField(default=list, help_text="ApiKeyScope values")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=200, blank=True, help_text="The staff user who made it")
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="Updated at most once a minute")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["installation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
