@@ -55,7 +55,9 @@ def body_of(event: OutboundEvent) -> bytes:
 
 def retry_delay(attempts: int) -> timedelta:
     """How long after its `attempts`-th failed try a delivery is tried again: 1 min, doubling, at most 6 h."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    doublings = min(max(attempts - 1, 0), 20)
+    wait: timedelta = FIRST_RETRY * (2**doublings)
+    return min(wait, LONGEST_WAIT)
 
 
 def _addresses_checked() -> bool:

@@ -38,7 +38,7 @@ def docs_verifier() -> Any:
     """`verify_signature` exactly as docs/events.md shows it to receivers."""
     (snippet,) = re.findall(r"```python\n(.*?)```", DOCS.read_text(), flags=re.S)
     namespace: dict[str, Any] = {}
-    exec(compile(snippet, str(DOCS), "exec"), namespace)  # noqa: S102 - our own documentation's code
+    exec(compile(snippet, str(DOCS), "exec"), namespace)
     return namespace["verify_signature"]
 
 
@@ -63,7 +63,7 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status = found.handle(self.headers, body)
             self.send_response(status)
