@@ -32,10 +32,14 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecord,
     SubscriptionUsageRecordBulk,
 )
+from saleor_subscriptions.api.mutations.webhook_endpoint_create import WebhookEndpointCreate
+from saleor_subscriptions.api.mutations.webhook_endpoint_delete import WebhookEndpointDelete
+from saleor_subscriptions.api.mutations.webhook_endpoint_update import WebhookEndpointUpdate
 from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
+from saleor_subscriptions.api.queries.webhook_endpoints import WebhookEndpointQueries
 
 #: graphql/schema.graphql at the project's root (the package is installed editable).
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"
@@ -48,6 +52,7 @@ class Query(
     StripeSettingsQueries,
     SchedulePreviewQueries,
     ApiKeyQueries,
+    WebhookEndpointQueries,
     graphene.ObjectType,
 ):
     pass
@@ -71,6 +76,9 @@ class Mutation(graphene.ObjectType):
     customer_portal_session_create = CustomerPortalSessionCreate.Field()
     api_key_create = ApiKeyCreate.Field()
     api_key_revoke = ApiKeyRevoke.Field()
+    webhook_endpoint_create = WebhookEndpointCreate.Field()
+    webhook_endpoint_update = WebhookEndpointUpdate.Field()
+    webhook_endpoint_delete = WebhookEndpointDelete.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

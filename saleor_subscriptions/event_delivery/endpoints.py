@@ -1,6 +1,6 @@
 """The shop's webhook endpoints: made, changed and removed by staff through the API.
 
-A URL must be an absolute https URL without user-info or fragment, at most 2,000 characters, whose host is and
+A URL must be an absolute https URL without user-info or fragment, at most 1,000 characters, whose host is and
 resolves only to public addresses: the rules `saleor.allowed_urls` applies to Saleors (a private, loopback or
 link-local address is refused, and every delivery checks the addresses again as it connects). With
 `SALEOR_ALLOW_PRIVATE_NETWORKS` on (development, tests), http and private addresses are allowed too.
@@ -23,7 +23,7 @@ from saleor_subscriptions.outbound_events.models import EventType, WebhookEndpoi
 from saleor_subscriptions.saleor import allowed_urls
 from saleor_subscriptions.tenants.models import Installation
 
-URL_MAX = 2000
+URL_MAX = 1000
 DESCRIPTION_MAX = 200
 ENDPOINTS_MAX = 20
 SECRET_PREFIX = "whsec_"

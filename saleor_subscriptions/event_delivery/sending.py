@@ -28,8 +28,7 @@ from saleor_subscriptions.outbound_events.models import (
     EventDelivery,
     OutboundEvent,
 )
-from saleor_subscriptions.saleor import allowed_urls
-from saleor_subscriptions.saleor.outbound import PinnedTransport
+from saleor_subscriptions.saleor.outbound import AddressRefused, PinnedTransport
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +39,7 @@ LEASE = timedelta(minutes=2)
 TIMEOUT_SECONDS = 10.0
 BATCH = 50
 ERROR_MAX = 500
+ADDRESS_REFUSED = "AddressRefused: the host is, or now resolves to, a private or local address"
 
 
 def body_of(event: OutboundEvent) -> bytes:
@@ -95,10 +95,12 @@ def post(client: httpx.Client, url: str, secret: str, body: bytes) -> Answer:
     }
     try:
         response = client.post(url, content=body, headers=headers)
+    except AddressRefused:
+        took = int((time.monotonic() - started) * 1000)
+        return Answer(None, took, ADDRESS_REFUSED)
     except httpx.HTTPError as exc:
         took = int((time.monotonic() - started) * 1000)
-        reason = allowed_urls.NOT_ALLOWED if "refused" in type(exc).__name__.lower() else str(exc)
-        return Answer(None, took, f"{type(exc).__name__}: {reason}"[:ERROR_MAX])
+        return Answer(None, took, f"{type(exc).__name__}: {exc}"[:ERROR_MAX])
     took = int((time.monotonic() - started) * 1000)
     error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return Answer(response.status_code, took, error)

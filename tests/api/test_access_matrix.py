@@ -95,6 +95,10 @@ ACCESS: dict[str, Access] = {
     "apiKeys": staff("MANAGE_APPS"),
     "apiKeyCreate": staff("MANAGE_APPS"),
     "apiKeyRevoke": staff("MANAGE_APPS"),
+    "webhookEndpoints": staff("MANAGE_APPS"),
+    "webhookEndpointCreate": staff("MANAGE_APPS"),
+    "webhookEndpointUpdate": staff("MANAGE_APPS"),
+    "webhookEndpointDelete": staff("MANAGE_APPS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
 }

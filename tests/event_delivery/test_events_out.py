@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.event_delivery.endpoints import create_endpoint
-from saleor_subscriptions.event_delivery.sending import deliver_due, retry_delay
+from saleor_subscriptions.event_delivery.sending import ADDRESS_REFUSED, deliver_due, retry_delay
 from saleor_subscriptions.event_delivery.signing import SIGNATURE_HEADER
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.outbound_events.models import DeliveryAttempt, EventDelivery, OutboundEvent
@@ -265,3 +265,15 @@ def test_events_of_another_shop_are_not_sent_to_this_shops_endpoint(subscription
 
     assert receiver.received == []
     assert OutboundEvent.objects.get().installation_id == other.pk
+
+
+def test_a_private_address_is_refused_when_sending_too(subscription, receiver, settings):
+    _endpoint(subscription, receiver)
+    settings.SALEOR_ALLOW_PRIVATE_NETWORKS = False
+    lifecycle.cancel_subscription(subscription, actor=Actor.STAFF, effect="immediately")
+
+    deliver_due()
+
+    assert receiver.received == []
+    (attempt,) = DeliveryAttempt.objects.all()
+    assert attempt.status_code is None and attempt.error == ADDRESS_REFUSED
