@@ -11,6 +11,7 @@ from saleor_subscriptions.api.enums import ApiErrorCodeEnum
 from saleor_subscriptions.api.mutations.api_key_create import ApiKeyCreate
 from saleor_subscriptions.api.mutations.api_key_revoke import ApiKeyRevoke
 from saleor_subscriptions.api.mutations.customer_portal_session import CustomerPortalSessionCreate
+from saleor_subscriptions.api.mutations.installation_settings_update import InstallationSettingsUpdate
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
@@ -36,6 +37,7 @@ from saleor_subscriptions.api.mutations.webhook_endpoint_create import WebhookEn
 from saleor_subscriptions.api.mutations.webhook_endpoint_delete import WebhookEndpointDelete
 from saleor_subscriptions.api.mutations.webhook_endpoint_update import WebhookEndpointUpdate
 from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
+from saleor_subscriptions.api.queries.installation_settings import InstallationSettingsQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
@@ -53,6 +55,7 @@ class Query(
     SchedulePreviewQueries,
     ApiKeyQueries,
     WebhookEndpointQueries,
+    InstallationSettingsQueries,
     graphene.ObjectType,
 ):
     pass
@@ -79,6 +82,7 @@ class Mutation(graphene.ObjectType):
     webhook_endpoint_create = WebhookEndpointCreate.Field()
     webhook_endpoint_update = WebhookEndpointUpdate.Field()
     webhook_endpoint_delete = WebhookEndpointDelete.Field()
+    installation_settings_update = InstallationSettingsUpdate.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

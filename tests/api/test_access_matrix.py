@@ -99,6 +99,8 @@ ACCESS: dict[str, Access] = {
     "webhookEndpointCreate": staff("MANAGE_APPS"),
     "webhookEndpointUpdate": staff("MANAGE_APPS"),
     "webhookEndpointDelete": staff("MANAGE_APPS"),
+    "installationSettings": staff("MANAGE_SETTINGS", scope="read"),
+    "installationSettingsUpdate": staff("MANAGE_SETTINGS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
 }
