@@ -92,7 +92,7 @@ def _language(value: Any) -> str:
 def _due_hour(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
         raise _invalid("due_hour", f"an hour from 0 to 23, not {value!r}")
-    return value
+    return int(value)
 
 
 def _dunning_policy(value: Any) -> dict[str, object]:
