@@ -19,7 +19,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.billing.states import Actor
+from saleor_subscriptions.catalog.mirror import plan_global_id
 from saleor_subscriptions.event_delivery.endpoints import create_endpoint
 from saleor_subscriptions.event_delivery.sending import ADDRESS_REFUSED, deliver_due, retry_delay
 from saleor_subscriptions.event_delivery.signing import SIGNATURE_HEADER
@@ -131,6 +133,10 @@ def test_a_cancellation_is_delivered_signed_to_the_endpoint(subscription, receiv
     assert body["data"]["event"] == "cancel_now"
     assert (body["data"]["from_status"], body["data"]["to_status"]) == ("active", "cancelled")
     assert body["data"]["actor"] == "staff"
+    assert body["data"]["id"] == subscription_global_id(subscription.pk)
+    assert body["data"]["plan"] == plan_global_id(subscription.plan_version.plan_id)
+    assert (body["data"]["status"], body["data"]["quantity"]) == ("cancelled", 1)
+    assert body["data"]["customer_email"] == "piet@example.com"
     delivery = EventDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("succeeded", 1)
     (attempt,) = DeliveryAttempt.objects.all()

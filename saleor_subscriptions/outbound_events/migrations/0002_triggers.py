@@ -53,6 +53,25 @@ CREATE OR REPLACE FUNCTION outbound_invoice_data(i invoicing_invoice, previous t
   )
 $$ LANGUAGE sql STABLE;
 
+CREATE OR REPLACE FUNCTION outbound_subscription_data(pk bigint) RETURNS jsonb AS $$
+  SELECT jsonb_build_object(
+    'status', s.status,
+    'plan', outbound_gid('Plan', v.plan_id),
+    'plan_version', v.version,
+    'quantity', s.quantity,
+    'customer_email', s.customer_email,
+    'customer_user_id', NULLIF(s.customer_user_id, ''),
+    'channel', s.channel_slug,
+    'currency', s.currency,
+    'current_period_start', s.current_period_start,
+    'current_period_end', s.current_period_end,
+    'next_billing_at', s.next_billing_at,
+    'cancel_at_period_end', s.cancel_at_period_end
+  )
+  FROM subscriptions_subscription s JOIN catalog_planversion v ON v.id = s.plan_version_id
+  WHERE s.id = pk
+$$ LANGUAGE sql STABLE;
+
 CREATE OR REPLACE FUNCTION outbound_subscription_event() RETURNS trigger AS $$
 DECLARE
   event_type text;
@@ -100,7 +119,7 @@ BEGIN
     'reason', NEW.reason,
     'at', NEW.at,
     'invoice', outbound_gid('Invoice', invoice_id)
-  ));
+  ) || COALESCE(outbound_subscription_data(NEW.subscription_id), '{}'::jsonb));
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
@@ -185,6 +204,7 @@ DROP FUNCTION IF EXISTS outbound_invoice();
 DROP FUNCTION IF EXISTS outbound_payment_failed();
 DROP FUNCTION IF EXISTS outbound_credit_note();
 DROP FUNCTION IF EXISTS outbound_invoice_data(invoicing_invoice, text);
+DROP FUNCTION IF EXISTS outbound_subscription_data(bigint);
 DROP FUNCTION IF EXISTS outbound_record(bigint, text, jsonb);
 DROP FUNCTION IF EXISTS outbound_amount(numeric);
 DROP FUNCTION IF EXISTS outbound_gid(text, bigint);
@@ -197,6 +217,7 @@ class Migration(migrations.Migration):
         ("subscriptions", "0006_renewal_reminded_for"),
         ("invoicing", "0005_invoice_line_target"),
         ("renewals", "0003_attempt_amount_refused"),
+        ("catalog", "0002_plan_version_renewal_reminder_days"),
     ]
 
     operations = [migrations.RunSQL(FUNCTIONS, DROP)]
