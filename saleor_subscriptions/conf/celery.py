@@ -34,6 +34,7 @@ app.conf.beat_schedule = {
     "record-paid-orders": {"task": "saleor.record_paid_orders", "schedule": 60.0},
     # Events out: new events and retries due are sent to the shops' webhook endpoints.
     "deliver-due-events": {"task": "event_delivery.deliver_due", "schedule": 10.0},
+    "purge-old-events": {"task": "event_delivery.purge_old_events", "schedule": 3600.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
 }

@@ -38,6 +38,8 @@ RETRY_WINDOW = timedelta(days=3)
 LEASE = timedelta(minutes=2)
 TIMEOUT_SECONDS = 10.0
 BATCH = 50
+KEPT_FOR = timedelta(days=30)
+PURGE_BATCH = 1000
 ERROR_MAX = 500
 ADDRESS_REFUSED = "AddressRefused: the host is, or now resolves to, a private or local address"
 
@@ -179,3 +181,20 @@ def deliver_due(now: datetime | None = None, transport: httpx.BaseTransport | No
             tried += len(ids)
             if len(ids) < BATCH:
                 return tried
+
+
+def purge_old_events(now: datetime | None = None) -> int:
+    """Removes events recorded more than KEPT_FOR ago (past any retry), with their deliveries and log, in
+    batches; the number removed."""
+    before = (now or timezone.now()) - KEPT_FOR
+    removed = 0
+    while True:
+        ids = list(
+            OutboundEvent.objects.filter(created_at__lt=before).values_list("pk", flat=True)[:PURGE_BATCH]
+        )
+        if not ids:
+            return removed
+        DeliveryAttempt.objects.filter(delivery__event_id__in=ids).delete()
+        EventDelivery.objects.filter(event_id__in=ids).delete()
+        OutboundEvent.objects.filter(pk__in=ids).delete()
+        removed += len(ids)

@@ -3,7 +3,8 @@
 Events are written by database triggers (migration 0002, `triggers.py`) in the transaction of the change
 itself: every way a subscription event, an invoice's status, a payment attempt's failure or a credit note is
 written (a `save`, a bulk insert, an `UPDATE`) records its event, and a change rolled back records nothing.
-The same trigger adds one pending `EventDelivery` per active endpoint that takes the event's type.
+The same trigger adds one pending `EventDelivery` per active endpoint that takes the event's type; an event no
+endpoint takes is not recorded at all. Events are kept 30 days (`event_delivery.purge_old_events`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The triggers that record events out in the transaction of the change (see `outbound_events.models`).
 
 `outbound_record(installation, type, data)` writes the event (evt_…) and one pending delivery per active
-endpoint of the installation that takes the type (an endpoint with no types takes every type). Ids in `data`
+endpoint of the installation that takes the type (an endpoint with no types takes every type); when no
+endpoint takes it, nothing is written. Ids in `data`
 are the API's global ids (base64 of "Type:<id>"); amounts are decimal strings without trailing zeros.
 """
 
@@ -21,6 +22,13 @@ RETURNS void AS $$
 DECLARE
   event_id bigint;
 BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM outbound_events_webhookendpoint e
+    WHERE e.installation_id = installation AND e.is_active
+      AND (e.event_types = '[]'::jsonb OR e.event_types ? event_type)
+  ) THEN
+    RETURN;
+  END IF;
   INSERT INTO outbound_events_outboundevent (installation_id, public_id, type, created_at, data)
   VALUES (installation, 'evt_' || replace(gen_random_uuid()::text, '-', ''), event_type, now(), payload)
   RETURNING id INTO event_id;
