@@ -197,7 +197,7 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
 
 def cases(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each single filter and each kind of search (variables of LIST)."""
-    from saleor_subscriptions.catalog.mirror import plan_global_id
+    from saleor_subscriptions.catalog.ids import plan_global_id
     from saleor_subscriptions.catalog.models import PlanVersion
 
     plan = PlanVersion.objects.get(pk=world["plan"]).plan_id

@@ -8,9 +8,20 @@
 
 The installation is the one whose Saleor API URL is the token's `iss`; the signature is checked against that
 Saleor's JWKS (fetched again once on an unknown `kid`), and the expiry against the real time (30 s leeway).
+`Authorization: Bearer sk_…` carries one of the shop's API keys (`tenants.api_keys`): the caller is the shop's
+back-end, allowed what the key's scopes allow (see "Scopes" below). An unknown and a revoked key are refused
+alike (401 INVALID_TOKEN), with no hint which.
+
 Without a token a request is anonymous; it names its shop with the `Saleor-Api-Url` header (a storefront knows
 its Saleor's URL) to read public queries or put subscription lines into a checkout. When both are sent they
 must name the same Saleor. Every refusal is a `RequestRefused` with its `ApiErrorCode`.
+
+Scopes. A staff operation says which API key scope lets a key call it, next to the Saleor permissions the
+dashboard's token needs: `principal.require_permissions(("MANAGE_ORDERS",), scope=Scope.READ)` in a query's
+resolver, `permissions = (...)` with `scope = Scope.WRITE` on an `ApiMutation`. READ is for staff queries,
+WRITE for staff mutations, USAGE for usage recording. An operation that names no scope is refused to every
+key (PERMISSION_DENIED): managing keys, Stripe keys and settings need a person's dashboard token. A key
+without the scope asked is refused for that field alone (PERMISSION_DENIED with `scopes: [<the scope>]`).
 """
 
 from __future__ import annotations
@@ -46,13 +57,18 @@ from saleor_subscriptions.saleor.signatures import (
     UnknownKeyError,
     UnsupportedAlgorithmError,
 )
-from saleor_subscriptions.tenants.models import Installation
+from saleor_subscriptions.tenants.api_keys import key_for_secret, looks_like_api_key
+from saleor_subscriptions.tenants.models import ApiKeyScope, Installation
 
 T = TypeVar("T")
 
 API_URL_HEADER = "Saleor-Api-Url"
 STAFF_PERMISSION = "MANAGE_PRODUCTS"
 """What the dashboard's token must carry for the plan mutations."""
+Scope = ApiKeyScope
+"""What an API key may do: READ (staff queries), WRITE (staff mutations), USAGE (usage recording)."""
+API_KEY_ACTOR = "api-key:"
+"""The actor id of what a key does: `api-key:<the key's shown prefix>`."""
 _SCHEMES = ("bearer", "jwt")
 UNAUTHORIZED = 401
 
@@ -76,12 +92,26 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class KeyCaller:
+    """A shop's back-end calling with one of its API keys."""
+
+    key_id: int
+    prefix: str
+    scopes: frozenset[str]
+
+    def as_staff(self, permissions: Collection[str]) -> Staff:
+        """The key as the staff caller of an operation it may call (its actor id names the key)."""
+        return Staff(f"{API_KEY_ACTOR}{self.prefix}", "", "", frozenset(permissions))
+
+
+@dataclass(frozen=True)
 class Principal:
     """The shop a request is for (if any) and who asks: a customer, staff, or nobody (anonymous)."""
 
     installation: Installation | None = None
     customer: Customer | None = None
     staff: Staff | None = None
+    api_key: KeyCaller | None = None
 
     def shop(self) -> Installation:
         """The installation the request is for; a top-level SHOP_REQUIRED error when none was named."""
@@ -100,8 +130,11 @@ class Principal:
             )
         return self.customer
 
-    def require_permissions(self, permissions: Collection[str]) -> Staff:
-        """The staff user if their token carries every one of `permissions`; a top-level error otherwise."""
+    def require_permissions(self, permissions: Collection[str], scope: ApiKeyScope | None = None) -> Staff:
+        """The staff user if their token carries every one of `permissions`, or an API key's caller when the
+        key has `scope` (see "Scopes" in the module doc); a top-level error otherwise."""
+        if self.api_key is not None:
+            return self._require_scope(self.api_key, permissions, scope)
         if self.staff is None:
             raise api_error(
                 ApiErrorCode.AUTHENTICATION_REQUIRED,
@@ -116,6 +149,23 @@ class Principal:
                 permissions=missing,
             )
         return self.staff
+
+    @staticmethod
+    def _require_scope(key: KeyCaller, permissions: Collection[str], scope: ApiKeyScope | None) -> Staff:
+        if scope is None:
+            raise api_error(
+                ApiErrorCode.PERMISSION_DENIED,
+                "this needs the dashboard's token for the app: API keys cannot call it",
+                permissions=sorted(permissions),
+                scopes=[],
+            )
+        if scope.value not in key.scopes:
+            raise api_error(
+                ApiErrorCode.PERMISSION_DENIED,
+                f"the API key lacks the scope {scope.value}",
+                scopes=[scope.value],
+            )
+        return key.as_staff(permissions)
 
 
 def _refused(code: ApiErrorCode, message: str, status: int = UNAUTHORIZED) -> RequestRefused:
@@ -196,12 +246,26 @@ def _customer(installation: Installation, token: str, now: datetime) -> Customer
     return Customer(verified.user_id, verified.email)
 
 
+def _key_principal(secret: str, named: str | None, now: datetime | None) -> Principal:
+    key = key_for_secret(secret, now)
+    if key is None:
+        raise _refused(ApiErrorCode.INVALID_TOKEN, "the API key is not valid")
+    installation = key.installation
+    if named is not None and named != installation.saleor_api_url:
+        raise _refused(ApiErrorCode.ISSUER_MISMATCH, f"the API key is for another Saleor, not {named}")
+    if installation.status != Installation.Status.ACTIVE:
+        raise _refused(ApiErrorCode.SHOP_REMOVED, "the app was removed from the API key's Saleor")
+    return Principal(installation=installation, api_key=KeyCaller(key.pk, key.prefix, frozenset(key.scopes)))
+
+
 def authenticate(request: HttpRequest, now: datetime | None = None) -> Principal:
     """The principal of a request (see the module doc); RequestRefused when its token or shop is refused."""
     token = bearer_token(request)
     named = request.headers.get(API_URL_HEADER, "").strip() or None
     if token is None:
         return Principal(installation=installation_for(named) if named else None)
+    if looks_like_api_key(token):
+        return _key_principal(token, named, now)
     try:
         claims = unverified_claims(token)
     except MalformedTokenError as exc:

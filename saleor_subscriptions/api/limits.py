@@ -14,9 +14,10 @@ anything runs; one over any limit is answered at once, 400 `QUERY_TOO_COMPLEX`, 
   for what is under `edges`.
   `MAX_COST` lets a customer's full `mySubscriptions(first: 100)` (cost 12,801) be asked twice.
 - **introspection cost**: the same count for `__schema` and `__type`, whose lists are as long as this
-  schema's longest (`types` 65, `fields` 21, …); it answers from memory, so its budget is larger: GraphiQL's
-  and code generators' standard introspection query fits (`tests/api/test_limits.py` checks it), a nested
-  `types { fields { type { fields … } } }` does not.
+  schema's longest (`types` 106, `fields` 22, …); it answers from memory, so its budget is larger:
+  MAX_INTROSPECTION_COST, or twice the standard introspection query's cost on this schema when that is more
+  (it grows with the schema), so GraphiQL's and code generators' standard introspection query fits
+  (`tests/api/test_limits.py` checks it) and a nested `types { fields { type { fields … } } }` does not.
 
 `bench/api_limits.py` times the largest requests allowed.
 """
@@ -47,8 +48,10 @@ from graphql import (
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
+    get_introspection_query,
     get_named_type,
     is_introspection_type,
+    parse,
 )
 from graphql.type.definition import GraphQLOutputType
 
@@ -57,7 +60,8 @@ MAX_DEPTH = 15
 MAX_FIELDS = 400
 MAX_ROOT_FIELDS = 10
 MAX_COST = 30_000
-MAX_INTROSPECTION_COST = 5_000_000
+MAX_INTROSPECTION_COST = 1_000_000
+INTROSPECTION_HEADROOM = 2
 DEFAULT_LIST_SIZE = 10
 LIST_SIZES = {"mySubscriptions": 100}
 CONNECTION_PAGE_SIZE = 100
@@ -134,12 +138,20 @@ def _list_size(schema: GraphQLSchema, field: FieldNode, field_type: GraphQLOutpu
 
 
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        introspection_limit: int | None = None,
+    ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.measure = _Measure()
         self.nesting = 0
         self.introspection_cost = 0
+        self.introspection_limit = (
+            introspection_limit if introspection_limit is not None else max_introspection_cost(schema)
+        )
 
     def _field_type(self, parent: object, name: str) -> GraphQLOutputType | None:
         if name in ("__schema", "__type"):
@@ -196,10 +208,23 @@ class _Walker:
         cost = 1 + _list_size(self.schema, node, field_type) * children
         if depth == 1 and node.name.value in ("__schema", "__type"):
             self.introspection_cost += cost
-            if self.introspection_cost > MAX_INTROSPECTION_COST:
-                raise TooComplex("introspectionCost", MAX_INTROSPECTION_COST, self.introspection_cost)
+            if self.introspection_cost > self.introspection_limit:
+                raise TooComplex("introspectionCost", self.introspection_limit, self.introspection_cost)
             return 0
         return cost
+
+
+@cache
+def max_introspection_cost(schema: GraphQLSchema) -> int:
+    """The introspection budget of this schema: MAX_INTROSPECTION_COST, or twice what the standard
+    introspection query costs on it when that is more (the cost grows with the schema's types and fields)."""
+    document = parse(get_introspection_query(descriptions=True))
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    walker = _Walker(schema, fragments, introspection_limit=2**62)
+    for operation in document.definitions:
+        if isinstance(operation, OperationDefinitionNode):
+            walker.selections(operation.selection_set, _root_type(schema, operation), 0, frozenset())
+    return max(MAX_INTROSPECTION_COST, INTROSPECTION_HEADROOM * walker.introspection_cost)
 
 
 def _root_type(schema: GraphQLSchema, operation: OperationDefinitionNode) -> GraphQLObjectType | None:

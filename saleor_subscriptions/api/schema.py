@@ -8,7 +8,10 @@ import graphene
 from graphql import lexicographic_sort_schema, print_schema
 
 from saleor_subscriptions.api.enums import ApiErrorCodeEnum
+from saleor_subscriptions.api.mutations.api_key_create import ApiKeyCreate
+from saleor_subscriptions.api.mutations.api_key_revoke import ApiKeyRevoke
 from saleor_subscriptions.api.mutations.customer_portal_session import CustomerPortalSessionCreate
+from saleor_subscriptions.api.mutations.installation_settings_update import InstallationSettingsUpdate
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
@@ -30,10 +33,16 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecord,
     SubscriptionUsageRecordBulk,
 )
+from saleor_subscriptions.api.mutations.webhook_endpoint_create import WebhookEndpointCreate
+from saleor_subscriptions.api.mutations.webhook_endpoint_delete import WebhookEndpointDelete
+from saleor_subscriptions.api.mutations.webhook_endpoint_update import WebhookEndpointUpdate
+from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
+from saleor_subscriptions.api.queries.installation_settings import InstallationSettingsQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.staff_reports import StaffReportQueries
 from saleor_subscriptions.api.queries.subscriptions import SubscriptionQueries
+from saleor_subscriptions.api.queries.webhook_endpoints import WebhookEndpointQueries
 from saleor_subscriptions.api.staff.billing_queries import StaffBillingQueries
 from saleor_subscriptions.api.staff.queries import StaffSubscriptionQueries
 
@@ -50,6 +59,9 @@ class Query(
     StaffReportQueries,
     StaffSubscriptionQueries,
     StaffBillingQueries,
+    ApiKeyQueries,
+    WebhookEndpointQueries,
+    InstallationSettingsQueries,
     graphene.ObjectType,
 ):
     pass
@@ -71,6 +83,12 @@ class Mutation(graphene.ObjectType):
     subscription_usage_record = SubscriptionUsageRecord.Field()
     subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
     customer_portal_session_create = CustomerPortalSessionCreate.Field()
+    api_key_create = ApiKeyCreate.Field()
+    api_key_revoke = ApiKeyRevoke.Field()
+    webhook_endpoint_create = WebhookEndpointCreate.Field()
+    webhook_endpoint_update = WebhookEndpointUpdate.Field()
+    webhook_endpoint_delete = WebhookEndpointDelete.Field()
+    installation_settings_update = InstallationSettingsUpdate.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -67,6 +67,8 @@ class RefusalCode(StrEnum):
     ACTOR_NOT_ALLOWED = "actor_not_allowed"
     CUSTOMER_CANNOT_CANCEL = "customer_cannot_cancel"
     CUSTOMER_CANNOT_PAUSE = "customer_cannot_pause"
+    CUSTOMER_CANNOT_SWITCH = "customer_cannot_switch"
+    CUSTOMER_CANNOT_CHANGE_QUANTITY = "customer_cannot_change_quantity"
     IMMEDIATE_CANCEL_NOT_ALLOWED = "immediate_cancel_not_allowed"
     MINIMUM_TERM = "minimum_term"
     NOTICE_PERIOD = "notice_period"
@@ -147,6 +149,8 @@ class TransitionRules:
 
     customer_can_cancel: bool = True
     customer_can_pause: bool = False
+    customer_can_switch: bool = True
+    customer_can_change_quantity: bool = True
     customer_cancels_immediately: bool = False
     cancel_notice_days: int = 0
     today: date | None = None
@@ -239,6 +243,16 @@ def _check_guards(
             raise _refuse(RefusalCode.NO_PENDING_CANCELLATION, "there is no pending cancellation")
     elif transition in (Transition.PAUSE, Transition.RESUME, Transition.SKIP) and actor is Actor.CUSTOMER:
         guard_customer_can_pause(rules.customer_can_pause)
+    elif transition is Transition.SWITCH_PLAN and actor is Actor.CUSTOMER and not rules.customer_can_switch:
+        raise _refuse(RefusalCode.CUSTOMER_CANNOT_SWITCH, "this shop does not let customers switch plans")
+    elif (
+        transition is Transition.CHANGE_QUANTITY
+        and actor is Actor.CUSTOMER
+        and not rules.customer_can_change_quantity
+    ):
+        raise _refuse(
+            RefusalCode.CUSTOMER_CANNOT_CHANGE_QUANTITY, "this shop does not let customers change quantities"
+        )
     elif transition is Transition.REACTIVATE and (
         today is None or not reactivation_window_open(today, rules.reactivation_deadline)
     ):

@@ -32,6 +32,9 @@ app.conf.beat_schedule = {
     "process-pending-webhooks": {"task": "saleor.process_pending_webhooks", "schedule": 300.0},
     "check-installations": {"task": "saleor.check_installations", "schedule": 3600.0},
     "record-paid-orders": {"task": "saleor.record_paid_orders", "schedule": 60.0},
+    # Events out: new events and retries due are sent to the shops' webhook endpoints.
+    "deliver-due-events": {"task": "event_delivery.deliver_due", "schedule": 10.0},
+    "purge-old-events": {"task": "event_delivery.purge_old_events", "schedule": 3600.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
 }

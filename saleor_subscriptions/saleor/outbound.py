@@ -16,6 +16,7 @@ whatever it resolves. Redirects are never followed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -30,11 +31,15 @@ class AddressRefused(httpx.ConnectError):
 class PinnedTransport(httpx.BaseTransport):
     """Connects only to addresses `allowed_urls` checked, resolved once per request (see the module doc)."""
 
-    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport | None = None, checked: Callable[[], bool] | None = None
+    ) -> None:
+        """`checked` says whether the rule on addresses is in force (default: `addresses_are_checked`)."""
         self._inner = inner if inner is not None else httpx.HTTPTransport()
+        self._checked = checked or allowed_urls.addresses_are_checked
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if not allowed_urls.addresses_are_checked():
+        if not self._checked():
             return self._inner.handle_request(request)
         host = request.url.host
         port = request.url.port or allowed_urls.DEFAULT_PORTS.get(request.url.scheme, 80)

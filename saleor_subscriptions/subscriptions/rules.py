@@ -33,12 +33,20 @@ def reactivation_deadline(subscription: Subscription) -> date | None:
 
 
 def rules_for(subscription: Subscription, today: date) -> TransitionRules:
-    """The plain facts the transition guards need, read from the subscription and its plan version (§1)."""
+    """The plain facts the transition guards need, read from the subscription, its plan version (§1) and the
+    shop's self-service rights, which can only narrow what a plan lets its customers do."""
     version = subscription.plan_version
+    shop = subscription.installation
+    cancel_mode = shop.self_service_cancel
     return TransitionRules(
-        customer_can_cancel=version.customer_can_cancel,
-        customer_can_pause=version.customer_can_pause,
-        customer_cancels_immediately=version.cancel_effect == version.CancelEffect.IMMEDIATELY,
+        customer_can_cancel=version.customer_can_cancel and cancel_mode != shop.CancelMode.DISABLED,
+        customer_can_pause=version.customer_can_pause and shop.self_service_pause,
+        customer_can_switch=shop.self_service_switch,
+        customer_can_change_quantity=shop.self_service_quantity,
+        customer_cancels_immediately=(
+            version.cancel_effect == version.CancelEffect.IMMEDIATELY
+            and cancel_mode != shop.CancelMode.PERIOD_END
+        ),
         cancel_notice_days=version.cancel_notice_days,
         today=today,
         minimum_term_end=minimum_term_end_of(subscription),

@@ -76,6 +76,14 @@ class RenewalStock(models.TextChoices):
     WAIT = "wait", "Wait for stock: allocate, and hold the invoice while Saleor refuses"
 
 
+class SelfServiceCancel(models.TextChoices):
+    """How the shop's customers may cancel themselves (staff always may)."""
+
+    PLAN = "plan", "As each plan says"
+    PERIOD_END = "period_end", "Only at the end of a period, whatever the plan says"
+    DISABLED = "disabled", "Not themselves: they ask the shop"
+
+
 class Installation(models.Model):
     """One Saleor shop (by its GraphQL API URL). A re-install from the same Saleor replaces the same row."""
 
@@ -83,6 +91,7 @@ class Installation(models.Model):
 
     Language = InstallationLanguage
     Stock = RenewalStock
+    CancelMode = SelfServiceCancel
 
     saleor_api_url = models.URLField(max_length=400, unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -112,11 +121,23 @@ class Installation(models.Model):
         default=new_order_token,
         help_text="Written on the Saleor orders this database makes; an order without it is not ours",
     )
+    self_service_cancel = models.CharField(
+        max_length=16,
+        choices=SelfServiceCancel.choices,
+        default=SelfServiceCancel.PLAN,
+        help_text="How customers may cancel themselves: as the plan says, only at period end, or not",
+    )
+    self_service_pause = models.BooleanField(
+        default=True, help_text="Customers may pause, resume and skip where the plan allows it"
+    )
+    self_service_switch = models.BooleanField(default=True, help_text="Customers may switch plans")
+    self_service_quantity = models.BooleanField(default=True, help_text="Customers may change quantities")
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
+            in_choices("self_service_cancel", SelfServiceCancel, "installation_self_service_cancel_valid"),
             in_choices("status", InstallationStatus, "installation_status_valid"),
             in_choices("language", InstallationLanguage, "installation_language_valid"),
             in_choices("renewal_stock", RenewalStock, "installation_renewal_stock_valid"),
@@ -143,3 +164,37 @@ class Installation(models.Model):
     def default_dunning(self) -> DunningPolicy:
         """The installation's dunning policy: BILLING_RULES §6 defaults with this shop's settings on top."""
         return DunningPolicy.from_mapping(self.dunning_policy)
+
+
+class ApiKeyScope(models.TextChoices):
+    """What an API key may do: read (the staff queries), write (staff mutations), usage (usage recording)."""
+
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+    USAGE = "usage", "Usage"
+
+
+class ApiKey(models.Model):
+    """A shop's key for server-to-server calls (`tenants.api_keys`): only the SHA-256 of its secret is kept,
+    with the secret's first characters (`prefix`) to tell keys apart."""
+
+    Scope = ApiKeyScope
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=16, help_text="The secret's first characters, shown to tell keys apart"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the secret, hex")
+    scopes = models.JSONField(default=list, help_text="ApiKeyScope values")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=200, blank=True, help_text="The staff user who made it")
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="Updated at most once a minute")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["installation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -4,8 +4,9 @@ schema without its line in `ACCESS` fails `test_every_operation_has_its_line_in_
 
 Principals: anonymous (without and with the shop named), customer A on A's and on B's data, an expired
 token, a token signed by another key, a dashboard token of another app, the tokens of another shop (its
-customer and its staff with every permission) on this shop's data, and staff without any and with each
-permission. "Allowed" means the request ran as far as the operation's own checks (its payload may still
+customer and its staff with every permission) on this shop's data, staff without any and with each
+permission, and the shop's API keys with each scope (a key may call what its scope allows, and what anonymous
+may). "Allowed" means the request ran as far as the operation's own checks (its payload may still
 refuse the input); "refused" means a top-level AUTHENTICATION_REQUIRED, PERMISSION_DENIED or SHOP_REQUIRED
 with the field null, or a 401 for the token. Whoever is allowed or refused, nothing of another customer or
 shop is shown or changed, and nothing answers 500 or INTERNAL_ERROR.
@@ -29,6 +30,7 @@ from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
+from saleor_subscriptions.tenants.api_keys import create_api_key
 from saleor_subscriptions.tenants.models import Installation
 from tests.api.conftest import NOV_16, ApiShop
 from tests.api.operations import Operation, document, operations, variables
@@ -49,17 +51,21 @@ class Access:
     anonymous: bool = False  # no token, the shop named with Saleor-Api-Url
     customer: bool = False  # a customer's access token: their own data only
     staff: frozenset[str] = frozenset()  # a dashboard token with any one of these permissions
+    scope: str | None = None  # the API key scope that allows it (a key may also call what anonymous may)
 
     def allows_staff(self, permissions: frozenset[str]) -> bool:
         return self.staff == EVERY_STAFF or bool(self.staff & permissions)
+
+    def allows_key(self, scopes: frozenset[str]) -> bool:
+        return self.anonymous or self.scope in scopes
 
 
 PUBLIC = Access(anonymous=True, customer=True, staff=EVERY_STAFF)
 CUSTOMER = Access(customer=True)
 
 
-def staff(*permissions: str) -> Access:
-    return Access(staff=frozenset(permissions))
+def staff(*permissions: str, scope: str | None = None) -> Access:
+    return Access(staff=frozenset(permissions), scope=scope)
 
 
 # One line per operation: who may call it.
@@ -67,7 +73,7 @@ ACCESS: dict[str, Access] = {
     "plans": PUBLIC,
     "plan": PUBLIC,
     "mySubscriptions": CUSTOMER,
-    "subscription": Access(customer=True, staff=frozenset({"MANAGE_ORDERS"})),
+    "subscription": Access(customer=True, staff=frozenset({"MANAGE_ORDERS"}), scope="read"),
     "subscriptionSwitchPreview": CUSTOMER,
     "stripeSettings": staff("HANDLE_PAYMENTS", "MANAGE_ORDERS"),
     "planCreate": staff("MANAGE_PRODUCTS"),
@@ -84,18 +90,27 @@ ACCESS: dict[str, Access] = {
     "subscriptionSkipNextPeriod": CUSTOMER,
     "subscriptionSwitch": CUSTOMER,
     "subscriptionQuantityChange": CUSTOMER,
-    "subscriptionUsageRecord": staff("MANAGE_ORDERS"),
-    "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
+    "subscriptionUsageRecord": staff("MANAGE_ORDERS", scope="usage"),
+    "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS", scope="usage"),
+    "apiKeys": staff("MANAGE_APPS"),
+    "apiKeyCreate": staff("MANAGE_APPS"),
+    "apiKeyRevoke": staff("MANAGE_APPS"),
+    "webhookEndpoints": staff("MANAGE_APPS"),
+    "webhookEndpointCreate": staff("MANAGE_APPS"),
+    "webhookEndpointUpdate": staff("MANAGE_APPS"),
+    "webhookEndpointDelete": staff("MANAGE_APPS"),
+    "installationSettings": staff("MANAGE_SETTINGS", scope="read"),
+    "installationSettingsUpdate": staff("MANAGE_SETTINGS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
-    "subscriptionReport": staff("MANAGE_ORDERS"),
-    "billingIntegrity": staff("MANAGE_ORDERS"),
-    "subscriptions": staff("MANAGE_ORDERS"),
-    "invoices": staff("MANAGE_ORDERS"),
-    "invoice": staff("MANAGE_ORDERS"),
-    "creditNotes": staff("MANAGE_ORDERS"),
-    "customerBilling": staff("MANAGE_ORDERS"),
-    "discountCodes": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS"),
+    "subscriptionReport": staff("MANAGE_ORDERS", scope="read"),
+    "billingIntegrity": staff("MANAGE_ORDERS", scope="read"),
+    "subscriptions": staff("MANAGE_ORDERS", scope="read"),
+    "invoices": staff("MANAGE_ORDERS", scope="read"),
+    "invoice": staff("MANAGE_ORDERS", scope="read"),
+    "creditNotes": staff("MANAGE_ORDERS", scope="read"),
+    "customerBilling": staff("MANAGE_ORDERS", scope="read"),
+    "discountCodes": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="read"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})
@@ -243,6 +258,20 @@ def test_staff_with_each_permission(api, world, permission):
         f"staff, {permission}",
         lambda access: "allowed" if access.allows_staff(granted) else "refused",
         token=token,
+    )
+
+
+@pytest.mark.parametrize("scope", ["read", "write", "usage", "read write usage"])
+def test_api_key_with_each_scope(api, world, scope):
+    scopes = scope.split()
+    secret = create_api_key(world.shop.installation, "back-end", scopes, created_by="staff").secret
+    granted = frozenset(scopes)
+    check_all(
+        api,
+        world,
+        f"API key, {scope}",
+        lambda access: "allowed" if access.allows_key(granted) else "refused",
+        token=secret,
     )
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from saleor_subscriptions.api.ids import global_id, subscription_global_id
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote, InvoiceLine
-from saleor_subscriptions.stripe_webhooks.models import StripeFollowUp
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeFollowUp
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.api.staff_world import StaffWorld, build, invoice
 

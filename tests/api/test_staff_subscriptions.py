@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from saleor_subscriptions.api.ids import subscription_global_id
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from tests.api.staff_world import T0, StaffWorld, build, invoice
 from tests.factories import make_subscription
 

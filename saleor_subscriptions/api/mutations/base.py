@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
+from saleor_subscriptions.api.auth import Scope
 from saleor_subscriptions.api.context import ApiContext, context_of
 from saleor_subscriptions.api.types.errors import PlanError
 from saleor_subscriptions.catalog.actions import PlanRefused
@@ -22,12 +23,14 @@ class ApiMutation(graphene.Mutation):
 
     permissions: ClassVar[tuple[str, ...]] = ()
     """Every one of these must be on the staff token; empty: anyone who names the shop."""
+    scope: ClassVar[Scope | None] = None
+    """The API key scope that lets a key call it instead (`api.auth` "Scopes"); None: no key may."""
 
     @classmethod
     def mutate(cls, _root: Any, info: Any, **data: Any) -> Any:
         context = context_of(info)
         if cls.permissions:
-            context.principal.require_permissions(cls.permissions)
+            context.principal.require_permissions(cls.permissions, cls.scope)
         return cls.perform_mutation(context, **data)
 
     @classmethod

@@ -1,7 +1,8 @@
 """`subscriptionUsageRecord` and `subscriptionUsageRecordBulk`: a shop reports metered use of a subscription
 (BILLING_RULES §1 `usage_prices`, §4), billed in arrears on its next renewal invoice as a usage line.
 
-Until API keys come, the caller is the dashboard's token for this app (staff) with MANAGE_ORDERS.
+The caller is the dashboard's token for this app (staff) with MANAGE_ORDERS, or an API key with the `usage`
+scope (a shop's back-end).
 Refusals come back in `errors` with a `UsageErrorCode` naming the argument; the rules are those of
 `renewals.usage`. The bulk form takes up to `BULK_MAX` records and answers each on its own (per record, not
 all or nothing): every record is stored or refused by itself, in its own transaction, and its idempotency key
@@ -17,6 +18,7 @@ from typing import Any
 import graphene
 from django.db import transaction
 
+from saleor_subscriptions.api.auth import Scope
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.ids import parse_subscription_id
 from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
@@ -28,7 +30,7 @@ from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 USAGE_PERMISSION = "MANAGE_ORDERS"
-"""What the dashboard's token must carry to report usage (until API keys come)."""
+"""What the dashboard's token must carry to report usage; an API key needs the `usage` scope."""
 BULK_MAX = 100
 ID_MAX = 100
 
@@ -99,8 +101,9 @@ def _errors(refused: UsageRefused) -> list[UsageError]:
 
 
 class SubscriptionUsageRecord(ApiMutation):
-    """Records metered use of a subscription (staff with MANAGE_ORDERS), billed on its next renewal invoice.
-    `created` is false when the idempotency key answered an earlier record."""
+    """Records metered use of a subscription (staff with MANAGE_ORDERS, or an API key with the usage scope),
+    billed on its next renewal invoice. `created` is false when the idempotency key answered an earlier
+    record."""
 
     class Arguments:
         subscription = graphene.ID(required=True, description="The subscription's id.")
@@ -114,6 +117,7 @@ class SubscriptionUsageRecord(ApiMutation):
     errors = graphene.NonNull(graphene.List(graphene.NonNull(UsageError)))
 
     permissions = (USAGE_PERMISSION,)
+    scope = Scope.USAGE
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> SubscriptionUsageRecord:
@@ -134,8 +138,9 @@ class UsageRecordResult(graphene.ObjectType):
 
 
 class SubscriptionUsageRecordBulk(ApiMutation):
-    """Records up to 100 usage records at once (staff with MANAGE_ORDERS), each on its own: `results` answers
-    every record in the order sent, stored or refused; one refused record does not stop the others."""
+    """Records up to 100 usage records at once (staff with MANAGE_ORDERS, or an API key with the usage
+    scope), each on its own: `results` answers every record in the order sent, stored or refused; one refused
+    record does not stop the others."""
 
     class Arguments:
         records = graphene.List(graphene.NonNull(UsageRecordInput), required=True)
@@ -146,6 +151,7 @@ class SubscriptionUsageRecordBulk(ApiMutation):
     )
 
     permissions = (USAGE_PERMISSION,)
+    scope = Scope.USAGE
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> SubscriptionUsageRecordBulk:

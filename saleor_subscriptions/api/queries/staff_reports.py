@@ -11,6 +11,7 @@ from typing import Any
 
 import graphene
 
+from saleor_subscriptions.api.auth import Scope
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.types.staff_reports import (
     BillingIntegrity,
@@ -72,7 +73,7 @@ class StaffReportQueries(graphene.ObjectType):
         granularity: Any = Granularity.MONTH.value,
     ) -> SubscriptionReportResult:
         principal = context_of(info).principal
-        principal.require_permissions([REPORTS_PERMISSION])
+        principal.require_permissions([REPORTS_PERMISSION], scope=Scope.READ)
         installation = principal.shop()
         unit = Granularity(getattr(granularity, "value", granularity))
         try:
@@ -88,7 +89,7 @@ class StaffReportQueries(graphene.ObjectType):
     @staticmethod
     def resolve_billing_integrity(_root: Any, info: Any, limit: int = 100) -> BillingIntegrity:
         principal = context_of(info).principal
-        principal.require_permissions([REPORTS_PERMISSION])
+        principal.require_permissions([REPORTS_PERMISSION], scope=Scope.READ)
         installation = principal.shop()
         if not 1 <= limit <= MAX_FINDINGS:
             refused = ReportRefused(ReportErrorCode.INVALID, f"from 1 to {MAX_FINDINGS}", "limit")

@@ -83,7 +83,7 @@ class SubscriptionQueries(graphene.ObjectType):
     @staticmethod
     def resolve_subscription(_root: Any, info: Any, id: str) -> Subscription | None:
         principal = context_of(info).principal
-        if principal.staff is not None:
+        if principal.staff is not None or principal.api_key is not None:
             return staff_subscription(info, id)
         customer = principal.require_customer()
         pk = parse_subscription_id(id)

@@ -1,4 +1,5 @@
-"""Who may read the shop's billing: staff whose dashboard token carries `MANAGE_ORDERS`.
+"""Who may read the shop's billing: staff whose dashboard token carries `MANAGE_ORDERS`, or an API key with
+the `read` scope.
 
 Subscriptions, invoices and credit notes are the shop's orders seen from the billing side, which Saleor guards
 with `MANAGE_ORDERS`; discount codes are read with `MANAGE_ORDERS` or `MANAGE_DISCOUNTS` (Saleor's own
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from saleor_subscriptions.api.auth import Principal, Staff
+from saleor_subscriptions.api.auth import Principal, Scope, Staff
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.errors import ApiErrorCode, api_error
 from saleor_subscriptions.tenants.models import Installation
@@ -20,9 +21,11 @@ READ_DISCOUNTS = ("MANAGE_ORDERS", "MANAGE_DISCOUNTS")
 
 
 def require_any(principal: Principal, permissions: Collection[str]) -> Staff:
-    """The staff user when their token carries at least one of `permissions`; a top-level
-    AUTHENTICATION_REQUIRED (not staff) or PERMISSION_DENIED error otherwise."""
+    """The staff user when their token carries at least one of `permissions`, or the caller of an API key with
+    the `read` scope; a top-level AUTHENTICATION_REQUIRED (not staff) or PERMISSION_DENIED error otherwise."""
     wanted = sorted(permissions)
+    if principal.api_key is not None:
+        return principal.require_permissions(wanted, scope=Scope.READ)
     if principal.staff is None:
         raise api_error(
             ApiErrorCode.AUTHENTICATION_REQUIRED,

@@ -14,8 +14,8 @@ from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.plans import show_amount
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
+from saleor_subscriptions.payments.stripe_webhooks.models import StripeFollowUp
 from saleor_subscriptions.renewals.models import PaymentAttempt
-from saleor_subscriptions.stripe_webhooks.models import StripeFollowUp
 
 INVOICE_TYPE = "Invoice"
 CREDIT_NOTE_TYPE = "CreditNote"

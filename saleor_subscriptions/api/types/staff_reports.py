@@ -13,7 +13,7 @@ import graphene
 from saleor_subscriptions.api.ids import global_id, subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.billing.money import round_to_minor_unit
-from saleor_subscriptions.catalog.mirror import plan_global_id
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.reports.figures import (
     EventCount,
     PlanRevenue,
