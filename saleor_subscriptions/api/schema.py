@@ -12,6 +12,18 @@ from saleor_subscriptions.api.mutations.customer_portal_session import CustomerP
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
+from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
+from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
+from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
+from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
+    StaffSubscriptionQuantityChange,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_resume import StaffSubscriptionResume
+from saleor_subscriptions.api.mutations.staff_subscription_skip_next_period import (
+    StaffSubscriptionSkipNextPeriod,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_switch import StaffSubscriptionSwitch
 from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
 from saleor_subscriptions.api.mutations.subscription_actions import (
     SubscriptionCancel,
@@ -65,6 +77,15 @@ class Mutation(graphene.ObjectType):
     subscription_usage_record = SubscriptionUsageRecord.Field()
     subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
     customer_portal_session_create = CustomerPortalSessionCreate.Field()
+    # Staff actions on the shop's subscriptions and invoices (dashboard token, MANAGE_ORDERS).
+    staff_subscription_cancel = StaffSubscriptionCancel.Field()
+    staff_subscription_cancel_undo = StaffSubscriptionCancelUndo.Field()
+    staff_subscription_pause = StaffSubscriptionPause.Field()
+    staff_subscription_resume = StaffSubscriptionResume.Field()
+    staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
+    staff_subscription_switch = StaffSubscriptionSwitch.Field()
+    staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
+    staff_invoice_void = StaffInvoiceVoid.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).
