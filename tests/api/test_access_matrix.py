@@ -88,6 +88,14 @@ ACCESS: dict[str, Access] = {
     "subscriptionUsageRecordBulk": staff("MANAGE_ORDERS"),
     "customerPortalSessionCreate": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
+    "staffSubscriptionCancel": staff("MANAGE_ORDERS"),
+    "staffSubscriptionCancelUndo": staff("MANAGE_ORDERS"),
+    "staffSubscriptionPause": staff("MANAGE_ORDERS"),
+    "staffSubscriptionResume": staff("MANAGE_ORDERS"),
+    "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS"),
+    "staffSubscriptionSwitch": staff("MANAGE_ORDERS"),
+    "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS"),
+    "staffInvoiceVoid": staff("MANAGE_ORDERS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

@@ -52,7 +52,9 @@ class StaffInvoiceVoid(ApiMutation):
             return cls.refused("id", NOT_FOUND, f"no invoice of this shop has the id {data['id']!r}")
         reason = data.get("reason") or ""
         if len(reason) > REASON_MAX:
-            return cls.refused("reason", INVALID_REASON, f"at most {REASON_MAX} characters, not {len(reason)}")
+            return cls.refused(
+                "reason", INVALID_REASON, f"at most {REASON_MAX} characters, not {len(reason)}"
+            )
         try:
             voided = void_invoice(found, actor_id=staff.user_id, reason=reason)
         except LifecycleError as refused:
