@@ -15,6 +15,12 @@ from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
 from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
 from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
+from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add import (
+    StaffSubscriptionDiscountCodeAdd,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_free_periods_grant import (
+    StaffSubscriptionFreePeriodsGrant,
+)
 from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
 from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
     StaffSubscriptionQuantityChange,
@@ -85,6 +91,8 @@ class Mutation(graphene.ObjectType):
     staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
     staff_subscription_switch = StaffSubscriptionSwitch.Field()
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
+    staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
+    staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_invoice_void = StaffInvoiceVoid.Field()
 
 

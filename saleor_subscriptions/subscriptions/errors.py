@@ -42,6 +42,7 @@ class LifecycleErrorCode(StrEnum):
     PRICE_CHANGE_OTHER_CALENDAR = "price_change_other_calendar"
     PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
+    INVALID_FREE_PERIODS = "invalid_free_periods"
     # Voiding an invoice (invoicing.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

@@ -95,6 +95,8 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS"),
     "staffSubscriptionSwitch": staff("MANAGE_ORDERS"),
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS"),
+    "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS"),
+    "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS"),
 }
 

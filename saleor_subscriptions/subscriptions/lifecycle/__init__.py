@@ -5,6 +5,7 @@ the current state under the plan's rules, changes the row and writes one `Subscr
 `LifecycleError` with a stable code.
 """
 
+from saleor_subscriptions.subscriptions.lifecycle.added_discounts import add_discount_code
 from saleor_subscriptions.subscriptions.lifecycle.cancellation import (
     cancel_subscription,
     expire_subscription,
@@ -18,6 +19,7 @@ from saleor_subscriptions.subscriptions.lifecycle.changes import (
     preview_switch,
     switch_plan,
 )
+from saleor_subscriptions.subscriptions.lifecycle.free_periods import grant_free_periods
 from saleor_subscriptions.subscriptions.lifecycle.nonpayment import (
     cancel_for_nonpayment,
     mark_past_due,
@@ -39,11 +41,13 @@ from saleor_subscriptions.subscriptions.lifecycle.signup import (
 __all__ = [
     "SwitchPreview",
     "activate_subscription",
+    "add_discount_code",
     "cancel_for_nonpayment",
     "cancel_subscription",
     "change_quantity",
     "expire_subscription",
     "finish_cancellation",
+    "grant_free_periods",
     "lapse_incomplete",
     "mark_past_due",
     "pause_subscription",
