@@ -26,6 +26,9 @@ from saleor_subscriptions.api.mutations.staff_subscription_quantity_change impor
     StaffSubscriptionQuantityChange,
 )
 from saleor_subscriptions.api.mutations.staff_subscription_resume import StaffSubscriptionResume
+from saleor_subscriptions.api.mutations.staff_subscription_shipping_address_update import (
+    StaffSubscriptionShippingAddressUpdate,
+)
 from saleor_subscriptions.api.mutations.staff_subscription_skip_next_period import (
     StaffSubscriptionSkipNextPeriod,
 )
@@ -93,6 +96,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
+    staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()
     staff_invoice_void = StaffInvoiceVoid.Field()
 
 

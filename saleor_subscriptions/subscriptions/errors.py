@@ -43,6 +43,7 @@ class LifecycleErrorCode(StrEnum):
     PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
     INVALID_FREE_PERIODS = "invalid_free_periods"
+    INVALID_ADDRESS = "invalid_address"
     # Voiding an invoice (invoicing.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

@@ -97,6 +97,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS"),
     "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS"),
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS"),
+    "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS"),
 }
 

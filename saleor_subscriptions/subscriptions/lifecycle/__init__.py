@@ -6,6 +6,7 @@ the current state under the plan's rules, changes the row and writes one `Subscr
 """
 
 from saleor_subscriptions.subscriptions.lifecycle.added_discounts import add_discount_code
+from saleor_subscriptions.subscriptions.lifecycle.addresses import change_shipping_address
 from saleor_subscriptions.subscriptions.lifecycle.cancellation import (
     cancel_subscription,
     expire_subscription,
@@ -44,6 +45,7 @@ __all__ = [
     "add_discount_code",
     "cancel_for_nonpayment",
     "cancel_subscription",
+    "change_shipping_address",
     "change_quantity",
     "expire_subscription",
     "finish_cancellation",
