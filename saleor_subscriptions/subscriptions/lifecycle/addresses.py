@@ -54,7 +54,8 @@ ENDED = frozenset({SubscriptionStatus.INCOMPLETE, SubscriptionStatus.CANCELLED, 
 def country_codes() -> frozenset[str]:
     """The country codes Saleor accepts in an address."""
     territories = Locale("en").territories
-    return frozenset(c for c in territories if len(c) == 2 and c.isalpha()) - _NOT_COUNTRIES
+    codes = {code for code in territories if isinstance(code, str) and len(code) == 2 and code.isalpha()}
+    return frozenset(codes) - _NOT_COUNTRIES
 
 
 def _invalid(field: str, message: str) -> Exception:
