@@ -99,6 +99,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS"),
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS"),
+    "staffInvoiceRetry": staff("MANAGE_ORDERS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})
