@@ -43,7 +43,7 @@ def test_a_retry_asked_by_staff_is_charged_by_the_sweeper_and_settles_the_subscr
     attempt = retry_invoice_now(invoice, ports.payments, actor_id="VXNlcjox", reason="card replaced")
 
     assert (attempt.number, attempt.status) == (2, "pending")
-    event = reload(subscription).events.order_by("-pk").first()
+    event = reload(subscription).events.order_by("-pk")[0]
     assert (event.kind, event.actor_type, event.actor_id, event.reason) == (
         "invoice_retry_requested",
         "staff",
