@@ -23,6 +23,7 @@ from saleor_subscriptions.api.mutations.staff_subscription_free_periods_grant im
     StaffSubscriptionFreePeriodsGrant,
 )
 from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
+from saleor_subscriptions.api.mutations.staff_subscription_price_change import StaffSubscriptionPriceChange
 from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
     StaffSubscriptionQuantityChange,
 )
@@ -95,6 +96,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
     staff_subscription_switch = StaffSubscriptionSwitch.Field()
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
+    staff_subscription_price_change = StaffSubscriptionPriceChange.Field()
     staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()

@@ -95,6 +95,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS"),
     "staffSubscriptionSwitch": staff("MANAGE_ORDERS"),
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS"),
+    "staffSubscriptionPriceChange": staff("MANAGE_ORDERS"),
     "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS"),
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS"),
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS"),

@@ -32,7 +32,7 @@ from saleor_subscriptions.subscriptions.lifecycle.pausing import (
     resume_subscription,
     skip_next_period,
 )
-from saleor_subscriptions.subscriptions.lifecycle.price_changes import schedule_price_change
+from saleor_subscriptions.subscriptions.lifecycle.price_changes import move_to_version, schedule_price_change
 from saleor_subscriptions.subscriptions.lifecycle.signup import (
     activate_subscription,
     lapse_incomplete,
@@ -52,6 +52,7 @@ __all__ = [
     "grant_free_periods",
     "lapse_incomplete",
     "mark_past_due",
+    "move_to_version",
     "pause_subscription",
     "preview_switch",
     "reactivate_subscription",
