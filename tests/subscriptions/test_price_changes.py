@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.subscriptions.lifecycle import move_to_version, schedule_price_change
 from saleor_subscriptions.tenants.models import Installation
 from tests.renewals.support import at, memory_ports, plan, reload, sandbox, signed_up
