@@ -12,6 +12,7 @@ from saleor_subscriptions.api.mutations.customer_portal_session import CustomerP
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.staff_invoice_mark_paid import StaffInvoiceMarkPaid
 from saleor_subscriptions.api.mutations.staff_invoice_retry import StaffInvoiceRetry
 from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
@@ -102,6 +103,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()
     staff_invoice_void = StaffInvoiceVoid.Field()
     staff_invoice_retry = StaffInvoiceRetry.Field()
+    staff_invoice_mark_paid = StaffInvoiceMarkPaid.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

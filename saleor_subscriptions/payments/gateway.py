@@ -47,6 +47,7 @@ from saleor_subscriptions.payments.customers import find_stripe_customer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
 from saleor_subscriptions.renewals.faults import crash_point
+from saleor_subscriptions.renewals.manual_payments import BANK_TRANSFER
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import ChargeOutcome, ChargeRequest, ChargeResult, GatewayUnavailable
 
@@ -282,9 +283,11 @@ class StripeGateway:
         `idempotency_key`) replays the first refund instead of making a second."""
         currency = invoice.currency
         minor = None if amount is None else _refund_minor(amount, currency)
-        charges = PaymentAttempt.objects.filter(
-            invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
-        ).exclude(reference="")
+        charges = (
+            PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
+            .exclude(reference="")
+            .exclude(reference__startswith=BANK_TRANSFER)  # recorded by hand: no Stripe charge to refund
+        )
         if payment_intent is not None:
             charges = charges.filter(reference=payment_intent)
         attempt = charges.order_by("-number").first()

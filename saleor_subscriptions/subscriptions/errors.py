@@ -44,6 +44,8 @@ class LifecycleErrorCode(StrEnum):
     NOTHING_OWED = "nothing_owed"
     INVALID_FREE_PERIODS = "invalid_free_periods"
     INVALID_ADDRESS = "invalid_address"
+    INVALID_PAYMENT_REFERENCE = "invalid_payment_reference"
+    PAID_DATE_IN_FUTURE = "paid_date_in_future"
     # Voiding an invoice (invoicing.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

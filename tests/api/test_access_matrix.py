@@ -101,6 +101,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS"),
     "staffInvoiceRetry": staff("MANAGE_ORDERS"),
+    "staffInvoiceMarkPaid": staff("MANAGE_ORDERS"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

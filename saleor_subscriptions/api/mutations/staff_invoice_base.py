@@ -11,7 +11,7 @@ import graphene
 from saleor_subscriptions.api.auth import Staff
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.ids import parse_global_id
-from saleor_subscriptions.api.mutations.base import ApiMutation
+from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
 from saleor_subscriptions.api.mutations.staff_subscription_base import STAFF_ORDERS_PERMISSION
 from saleor_subscriptions.api.types.errors import SubscriptionError
 from saleor_subscriptions.api.types.subscriptions import SubscriptionInvoice
@@ -58,7 +58,7 @@ class StaffInvoiceMutation(ApiMutation):
         try:
             cls.act(found, staff, reason, data)
         except LifecycleError as refused:
-            field = "id" if refused.field in (None, "invoice") else refused.field
+            field = "id" if refused.field in (None, "invoice") else input_name(refused.field)
             return cls.refused(field, refused.code.value, refused.message)
         return cls(invoice=Invoice.objects.select_related("subscription").get(pk=found.pk), errors=[])
 
