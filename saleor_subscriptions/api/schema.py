@@ -28,6 +28,7 @@ from saleor_subscriptions.api.mutations.staff_subscription_price_change import S
 from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
     StaffSubscriptionQuantityChange,
 )
+from saleor_subscriptions.api.mutations.staff_subscription_reactivate import StaffSubscriptionReactivate
 from saleor_subscriptions.api.mutations.staff_subscription_resume import StaffSubscriptionResume
 from saleor_subscriptions.api.mutations.staff_subscription_shipping_address_update import (
     StaffSubscriptionShippingAddressUpdate,
@@ -95,6 +96,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_pause = StaffSubscriptionPause.Field()
     staff_subscription_resume = StaffSubscriptionResume.Field()
     staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
+    staff_subscription_reactivate = StaffSubscriptionReactivate.Field()
     staff_subscription_switch = StaffSubscriptionSwitch.Field()
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_price_change = StaffSubscriptionPriceChange.Field()

@@ -93,6 +93,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionPause": staff("MANAGE_ORDERS"),
     "staffSubscriptionResume": staff("MANAGE_ORDERS"),
     "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS"),
+    "staffSubscriptionReactivate": staff("MANAGE_ORDERS"),
     "staffSubscriptionSwitch": staff("MANAGE_ORDERS"),
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS"),
     "staffSubscriptionPriceChange": staff("MANAGE_ORDERS"),
