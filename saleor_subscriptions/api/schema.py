@@ -17,6 +17,7 @@ from saleor_subscriptions.api.mutations.staff_invoice_retry import StaffInvoiceR
 from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
 from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
+from saleor_subscriptions.api.mutations.staff_subscription_credit_grant import StaffSubscriptionCreditGrant
 from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add import (
     StaffSubscriptionDiscountCodeAdd,
 )
@@ -101,6 +102,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_price_change = StaffSubscriptionPriceChange.Field()
     staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
+    staff_subscription_credit_grant = StaffSubscriptionCreditGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()
     staff_invoice_void = StaffInvoiceVoid.Field()

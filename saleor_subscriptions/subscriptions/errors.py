@@ -46,6 +46,7 @@ class LifecycleErrorCode(StrEnum):
     INVALID_ADDRESS = "invalid_address"
     INVALID_PAYMENT_REFERENCE = "invalid_payment_reference"
     PAID_DATE_IN_FUTURE = "paid_date_in_future"
+    INVALID_CREDIT_AMOUNT = "invalid_credit_amount"
     # Voiding an invoice (invoicing.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

@@ -99,6 +99,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionPriceChange": staff("MANAGE_ORDERS"),
     "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS"),
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS"),
+    "staffSubscriptionCreditGrant": staff("MANAGE_ORDERS"),
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS"),
     "staffInvoiceRetry": staff("MANAGE_ORDERS"),

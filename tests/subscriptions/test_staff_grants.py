@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
+from saleor_subscriptions.invoicing.credits import credit_balance
+from saleor_subscriptions.invoicing.models import CreditNote
 from saleor_subscriptions.renewals.pipeline import renew_due
 from saleor_subscriptions.subscriptions.errors import LifecycleError
-from saleor_subscriptions.subscriptions.lifecycle import add_discount_code, grant_free_periods
+from saleor_subscriptions.subscriptions.lifecycle import add_discount_code, grant_credit, grant_free_periods
 from tests.renewals.support import invoices, memory_ports, plan, reload, sandbox, set_clock, signed_up
 from tests.subscriptions.helpers import CUSTOMER, STAFF, at, events, last_event
 
@@ -126,3 +128,46 @@ def test_a_code_is_refused_as_at_sign_up_and_off_an_ended_subscription():
     sub.status = "cancelled"
     sub.save()
     assert _refusal(lambda: add_discount_code(sub, "TIEN", actor=STAFF), sub)[0] == "not_allowed_in_state"
+
+
+def test_credit_granted_by_staff_is_a_credit_note_on_the_balance_that_the_next_renewal_uses():
+    shop = sandbox(at(2026, 11, 16))
+    sub = signed_up(plan(shop, "30.00"))
+
+    note = grant_credit(sub, Decimal("12.50"), actor=STAFF, actor_id="VXNlcjox", reason="late delivery")
+
+    assert (note.amount, note.invoice, note.reason) == (Decimal("12.50"), None, "late delivery")
+    assert credit_balance(shop, sub.customer_key, "EUR") == Decimal("12.50")
+    event = last_event(sub)
+    assert (event.kind, event.actor_type, event.actor_id, event.reason) == (
+        "credit_granted",
+        "staff",
+        "VXNlcjox",
+        "late delivery",
+    )
+    assert event.data == {"credit_note": note.number, "amount": "12.50", "currency": "EUR"}
+    assert _renew_at(shop, at(2026, 12, 16, 12)) == 1
+    [renewal] = [i for i in invoices(sub) if i.billing_reason == "renewal"]
+    assert renewal.credit_applied == Decimal("12.50")
+    assert credit_balance(shop, sub.customer_key, "EUR") == 0
+
+
+def test_credit_refusals_change_nothing():
+    shop = sandbox(at(2026, 11, 16))
+    sub = signed_up(plan(shop, "30.00"))
+    notes = CreditNote.objects.count()
+
+    def refusal(amount, actor=STAFF):
+        with pytest.raises(LifecycleError) as error:
+            grant_credit(sub, Decimal(amount), actor=actor)
+        assert CreditNote.objects.count() == notes and credit_balance(shop, sub.customer_key, "EUR") == 0
+        return error.value.code, error.value.field
+
+    assert refusal("0") == ("invalid_credit_amount", "amount")
+    assert refusal("-5") == ("invalid_credit_amount", "amount")
+    assert refusal("1.001") == ("invalid_credit_amount", "amount")
+    assert refusal("1000000000") == ("invalid_credit_amount", "amount")
+    assert refusal("5", actor=CUSTOMER) == ("actor_not_allowed", None)
+    sub.status = "incomplete"
+    sub.save()
+    assert refusal("5") == ("not_allowed_in_state", None)

@@ -20,6 +20,7 @@ from saleor_subscriptions.subscriptions.lifecycle.changes import (
     preview_switch,
     switch_plan,
 )
+from saleor_subscriptions.subscriptions.lifecycle.credit_grants import grant_credit
 from saleor_subscriptions.subscriptions.lifecycle.free_periods import grant_free_periods
 from saleor_subscriptions.subscriptions.lifecycle.nonpayment import (
     cancel_for_nonpayment,
@@ -49,6 +50,7 @@ __all__ = [
     "change_shipping_address",
     "expire_subscription",
     "finish_cancellation",
+    "grant_credit",
     "grant_free_periods",
     "lapse_incomplete",
     "mark_past_due",
