@@ -53,4 +53,6 @@ def rotate(ciphertext: str) -> str:
     try:
         return fernet().rotate(ciphertext.encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise TokenDecryptionError("a stored secret cannot be decrypted with APP_TOKEN_KEYS") from None
+        raise TokenDecryptionError(
+            "a stored secret cannot be decrypted with APP_TOKEN_KEYS"
+        ) from None

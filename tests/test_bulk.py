@@ -78,9 +78,7 @@ def test_a_decimal_finer_than_its_column_is_rounded_half_away_from_zero_as_postg
 
 
 def test_json_is_written_by_the_fields_encoder_and_an_absent_value_is_sql_null():
-    subscription = make_subscription(
-        make_plan_version(Installation.objects.create(saleor_api_url="https://a.b/"))
-    )
+    subscription = make_subscription(make_plan_version(Installation.objects.create(saleor_api_url="https://a.b/")))
     events = [
         SubscriptionEvent(
             installation_id=subscription.installation_id,

@@ -61,6 +61,7 @@ def open_change_invoice(
             pipeline_step=Invoice.PipelineStep.ORDER,
         )
         InvoiceLine.objects.bulk_create(
-            InvoiceLine.of(invoice, position, line) for position, line in enumerate(lines, start=1)
+            InvoiceLine.of(invoice, position, line)
+            for position, line in enumerate(lines, start=1)
         )
     return invoice

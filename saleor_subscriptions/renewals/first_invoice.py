@@ -204,7 +204,10 @@ def make_first_invoice(
             pipeline_step=Invoice.PipelineStep.DONE,
             created_at=moment,
         )
-        lines = [InvoiceLine.of(invoice, position, line) for position, line in enumerate(priced, start=1)]
+        lines = [
+            InvoiceLine.of(invoice, position, line)
+            for position, line in enumerate(priced, start=1)
+        ]
         take_order_totals(invoice, lines, charge.order)
         invoice.amount_paid = invoice.amount_due
         invoice.number = take_number(sub_row.installation, NumberSequence.Kind.INVOICE)

@@ -87,19 +87,16 @@ def reminder_windows(installation_id: int | None = None) -> Iterator[Window]:
         if days is not None
     }
     for days in sorted({YEARLY_REMINDER_DAYS, *explicit}):
-        yield (
-            days,
-            (
-                Subscription.objects.filter(
-                    due_filter(installation_id),
-                    _reminding(days),
-                    Q(plan_version__billing_cycles__isnull=True)
-                    | Q(cycles_billed__lt=F("plan_version__billing_cycles")),
-                    status=SubscriptionStatus.ACTIVE,
-                    cancel_at_period_end=False,
-                    next_billing_at__isnull=False,
-                ).exclude(renewal_reminded_for=F("current_period_end"))
-            ),
+        yield days, (
+            Subscription.objects.filter(
+                due_filter(installation_id),
+                _reminding(days),
+                Q(plan_version__billing_cycles__isnull=True)
+                | Q(cycles_billed__lt=F("plan_version__billing_cycles")),
+                status=SubscriptionStatus.ACTIVE,
+                cancel_at_period_end=False,
+                next_billing_at__isnull=False,
+            ).exclude(renewal_reminded_for=F("current_period_end"))
         )
 
 

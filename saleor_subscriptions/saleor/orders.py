@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+
 class OrderRefused(SaleorMutationError, OrderNeedsAttention):
     """Saleor refused to make or complete the invoice's order (its errors say why: INSUFFICIENT_STOCK,
     BILLING_ADDRESS_NOT_SET …): nothing is charged for an order that does not exist."""

@@ -31,7 +31,6 @@ ADDRESS_FIELDS = (
     "phone",
 )
 
-
 class NotConnected(SaleorError):
     """The invoice's installation has no working Saleor app (never installed, or removed)."""
 
@@ -116,3 +115,5 @@ def address_input(address: Mapping[str, Any]) -> dict[str, Any] | None:
     """A stored address as Saleor's AddressInput (None when nothing is stored)."""
     kept = {key: address[key] for key in ADDRESS_FIELDS if address.get(key) not in (None, "")}
     return kept or None
+
+

@@ -39,10 +39,7 @@ def test_every_retry_warning_and_email_is_said_as_it_runs_with_progress():
     gateway.script(subscription.customer_key, [DECLINED] * 10)
     said: list[str] = []
     lines = advance_clock(
-        Installation.objects.get(pk=shop.pk),
-        at(2026, 12, 31),
-        _email_ports(gateway),
-        say=said.append,
+        Installation.objects.get(pk=shop.pk), at(2026, 12, 31), _email_ports(gateway), say=said.append,
         progress_every_s=0,
     )
     number = Invoice.objects.get(subscription=subscription, billing_reason="renewal").number

@@ -246,3 +246,4 @@ def test_dunning_sends_no_pay_link_while_a_retry_by_sepa_is_processing(stripe_sh
 
     assert len(shop.notifier.of("payment_failed")) == reminders
     assert len(attempts(invoice)) == 2
+

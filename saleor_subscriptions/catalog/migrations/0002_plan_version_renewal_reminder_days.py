@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0001_initial"),
+        ('catalog', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="planversion",
-            name="renewal_reminder_days",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="Days before a renewal the upcoming-renewal email goes out; 0 = none; empty = the default",
-                null=True,
-            ),
+            model_name='planversion',
+            name='renewal_reminder_days',
+            field=models.PositiveIntegerField(blank=True, help_text='Days before a renewal the upcoming-renewal email goes out; 0 = none; empty = the default', null=True),
         ),
     ]

@@ -4,52 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("invoicing", "0002_invoice_lease_until_invoice_pipeline_step_and_more"),
-        ("tenants", "0001_initial"),
+        ('invoicing', '0002_invoice_lease_until_invoice_pipeline_step_and_more'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="invoiceline",
-            name="invoice_line_kind_valid",
+            model_name='invoiceline',
+            name='invoice_line_kind_valid',
         ),
         migrations.AlterField(
-            model_name="invoiceline",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("plan", "plan"),
-                    ("setup_fee", "setup fee"),
-                    ("proration", "proration"),
-                    ("trial", "trial"),
-                    ("discount", "discount"),
-                    ("usage", "usage"),
-                    ("credit", "credit"),
-                    ("shipping", "shipping"),
-                ],
-                max_length=16,
-            ),
+            model_name='invoiceline',
+            name='kind',
+            field=models.CharField(choices=[('plan', 'plan'), ('setup_fee', 'setup fee'), ('proration', 'proration'), ('trial', 'trial'), ('discount', 'discount'), ('usage', 'usage'), ('credit', 'credit'), ('shipping', 'shipping')], max_length=16),
         ),
         migrations.AddConstraint(
-            model_name="invoiceline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "kind__in",
-                        [
-                            "credit",
-                            "discount",
-                            "plan",
-                            "proration",
-                            "setup_fee",
-                            "shipping",
-                            "trial",
-                            "usage",
-                        ],
-                    )
-                ),
-                name="invoice_line_kind_valid",
-            ),
+            model_name='invoiceline',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['credit', 'discount', 'plan', 'proration', 'setup_fee', 'shipping', 'trial', 'usage'])), name='invoice_line_kind_valid'),
         ),
     ]

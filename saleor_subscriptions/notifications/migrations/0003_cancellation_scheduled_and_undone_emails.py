@@ -4,65 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("invoicing", "0003_shipping_lines"),
-        ("notifications", "0002_renewal_reminder_email"),
-        ("tenants", "0001_initial"),
+        ('invoicing', '0003_shipping_lines'),
+        ('notifications', '0002_renewal_reminder_email'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="outgoingemail",
-            name="outgoing_email_kind_valid",
+            model_name='outgoingemail',
+            name='outgoing_email_kind_valid',
         ),
         migrations.AlterField(
-            model_name="outgoingemail",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("signup_confirmed", "Sign-up confirmation"),
-                    ("trial_ending", "Trial ends soon"),
-                    ("renewal_upcoming", "Upcoming renewal"),
-                    ("renewal_reminder", "Renewal reminder"),
-                    ("receipt", "Receipt"),
-                    ("payment_failed", "Payment failed"),
-                    ("suspended", "Suspended"),
-                    ("termination_warning", "Termination warning"),
-                    ("cancelled", "Cancelled"),
-                    ("cancellation_scheduled", "Cancellation scheduled"),
-                    ("cancellation_undone", "Cancellation undone"),
-                    ("expired", "Expired"),
-                    ("plan_changed", "Plan changed"),
-                    ("price_change_notice", "Price change notice"),
-                ],
-                max_length=32,
-            ),
+            model_name='outgoingemail',
+            name='kind',
+            field=models.CharField(choices=[('signup_confirmed', 'Sign-up confirmation'), ('trial_ending', 'Trial ends soon'), ('renewal_upcoming', 'Upcoming renewal'), ('renewal_reminder', 'Renewal reminder'), ('receipt', 'Receipt'), ('payment_failed', 'Payment failed'), ('suspended', 'Suspended'), ('termination_warning', 'Termination warning'), ('cancelled', 'Cancelled'), ('cancellation_scheduled', 'Cancellation scheduled'), ('cancellation_undone', 'Cancellation undone'), ('expired', 'Expired'), ('plan_changed', 'Plan changed'), ('price_change_notice', 'Price change notice')], max_length=32),
         ),
         migrations.AddConstraint(
-            model_name="outgoingemail",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "kind__in",
-                        [
-                            "cancellation_scheduled",
-                            "cancellation_undone",
-                            "cancelled",
-                            "expired",
-                            "payment_failed",
-                            "plan_changed",
-                            "price_change_notice",
-                            "receipt",
-                            "renewal_reminder",
-                            "renewal_upcoming",
-                            "signup_confirmed",
-                            "suspended",
-                            "termination_warning",
-                            "trial_ending",
-                        ],
-                    )
-                ),
-                name="outgoing_email_kind_valid",
-            ),
+            model_name='outgoingemail',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['cancellation_scheduled', 'cancellation_undone', 'cancelled', 'expired', 'payment_failed', 'plan_changed', 'price_change_notice', 'receipt', 'renewal_reminder', 'renewal_upcoming', 'signup_confirmed', 'suspended', 'termination_warning', 'trial_ending'])), name='outgoing_email_kind_valid'),
         ),
     ]

@@ -6,82 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("tenants", "0001_initial"),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="StripeAccount",
+            name='StripeAccount',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("channel_slug", models.CharField(blank=True, max_length=100)),
-                ("livemode", models.BooleanField(help_text="Live keys (sk_live_/pk_live_) or test keys")),
-                ("secret_key_ciphertext", models.TextField()),
-                ("publishable_key", models.CharField(max_length=255)),
-                ("webhook_secret_ciphertext", models.TextField(blank=True)),
-                ("verified_at", models.DateTimeField(help_text="When Stripe last accepted the secret key")),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "installation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stripe_accounts",
-                        to="tenants.installation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('channel_slug', models.CharField(blank=True, max_length=100)),
+                ('livemode', models.BooleanField(help_text='Live keys (sk_live_/pk_live_) or test keys')),
+                ('secret_key_ciphertext', models.TextField()),
+                ('publishable_key', models.CharField(max_length=255)),
+                ('webhook_secret_ciphertext', models.TextField(blank=True)),
+                ('verified_at', models.DateTimeField(help_text='When Stripe last accepted the secret key')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stripe_accounts', to='tenants.installation')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("installation", "channel_slug"), name="stripe_account_per_channel"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('installation', 'channel_slug'), name='stripe_account_per_channel')],
             },
         ),
         migrations.CreateModel(
-            name="StripeCustomer",
+            name='StripeCustomer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("customer_key", models.CharField(max_length=320)),
-                ("livemode", models.BooleanField()),
-                ("stripe_customer_id", models.CharField(max_length=100)),
-                ("default_payment_method_id", models.CharField(blank=True, max_length=100)),
-                (
-                    "payment_method_type",
-                    models.CharField(blank=True, help_text="card, sepa_debit, …", max_length=40),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "installation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="tenants.installation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('customer_key', models.CharField(max_length=320)),
+                ('livemode', models.BooleanField()),
+                ('stripe_customer_id', models.CharField(max_length=100)),
+                ('default_payment_method_id', models.CharField(blank=True, max_length=100)),
+                ('payment_method_type', models.CharField(blank=True, help_text='card, sepa_debit, …', max_length=40)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("installation", "customer_key", "livemode"),
-                        name="stripe_customer_per_customer",
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('installation', 'customer_key', 'livemode'), name='stripe_customer_per_customer')],
             },
         ),
     ]

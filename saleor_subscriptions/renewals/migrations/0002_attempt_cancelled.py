@@ -4,52 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("invoicing", "0003_shipping_lines"),
-        ("renewals", "0001_initial"),
-        ("tenants", "0001_initial"),
+        ('invoicing', '0003_shipping_lines'),
+        ('renewals', '0001_initial'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="paymentattempt",
-            name="payment_attempt_status_valid",
+            model_name='paymentattempt',
+            name='payment_attempt_status_valid',
         ),
         migrations.AlterField(
-            model_name="paymentattempt",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("pending", "Sent, no answer stored yet"),
-                    ("succeeded", "Succeeded"),
-                    ("processing", "Processing"),
-                    ("requires_action", "Needs the customer"),
-                    ("declined", "Declined"),
-                    ("failed", "Failed after processing"),
-                    ("cancelled", "Not sent: the invoice was no longer owed"),
-                ],
-                default="pending",
-                max_length=16,
-            ),
+            model_name='paymentattempt',
+            name='status',
+            field=models.CharField(choices=[('pending', 'Sent, no answer stored yet'), ('succeeded', 'Succeeded'), ('processing', 'Processing'), ('requires_action', 'Needs the customer'), ('declined', 'Declined'), ('failed', 'Failed after processing'), ('cancelled', 'Not sent: the invoice was no longer owed')], default='pending', max_length=16),
         ),
         migrations.AddConstraint(
-            model_name="paymentattempt",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        [
-                            "cancelled",
-                            "declined",
-                            "failed",
-                            "pending",
-                            "processing",
-                            "requires_action",
-                            "succeeded",
-                        ],
-                    )
-                ),
-                name="payment_attempt_status_valid",
-            ),
+            model_name='paymentattempt',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['cancelled', 'declined', 'failed', 'pending', 'processing', 'requires_action', 'succeeded'])), name='payment_attempt_status_valid'),
         ),
     ]

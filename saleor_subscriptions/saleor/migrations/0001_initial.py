@@ -6,53 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("tenants", "0001_initial"),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SaleorApp",
+            name='SaleorApp',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("saleor_domain", models.CharField(blank=True, max_length=255)),
-                (
-                    "app_id",
-                    models.CharField(blank=True, help_text="Saleor global id of this app", max_length=100),
-                ),
-                (
-                    "token_ciphertext",
-                    models.TextField(help_text="The app token, Fernet-encrypted (see encryption.py)"),
-                ),
-                (
-                    "schema_version",
-                    models.CharField(blank=True, help_text="Saleor-Schema-Version at install", max_length=16),
-                ),
-                (
-                    "permissions",
-                    models.JSONField(blank=True, default=list, help_text="Permission codes Saleor granted"),
-                ),
-                (
-                    "jwks",
-                    models.JSONField(blank=True, default=dict, help_text="The JWKS Saleor served at install"),
-                ),
-                ("installed_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("token_rejected_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "installation",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="saleor_app",
-                        to="tenants.installation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('saleor_domain', models.CharField(blank=True, max_length=255)),
+                ('app_id', models.CharField(blank=True, help_text='Saleor global id of this app', max_length=100)),
+                ('token_ciphertext', models.TextField(help_text='The app token, Fernet-encrypted (see encryption.py)')),
+                ('schema_version', models.CharField(blank=True, help_text='Saleor-Schema-Version at install', max_length=16)),
+                ('permissions', models.JSONField(blank=True, default=list, help_text='Permission codes Saleor granted')),
+                ('jwks', models.JSONField(blank=True, default=dict, help_text='The JWKS Saleor served at install')),
+                ('installed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('token_rejected_at', models.DateTimeField(blank=True, null=True)),
+                ('installation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='saleor_app', to='tenants.installation')),
             ],
         ),
     ]

@@ -6,120 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("saleor", "0001_initial"),
-        ("tenants", "0001_initial"),
+        ('saleor', '0001_initial'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WebhookDelivery",
+            name='WebhookDelivery',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(help_text="The route: /api/webhooks/<name>", max_length=64)),
-                (
-                    "event",
-                    models.CharField(
-                        blank=True, help_text="The Saleor-Event header, as received", max_length=64
-                    ),
-                ),
-                (
-                    "saleor_api_url",
-                    models.CharField(blank=True, help_text="The Saleor-Api-Url header", max_length=400),
-                ),
-                ("headers", models.JSONField(default=dict, help_text="Request headers as received")),
-                (
-                    "body",
-                    models.BinaryField(help_text="The raw request body (the signature covers these bytes)"),
-                ),
-                ("remote_addr", models.CharField(blank=True, max_length=64)),
-                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("signature_kid", models.CharField(blank=True, max_length=200)),
-                ("dedupe_key", models.CharField(help_text="sha256 of signature + body", max_length=64)),
-                (
-                    "accepted",
-                    models.BooleanField(
-                        default=False, help_text="The signature verified; the task applies it"
-                    ),
-                ),
-                (
-                    "object_id",
-                    models.CharField(
-                        blank=True,
-                        help_text="The Saleor id the delivery is about (order, product, variant)",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("received", "Received"),
-                            ("refused", "Refused"),
-                            ("processed", "Processed"),
-                            ("failed", "Failed"),
-                            ("duplicate", "Duplicate"),
-                        ],
-                        default="received",
-                        max_length=16,
-                    ),
-                ),
-                ("refusal_code", models.CharField(blank=True, max_length=40)),
-                ("refusal_reason", models.TextField(blank=True)),
-                (
-                    "outcome",
-                    models.JSONField(blank=True, default=dict, help_text="What applying the delivery did"),
-                ),
-                ("traceback", models.TextField(blank=True)),
-                (
-                    "attempts",
-                    models.PositiveIntegerField(default=0, help_text="Times the task ran the handler"),
-                ),
-                ("processed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "duplicate_of",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="saleor.webhookdelivery",
-                    ),
-                ),
-                (
-                    "installation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="webhook_deliveries",
-                        to="tenants.installation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='The route: /api/webhooks/<name>', max_length=64)),
+                ('event', models.CharField(blank=True, help_text='The Saleor-Event header, as received', max_length=64)),
+                ('saleor_api_url', models.CharField(blank=True, help_text='The Saleor-Api-Url header', max_length=400)),
+                ('headers', models.JSONField(default=dict, help_text='Request headers as received')),
+                ('body', models.BinaryField(help_text='The raw request body (the signature covers these bytes)')),
+                ('remote_addr', models.CharField(blank=True, max_length=64)),
+                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('signature_kid', models.CharField(blank=True, max_length=200)),
+                ('dedupe_key', models.CharField(help_text='sha256 of signature + body', max_length=64)),
+                ('accepted', models.BooleanField(default=False, help_text='The signature verified; the task applies it')),
+                ('object_id', models.CharField(blank=True, help_text='The Saleor id the delivery is about (order, product, variant)', max_length=200)),
+                ('status', models.CharField(choices=[('received', 'Received'), ('refused', 'Refused'), ('processed', 'Processed'), ('failed', 'Failed'), ('duplicate', 'Duplicate')], default='received', max_length=16)),
+                ('refusal_code', models.CharField(blank=True, max_length=40)),
+                ('refusal_reason', models.TextField(blank=True)),
+                ('outcome', models.JSONField(blank=True, default=dict, help_text='What applying the delivery did')),
+                ('traceback', models.TextField(blank=True)),
+                ('attempts', models.PositiveIntegerField(default=0, help_text='Times the task ran the handler')),
+                ('processed_at', models.DateTimeField(blank=True, null=True)),
+                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='saleor.webhookdelivery')),
+                ('installation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='webhook_deliveries', to='tenants.installation')),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["status", "received_at"], name="webhook_delivery_status_idx"),
-                    models.Index(fields=["installation", "object_id"], name="webhook_delivery_object_idx"),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("status__in", ["duplicate", "failed", "processed", "received", "refused"])
-                        ),
-                        name="webhook_delivery_status_valid",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("accepted", True)),
-                        fields=("dedupe_key",),
-                        name="webhook_delivery_accepted_once",
-                    ),
-                ],
+                'indexes': [models.Index(fields=['status', 'received_at'], name='webhook_delivery_status_idx'), models.Index(fields=['installation', 'object_id'], name='webhook_delivery_object_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['duplicate', 'failed', 'processed', 'received', 'refused'])), name='webhook_delivery_status_valid'), models.UniqueConstraint(condition=models.Q(('accepted', True)), fields=('dedupe_key',), name='webhook_delivery_accepted_once')],
             },
         ),
     ]

@@ -6,57 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("invoicing", "0002_invoice_lease_until_invoice_pipeline_step_and_more"),
-        ("saleor", "0002_webhookdelivery"),
-        ("tenants", "0001_initial"),
+        ('invoicing', '0002_invoice_lease_until_invoice_pipeline_step_and_more'),
+        ('saleor', '0002_webhookdelivery'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OrderRecord",
+            name='OrderRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "transactions",
-                    models.JSONField(
-                        blank=True,
-                        default=dict,
-                        help_text="pspReference → Saleor transaction id, for what is recorded",
-                    ),
-                ),
-                (
-                    "document_id",
-                    models.CharField(
-                        blank=True, help_text="Saleor's id of the invoice attached", max_length=100
-                    ),
-                ),
-                ("tries", models.PositiveIntegerField(default=0)),
-                ("last_error", models.TextField(blank=True)),
-                ("next_try_at", models.DateTimeField(blank=True, null=True)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "installation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="tenants.installation",
-                    ),
-                ),
-                (
-                    "invoice",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="saleor_order_record",
-                        to="invoicing.invoice",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('transactions', models.JSONField(blank=True, default=dict, help_text='pspReference → Saleor transaction id, for what is recorded')),
+                ('document_id', models.CharField(blank=True, help_text="Saleor's id of the invoice attached", max_length=100)),
+                ('tries', models.PositiveIntegerField(default=0)),
+                ('last_error', models.TextField(blank=True)),
+                ('next_try_at', models.DateTimeField(blank=True, null=True)),
+                ('done_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.installation')),
+                ('invoice', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='saleor_order_record', to='invoicing.invoice')),
             ],
         ),
     ]

@@ -4,41 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0001_initial"),
-        ("subscriptions", "0004_pending_plan_version_from"),
-        ("tenants", "0001_initial"),
+        ('catalog', '0001_initial'),
+        ('subscriptions', '0004_pending_plan_version_from'),
+        ('tenants', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="subscription",
-            name="billing_address",
-            field=models.JSONField(blank=True, default=dict, help_text="Saleor AddressInput shape"),
+            model_name='subscription',
+            name='billing_address',
+            field=models.JSONField(blank=True, default=dict, help_text='Saleor AddressInput shape'),
         ),
         migrations.AddField(
-            model_name="subscription",
-            name="saleor_order_line_id",
-            field=models.CharField(
-                blank=True, help_text="The sign-up order line: one subscription per line", max_length=100
-            ),
+            model_name='subscription',
+            name='saleor_order_line_id',
+            field=models.CharField(blank=True, help_text='The sign-up order line: one subscription per line', max_length=100),
         ),
         migrations.AddField(
-            model_name="subscription",
-            name="shipping_address",
-            field=models.JSONField(blank=True, default=dict, help_text="Saleor AddressInput shape"),
+            model_name='subscription',
+            name='shipping_address',
+            field=models.JSONField(blank=True, default=dict, help_text='Saleor AddressInput shape'),
         ),
         migrations.AddField(
-            model_name="subscription",
-            name="shipping_method_id",
-            field=models.CharField(blank=True, help_text="Saleor global id", max_length=100),
+            model_name='subscription',
+            name='shipping_method_id',
+            field=models.CharField(blank=True, help_text='Saleor global id', max_length=100),
         ),
         migrations.AddConstraint(
-            model_name="subscription",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("saleor_order_line_id", ""), _negated=True),
-                fields=("installation", "saleor_order_line_id"),
-                name="subscription_one_per_order_line",
-            ),
+            model_name='subscription',
+            constraint=models.UniqueConstraint(condition=models.Q(('saleor_order_line_id', ''), _negated=True), fields=('installation', 'saleor_order_line_id'), name='subscription_one_per_order_line'),
         ),
     ]

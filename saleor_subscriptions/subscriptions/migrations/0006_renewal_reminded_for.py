@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("subscriptions", "0005_saleor_order_facts"),
+        ('subscriptions', '0005_saleor_order_facts'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="subscription",
-            name="renewal_reminded_for",
-            field=models.DateField(
-                blank=True, help_text="The renewal date whose upcoming-renewal email went out", null=True
-            ),
+            model_name='subscription',
+            name='renewal_reminded_for',
+            field=models.DateField(blank=True, help_text='The renewal date whose upcoming-renewal email went out', null=True),
         ),
     ]

@@ -4,29 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("tenants", "0002_installation_invoice_prefix"),
+        ('tenants', '0002_installation_invoice_prefix'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="installation",
-            name="renewal_stock",
-            field=models.CharField(
-                choices=[
-                    ("place", "Place it without allocating stock where Saleor allows (orderBulkCreate)"),
-                    ("wait", "Wait for stock: allocate, and hold the invoice while Saleor refuses"),
-                ],
-                default="place",
-                help_text="Out of stock: place bulk renewal orders unallocated, or wait for stock",
-                max_length=8,
-            ),
+            model_name='installation',
+            name='renewal_stock',
+            field=models.CharField(choices=[('place', 'Place it without allocating stock where Saleor allows (orderBulkCreate)'), ('wait', 'Wait for stock: allocate, and hold the invoice while Saleor refuses')], default='place', help_text='Out of stock: place bulk renewal orders unallocated, or wait for stock', max_length=8),
         ),
         migrations.AddConstraint(
-            model_name="installation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("renewal_stock__in", ["place", "wait"])),
-                name="installation_renewal_stock_valid",
-            ),
+            model_name='installation',
+            constraint=models.CheckConstraint(condition=models.Q(('renewal_stock__in', ['place', 'wait'])), name='installation_renewal_stock_valid'),
         ),
     ]
