@@ -15,6 +15,32 @@ from saleor_subscriptions.api.mutations.installation_settings_update import Inst
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.staff_invoice_mark_paid import StaffInvoiceMarkPaid
+from saleor_subscriptions.api.mutations.staff_invoice_retry import StaffInvoiceRetry
+from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
+from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
+from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
+from saleor_subscriptions.api.mutations.staff_subscription_credit_grant import StaffSubscriptionCreditGrant
+from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add import (
+    StaffSubscriptionDiscountCodeAdd,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_free_periods_grant import (
+    StaffSubscriptionFreePeriodsGrant,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
+from saleor_subscriptions.api.mutations.staff_subscription_price_change import StaffSubscriptionPriceChange
+from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
+    StaffSubscriptionQuantityChange,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_reactivate import StaffSubscriptionReactivate
+from saleor_subscriptions.api.mutations.staff_subscription_resume import StaffSubscriptionResume
+from saleor_subscriptions.api.mutations.staff_subscription_shipping_address_update import (
+    StaffSubscriptionShippingAddressUpdate,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_skip_next_period import (
+    StaffSubscriptionSkipNextPeriod,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_switch import StaffSubscriptionSwitch
 from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
 from saleor_subscriptions.api.mutations.subscription_actions import (
     SubscriptionCancel,
@@ -89,6 +115,23 @@ class Mutation(graphene.ObjectType):
     webhook_endpoint_update = WebhookEndpointUpdate.Field()
     webhook_endpoint_delete = WebhookEndpointDelete.Field()
     installation_settings_update = InstallationSettingsUpdate.Field()
+    # Staff actions on the shop's subscriptions and invoices (dashboard token, MANAGE_ORDERS).
+    staff_subscription_cancel = StaffSubscriptionCancel.Field()
+    staff_subscription_cancel_undo = StaffSubscriptionCancelUndo.Field()
+    staff_subscription_pause = StaffSubscriptionPause.Field()
+    staff_subscription_resume = StaffSubscriptionResume.Field()
+    staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
+    staff_subscription_reactivate = StaffSubscriptionReactivate.Field()
+    staff_subscription_switch = StaffSubscriptionSwitch.Field()
+    staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
+    staff_subscription_price_change = StaffSubscriptionPriceChange.Field()
+    staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
+    staff_subscription_credit_grant = StaffSubscriptionCreditGrant.Field()
+    staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
+    staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()
+    staff_invoice_void = StaffInvoiceVoid.Field()
+    staff_invoice_retry = StaffInvoiceRetry.Field()
+    staff_invoice_mark_paid = StaffInvoiceMarkPaid.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -5,6 +5,8 @@ the current state under the plan's rules, changes the row and writes one `Subscr
 `LifecycleError` with a stable code.
 """
 
+from saleor_subscriptions.lifecycle.added_discounts import add_discount_code
+from saleor_subscriptions.lifecycle.addresses import change_shipping_address
 from saleor_subscriptions.lifecycle.cancellation import (
     cancel_subscription,
     expire_subscription,
@@ -18,6 +20,8 @@ from saleor_subscriptions.lifecycle.changes import (
     preview_switch,
     switch_plan,
 )
+from saleor_subscriptions.lifecycle.credit_grants import grant_credit
+from saleor_subscriptions.lifecycle.free_periods import grant_free_periods
 from saleor_subscriptions.lifecycle.nonpayment import (
     cancel_for_nonpayment,
     mark_past_due,
@@ -29,7 +33,7 @@ from saleor_subscriptions.lifecycle.pausing import (
     resume_subscription,
     skip_next_period,
 )
-from saleor_subscriptions.lifecycle.price_changes import schedule_price_change
+from saleor_subscriptions.lifecycle.price_changes import move_to_version, schedule_price_change
 from saleor_subscriptions.lifecycle.signup import (
     activate_subscription,
     lapse_incomplete,
@@ -39,13 +43,18 @@ from saleor_subscriptions.lifecycle.signup import (
 __all__ = [
     "SwitchPreview",
     "activate_subscription",
+    "add_discount_code",
     "cancel_for_nonpayment",
     "cancel_subscription",
     "change_quantity",
+    "change_shipping_address",
     "expire_subscription",
     "finish_cancellation",
+    "grant_credit",
+    "grant_free_periods",
     "lapse_incomplete",
     "mark_past_due",
+    "move_to_version",
     "pause_subscription",
     "preview_switch",
     "reactivate_subscription",

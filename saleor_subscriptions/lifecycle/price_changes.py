@@ -22,7 +22,13 @@ from saleor_subscriptions.billing.clock import local_date
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.actions import PlanErrorCode, PlanRefused, update_plan
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.lifecycle.transition import lock, moment_of, record_event, refuse
+from saleor_subscriptions.lifecycle.transition import (
+    SubscriptionRef,
+    lock,
+    moment_of,
+    record_event,
+    refuse,
+)
 from saleor_subscriptions.subscriptions.calendar import billing_calendar, same_calendar_terms
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -65,6 +71,48 @@ def first_boundary_from(subscription: Subscription, day: date) -> date:
     return period.start if period.start == day else period.end
 
 
+def _earliest(version: PlanVersion, effective_on: date | None) -> date:
+    """The day asked for, or the earliest the notice allows; refused when sooner (§1)."""
+    installation = version.installation
+    today = local_date(installation.now(), installation.zone)
+    earliest = today + timedelta(days=version.price_change_notice_days)
+    if effective_on is None:
+        return earliest
+    if effective_on < earliest:
+        raise refuse(
+            LifecycleErrorCode.PRICE_CHANGE_TOO_SOON,
+            f"customers get {version.price_change_notice_days} days' notice: the earliest day is {earliest}",
+            "effective_on",
+        )
+    return effective_on
+
+
+def _schedule_one(
+    sub: Subscription,
+    new_version: PlanVersion,
+    effective_on: date,
+    *,
+    actor: Actor,
+    actor_id: str,
+    reason: str,
+) -> None:
+    boundary = first_boundary_from(sub, effective_on)
+    from_version = sub.plan_version_id
+    sub.pending_plan_version = new_version
+    sub.pending_plan_version_from = boundary
+    sub.save(update_fields=["pending_plan_version", "pending_plan_version_from", "updated_at"])
+    record_event(
+        sub,
+        PRICE_CHANGE_SCHEDULED,
+        actor=actor,
+        actor_id=actor_id,
+        from_status=sub.state,
+        at=moment_of(sub).now,
+        reason=reason or f"new price from {boundary}",
+        data={"from_version": from_version, "to_version": new_version.pk, "effective_on": boundary},
+    )
+
+
 def schedule_price_change(
     old_version: PlanVersion,
     new_version: PlanVersion,
@@ -77,18 +125,7 @@ def schedule_price_change(
     from the first boundary on or after `effective_on` (default and earliest: today + the new version's
     `price_change_notice_days`, §1). Returns the subscriptions scheduled; a second call re-schedules."""
     _check_versions(old_version, new_version)
-    installation = old_version.installation
-    today = local_date(installation.now(), installation.zone)
-    earliest = today + timedelta(days=new_version.price_change_notice_days)
-    if effective_on is None:
-        effective_on = earliest
-    if effective_on < earliest:
-        raise refuse(
-            LifecycleErrorCode.PRICE_CHANGE_TOO_SOON,
-            f"customers get {new_version.price_change_notice_days} days' notice: "
-            f"the earliest day is {earliest}",
-            "effective_on",
-        )
+    effective_on = _earliest(new_version, effective_on)
     scheduled = []
     ids = Subscription.objects.filter(plan_version=old_version, status__in=LIVE).values_list("pk", flat=True)
     for pk in ids:
@@ -96,20 +133,7 @@ def schedule_price_change(
             sub = lock(pk)
             if sub.plan_version_id != old_version.pk or sub.state not in LIVE:
                 continue
-            boundary = first_boundary_from(sub, effective_on)
-            sub.pending_plan_version = new_version
-            sub.pending_plan_version_from = boundary
-            sub.save(update_fields=["pending_plan_version", "pending_plan_version_from", "updated_at"])
-            record_event(
-                sub,
-                PRICE_CHANGE_SCHEDULED,
-                actor=actor,
-                actor_id=actor_id,
-                from_status=sub.state,
-                at=moment_of(sub).now,
-                reason=f"new price from {boundary}",
-                data={"from_version": old_version.pk, "to_version": new_version.pk, "effective_on": boundary},
-            )
+            _schedule_one(sub, new_version, effective_on, actor=actor, actor_id=actor_id, reason="")
             scheduled.append(sub)
     return scheduled
 
@@ -175,3 +199,26 @@ def update_plan_and_migrate(
                 message = "no live subscription is on an older version of this plan"
                 raise PlanRefused.one("migrate_subscriptions", PlanErrorCode.NOTHING_TO_MIGRATE, message)
     return PlanUpdate(plan=change.plan, new_version=change.new_version, scheduled=scheduled)
+
+
+def move_to_version(
+    subscription: SubscriptionRef,
+    new_version: PlanVersion,
+    *,
+    effective_on: date | None = None,
+    actor: Actor,
+    actor_id: str = "",
+    reason: str = "",
+) -> Subscription:
+    """One subscription's price change (§1): announced now (the notice email follows from the event
+    `price_change_scheduled`), `new_version` of its own plan from the first period boundary on or after
+    `effective_on` (default and earliest: today + the new version's `price_change_notice_days`). Refused as
+    `schedule_price_change` refuses, and `not_allowed_in_state` for a subscription that is not live."""
+    with transaction.atomic():
+        sub = lock(subscription)
+        if sub.state not in LIVE:
+            raise refuse(LifecycleErrorCode.NOT_ALLOWED_IN_STATE, f"a {sub.state} subscription is not billed")
+        _check_versions(sub.plan_version, new_version)
+        effective = _earliest(new_version, effective_on)
+        _schedule_one(sub, new_version, effective, actor=actor, actor_id=actor_id, reason=reason)
+    return sub

@@ -28,6 +28,7 @@ class CustomerRequestCode(StrEnum):
 
 
 NOT_FOUND = CustomerRequestCode.NOT_FOUND.value
+INVALID_REASON = CustomerRequestCode.INVALID_REASON.value
 REASON_MAX = 200
 
 Action = Callable[..., Subscription]

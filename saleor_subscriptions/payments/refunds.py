@@ -15,6 +15,7 @@ from saleor_subscriptions.payments.accounts import StripeSettingsError, account_
 from saleor_subscriptions.payments.charges import ClientFor
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
 from saleor_subscriptions.payments.stripe_client import as_dict
+from saleor_subscriptions.renewals.manual_payments import BANK_TRANSFER
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
 
@@ -65,8 +66,10 @@ def refund_invoice(
     `idempotency_key`) replays the first refund instead of making a second."""
     currency = invoice.currency
     minor = None if amount is None else _refund_minor(amount, currency)
-    charges = PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED).exclude(
-        reference=""
+    charges = (
+        PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
+        .exclude(reference="")
+        .exclude(reference__startswith=BANK_TRANSFER)  # recorded by hand: no Stripe charge to refund
     )
     if payment_intent is not None:
         charges = charges.filter(reference=payment_intent)

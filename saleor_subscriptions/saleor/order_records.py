@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.renewals.manual_payments import BANK_TRANSFER
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.manifest import APP_NAME
@@ -133,6 +134,11 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> bool:
     return True
 
 
+def by_hand(attempt: PaymentAttempt) -> bool:
+    """Whether the payment was recorded by staff (a bank transfer), not charged through the gateway."""
+    return attempt.reference.startswith(BANK_TRANSFER)
+
+
 def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None:
     number = invoice.number or ""
     if not record.transactions and not record.document_id:
@@ -140,7 +146,13 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
         # the invoice document only on a confirmed order.
         sink.confirm_order(invoice.installation_id, invoice.saleor_order_id)
     payments: list[tuple[str, Decimal, str, str, bool]] = [
-        (attempt.reference, attempt.amount, CHARGE_NAME, f"Renewal charge, invoice {number}", True)
+        (
+            attempt.reference,
+            attempt.amount,
+            CHARGE_NAME,
+            f"{'Bank transfer' if by_hand(attempt) else 'Renewal charge'}, invoice {number}",
+            not by_hand(attempt),  # the money did not come through the gateway: not refundable there
+        )
         for attempt in PaymentAttempt.objects.filter(
             invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
         ).order_by("number")

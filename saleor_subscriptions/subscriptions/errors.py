@@ -45,6 +45,11 @@ class LifecycleErrorCode(StrEnum):
     PRICE_CHANGE_OTHER_CALENDAR = "price_change_other_calendar"
     PRICE_CHANGE_TOO_SOON = "price_change_too_soon"
     NOTHING_OWED = "nothing_owed"
+    INVALID_FREE_PERIODS = "invalid_free_periods"
+    INVALID_ADDRESS = "invalid_address"
+    INVALID_PAYMENT_REFERENCE = "invalid_payment_reference"
+    PAID_DATE_IN_FUTURE = "paid_date_in_future"
+    INVALID_CREDIT_AMOUNT = "invalid_credit_amount"
     # Voiding an invoice (renewals.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

@@ -111,6 +111,22 @@ ACCESS: dict[str, Access] = {
     "creditNotes": staff("MANAGE_ORDERS", scope="read"),
     "customerBilling": staff("MANAGE_ORDERS", scope="read"),
     "discountCodes": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="read"),
+    "staffSubscriptionCancel": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionCancelUndo": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionPause": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionResume": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionReactivate": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionSwitch": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionPriceChange": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionCreditGrant": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS", scope="write"),
+    "staffInvoiceVoid": staff("MANAGE_ORDERS", scope="write"),
+    "staffInvoiceRetry": staff("MANAGE_ORDERS", scope="write"),
+    "staffInvoiceMarkPaid": staff("MANAGE_ORDERS", scope="write"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from django.forms.models import model_to_dict
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
 from saleor_subscriptions.payments.models import StripeAccount
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.tenants.api_keys import create_api_key
 from saleor_subscriptions.tenants.models import Installation

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.ids import global_id
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.event_delivery.endpoints import EndpointRefused, check_url, create_endpoint
 from saleor_subscriptions.event_delivery.sending import deliver_due
 from saleor_subscriptions.outbound_events.models import WebhookEndpoint
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.tenants.api_keys import create_api_key
 from tests.event_delivery.test_events_out import receiver
 from tests.factories import make_installation, make_subscription

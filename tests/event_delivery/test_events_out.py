@@ -19,6 +19,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.ids import plan_global_id
@@ -32,7 +33,6 @@ from saleor_subscriptions.event_delivery.sending import (
 from saleor_subscriptions.event_delivery.signing import SIGNATURE_HEADER
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.outbound_events.models import DeliveryAttempt, EventDelivery, OutboundEvent
-from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.factories import make_installation, make_plan_version, make_subscription
 

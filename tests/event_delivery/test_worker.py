@@ -9,10 +9,10 @@ import pytest
 import redis
 from django.conf import settings
 
+from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.event_delivery.tasks import deliver_due_events
 from saleor_subscriptions.outbound_events.models import EventDelivery
-from saleor_subscriptions.subscriptions import lifecycle
 from tests.event_delivery.test_events_out import _endpoint, receiver, subscription
 from tests.payments.stripe_webhooks.test_worker import REDIS_URL, app_on_redis
 from tests.worker import celery_worker, wait_for

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.lifecycle import schedule_price_change
+from saleor_subscriptions.lifecycle import move_to_version, schedule_price_change
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.subscriptions.errors import LifecycleError
@@ -84,3 +85,55 @@ def test_price_changes_that_are_refused(make_new, effective_on, code):
         schedule_price_change(old, make_new(old), effective_on=effective_on)
     assert refused.value.code == code
     assert reload(subscription).pending_plan_version is None
+
+
+def test_staff_move_one_subscription_to_the_new_price_with_the_notice_first(
+    django_capture_on_commit_callbacks,
+):
+    shop = sandbox(at(2026, 11, 16))
+    old = plan(shop, "30.00")
+    moved, stays = signed_up(old), signed_up(old, "klaas@example.com")
+    new = _new_version(old, "33.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        move_to_version(moved, new, actor=Actor.STAFF, actor_id="VXNlcjox", reason="loyal customer")
+
+    assert reload(moved).pending_plan_version_from == date(2026, 12, 16)
+    assert reload(stays).pending_plan_version is None
+    [notice] = OutgoingEmail.objects.filter(kind="price_change_notice")
+    assert (notice.to_email, "33" in notice.text_body) == ("piet@example.com", True)
+    event = reload(moved).events.order_by("-pk")[0]
+    assert (event.kind, event.actor_type, event.actor_id, event.reason) == (
+        "price_change_scheduled",
+        "staff",
+        "VXNlcjox",
+        "loyal customer",
+    )
+    assert event.data["to_version"] == new.pk
+
+
+def test_one_subscriptions_price_change_is_refused_as_the_plans_and_changes_nothing():
+    shop = sandbox(at(2026, 11, 16))
+    old = plan(shop, "30.00")
+    sub = signed_up(old)
+    other_plan = plan(shop, "45.00")
+    new = _new_version(old, "33.00")
+    yearly = PlanVersion.objects.create(
+        installation=shop, plan=old.plan, version=3, interval="year", price=Decimal("300.00")
+    )
+
+    events = reload(sub).events.count()  # the sign-up's
+
+    def refusal(version, **kwargs):
+        with pytest.raises(LifecycleError) as error:
+            move_to_version(sub, version, actor=Actor.STAFF, **kwargs)
+        assert reload(sub).pending_plan_version is None and reload(sub).events.count() == events
+        return error.value.code, error.value.field
+
+    assert refusal(old) == ("same_plan_version", "new_version")
+    assert refusal(other_plan) == ("price_change_other_plan", "new_version")
+    assert refusal(yearly) == ("price_change_other_calendar", "new_version")
+    assert refusal(new, effective_on=date(2026, 12, 1)) == ("price_change_too_soon", "effective_on")
+    sub.status = "cancelled"
+    sub.save()
+    assert refusal(new) == ("not_allowed_in_state", None)

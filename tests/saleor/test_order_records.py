@@ -141,3 +141,19 @@ def test_two_recorders_racing_write_one_transaction_and_one_document(fake_saleor
     record = OrderRecord.objects.get(invoice=invoice)
     assert record.done_at == DUE
     assert record.transactions == {t.psp_reference: t.id for t in order.transactions}
+
+
+def test_a_bank_transfer_recorded_by_staff_is_written_but_not_refundable_through_the_app(fake_saleor):
+    shop, invoice = renewed(fake_saleor)
+    PaymentAttempt.objects.filter(invoice=invoice).update(reference="bank-transfer:NL-42")
+
+    record_paid_orders(shop.sink(), installation_id=shop.installation.pk, now=DUE)
+
+    order = fake_saleor.order_by_external_reference(invoice.number)
+    assert order is not None
+    [transfer] = order.transactions
+    assert (transfer.psp_reference, transfer.charged_amount.amount) == (
+        "bank-transfer:NL-42",
+        invoice.amount_due,
+    )
+    assert transfer.available_actions == []  # the money did not come through Stripe
