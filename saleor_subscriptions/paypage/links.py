@@ -121,6 +121,16 @@ def subscription_of(token: str) -> Subscription:
     return subscription
 
 
+def payer_only(token: str) -> bool:
+    """Whether a pay link only pays (a billing contact's, `pay_url(payer_only=True)`): no saved card shown or
+    used, none saved. A forged link counts as payer-only (it is refused anyway)."""
+    try:
+        value = signing.loads(token, salt=PAY_LINK_SALT)
+    except signing.BadSignature:
+        return True
+    return not isinstance(value, dict) or value.get("payer") == 1
+
+
 def return_of(token: str, *, method: bool) -> str | None:
     """The "Back" address signed into a pay link (`method`: a payment-method link), even an expired one;
     None without one, or for a forged link."""

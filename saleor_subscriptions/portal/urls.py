@@ -2,7 +2,14 @@
 
 from django.urls import URLPattern, path
 
-from saleor_subscriptions.portal.views import billing, entry, subscriptions, switching
+from saleor_subscriptions.portal.views import (
+    billing,
+    contact_pages,
+    contacts,
+    entry,
+    subscriptions,
+    switching,
+)
 
 app_name = "portal"
 
@@ -25,4 +32,10 @@ urlpatterns: list[URLPattern] = [
     path("invoices/<int:pk>/pay/", billing.pay_invoice, name="invoice-pay"),
     path("payment-method/", billing.payment_method, name="payment-method"),
     path("payment-method/<int:pk>/update/", billing.update_payment_method, name="payment-method-update"),
+    path("contacts/", contacts.contacts, name="contacts"),
+    path("contacts/add/", contacts.add, name="contact-add"),
+    path("contacts/<int:pk>/remove/", contacts.remove, name="contact-remove"),
+    path("contact/<str:token>/", contact_pages.invoices, name="contact"),
+    path("contact/<str:token>/invoices/<int:pk>/pdf/", contact_pages.invoice_document, name="contact-pdf"),
+    path("contact/<str:token>/invoices/<int:pk>/pay/", contact_pages.pay_invoice, name="contact-pay"),
 ]

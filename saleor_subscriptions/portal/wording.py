@@ -90,6 +90,25 @@ WORDS: dict[str, dict[str, str]] = {
         "link_expired": "This link has expired. Open the billing pages again from the shop.",
         "link_used": "This link was used already. Open the billing pages again from the shop.",
         "not_found": "Not found.",
+        "contacts": "Billing contacts",
+        "contacts_intro": (
+            "People you name here, such as your accountant or treasurer, also receive your invoices and"
+            " payment requests by email. Through their own link they can see and pay your invoices, but"
+            " they cannot change or cancel anything."
+        ),
+        "no_contacts": "You have not named any billing contacts.",
+        "contact_add_title": "Add a billing contact",
+        "contact_email": "Their email address",
+        "contact_add": "Add",
+        "remove": "Remove",
+        "contact_remove": "Remove {email}",
+        "contact_added_done": "Added. They receive your next invoices and payment requests.",
+        "contact_removed_done": "Removed. Their link no longer works.",
+        "contact_intro": (
+            "You are a billing contact ({email}): you can see and pay these invoices. To change a"
+            " subscription, ask the customer."
+        ),
+        "contact_link_ended": "This link no longer works. Ask the customer who sent it for a new one.",
     },
     "nl": {
         "portal": "Facturatie",
@@ -176,6 +195,25 @@ WORDS: dict[str, dict[str, str]] = {
         "link_expired": "Deze link is verlopen. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "link_used": "Deze link is al gebruikt. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "not_found": "Niet gevonden.",
+        "contacts": "Factuurcontacten",
+        "contacts_intro": (
+            "Wie je hier noemt, zoals je boekhouder of penningmeester, krijgt je facturen en betaalverzoeken"
+            " ook per e-mail. Met een eigen link kunnen ze je facturen bekijken en betalen, maar ze kunnen"
+            " niets wijzigen of opzeggen."
+        ),
+        "no_contacts": "Je hebt geen factuurcontacten genoemd.",
+        "contact_add_title": "Een factuurcontact toevoegen",
+        "contact_email": "Hun e-mailadres",
+        "contact_add": "Toevoegen",
+        "remove": "Verwijderen",
+        "contact_remove": "{email} verwijderen",
+        "contact_added_done": "Toegevoegd. Ze krijgen je volgende facturen en betaalverzoeken.",
+        "contact_removed_done": "Verwijderd. Hun link werkt niet meer.",
+        "contact_intro": (
+            "Je bent factuurcontact ({email}): je kunt deze facturen bekijken en betalen. Wil je een"
+            " abonnement wijzigen, vraag het dan de klant."
+        ),
+        "contact_link_ended": "Deze link werkt niet meer. Vraag de klant die hem stuurde om een nieuwe.",
     },
 }
 

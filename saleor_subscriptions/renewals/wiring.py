@@ -30,12 +30,16 @@ class PortsRefused(Exception):
     """The configured ports may not bill these installations: in-memory ports and a live installation."""
 
 
-def pay_url(invoice: Invoice, return_to: str | None = None) -> str:
+def pay_url(invoice: Invoice, return_to: str | None = None, *, payer_only: bool = False) -> str:
     """The link in a payment-failed email: a signed token naming one invoice (the page checks its age);
-    `return_to`, signed with it, is where the page's "Back" leads (the customer portal)."""
+    `return_to`, signed with it, is where the page's "Back" leads (the customer portal). A `payer_only` link
+    (a billing contact's) pays the invoice and nothing more: it neither shows nor uses the customer's saved
+    card, nor saves a card for the subscription."""
     payload: dict[str, object] = {"invoice": invoice.pk}
     if return_to:
         payload["return"] = return_to
+    if payer_only:
+        payload["payer"] = 1
     token = signing.dumps(payload, salt=PAY_LINK_SALT, compress=True)
     return f"{settings.APP_URL}/pay/{token}/"
 

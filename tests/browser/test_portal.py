@@ -22,7 +22,8 @@ from saleor_subscriptions.paypage.wording import words as pay_words
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import FlowTarget, create_link
 from saleor_subscriptions.portal.wording import words
-from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.contacts import contact_url
+from saleor_subscriptions.subscriptions.models import BillingContact, Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.browser.test_pay_pages import DUTCH_FIELDS, ENGLISH_FIELDS, VISA, _type_card
 from tests.renewals.support import plan, reload
@@ -259,3 +260,56 @@ def test_a_used_link_shows_why_in_an_accessible_page(browser, portal_url, stripe
         checked(page, "en-link-used")
 
     browser.run(twice)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_billing_contact_pays_through_their_own_link_until_removed(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    t, pay_t = words(language), pay_words(language)
+    entry = _entry(stripe_shop, portal_url)
+
+    def add(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["contacts"]).click()
+        checked(page, f"{language}-contacts-none")
+        page.get_by_label(t["contact_email"]).fill("accountant@example.com")
+        page.get_by_role("button", name=t["contact_add"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["contact_added_done"])
+        checked(page, f"{language}-contacts-one")
+
+    browser.run(add)
+    contact = BillingContact.objects.get(removed_at__isnull=True)
+    link = portal_url + urlsplit(contact_url(contact)).path
+
+    def pay(page: Page) -> None:
+        page.goto(link)
+        checked(page, f"{language}-contact-invoices")
+        expect(page.get_by_role("button", name=t["sign_out"])).to_have_count(0)
+        page.get_by_role("button", name=t["pay"].format(number=invoice.number)).click()
+        expect(page.get_by_label(pay_t["make_default"])).to_have_count(0)
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.get_by_role("row", name=invoice.number)).to_contain_text(
+            t["paid_on"].split("{")[0].strip()
+        )
+
+    browser.run(pay)
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+    entry = _entry(stripe_shop, portal_url)
+
+    def remove(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["contacts"]).click()
+        page.get_by_role("button", name=t["contact_remove"].format(email="accountant@example.com")).click()
+        expect(page.get_by_role("status")).to_have_text(t["contact_removed_done"])
+        page.goto(link)
+        expect(page.locator("#message")).to_be_visible()
+        checked(page, f"{language}-contact-link-ended")
+
+    browser.run(remove)
+    assert BillingContact.objects.get(pk=contact.pk).removed_at is not None

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -16,9 +17,10 @@ from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.links import document_token
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
-from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.common import Visit, Wording, portal_page
 from saleor_subscriptions.portal.views.subscriptions import payment_method_label
 from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.subscriptions.models import Subscription
 
 PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
 
@@ -37,7 +39,7 @@ def payable(invoice: Invoice) -> bool:
     )
 
 
-def _status(visit: Visit, invoice: Invoice) -> str:
+def _status(visit: Wording, invoice: Invoice) -> str:
     if invoice.status == Invoice.Status.PAID:
         paid = invoice.paid_at
         day = visit.day(fmt.local_date(paid, invoice.subscription.time_zone)) if paid else ""
@@ -47,7 +49,7 @@ def _status(visit: Visit, invoice: Invoice) -> str:
     return visit.t["unpaid"]
 
 
-def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
+def _row(visit: Wording, invoice: Invoice) -> dict[str, Any]:
     return {
         "pk": invoice.pk,
         "number": invoice.number,
@@ -67,19 +69,25 @@ def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
 @require_GET
 @portal_page
 def invoices(visit: Visit) -> HttpResponse:
-    found = (
-        visit.invoices()
-        .select_related("subscription__plan_version__plan", "subscription__installation")
-        .order_by("-issued_at", "-pk")[:200]
-    )
-    rows = [_row(visit, invoice) for invoice in found]
-    keys = {(s.customer_key, s.currency) for s in visit.subscriptions()}
-    credit = [
-        visit.money(amount, currency)
-        for (_key, currency), amount in sorted(balances(visit.installation.pk, keys).items())
+    rows = invoice_list(visit, visit.invoices())
+    credit = credit_amounts(visit, visit.installation.pk, visit.subscriptions())
+    return visit.render("invoices", invoices=rows, credit=credit, section="invoices", invoice_base="/portal/")
+
+
+def invoice_list(page: Wording, found: QuerySet[Invoice]) -> list[dict[str, Any]]:
+    """The rows of the invoice list, newest first."""
+    ordered = found.select_related("subscription__plan_version__plan", "subscription__installation")
+    return [_row(page, invoice) for invoice in ordered.order_by("-issued_at", "-pk")[:200]]
+
+
+def credit_amounts(page: Wording, installation_id: int, subscriptions: QuerySet[Subscription]) -> list[str]:
+    """The customer's credit balance in each currency that has one."""
+    keys = {(s.customer_key, s.currency) for s in subscriptions}
+    return [
+        page.money(amount, currency)
+        for (_key, currency), amount in sorted(balances(installation_id, keys).items())
         if amount > Decimal(0)
     ]
-    return visit.render("invoices", invoices=rows, credit=credit, section="invoices")
 
 
 @require_GET
