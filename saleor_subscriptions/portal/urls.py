@@ -7,6 +7,7 @@ from saleor_subscriptions.portal.views import (
     contact_pages,
     contacts,
     entry,
+    guests,
     subscriptions,
     switching,
 )
@@ -32,6 +33,7 @@ urlpatterns: list[URLPattern] = [
     path("invoices/<int:pk>/pay/", billing.pay_invoice, name="invoice-pay"),
     path("payment-method/", billing.payment_method, name="payment-method"),
     path("payment-method/<int:pk>/update/", billing.update_payment_method, name="payment-method-update"),
+    path("guest/<int:shop>/", guests.sign_in, name="guest-sign-in"),
     path("contacts/", contacts.contacts, name="contacts"),
     path("contacts/add/", contacts.add, name="contact-add"),
     path("contacts/<int:pk>/remove/", contacts.remove, name="contact-remove"),

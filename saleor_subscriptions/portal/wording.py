@@ -109,6 +109,19 @@ WORDS: dict[str, dict[str, str]] = {
             " subscription, ask the customer."
         ),
         "contact_link_ended": "This link no longer works. Ask the customer who sent it for a new one.",
+        "guest_title": "Sign in to your billing pages",
+        "guest_intro": (
+            "Bought a subscription without an account? Enter the email address of your order, and we send you"
+            " a link that opens your billing pages. It works once, for 15 minutes."
+        ),
+        "guest_email": "Email address of your order",
+        "guest_send": "Send me a link",
+        "guest_sent": (
+            "If {email} has subscriptions in this shop, a link is on its way to it now. It works once, for 15"
+            " minutes."
+        ),
+        "guest_email_invalid": "Enter an email address.",
+        "guest_too_many": "Too many links were asked for. Please try again in an hour.",
     },
     "nl": {
         "portal": "Facturatie",
@@ -214,6 +227,19 @@ WORDS: dict[str, dict[str, str]] = {
             " abonnement wijzigen, vraag het dan de klant."
         ),
         "contact_link_ended": "Deze link werkt niet meer. Vraag de klant die hem stuurde om een nieuwe.",
+        "guest_title": "Inloggen op je facturatiepagina's",
+        "guest_intro": (
+            "Een abonnement gekocht zonder account? Vul het e-mailadres van je bestelling in, dan sturen we"
+            " je een link die je facturatiepagina's opent. Hij werkt één keer, 15 minuten lang."
+        ),
+        "guest_email": "E-mailadres van je bestelling",
+        "guest_send": "Stuur me een link",
+        "guest_sent": (
+            "Als {email} abonnementen heeft in deze winkel, is er nu een link naar onderweg. Hij werkt één"
+            " keer, 15 minuten lang."
+        ),
+        "guest_email_invalid": "Vul een e-mailadres in.",
+        "guest_too_many": "Er zijn te veel links aangevraagd. Probeer het over een uur opnieuw.",
     },
 }
 

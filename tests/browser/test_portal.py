@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.paypage.wording import words as pay_words
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import FlowTarget, create_link
@@ -313,3 +315,34 @@ def test_a_billing_contact_pays_through_their_own_link_until_removed(
 
     browser.run(remove)
     assert BillingContact.objects.get(pk=contact.pk).removed_at is not None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_guest_asks_for_a_sign_in_link_and_opens_it(browser, portal_url, stripe_shop, language):
+    subscription = _customer(stripe_shop, language)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        customer_user_id="", customer_email="guest@example.com"
+    )
+    t = words(language)
+    sign_in = f"{portal_url}/portal/guest/{stripe_shop.installation.pk}/?return_url={_shop(portal_url)}"
+
+    def ask(page: Page) -> None:
+        page.goto(sign_in)
+        checked(page, f"{language}-guest-sign-in")
+        page.get_by_label(t["guest_email"]).fill("guest@example.com")
+        page.get_by_role("button", name=t["guest_send"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["guest_sent"].format(email="guest@example.com"))
+        checked(page, f"{language}-guest-sent")
+
+    browser.run(ask)
+    [email] = OutgoingEmail.objects.filter(kind="portal_sign_in", to_email="guest@example.com")
+    entry = portal_url + urlsplit(re.findall(r"http\S+/portal/enter/\S+/", email.text_body)[0]).path
+
+    def enter(page: Page) -> None:
+        page.goto(entry)
+        expect(page.get_by_role("heading", level=1)).to_have_text(t["subscriptions"])
+        expect(page.get_by_role("link", name=t["manage"].format(plan="Standard monthly"))).to_be_visible()
+        expect(page.get_by_role("link", name=t["back_to_shop"])).to_have_attribute("href", _shop(portal_url))
+        checked(page, f"{language}-guest-overview")
+
+    browser.run(enter)

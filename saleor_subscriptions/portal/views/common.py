@@ -73,7 +73,14 @@ class Visit(Wording):
         """The customer as the events name them: the Saleor user id (a guest: their email)."""
         return self.session.customer_user_id or self.session.customer_email
 
+    @property
+    def guest(self) -> bool:
+        """A guest's session (opened by a sign-in link sent to their order's email): no Saleor user."""
+        return not self.session.customer_user_id
+
     def subscriptions(self) -> QuerySet[Subscription]:
+        if self.guest:
+            return sessions.guest_subscriptions(self.installation.pk, self.session.customer_email)
         return customer_subscriptions(self.installation.pk, self.session.customer_user_id)
 
     def subscription(self, pk: int) -> Subscription:
@@ -84,7 +91,7 @@ class Visit(Wording):
         return found
 
     def invoices(self) -> QuerySet[Invoice]:
-        return sessions.customer_invoices(self.installation, self.session.customer_user_id)
+        return sessions.invoices_of(self.installation, self.subscriptions())
 
     def invoice(self, pk: int) -> Invoice:
         found = self.invoices().select_related("subscription__plan_version__plan").filter(pk=pk).first()

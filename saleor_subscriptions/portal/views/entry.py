@@ -69,6 +69,6 @@ def language(visit: Visit) -> HttpResponse:
 @portal_page
 def sign_out(visit: Visit) -> HttpResponse:
     sessions.end_session(visit.session)
-    response = HttpResponseRedirect(visit.session.return_url)
+    response = HttpResponseRedirect(visit.session.return_url or f"/portal/guest/{visit.installation.pk}/")
     sessions.clear_cookie(response)
     return response

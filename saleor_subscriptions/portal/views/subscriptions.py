@@ -160,7 +160,7 @@ def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
     subscription = visit.subscription(pk)
     reason = visit.request.POST.get("reason", "").strip()
     try:
-        act_for_customer(subscription, action, user_id=visit.session.customer_user_id, reason=reason)
+        act_for_customer(subscription, action, user_id=visit.actor_id, reason=reason)
     except (LifecycleError, CustomerRequestRefused) as refused:
         message = visit.t["refused"].format(message=refused.message)
         code = refused.code.value if isinstance(refused, LifecycleError) else refused.code
