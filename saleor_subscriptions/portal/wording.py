@@ -109,6 +109,13 @@ WORDS: dict[str, dict[str, str]] = {
             " subscription, ask the customer."
         ),
         "contact_link_ended": "This link no longer works. Ask the customer who sent it for a new one.",
+        "credit_notes": "Credit notes",
+        "credit_note_date": "Date",
+        "credit_note_for": "Credits invoice",
+        "reactivate_title": "Bring the subscription back",
+        "reactivate_intro": "Pay invoice {number} ({amount}) by {day} and your subscription starts again.",
+        "reactivate_button": "Pay {number} and reactivate",
+        "reactivate_refused": "this subscription can no longer be brought back by paying",
         "guest_title": "Sign in to your billing pages",
         "guest_intro": (
             "Bought a subscription without an account? Enter the email address of your order, and we send you"
@@ -227,6 +234,13 @@ WORDS: dict[str, dict[str, str]] = {
             " abonnement wijzigen, vraag het dan de klant."
         ),
         "contact_link_ended": "Deze link werkt niet meer. Vraag de klant die hem stuurde om een nieuwe.",
+        "credit_notes": "Creditnota's",
+        "credit_note_date": "Datum",
+        "credit_note_for": "Crediteert factuur",
+        "reactivate_title": "Abonnement terughalen",
+        "reactivate_intro": "Betaal factuur {number} ({amount}) uiterlijk {day} en je abonnement loopt weer.",
+        "reactivate_button": "{number} betalen en heractiveren",
+        "reactivate_refused": "dit abonnement kan niet meer terugkomen door te betalen",
         "guest_title": "Inloggen op je facturatiepagina's",
         "guest_intro": (
             "Een abonnement gekocht zonder account? Vul het e-mailadres van je bestelling in, dan sturen we"

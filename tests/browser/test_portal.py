@@ -346,3 +346,38 @@ def test_a_guest_asks_for_a_sign_in_link_and_opens_it(browser, portal_url, strip
         checked(page, f"{language}-guest-overview")
 
     browser.run(enter)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_subscription_cancelled_for_nonpayment_comes_back_when_its_invoice_is_paid(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    now = Installation.objects.get(pk=stripe_shop.installation.pk).now()
+    Subscription.objects.filter(pk=subscription.pk).update(
+        status="cancelled", cancel_reason="nonpayment", cancelled_at=now, ended_at=now, next_billing_at=None
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.UNCOLLECTIBLE)
+    entry = _entry(stripe_shop, portal_url)
+    t, pay_t = words(language), pay_words(language)
+
+    def come_back(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["manage"].format(plan="Standard monthly")).click()
+        expect(page.get_by_role("heading", name=t["reactivate_title"])).to_be_visible()
+        checked(page, f"{language}-reactivate")
+        page.get_by_role("button", name=t["reactivate_button"].format(number=invoice.number)).click()
+        page.get_by_label(pay_t["pay_other"]).check()
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.locator(".status")).to_have_attribute("data-status", "active")
+        checked(page, f"{language}-reactivated")
+
+    browser.run(come_back)
+
+    after = reload(subscription)
+    assert after.status == "active"
+    assert after.events.filter(kind="reactivate", actor_type="customer").exists()

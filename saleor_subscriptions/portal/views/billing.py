@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -15,28 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 from saleor_subscriptions.invoicing.credits import balances
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.links import document_token
-from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.paypage.links import ENDED, can_still_reactivate, payment_method_url
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice
+from saleor_subscriptions.paypage.links import ENDED, payment_method_url
 from saleor_subscriptions.portal.views.common import Visit, Wording, portal_page
+from saleor_subscriptions.portal.views.paying import PAYABLE, payable, portal_url
 from saleor_subscriptions.portal.views.subscriptions import payment_method_label
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription
-
-PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
-
-
-def portal_url(path: str) -> str:
-    return f"{str(settings.APP_URL).rstrip('/')}/portal/{path}"
-
-
-def payable(invoice: Invoice) -> bool:
-    """Whether the pay page takes this invoice now: owed, not still to be charged by the renewal runner,
-    and paying would still keep (or bring back) the subscription."""
-    return (
-        invoice.status in PAYABLE
-        and invoice.pipeline_step == Invoice.PipelineStep.DONE
-        and can_still_reactivate(invoice.subscription)
-    )
 
 
 def _status(visit: Wording, invoice: Invoice) -> str:
@@ -71,13 +55,42 @@ def _row(visit: Wording, invoice: Invoice) -> dict[str, Any]:
 def invoices(visit: Visit) -> HttpResponse:
     rows = invoice_list(visit, visit.invoices())
     credit = credit_amounts(visit, visit.installation.pk, visit.subscriptions())
-    return visit.render("invoices", invoices=rows, credit=credit, section="invoices", invoice_base="/portal/")
+    notes = credit_notes(visit, visit.installation.pk, visit.subscriptions())
+    return visit.render(
+        "invoices",
+        invoices=rows,
+        credit=credit,
+        credit_notes=notes,
+        section="invoices",
+        invoice_base="/portal/",
+    )
 
 
 def invoice_list(page: Wording, found: QuerySet[Invoice]) -> list[dict[str, Any]]:
     """The rows of the invoice list, newest first."""
     ordered = found.select_related("subscription__plan_version__plan", "subscription__installation")
     return [_row(page, invoice) for invoice in ordered.order_by("-issued_at", "-pk")[:200]]
+
+
+def credit_notes(
+    page: Wording, installation_id: int, subscriptions: QuerySet[Subscription]
+) -> list[dict[str, str]]:
+    """The customer's credit notes, newest first: number, date, amount, and the invoice each credits."""
+    keys = {s.customer_key for s in subscriptions}
+    found = (
+        CreditNote.objects.filter(installation_id=installation_id, customer_key__in=keys)
+        .select_related("invoice", "installation")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    return [
+        {
+            "number": note.number,
+            "day": page.day(fmt.local_date(note.created_at, note.installation.time_zone)),
+            "amount": page.money(note.amount, note.currency),
+            "invoice": (note.invoice.number or "") if note.invoice is not None else "",
+        }
+        for note in found
+    ]
 
 
 def credit_amounts(page: Wording, installation_id: int, subscriptions: QuerySet[Subscription]) -> list[str]:

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.invoicing.links import document_token
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.portal.views.billing import credit_amounts, invoice_list, payable
+from saleor_subscriptions.portal.views.billing import credit_amounts, credit_notes, invoice_list
 from saleor_subscriptions.portal.views.common import Wording, ended, shop_name
+from saleor_subscriptions.portal.views.paying import payable
 from saleor_subscriptions.portal.wording import LANGUAGES
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.contacts import contact_of_token, contact_url, owned_subscriptions
@@ -93,6 +94,7 @@ def invoices(visit: ContactVisit) -> HttpResponse:
         "invoice_base": visit.base,
         "invoices": invoice_list(visit, visit.invoices()),
         "credit": credit_amounts(visit, visit.contact.installation_id, visit.subscriptions()),
+        "credit_notes": credit_notes(visit, visit.contact.installation_id, visit.subscriptions()),
         "intro": visit.t["contact_intro"].format(email=visit.contact.email),
     }
     return render(visit.request, "portal/contact_invoices.html", context)

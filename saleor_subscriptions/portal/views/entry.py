@@ -9,8 +9,8 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.paypage.links import payment_method_url
 from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink
-from saleor_subscriptions.portal.views.billing import payable, portal_url
 from saleor_subscriptions.portal.views.common import Visit, ended, portal_page
+from saleor_subscriptions.portal.views.paying import payable, portal_url
 from saleor_subscriptions.portal.wording import LANGUAGES
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions.models import Subscription

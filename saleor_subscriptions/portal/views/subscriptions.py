@@ -15,6 +15,8 @@ from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
 from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.paying import portal_url, reactivation
+from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions import lifecycle
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
@@ -130,6 +132,21 @@ def switch_plans(subscription: Subscription) -> list[Plan]:
     )
 
 
+def _reactivation(visit: Visit, subscription: Subscription) -> dict[str, str] | None:
+    found = reactivation(subscription)
+    if found is None:
+        return None
+    invoice, deadline = found
+    amount = visit.money(invoice.amount_due, invoice.currency)
+    number = invoice.number or ""
+    return {
+        "intro": visit.t["reactivate_intro"].format(
+            number=number, amount=amount, day=visit.day(deadline) if deadline else ""
+        ),
+        "button": visit.t["reactivate_button"].format(number=number),
+    }
+
+
 def subscription_page(
     visit: Visit, subscription: Subscription, status: int = 200, **context: Any
 ) -> HttpResponse:
@@ -139,6 +156,7 @@ def subscription_page(
         sub=describe(visit, subscription),
         offers=offers(subscription),
         plans=switch_plans(subscription),
+        reactivate=_reactivation(visit, subscription),
         section="subscriptions",
         **context,
     )
@@ -208,6 +226,24 @@ def quantity(visit: Visit, pk: int) -> HttpResponse:
     wanted = _int(visit.request.POST.get("quantity", ""))
     # Not a number: 0, which the lifecycle refuses with its own message naming the quantity.
     return _act(visit, pk, partial(_change_quantity, quantity=wanted or 0))
+
+
+@require_POST
+@portal_page
+def reactivate(visit: Visit, pk: int) -> HttpResponse:
+    """To the pay page of the invoice whose payment brings the cancelled subscription back (re-checked here
+    through the lifecycle, and again when the payment arrives); its "Back" leads to this subscription."""
+    subscription = visit.subscription(pk)
+    found = reactivation(subscription)
+    if found is None:
+        return subscription_page(
+            visit,
+            subscription,
+            400,
+            refusal=visit.t["refused"].format(message=visit.t["reactivate_refused"]),
+            refusal_code="reactivation_closed",
+        )
+    return HttpResponseRedirect(pay_url(found[0], return_to=portal_url(f"subscriptions/{pk}/")))
 
 
 def _change_quantity(subscription: Subscription, *, quantity: int, **who: Any) -> Subscription:
