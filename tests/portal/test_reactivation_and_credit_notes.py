@@ -11,16 +11,19 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import signing
 
-from saleor_subscriptions.invoicing.models import CreditNote
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.renewals.wiring import PAY_LINK_SALT
 from saleor_subscriptions.subscriptions.contacts import contact_url
 from saleor_subscriptions.subscriptions.models import BillingContact, Subscription
+from saleor_subscriptions.tenants.models import Installation
 from tests.portal.support import ANNA, BOB, NOV_16, invoice_of, shop, signed_in, subscription_of
 
 pytestmark = pytest.mark.django_db
 
 
-def _cancelled_for_nonpayment(installation, cancelled_days_ago: int) -> tuple[Subscription, object]:
+def _cancelled_for_nonpayment(
+    installation: Installation, cancelled_days_ago: int
+) -> tuple[Subscription, Invoice]:
     subscription = subscription_of(installation, ANNA, status="cancelled")
     cancelled = NOV_16 - timedelta(days=cancelled_days_ago)
     Subscription.objects.filter(pk=subscription.pk).update(
