@@ -8,6 +8,7 @@ from saleor_subscriptions.portal.views import (
     contacts,
     entry,
     guests,
+    shipping,
     subscriptions,
     switching,
 )
@@ -26,6 +27,7 @@ urlpatterns: list[URLPattern] = [
     path("subscriptions/<int:pk>/skip/", subscriptions.skip, name="skip"),
     path("subscriptions/<int:pk>/resume/", subscriptions.resume, name="resume"),
     path("subscriptions/<int:pk>/quantity/", subscriptions.quantity, name="quantity"),
+    path("subscriptions/<int:pk>/address/", shipping.address, name="address"),
     path("subscriptions/<int:pk>/reactivate/", subscriptions.reactivate, name="reactivate"),
     path("subscriptions/<int:pk>/switch/", switching.preview, name="switch-preview"),
     path("subscriptions/<int:pk>/switch/confirm/", switching.confirm, name="switch-confirm"),

@@ -381,3 +381,31 @@ def test_a_subscription_cancelled_for_nonpayment_comes_back_when_its_invoice_is_
     after = reload(subscription)
     assert after.status == "active"
     assert after.events.filter(kind="reactivate", actor_type="customer").exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_delivery_address_is_changed_and_a_bad_one_refused(browser, portal_url, stripe_shop, language):
+    subscription = _customer(stripe_shop, language)
+    home = {"firstName": "Anna", "lastName": "de Vries", "streetAddress1": "Keizersgracht 1"}
+    home |= {"postalCode": "1015 CJ", "city": "Amsterdam", "country": "NL"}
+    Subscription.objects.filter(pk=subscription.pk).update(shipping_address=home)
+    entry = _entry(stripe_shop, portal_url)
+    t = words(language)
+
+    def move(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["manage"].format(plan="Standard monthly")).click()
+        page.get_by_role("link", name=t["address_link"]).click()
+        checked(page, f"{language}-address")
+        page.get_by_label(t["address_postalCode"]).fill("12")
+        page.get_by_role("button", name=t["address_save"]).click()
+        expect(page.get_by_role("alert")).to_contain_text(t["address_postalCode"])
+        checked(page, f"{language}-address-refused")
+        page.get_by_label(t["address_postalCode"]).fill("3511 AB")
+        page.get_by_label(t["address_city"]).fill("Utrecht")
+        page.get_by_role("button", name=t["address_save"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["done"])
+
+    browser.run(move)
+
+    assert reload(subscription).shipping_address == {**home, "postalCode": "3511 AB", "city": "Utrecht"}

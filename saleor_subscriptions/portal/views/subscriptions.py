@@ -18,6 +18,7 @@ from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.portal.views.paying import portal_url, reactivation
 from saleor_subscriptions.renewals.wiring import pay_url
 from saleor_subscriptions.subscriptions import lifecycle
+from saleor_subscriptions.subscriptions.addresses import ships
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.subscriptions.lifecycle.transition import allowed, moment_of
@@ -157,6 +158,7 @@ def subscription_page(
         offers=offers(subscription),
         plans=switch_plans(subscription),
         reactivate=_reactivation(visit, subscription),
+        ships=ships(subscription),
         section="subscriptions",
         **context,
     )
