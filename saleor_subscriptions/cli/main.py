@@ -28,6 +28,7 @@ def _registrars() -> list[Registrar]:
         installation,
         invoice_prefix,
         migrate,
+        portal_settings,
         renewal_stock,
         schedule,
         serve,
@@ -43,6 +44,7 @@ def _registrars() -> list[Registrar]:
         installation.add_parser,
         invoice_prefix.add_parser,
         renewal_stock.add_parser,
+        portal_settings.add_parser,
     ]
 
 

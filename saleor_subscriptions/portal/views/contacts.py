@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed, forbidden
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.subscriptions.contacts import (
     MAX_CONTACTS,
@@ -22,8 +23,14 @@ def contacts_page(visit: Visit, status: int = 200, **context: object) -> HttpRes
         {"pk": c.pk, "email": c.email, "remove_label": visit.t["contact_remove"].format(email=c.email)}
         for c in active_contacts(visit.installation.pk, visit.customer_key)
     ]
+    may_add = "contacts" not in forbidden(visit.installation.pk)
     return visit.render(
-        "contacts", status, contacts=rows, max_contacts=MAX_CONTACTS, section="contacts", **context
+        "contacts",
+        status,
+        contacts=rows,
+        max_contacts=MAX_CONTACTS if may_add else 0,
+        section="contacts",
+        **context,
     )
 
 
@@ -45,6 +52,11 @@ def _refused(visit: Visit, refused: ContactRefused, email: str = "") -> HttpResp
 @portal_page
 def add(visit: Visit) -> HttpResponse:
     email = visit.request.POST.get("email", "")
+    try:
+        check_allowed(visit.installation.pk, "contacts")
+    except ForbiddenByShop as forbidden_here:
+        message = visit.t["refused"].format(message=forbidden_here.message)
+        return contacts_page(visit, 403, refusal=message, refusal_code=forbidden_here.code.value)
     try:
         add_contact(
             visit.installation,

@@ -7,7 +7,9 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
 from saleor_subscriptions.billing.states import Actor
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed
 from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.subscriptions import forbidden_page
 from saleor_subscriptions.subscriptions.addresses import (
     FIELDS,
     AddressRefused,
@@ -35,6 +37,10 @@ def address(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
     if not ships(subscription):
         raise Http404("this subscription has no deliveries to address")
+    try:
+        check_allowed(visit.installation.pk, "address")
+    except ForbiddenByShop as refused:
+        return forbidden_page(visit, subscription, refused)
     values = {name: str(subscription.shipping_address.get(name) or "") for name in SHOWN}
     status, context = 200, {}
     if visit.request.method == "POST":

@@ -14,6 +14,7 @@ from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed, forbidden
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.portal.views.paying import portal_url, reactivation
 from saleor_subscriptions.renewals.wiring import pay_url
@@ -151,14 +152,18 @@ def _reactivation(visit: Visit, subscription: Subscription) -> dict[str, str] | 
 def subscription_page(
     visit: Visit, subscription: Subscription, status: int = 200, **context: Any
 ) -> HttpResponse:
+    kept = forbidden(visit.installation.pk)
+    offered = {
+        name: allowed and SHOP_SETTING.get(name) not in kept for name, allowed in offers(subscription).items()
+    }
     return visit.render(
         "subscription",
         status,
         sub=describe(visit, subscription),
-        offers=offers(subscription),
+        offers=offered,
         plans=switch_plans(subscription),
         reactivate=_reactivation(visit, subscription),
-        ships=ships(subscription),
+        ships=ships(subscription) and "address" not in kept,
         section="subscriptions",
         **context,
     )
@@ -175,9 +180,26 @@ def detail(visit: Visit, pk: int) -> HttpResponse:
     )
 
 
-def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
-    """Runs one action as the customer; back to the subscription's page, saying done or why not."""
+SHOP_SETTING = {"cancel": "cancel", "pause": "pause", "skip": "pause", "resume": "pause"}
+SHOP_SETTING |= {"quantity": "quantity", "switch": "switch"}
+"""The shop's self-service setting (`shop_settings.ACTIONS`) behind each offer; undoing a cancellation is
+always the customer's."""
+
+
+def forbidden_page(visit: Visit, subscription: Subscription, refused: ForbiddenByShop) -> HttpResponse:
+    message = visit.t["refused"].format(message=refused.message)
+    return subscription_page(visit, subscription, 403, refusal=message, refusal_code=refused.code.value)
+
+
+def _act(visit: Visit, pk: int, action: Action, setting: str | None) -> HttpResponse:
+    """Runs one action as the customer (unless the shop keeps it to its staff); back to the subscription's
+    page, saying done or why not."""
     subscription = visit.subscription(pk)
+    try:
+        if setting is not None:
+            check_allowed(visit.installation.pk, setting)
+    except ForbiddenByShop as refused:
+        return forbidden_page(visit, subscription, refused)
     reason = visit.request.POST.get("reason", "").strip()
     try:
         act_for_customer(subscription, action, user_id=visit.actor_id, reason=reason)
@@ -195,31 +217,31 @@ def _int(value: str) -> int | None:
 @require_POST
 @portal_page
 def cancel(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.cancel_subscription)
+    return _act(visit, pk, lifecycle.cancel_subscription, "cancel")
 
 
 @require_POST
 @portal_page
 def undo_cancel(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.undo_cancel)
+    return _act(visit, pk, lifecycle.undo_cancel, None)
 
 
 @require_POST
 @portal_page
 def pause(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.pause_subscription)
+    return _act(visit, pk, lifecycle.pause_subscription, "pause")
 
 
 @require_POST
 @portal_page
 def skip(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.skip_next_period)
+    return _act(visit, pk, lifecycle.skip_next_period, "pause")
 
 
 @require_POST
 @portal_page
 def resume(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.resume_subscription)
+    return _act(visit, pk, lifecycle.resume_subscription, "pause")
 
 
 @require_POST
@@ -227,7 +249,7 @@ def resume(visit: Visit, pk: int) -> HttpResponse:
 def quantity(visit: Visit, pk: int) -> HttpResponse:
     wanted = _int(visit.request.POST.get("quantity", ""))
     # Not a number: 0, which the lifecycle refuses with its own message naming the quantity.
-    return _act(visit, pk, partial(_change_quantity, quantity=wanted or 0))
+    return _act(visit, pk, partial(_change_quantity, quantity=wanted or 0), "quantity")
 
 
 @require_POST
