@@ -109,6 +109,7 @@ WORDS: dict[str, dict[str, str]] = {
             " subscription, ask the customer."
         ),
         "contact_link_ended": "This link no longer works. Ask the customer who sent it for a new one.",
+        "invoice_title": "Invoice {number}",
         "credit_notes": "Credit notes",
         "credit_note_date": "Date",
         "credit_note_for": "Credits invoice",
@@ -252,6 +253,7 @@ WORDS: dict[str, dict[str, str]] = {
             " abonnement wijzigen, vraag het dan de klant."
         ),
         "contact_link_ended": "Deze link werkt niet meer. Vraag de klant die hem stuurde om een nieuwe.",
+        "invoice_title": "Factuur {number}",
         "credit_notes": "Creditnota's",
         "credit_note_date": "Datum",
         "credit_note_for": "Crediteert factuur",

@@ -44,6 +44,17 @@ def pay_url(invoice: Invoice, return_to: str | None = None, *, payer_only: bool 
     return f"{settings.APP_URL}/pay/{token}/"
 
 
+INVOICE_PAGE_SALT = "saleor_subscriptions.portal.invoice"
+
+
+def invoice_page_url(invoice: Invoice) -> str:
+    """The link in the payment emails: the customer portal's page of one invoice (its status, PDF and Pay
+    button), a signed token naming it and nothing else. It opens no portal session; its Pay button leads to
+    `pay_url`, whose "Back" returns to it. Valid as long as a pay link (PAY_LINK_MAX_AGE_DAYS)."""
+    token = signing.dumps({"invoice": invoice.pk}, salt=INVOICE_PAGE_SALT, compress=True)
+    return f"{str(settings.APP_URL).rstrip('/')}/portal/pay/{token}/"
+
+
 def _factory() -> Callable[[], RenewalPorts]:
     path: str = settings.RENEWAL_PORTS
     module_name, _, attribute = path.partition(":")

@@ -11,7 +11,8 @@
 - followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order (and
   confirms an order made UNCONFIRMED), and `cancel_closed_orders`, which cancels the orders of void and
   uncollectible invoices;
-- notifier: `EmailNotifier`; pay links from `renewals.wiring.pay_url`.
+- notifier: `EmailNotifier`; the emails' pay links are the portal's invoice pages
+  (`renewals.wiring.invoice_page_url`), whose Pay button leads to the pay page.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.renewals.pipeline import RenewalPorts
 from saleor_subscriptions.renewals.ports import ChargeRequest, ChargeResult
-from saleor_subscriptions.renewals.wiring import pay_url
+from saleor_subscriptions.renewals.wiring import invoice_page_url
 from saleor_subscriptions.saleor.bulk_facts import SaleorBulkFacts
 from saleor_subscriptions.saleor.order_cancels import cancel_closed_orders
 from saleor_subscriptions.saleor.order_records import record_paid_orders
@@ -65,6 +66,6 @@ def saleor_ports() -> RenewalPorts:
         orders=sink,
         payments=ThreadSafeStripeGateway(),
         notifier=EmailNotifier(),
-        pay_url=pay_url,
+        pay_url=invoice_page_url,
         followup=followup,
     )

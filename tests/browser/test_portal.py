@@ -24,6 +24,7 @@ from saleor_subscriptions.paypage.wording import words as pay_words
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import FlowTarget, create_link
 from saleor_subscriptions.portal.wording import words
+from saleor_subscriptions.renewals.wiring import invoice_page_url
 from saleor_subscriptions.subscriptions.contacts import contact_url
 from saleor_subscriptions.subscriptions.models import BillingContact, Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -409,3 +410,32 @@ def test_the_delivery_address_is_changed_and_a_bad_one_refused(browser, portal_u
     browser.run(move)
 
     assert reload(subscription).shipping_address == {**home, "postalCode": "3511 AB", "city": "Utrecht"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_payment_emails_link_opens_the_invoice_in_the_portal_and_pays_it(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    link = portal_url + urlsplit(invoice_page_url(invoice)).path
+    t, pay_t = words(language), pay_words(language)
+
+    def pay(page: Page) -> None:
+        page.goto(link)
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            t["invoice_title"].format(number=invoice.number)
+        )
+        checked(page, f"{language}-invoice-page-unpaid")
+        page.get_by_role("button", name=t["pay"].format(number=invoice.number)).click()
+        page.get_by_label(pay_t["pay_other"]).check()
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.locator(".status")).to_contain_text(t["paid_on"].split("{")[0].strip())
+        checked(page, f"{language}-invoice-page-paid")
+
+    browser.run(pay)
+
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
