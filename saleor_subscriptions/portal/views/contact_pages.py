@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +24,7 @@ from saleor_subscriptions.portal.views.common import Wording, ended, shop_name
 from saleor_subscriptions.portal.views.paying import payable
 from saleor_subscriptions.portal.wording import LANGUAGES
 from saleor_subscriptions.renewals.wiring import pay_url
-from saleor_subscriptions.subscriptions.contacts import contact_of_token, contact_url, owned_subscriptions
+from saleor_subscriptions.subscriptions.contacts import contact_of_token, owned_subscriptions
 from saleor_subscriptions.subscriptions.models import BillingContact, Subscription
 
 
@@ -114,4 +115,5 @@ def pay_invoice(visit: ContactVisit, pk: int) -> HttpResponse:
     invoice = visit.invoice(pk)
     if not payable(invoice):
         raise Http404("nothing to pay on this invoice")
-    return HttpResponseRedirect(pay_url(invoice, return_to=contact_url(visit.contact), payer_only=True))
+    back = f"{str(settings.APP_URL).rstrip('/')}{visit.base}"  # the very link the contact opened
+    return HttpResponseRedirect(pay_url(invoice, return_to=back, payer_only=True))
