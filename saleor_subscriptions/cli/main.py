@@ -29,6 +29,7 @@ def _registrars() -> list[Registrar]:
         installation,
         invoice_prefix,
         migrate,
+        portal_settings,
         renewal_stock,
         schedule,
         serve,
@@ -44,6 +45,7 @@ def _registrars() -> list[Registrar]:
         installation.add_parser,
         invoice_prefix.add_parser,
         renewal_stock.add_parser,
+        portal_settings.add_parser,
     ]
 
 

@@ -11,7 +11,8 @@
 - followup: `record_paid_orders`, which writes each paid invoice's charges and document on its order (and
   confirms an order made UNCONFIRMED), and `cancel_closed_orders`, which cancels the orders of void and
   uncollectible invoices;
-- notifier: `EmailNotifier`; pay links from `invoicing.links.pay_url`.
+- notifier: `EmailNotifier`; the emails' pay links are the portal's invoice pages
+  (`invoicing.links.invoice_page_url`), whose Pay button leads to the pay page.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from saleor_subscriptions.invoicing.links import pay_url
+from saleor_subscriptions.invoicing.links import invoice_page_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.gateway import StripeGateway
@@ -65,6 +66,6 @@ def saleor_ports() -> RenewalPorts:
         orders=sink,
         payments=ThreadSafeStripeGateway(),
         notifier=EmailNotifier(),
-        pay_url=pay_url,
+        pay_url=invoice_page_url,
         followup=followup,
     )

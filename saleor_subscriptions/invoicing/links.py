@@ -29,6 +29,7 @@ from saleor_subscriptions.subscriptions.rules import ENDED, can_still_reactivate
 DOCUMENT_SALT = "saleor_subscriptions.invoice-document"
 PAY_LINK_SALT = "saleor_subscriptions.pay"
 METHOD_LINK_SALT = "saleor_subscriptions.payment_method"
+INVOICE_PAGE_SALT = "saleor_subscriptions.portal.invoice"
 
 
 # Document links.
@@ -68,14 +69,26 @@ def max_age() -> timedelta:
     return timedelta(days=int(settings.PAY_LINK_MAX_AGE_DAYS))
 
 
-def pay_url(invoice: Invoice, return_to: str | None = None) -> str:
-    """The link in a payment-failed email: a signed token naming one invoice (the page checks its age);
-    `return_to`, signed with it, is where the page's "Back" leads (the customer portal)."""
+def pay_url(invoice: Invoice, return_to: str | None = None, *, payer_only: bool = False) -> str:
+    """The link to the pay page of one invoice: a signed token naming it (the page checks its age);
+    `return_to`, signed with it, is where the page's "Back" leads (the customer portal). A `payer_only` link
+    (a billing contact's) pays the invoice and nothing more: it neither shows nor uses the customer's saved
+    card, nor saves a card for the subscription."""
     payload: dict[str, object] = {"invoice": invoice.pk}
     if return_to:
         payload["return"] = return_to
+    if payer_only:
+        payload["payer"] = 1
     token = signing.dumps(payload, salt=PAY_LINK_SALT, compress=True)
     return f"{settings.APP_URL}/pay/{token}/"
+
+
+def invoice_page_url(invoice: Invoice) -> str:
+    """The link in the payment emails: the customer portal's page of one invoice (its status, PDF and Pay
+    button), a signed token naming it and nothing else. It opens no portal session; its Pay button leads to
+    `pay_url`, whose "Back" returns to it. Valid as long as a pay link (PAY_LINK_MAX_AGE_DAYS)."""
+    token = signing.dumps({"invoice": invoice.pk}, salt=INVOICE_PAGE_SALT, compress=True)
+    return f"{str(settings.APP_URL).rstrip('/')}/portal/pay/{token}/"
 
 
 def payment_method_url(subscription: Subscription, return_to: str | None = None) -> str:
@@ -117,6 +130,33 @@ def invoice_of(token: str, *, open_only: bool = True) -> Invoice:
     if open_only and not can_still_reactivate(invoice.subscription):
         raise LinkRefused(410, "reactivation_closed", str(invoice.number))
     return invoice
+
+
+def invoice_of_page(token: str) -> Invoice:
+    """The issued invoice an invoice-page link names (`invoice_page_url`), whatever its status; refused
+    (expired, forged, unknown) otherwise."""
+    pk = _load(token, INVOICE_PAGE_SALT).get("invoice")
+    invoice = (
+        Invoice.objects.select_related("installation", "subscription__installation")
+        .filter(pk=pk, number__isnull=False, installation__status="active")
+        .exclude(status=Invoice.Status.DRAFT)
+        .first()
+        if isinstance(pk, int)
+        else None
+    )
+    if invoice is None:
+        raise LinkRefused(404, "unknown")
+    return invoice
+
+
+def payer_only(token: str) -> bool:
+    """Whether a pay link only pays (a billing contact's, `pay_url(payer_only=True)`): no saved card shown or
+    used, none saved. A forged link counts as payer-only (it is refused anyway)."""
+    try:
+        value = signing.loads(token, salt=PAY_LINK_SALT)
+    except signing.BadSignature:
+        return True
+    return not isinstance(value, dict) or value.get("payer") == 1
 
 
 def installation_id_of(token: str) -> int | None:

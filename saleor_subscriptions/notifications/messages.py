@@ -7,7 +7,7 @@ so the templates only arrange words, and the same figure reads the same in the e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -183,6 +183,19 @@ def price_change_notice(subscription: Subscription, new_version: PlanVersion, ef
     )
     key = f"subscription:{subscription.pk}:{new_version.pk}"
     return _message(MessageKind.PRICE_CHANGE_NOTICE, subscription, context, key)
+
+
+def for_contact(compose: Composer, contact_id: int, email: str, link: str) -> Message:
+    """The customer's message written for one of their billing contacts: to them, on an occasion of their
+    own, saying whose it is, and with the contact's own link where the customer's pay link was."""
+    message = compose()
+    context = {**message.context, "contact_of": message.to_email, "pay_url": link, "contact_url": link}
+    return replace(
+        message,
+        to_email=email,
+        idempotency_key=f"{message.idempotency_key}:contact:{contact_id}",
+        context=context,
+    )
 
 
 def _message(

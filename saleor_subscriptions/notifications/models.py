@@ -25,6 +25,7 @@ class MessageKind(models.TextChoices):
     EXPIRED = "expired", "Expired"
     PLAN_CHANGED = "plan_changed", "Plan changed"
     PRICE_CHANGE_NOTICE = "price_change_notice", "Price change notice"
+    PORTAL_SIGN_IN = "portal_sign_in", "Portal sign-in link"
 
 
 class EmailStatus(models.TextChoices):

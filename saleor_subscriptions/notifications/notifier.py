@@ -20,6 +20,7 @@ from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.notifications.rendering import render, sender
 from saleor_subscriptions.notifications.sending import SWEEPER_GRACE
 from saleor_subscriptions.notifications.tasks import enqueue
+from saleor_subscriptions.subscriptions.contacts import contact_url, contacts_of
 from saleor_subscriptions.subscriptions.models import Subscription
 
 logger = logging.getLogger(__name__)
@@ -36,15 +37,18 @@ class EmailNotifier:
 
     def renewal_upcoming(self, invoice: Invoice) -> None:
         self.queue(lambda: messages.renewal_upcoming(invoice))
+        self._to_contacts(invoice, lambda: messages.renewal_upcoming(invoice))
 
     def renewal_reminder(self, subscription: Subscription, renews_on: date) -> None:
         self.queue(lambda: messages.renewal_reminder(subscription, renews_on))
 
     def receipt(self, invoice: Invoice) -> None:
         self.queue(lambda: messages.receipt(invoice))
+        self._to_contacts(invoice, lambda: messages.receipt(invoice))
 
     def payment_failed(self, invoice: Invoice, pay_url: str, *, attempt: int | None = None) -> None:
         self.queue(lambda: messages.payment_failed(invoice, pay_url, attempt=attempt))
+        self._to_contacts(invoice, lambda: messages.payment_failed(invoice, pay_url, attempt=attempt))
 
     def suspended(self, subscription: Subscription, *, pay_url: str | None = None) -> None:
         self.queue(lambda: messages.suspended(subscription, pay_url=pay_url))
@@ -71,6 +75,20 @@ class EmailNotifier:
         self, subscription: Subscription, new_version: PlanVersion, effective_on: date
     ) -> None:
         self.queue(lambda: messages.price_change_notice(subscription, new_version, effective_on))
+
+    def _to_contacts(self, invoice: Invoice, compose: messages.Composer) -> None:
+        """A copy of an invoice or payment request for each of the customer's billing contacts: their own
+        occasion, and their own link (the portal's read-only invoice pages) in place of the pay link.
+        Never raises, like `queue`."""
+        try:
+            contacts = contacts_of(invoice.subscription)
+        except Exception:
+            logger.exception("could not find the billing contacts of an invoice; the caller's work is kept")
+            return
+        for contact in contacts:
+            self.queue(
+                partial(messages.for_contact, compose, contact.pk, contact.email, contact_url(contact))
+            )
 
     def queue(self, compose: messages.Composer) -> OutgoingEmail | None:
         """Store the composed email unless this occasion already has one; send it after the caller commits.

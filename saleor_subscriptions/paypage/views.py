@@ -6,6 +6,7 @@ underway shows "being processed" instead of a Pay button; an amount Stripe refus
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import stripe
@@ -154,6 +155,8 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     last = PaymentAttempt.objects.filter(invoice=invoice).order_by("-number").first()
     needs_action = last is not None and last.status == PaymentAttempt.Status.REQUIRES_ACTION
     t, amount = words(installation.language), _amount(invoice)
+    if links.payer_only(token):
+        checkout = replace(checkout, saved_card=None)
     return _page(
         request,
         "pay",
@@ -166,6 +169,7 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         pay_saved=t["pay_saved"].format(card=checkout.saved_card.label) if checkout.saved_card else "",
         pay_button=t["pay_button"].format(amount=amount),
         complete_url=f"/pay/{token}/complete/",
+        payer_only=links.payer_only(token),
     )
 
 
@@ -182,7 +186,10 @@ def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
         return _not_done(request, installation, "not_paid", "payment_intent is missing", "invalid")
     try:
         outcome = payments.complete_invoice_payment(
-            invoice, intent_id, make_default=request.POST.get("make_default") in ("on", "true", "1")
+            invoice,
+            intent_id,
+            make_default=request.POST.get("make_default") in ("on", "true", "1")
+            and not links.payer_only(token),
         )
     except payments.PaymentNotAccepted as refused:
         return _not_done(request, installation, "not_paid", refused.detail, refused.code)

@@ -61,3 +61,37 @@ class PortalSession(models.Model):
 
     def __str__(self) -> str:
         return f"portal session {self.pk}"
+
+
+class GuestLinkRequest(models.Model):
+    """One request for a guest's sign-in link (docs/portal.md), kept to rate-limit them per email and per IP
+    address, whether or not the email has subscriptions. The email is stored as its SHA-256 only."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    email_digest = models.CharField(max_length=64)
+    ip = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent = models.BooleanField(default=False, help_text="A link went out (the email has subscriptions)")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["installation", "email_digest", "created_at"]),
+            models.Index(fields=["ip", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"guest link request {self.pk}"
+
+
+class PortalSettings(models.Model):
+    """What a shop lets its customers do themselves in the portal, beyond the plan's own terms: the names of
+    the forbidden actions (`portal.shop_settings.ACTIONS`). No row: everything the plans allow."""
+
+    installation = models.OneToOneField(
+        Installation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    forbidden = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"portal settings of installation {self.installation_id}"

@@ -2,6 +2,8 @@
 
 - `create_link` (the `customerPortalSessionCreate` mutation) checks the return URL and the flow's target and
   records a PortalLink; its URL carries a signed nonce, valid ENTRY_MINUTES.
+- `create_guest_link` (a guest's sign-in link, sent to their order's email) records a PortalLink without a
+  Saleor user, valid GUEST_LINK_MINUTES; its session sees the guest subscriptions of that email.
 - `open_link` (GET /portal/enter/<token>/) uses the link once and opens a PortalSession: a random cookie
   value (HttpOnly, SameSite=Lax, Secure unless APP_URL is plain http), stored as a digest.
 - `session_of` finds the request's session, refusing one idle longer than PORTAL_IDLE_MINUTES or older than
@@ -28,9 +30,11 @@ from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.lifecycle.self_service import customer_subscriptions
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink, PortalSession
+from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 ENTRY_MINUTES = 5
+GUEST_LINK_MINUTES = 15
 ENTRY_SALT = "saleor_subscriptions.portal.entry"
 COOKIE = "portal_session"
 COOKIE_PATH = "/portal/"
@@ -120,11 +124,48 @@ def check_target(installation: Installation, user_id: str, target: FlowTarget) -
 
 def customer_invoices(installation: Installation, user_id: str) -> QuerySet[Invoice]:
     """The issued invoices of the customer's subscriptions in one shop (never a draft)."""
+    return invoices_of(installation, customer_subscriptions(installation.pk, user_id))
+
+
+def invoices_of(installation: Installation, subscriptions: QuerySet[Subscription]) -> QuerySet[Invoice]:
+    """The issued invoices of these subscriptions in one shop (never a draft)."""
     return Invoice.objects.filter(
-        installation=installation,
-        subscription__in=customer_subscriptions(installation.pk, user_id),
-        number__isnull=False,
+        installation=installation, subscription__in=subscriptions, number__isnull=False
     ).exclude(status=Invoice.Status.DRAFT)
+
+
+def guest_subscriptions(installation_id: int, email: str) -> QuerySet[Subscription]:
+    """The subscriptions bought without an account with this email in one shop (not an unpaid sign-up)."""
+    if not email.strip():
+        return Subscription.objects.none()
+    return (
+        Subscription.objects.filter(
+            installation_id=installation_id, customer_user_id="", customer_email__iexact=email.strip()
+        )
+        .exclude(status="incomplete")
+        .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
+    )
+
+
+def create_guest_link(
+    installation: Installation, *, email: str, return_url: str, now: datetime | None = None
+) -> tuple[PortalLink, str]:
+    """A one-time link into the portal for the guest subscriptions of `email`, valid GUEST_LINK_MINUTES (it
+    goes by email); `return_url` is checked already or empty."""
+    nonce = secrets.token_urlsafe(32)
+    moment = now or timezone.now()
+    link = PortalLink.objects.create(
+        installation=installation,
+        customer_user_id="",
+        customer_email=email,
+        nonce_digest=_digest(nonce),
+        return_url=return_url,
+        flow=PortalFlow.OVERVIEW.value,
+        created_at=moment,
+        expires_at=moment + timedelta(minutes=GUEST_LINK_MINUTES),
+    )
+    token = signing.dumps({"n": nonce}, salt=ENTRY_SALT, compress=True)
+    return link, f"{str(settings.APP_URL).rstrip('/')}/portal/enter/{token}/"
 
 
 def create_link(
@@ -160,7 +201,8 @@ def create_link(
 def open_link(token: str, now: datetime | None = None) -> tuple[PortalLink, PortalSession, str]:
     """Uses the link once: the link, the session it opens, and the cookie's value."""
     try:
-        value = signing.loads(token, salt=ENTRY_SALT, max_age=timedelta(minutes=ENTRY_MINUTES))
+        # The longest any link lives; each link's own `expires_at` decides below.
+        value = signing.loads(token, salt=ENTRY_SALT, max_age=timedelta(minutes=GUEST_LINK_MINUTES))
     except signing.SignatureExpired:
         raise LinkUnusable("expired") from None
     except signing.BadSignature:

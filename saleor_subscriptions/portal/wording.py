@@ -90,6 +90,64 @@ WORDS: dict[str, dict[str, str]] = {
         "link_expired": "This link has expired. Open the billing pages again from the shop.",
         "link_used": "This link was used already. Open the billing pages again from the shop.",
         "not_found": "Not found.",
+        "contacts": "Billing contacts",
+        "contacts_intro": (
+            "People you name here, such as your accountant or treasurer, also receive your invoices and"
+            " payment requests by email. Through their own link they can see and pay your invoices, but"
+            " they cannot change or cancel anything."
+        ),
+        "no_contacts": "You have not named any billing contacts.",
+        "contact_add_title": "Add a billing contact",
+        "contact_email": "Their email address",
+        "contact_add": "Add",
+        "remove": "Remove",
+        "contact_remove": "Remove {email}",
+        "contact_added_done": "Added. They receive your next invoices and payment requests.",
+        "contact_removed_done": "Removed. Their link no longer works.",
+        "contact_intro": (
+            "You are a billing contact ({email}): you can see and pay these invoices. To change a"
+            " subscription, ask the customer."
+        ),
+        "contact_link_ended": "This link no longer works. Ask the customer who sent it for a new one.",
+        "invoice_title": "Invoice {number}",
+        "credit_notes": "Credit notes",
+        "credit_note_date": "Date",
+        "credit_note_for": "Credits invoice",
+        "reactivate_title": "Bring the subscription back",
+        "reactivate_intro": "Pay invoice {number} ({amount}) by {day} and your subscription starts again.",
+        "reactivate_button": "Pay {number} and reactivate",
+        "reactivate_refused": "this subscription can no longer be brought back by paying",
+        "address_title": "Delivery address of {plan}",
+        "address_intro": "Your next deliveries go to this address.",
+        "address_link": "Change the delivery address",
+        "address_save": "Save the address",
+        "address_refused": "This could not be done: {field}: {message}",
+        "address_country_hint": "Two letters, such as NL, BE or DE.",
+        "optional": "(optional)",
+        "address_firstName": "First name",
+        "address_lastName": "Last name",
+        "address_companyName": "Company",
+        "address_streetAddress1": "Street and number",
+        "address_streetAddress2": "Address line 2",
+        "address_postalCode": "Postal code",
+        "address_city": "City",
+        "address_countryArea": "Province or state",
+        "address_country": "Country code",
+        "address_phone": "Phone",
+        "address_subscription": "Subscription",
+        "guest_title": "Sign in to your billing pages",
+        "guest_intro": (
+            "Bought a subscription without an account? Enter the email address of your order, and we send you"
+            " a link that opens your billing pages. It works once, for 15 minutes."
+        ),
+        "guest_email": "Email address of your order",
+        "guest_send": "Send me a link",
+        "guest_sent": (
+            "If {email} has subscriptions in this shop, a link is on its way to it now. It works once, for 15"
+            " minutes."
+        ),
+        "guest_email_invalid": "Enter an email address.",
+        "guest_too_many": "Too many links were asked for. Please try again in an hour.",
     },
     "nl": {
         "portal": "Facturatie",
@@ -176,6 +234,64 @@ WORDS: dict[str, dict[str, str]] = {
         "link_expired": "Deze link is verlopen. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "link_used": "Deze link is al gebruikt. Open de facturatiepagina's opnieuw vanuit de winkel.",
         "not_found": "Niet gevonden.",
+        "contacts": "Factuurcontacten",
+        "contacts_intro": (
+            "Wie je hier noemt, zoals je boekhouder of penningmeester, krijgt je facturen en betaalverzoeken"
+            " ook per e-mail. Met een eigen link kunnen ze je facturen bekijken en betalen, maar ze kunnen"
+            " niets wijzigen of opzeggen."
+        ),
+        "no_contacts": "Je hebt geen factuurcontacten genoemd.",
+        "contact_add_title": "Een factuurcontact toevoegen",
+        "contact_email": "Hun e-mailadres",
+        "contact_add": "Toevoegen",
+        "remove": "Verwijderen",
+        "contact_remove": "{email} verwijderen",
+        "contact_added_done": "Toegevoegd. Ze krijgen je volgende facturen en betaalverzoeken.",
+        "contact_removed_done": "Verwijderd. Hun link werkt niet meer.",
+        "contact_intro": (
+            "Je bent factuurcontact ({email}): je kunt deze facturen bekijken en betalen. Wil je een"
+            " abonnement wijzigen, vraag het dan de klant."
+        ),
+        "contact_link_ended": "Deze link werkt niet meer. Vraag de klant die hem stuurde om een nieuwe.",
+        "invoice_title": "Factuur {number}",
+        "credit_notes": "Creditnota's",
+        "credit_note_date": "Datum",
+        "credit_note_for": "Crediteert factuur",
+        "reactivate_title": "Abonnement terughalen",
+        "reactivate_intro": "Betaal factuur {number} ({amount}) uiterlijk {day} en je abonnement loopt weer.",
+        "reactivate_button": "{number} betalen en heractiveren",
+        "reactivate_refused": "dit abonnement kan niet meer terugkomen door te betalen",
+        "address_title": "Bezorgadres van {plan}",
+        "address_intro": "Je volgende leveringen gaan naar dit adres.",
+        "address_link": "Bezorgadres wijzigen",
+        "address_save": "Adres opslaan",
+        "address_refused": "Dit kon niet: {field}: {message}",
+        "address_country_hint": "Twee letters, zoals NL, BE of DE.",
+        "optional": "(optioneel)",
+        "address_firstName": "Voornaam",
+        "address_lastName": "Achternaam",
+        "address_companyName": "Bedrijf",
+        "address_streetAddress1": "Straat en huisnummer",
+        "address_streetAddress2": "Adresregel 2",
+        "address_postalCode": "Postcode",
+        "address_city": "Plaats",
+        "address_countryArea": "Provincie of staat",
+        "address_country": "Landcode",
+        "address_phone": "Telefoon",
+        "address_subscription": "Abonnement",
+        "guest_title": "Inloggen op je facturatiepagina's",
+        "guest_intro": (
+            "Een abonnement gekocht zonder account? Vul het e-mailadres van je bestelling in, dan sturen we"
+            " je een link die je facturatiepagina's opent. Hij werkt één keer, 15 minuten lang."
+        ),
+        "guest_email": "E-mailadres van je bestelling",
+        "guest_send": "Stuur me een link",
+        "guest_sent": (
+            "Als {email} abonnementen heeft in deze winkel, is er nu een link naar onderweg. Hij werkt één"
+            " keer, 15 minuten lang."
+        ),
+        "guest_email_invalid": "Vul een e-mailadres in.",
+        "guest_too_many": "Er zijn te veel links aangevraagd. Probeer het over een uur opnieuw.",
     },
 }
 

@@ -163,3 +163,34 @@ class SubscriptionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_status}->{self.to_status}"
+
+
+class BillingContact(models.Model):
+    """Someone a customer names to receive their invoices and payment requests (an accountant, a treasurer):
+    they see and pay the customer's invoices through their own link, and change nothing (docs/portal.md).
+
+    `customer_key` is the owner (`customer_key()`: the Saleor user, or a guest's email). Removing a contact
+    keeps the row with `removed_at`, and its link opens nothing from then on; `link_key` is the random part
+    of that link, so a contact added again gets a new one.
+    """
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    customer_key = models.CharField(max_length=320)
+    email = models.EmailField(max_length=254)
+    link_key = models.CharField(max_length=64, unique=True)
+    added_by = models.CharField(max_length=200, blank=True, help_text="Who added the contact")
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "customer_key", "email"],
+                condition=models.Q(removed_at__isnull=True),
+                name="billing_contact_once_per_customer",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "customer_key"])]
+
+    def __str__(self) -> str:
+        return f"billing contact {self.email}"

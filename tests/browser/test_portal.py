@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,12 +18,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from saleor_subscriptions.catalog.models import PlanVersion
+from saleor_subscriptions.invoicing.links import invoice_page_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.paypage.wording import words as pay_words
 from saleor_subscriptions.portal.models import PortalFlow
 from saleor_subscriptions.portal.sessions import FlowTarget, create_link
 from saleor_subscriptions.portal.wording import words
-from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.contacts import contact_url
+from saleor_subscriptions.subscriptions.models import BillingContact, Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.browser.test_pay_pages import DUTCH_FIELDS, ENGLISH_FIELDS, VISA, _type_card
 from tests.payments.stripe_webhooks.stripe_shop import ShopWithStripe
@@ -259,3 +263,179 @@ def test_a_used_link_shows_why_in_an_accessible_page(browser, portal_url, stripe
         checked(page, "en-link-used")
 
     browser.run(twice)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_billing_contact_pays_through_their_own_link_until_removed(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    t, pay_t = words(language), pay_words(language)
+    entry = _entry(stripe_shop, portal_url)
+
+    def add(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["contacts"]).click()
+        checked(page, f"{language}-contacts-none")
+        page.get_by_label(t["contact_email"]).fill("accountant@example.com")
+        page.get_by_role("button", name=t["contact_add"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["contact_added_done"])
+        checked(page, f"{language}-contacts-one")
+
+    browser.run(add)
+    contact = BillingContact.objects.get(removed_at__isnull=True)
+    link = portal_url + urlsplit(contact_url(contact)).path
+
+    def pay(page: Page) -> None:
+        page.goto(link)
+        checked(page, f"{language}-contact-invoices")
+        expect(page.get_by_role("button", name=t["sign_out"])).to_have_count(0)
+        page.get_by_role("button", name=t["pay"].format(number=invoice.number)).click()
+        expect(page.get_by_label(pay_t["make_default"])).to_have_count(0)
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.get_by_role("row", name=invoice.number)).to_contain_text(
+            t["paid_on"].split("{")[0].strip()
+        )
+
+    browser.run(pay)
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID
+    entry = _entry(stripe_shop, portal_url)
+
+    def remove(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["contacts"]).click()
+        page.get_by_role("button", name=t["contact_remove"].format(email="accountant@example.com")).click()
+        expect(page.get_by_role("status")).to_have_text(t["contact_removed_done"])
+        page.goto(link)
+        expect(page.locator("#message")).to_be_visible()
+        checked(page, f"{language}-contact-link-ended")
+
+    browser.run(remove)
+    assert BillingContact.objects.get(pk=contact.pk).removed_at is not None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_guest_asks_for_a_sign_in_link_and_opens_it(browser, portal_url, stripe_shop, language):
+    subscription = _customer(stripe_shop, language)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        customer_user_id="", customer_email="guest@example.com"
+    )
+    t = words(language)
+    sign_in = f"{portal_url}/portal/guest/{stripe_shop.installation.pk}/?return_url={_shop(portal_url)}"
+
+    def ask(page: Page) -> None:
+        page.goto(sign_in)
+        checked(page, f"{language}-guest-sign-in")
+        page.get_by_label(t["guest_email"]).fill("guest@example.com")
+        page.get_by_role("button", name=t["guest_send"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["guest_sent"].format(email="guest@example.com"))
+        checked(page, f"{language}-guest-sent")
+
+    browser.run(ask)
+    [email] = OutgoingEmail.objects.filter(kind="portal_sign_in", to_email="guest@example.com")
+    entry = portal_url + urlsplit(re.findall(r"http\S+/portal/enter/\S+/", email.text_body)[0]).path
+
+    def enter(page: Page) -> None:
+        page.goto(entry)
+        expect(page.get_by_role("heading", level=1)).to_have_text(t["subscriptions"])
+        expect(page.get_by_role("link", name=t["manage"].format(plan="Standard monthly"))).to_be_visible()
+        expect(page.get_by_role("link", name=t["back_to_shop"])).to_have_attribute("href", _shop(portal_url))
+        checked(page, f"{language}-guest-overview")
+
+    browser.run(enter)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_subscription_cancelled_for_nonpayment_comes_back_when_its_invoice_is_paid(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    now = Installation.objects.get(pk=stripe_shop.installation.pk).now()
+    Subscription.objects.filter(pk=subscription.pk).update(
+        status="cancelled", cancel_reason="nonpayment", cancelled_at=now, ended_at=now, next_billing_at=None
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.UNCOLLECTIBLE)
+    entry = _entry(stripe_shop, portal_url)
+    t, pay_t = words(language), pay_words(language)
+
+    def come_back(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["manage"].format(plan="Standard monthly")).click()
+        expect(page.get_by_role("heading", name=t["reactivate_title"])).to_be_visible()
+        checked(page, f"{language}-reactivate")
+        page.get_by_role("button", name=t["reactivate_button"].format(number=invoice.number)).click()
+        page.get_by_label(pay_t["pay_other"]).check()
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.locator(".status")).to_have_attribute("data-status", "active")
+        checked(page, f"{language}-reactivated")
+
+    browser.run(come_back)
+
+    after = reload(subscription)
+    assert after.status == "active"
+    assert after.events.filter(kind="reactivate", actor_type="customer").exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_delivery_address_is_changed_and_a_bad_one_refused(browser, portal_url, stripe_shop, language):
+    subscription = _customer(stripe_shop, language)
+    home = {"firstName": "Anna", "lastName": "de Vries", "streetAddress1": "Keizersgracht 1"}
+    home |= {"postalCode": "1015 CJ", "city": "Amsterdam", "country": "NL"}
+    Subscription.objects.filter(pk=subscription.pk).update(shipping_address=home)
+    entry = _entry(stripe_shop, portal_url)
+    t = words(language)
+
+    def move(page: Page) -> None:
+        page.goto(entry)
+        page.get_by_role("link", name=t["manage"].format(plan="Standard monthly")).click()
+        page.get_by_role("link", name=t["address_link"]).click()
+        checked(page, f"{language}-address")
+        page.get_by_label(t["address_postalCode"]).fill("12")
+        page.get_by_role("button", name=t["address_save"]).click()
+        expect(page.get_by_role("alert")).to_contain_text(t["address_postalCode"])
+        checked(page, f"{language}-address-refused")
+        page.get_by_label(t["address_postalCode"]).fill("3511 AB")
+        page.get_by_label(t["address_city"]).fill("Utrecht")
+        page.get_by_role("button", name=t["address_save"]).click()
+        expect(page.get_by_role("status")).to_have_text(t["done"])
+
+    browser.run(move)
+
+    assert reload(subscription).shipping_address == {**home, "postalCode": "3511 AB", "city": "Utrecht"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_payment_emails_link_opens_the_invoice_in_the_portal_and_pays_it(
+    browser, portal_url, stripe_shop, language
+):
+    subscription = _customer(stripe_shop, language, "pm_card_chargeCustomerFail")
+    invoice = stripe_shop.renew(subscription)  # declined: open
+    link = portal_url + urlsplit(invoice_page_url(invoice)).path
+    t, pay_t = words(language), pay_words(language)
+
+    def pay(page: Page) -> None:
+        page.goto(link)
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            t["invoice_title"].format(number=invoice.number)
+        )
+        checked(page, f"{language}-invoice-page-unpaid")
+        page.get_by_role("button", name=t["pay"].format(number=invoice.number)).click()
+        page.get_by_label(pay_t["pay_other"]).check()
+        _type_card(page, VISA, ENGLISH_FIELDS if language == "en" else DUTCH_FIELDS)
+        page.locator("#pay-button").click()
+        expect(page.locator("#message")).to_have_attribute("data-code", "paid")
+        page.get_by_role("link", name=pay_t["back"]).click()
+        expect(page.locator(".status")).to_contain_text(t["paid_on"].split("{")[0].strip())
+        checked(page, f"{language}-invoice-page-paid")
+
+    browser.run(pay)
+
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.PAID

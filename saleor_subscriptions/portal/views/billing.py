@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -14,29 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from saleor_subscriptions.invoicing.credits import balances
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.links import document_token, pay_url, payment_method_url
-from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice
+from saleor_subscriptions.portal.views.common import Visit, Wording, portal_page
+from saleor_subscriptions.portal.views.paying import PAYABLE, payable, portal_url
 from saleor_subscriptions.portal.views.subscriptions import payment_method_label
-from saleor_subscriptions.subscriptions.rules import ENDED, can_still_reactivate
-
-PAYABLE = (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE)
-
-
-def portal_url(path: str) -> str:
-    return f"{str(settings.APP_URL).rstrip('/')}/portal/{path}"
+from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.rules import ENDED
 
 
-def payable(invoice: Invoice) -> bool:
-    """Whether the pay page takes this invoice now: owed, not still to be charged by the renewal runner,
-    and paying would still keep (or bring back) the subscription."""
-    return (
-        invoice.status in PAYABLE
-        and invoice.pipeline_step == Invoice.PipelineStep.DONE
-        and can_still_reactivate(invoice.subscription)
-    )
-
-
-def _status(visit: Visit, invoice: Invoice) -> str:
+def _status(visit: Wording, invoice: Invoice) -> str:
     if invoice.status == Invoice.Status.PAID:
         paid = invoice.paid_at
         day = visit.day(fmt.local_date(paid, invoice.subscription.time_zone)) if paid else ""
@@ -46,7 +32,7 @@ def _status(visit: Visit, invoice: Invoice) -> str:
     return visit.t["unpaid"]
 
 
-def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
+def _row(visit: Wording, invoice: Invoice) -> dict[str, Any]:
     return {
         "pk": invoice.pk,
         "number": invoice.number,
@@ -66,19 +52,54 @@ def _row(visit: Visit, invoice: Invoice) -> dict[str, Any]:
 @require_GET
 @portal_page
 def invoices(visit: Visit) -> HttpResponse:
-    found = (
-        visit.invoices()
-        .select_related("subscription__plan_version__plan", "subscription__installation")
-        .order_by("-issued_at", "-pk")[:200]
+    rows = invoice_list(visit, visit.invoices())
+    credit = credit_amounts(visit, visit.installation.pk, visit.subscriptions())
+    notes = credit_notes(visit, visit.installation.pk, visit.subscriptions())
+    return visit.render(
+        "invoices",
+        invoices=rows,
+        credit=credit,
+        credit_notes=notes,
+        section="invoices",
+        invoice_base="/portal/",
     )
-    rows = [_row(visit, invoice) for invoice in found]
-    keys = {(s.customer_key, s.currency) for s in visit.subscriptions()}
-    credit = [
-        visit.money(amount, currency)
-        for (_key, currency), amount in sorted(balances(visit.installation.pk, keys).items())
+
+
+def invoice_list(page: Wording, found: QuerySet[Invoice]) -> list[dict[str, Any]]:
+    """The rows of the invoice list, newest first."""
+    ordered = found.select_related("subscription__plan_version__plan", "subscription__installation")
+    return [_row(page, invoice) for invoice in ordered.order_by("-issued_at", "-pk")[:200]]
+
+
+def credit_notes(
+    page: Wording, installation_id: int, subscriptions: QuerySet[Subscription]
+) -> list[dict[str, str]]:
+    """The customer's credit notes, newest first: number, date, amount, and the invoice each credits."""
+    keys = {s.customer_key for s in subscriptions}
+    found = (
+        CreditNote.objects.filter(installation_id=installation_id, customer_key__in=keys)
+        .select_related("invoice", "installation")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    return [
+        {
+            "number": note.number,
+            "day": page.day(fmt.local_date(note.created_at, note.installation.time_zone)),
+            "amount": page.money(note.amount, note.currency),
+            "invoice": (note.invoice.number or "") if note.invoice is not None else "",
+        }
+        for note in found
+    ]
+
+
+def credit_amounts(page: Wording, installation_id: int, subscriptions: QuerySet[Subscription]) -> list[str]:
+    """The customer's credit balance in each currency that has one."""
+    keys = {(s.customer_key, s.currency) for s in subscriptions}
+    return [
+        page.money(amount, currency)
+        for (_key, currency), amount in sorted(balances(installation_id, keys).items())
         if amount > Decimal(0)
     ]
-    return visit.render("invoices", invoices=rows, credit=credit, section="invoices")
 
 
 @require_GET

@@ -19,15 +19,37 @@ from saleor_subscriptions.lifecycle.self_service import customer_subscriptions
 from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import PortalSession
 from saleor_subscriptions.portal.wording import LANGUAGES, words
-from saleor_subscriptions.subscriptions.models import Subscription
+from saleor_subscriptions.subscriptions.models import Subscription, customer_key
 from saleor_subscriptions.tenants.models import Installation
 
 P = ParamSpec("P")
 STRIPE_JS = "https://js.stripe.com/v3/"
 
 
+class Wording:
+    """Words, amounts and days in a page's language (`language`, given by the page)."""
+
+    @property
+    def language(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def t(self) -> dict[str, str]:
+        return words(self.language)
+
+    @property
+    def fmt_language(self) -> fmt.Language:
+        return fmt.language_of(self.language)
+
+    def money(self, amount: Any, currency: str) -> str:
+        return fmt.money(amount, currency, self.fmt_language)
+
+    def day(self, value: Any) -> str:
+        return fmt.day(value, self.fmt_language)
+
+
 @dataclass
-class Visit:
+class Visit(Wording):
     """One request inside a portal session."""
 
     request: HttpRequest
@@ -42,14 +64,23 @@ class Visit:
         return self.session.language or self.installation.language
 
     @property
-    def t(self) -> dict[str, str]:
-        return words(self.language)
+    def customer_key(self) -> str:
+        """Who the session's customer is for credit and billing contacts (`customer_key`)."""
+        return customer_key(self.session.customer_user_id, self.session.customer_email)
 
     @property
-    def fmt_language(self) -> fmt.Language:
-        return fmt.language_of(self.language)
+    def actor_id(self) -> str:
+        """The customer as the events name them: the Saleor user id (a guest: their email)."""
+        return self.session.customer_user_id or self.session.customer_email
+
+    @property
+    def guest(self) -> bool:
+        """A guest's session (opened by a sign-in link sent to their order's email): no Saleor user."""
+        return not self.session.customer_user_id
 
     def subscriptions(self) -> QuerySet[Subscription]:
+        if self.guest:
+            return sessions.guest_subscriptions(self.installation.pk, self.session.customer_email)
         return customer_subscriptions(self.installation.pk, self.session.customer_user_id)
 
     def subscription(self, pk: int) -> Subscription:
@@ -60,19 +91,13 @@ class Visit:
         return found
 
     def invoices(self) -> QuerySet[Invoice]:
-        return sessions.customer_invoices(self.installation, self.session.customer_user_id)
+        return sessions.invoices_of(self.installation, self.subscriptions())
 
     def invoice(self, pk: int) -> Invoice:
         found = self.invoices().select_related("subscription__plan_version__plan").filter(pk=pk).first()
         if found is None:
             raise Http404("no such invoice")
         return found
-
-    def money(self, amount: Any, currency: str) -> str:
-        return fmt.money(amount, currency, self.fmt_language)
-
-    def day(self, value: Any) -> str:
-        return fmt.day(value, self.fmt_language)
 
     def render(self, template: str, status: int = 200, **context: Any) -> HttpResponse:
         return render(

@@ -9,8 +9,8 @@ from saleor_subscriptions.invoicing.links import pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import PortalFlow, PortalLink
-from saleor_subscriptions.portal.views.billing import payable, portal_url
 from saleor_subscriptions.portal.views.common import Visit, ended, portal_page
+from saleor_subscriptions.portal.views.paying import payable, portal_url
 from saleor_subscriptions.portal.wording import LANGUAGES
 from saleor_subscriptions.subscriptions.models import Subscription
 
@@ -68,6 +68,6 @@ def language(visit: Visit) -> HttpResponse:
 @portal_page
 def sign_out(visit: Visit) -> HttpResponse:
     sessions.end_session(visit.session)
-    response = HttpResponseRedirect(visit.session.return_url)
+    response = HttpResponseRedirect(visit.session.return_url or f"/portal/guest/{visit.installation.pk}/")
     sessions.clear_cookie(response)
     return response

@@ -13,6 +13,7 @@ from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.invoicing.documents import formatting as fmt
+from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.lifecycle.self_service import (
     Action,
@@ -22,7 +23,10 @@ from saleor_subscriptions.lifecycle.self_service import (
 from saleor_subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed, forbidden
 from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.paying import portal_url, reactivation
+from saleor_subscriptions.subscriptions.addresses import ships
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
 
@@ -130,15 +134,36 @@ def switch_plans(subscription: Subscription) -> list[Plan]:
     )
 
 
+def _reactivation(visit: Visit, subscription: Subscription) -> dict[str, str] | None:
+    found = reactivation(subscription)
+    if found is None:
+        return None
+    invoice, deadline = found
+    amount = visit.money(invoice.amount_due, invoice.currency)
+    number = invoice.number or ""
+    return {
+        "intro": visit.t["reactivate_intro"].format(
+            number=number, amount=amount, day=visit.day(deadline) if deadline else ""
+        ),
+        "button": visit.t["reactivate_button"].format(number=number),
+    }
+
+
 def subscription_page(
     visit: Visit, subscription: Subscription, status: int = 200, **context: Any
 ) -> HttpResponse:
+    kept = forbidden(visit.installation.pk)
+    offered = {
+        name: allowed and SHOP_SETTING.get(name) not in kept for name, allowed in offers(subscription).items()
+    }
     return visit.render(
         "subscription",
         status,
         sub=describe(visit, subscription),
-        offers=offers(subscription),
+        offers=offered,
         plans=switch_plans(subscription),
+        reactivate=_reactivation(visit, subscription),
+        ships=ships(subscription) and "address" not in kept,
         section="subscriptions",
         **context,
     )
@@ -155,12 +180,29 @@ def detail(visit: Visit, pk: int) -> HttpResponse:
     )
 
 
-def _act(visit: Visit, pk: int, action: Action) -> HttpResponse:
-    """Runs one action as the customer; back to the subscription's page, saying done or why not."""
+SHOP_SETTING = {"cancel": "cancel", "pause": "pause", "skip": "pause", "resume": "pause"}
+SHOP_SETTING |= {"quantity": "quantity", "switch": "switch"}
+"""The shop's self-service setting (`shop_settings.ACTIONS`) behind each offer; undoing a cancellation is
+always the customer's."""
+
+
+def forbidden_page(visit: Visit, subscription: Subscription, refused: ForbiddenByShop) -> HttpResponse:
+    message = visit.t["refused"].format(message=refused.message)
+    return subscription_page(visit, subscription, 403, refusal=message, refusal_code=refused.code.value)
+
+
+def _act(visit: Visit, pk: int, action: Action, setting: str | None) -> HttpResponse:
+    """Runs one action as the customer (unless the shop keeps it to its staff); back to the subscription's
+    page, saying done or why not."""
     subscription = visit.subscription(pk)
+    try:
+        if setting is not None:
+            check_allowed(visit.installation.pk, setting)
+    except ForbiddenByShop as refused:
+        return forbidden_page(visit, subscription, refused)
     reason = visit.request.POST.get("reason", "").strip()
     try:
-        act_for_customer(subscription, action, user_id=visit.session.customer_user_id, reason=reason)
+        act_for_customer(subscription, action, user_id=visit.actor_id, reason=reason)
     except (LifecycleError, CustomerRequestRefused) as refused:
         message = visit.t["refused"].format(message=refused.message)
         code = refused.code.value
@@ -175,31 +217,31 @@ def _int(value: str) -> int | None:
 @require_POST
 @portal_page
 def cancel(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.cancel_subscription)
+    return _act(visit, pk, lifecycle.cancel_subscription, "cancel")
 
 
 @require_POST
 @portal_page
 def undo_cancel(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.undo_cancel)
+    return _act(visit, pk, lifecycle.undo_cancel, None)
 
 
 @require_POST
 @portal_page
 def pause(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.pause_subscription)
+    return _act(visit, pk, lifecycle.pause_subscription, "pause")
 
 
 @require_POST
 @portal_page
 def skip(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.skip_next_period)
+    return _act(visit, pk, lifecycle.skip_next_period, "pause")
 
 
 @require_POST
 @portal_page
 def resume(visit: Visit, pk: int) -> HttpResponse:
-    return _act(visit, pk, lifecycle.resume_subscription)
+    return _act(visit, pk, lifecycle.resume_subscription, "pause")
 
 
 @require_POST
@@ -207,7 +249,25 @@ def resume(visit: Visit, pk: int) -> HttpResponse:
 def quantity(visit: Visit, pk: int) -> HttpResponse:
     wanted = _int(visit.request.POST.get("quantity", ""))
     # Not a number: 0, which the lifecycle refuses with its own message naming the quantity.
-    return _act(visit, pk, partial(_change_quantity, quantity=wanted or 0))
+    return _act(visit, pk, partial(_change_quantity, quantity=wanted or 0), "quantity")
+
+
+@require_POST
+@portal_page
+def reactivate(visit: Visit, pk: int) -> HttpResponse:
+    """To the pay page of the invoice whose payment brings the cancelled subscription back (re-checked here
+    through the lifecycle, and again when the payment arrives); its "Back" leads to this subscription."""
+    subscription = visit.subscription(pk)
+    found = reactivation(subscription)
+    if found is None:
+        return subscription_page(
+            visit,
+            subscription,
+            400,
+            refusal=visit.t["refused"].format(message=visit.t["reactivate_refused"]),
+            refusal_code="reactivation_closed",
+        )
+    return HttpResponseRedirect(pay_url(found[0], return_to=portal_url(f"subscriptions/{pk}/")))
 
 
 def _change_quantity(subscription: Subscription, *, quantity: int, **who: Any) -> Subscription:

@@ -16,8 +16,9 @@ from saleor_subscriptions.lifecycle.self_service import (
     switch_for_customer,
     switch_target,
 )
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed
 from saleor_subscriptions.portal.views.common import Visit, portal_page
-from saleor_subscriptions.portal.views.subscriptions import _act, _int, subscription_page
+from saleor_subscriptions.portal.views.subscriptions import _act, _int, forbidden_page, subscription_page
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 
 CODE_MAX = 64
@@ -37,6 +38,10 @@ def _choice(visit: Visit) -> tuple[str, int | None, str]:
 @portal_page
 def preview(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
+    try:
+        check_allowed(visit.installation.pk, "switch")
+    except ForbiddenByShop as refused:
+        return forbidden_page(visit, subscription, refused)
     plan_text, plan_pk, code = _choice(visit)
     try:
         version = switch_target(subscription, plan_pk, plan_text)
@@ -67,6 +72,10 @@ def preview(visit: Visit, pk: int) -> HttpResponse:
 @portal_page
 def confirm(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
+    try:
+        check_allowed(visit.installation.pk, "switch")
+    except ForbiddenByShop as refused:
+        return forbidden_page(visit, subscription, refused)
     plan_text, plan_pk, code = _choice(visit)
     timing = visit.request.POST.get("timing")
     try:
@@ -76,4 +85,4 @@ def confirm(visit: Visit, pk: int) -> HttpResponse:
         return subscription_page(visit, subscription, 400, refusal=message, refusal_code=refused.code.value)
     # The timing the preview showed, so that what is confirmed is what was previewed.
     chosen = timing if timing in ("now", "period_end") else None
-    return _act(visit, pk, switch_for_customer(version, timing=chosen, discount_code=code or None))  # type: ignore[arg-type]
+    return _act(visit, pk, switch_for_customer(version, timing=chosen, discount_code=code or None), "switch")  # type: ignore[arg-type]

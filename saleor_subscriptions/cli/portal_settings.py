@@ -1,0 +1,45 @@
+"""`saleor-subscriptions portal-settings`: show or set what a shop's customers may not do themselves in the
+portal (on top of each plan's terms)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "portal-settings",
+        help="show or set what customers may not do themselves in the portal",
+        description=(
+            "--forbid takes a comma-separated list of cancel, pause (pause, skip, resume), quantity, switch, "
+            "address and contacts; an empty list allows everything the plans allow. A forbidden action is "
+            "not offered in the portal, and the portal refuses it (forbidden_by_shop)."
+        ),
+    )
+    parser.add_argument("--installation", required=True, help="the installation's id")
+    parser.add_argument("--forbid", help="the actions kept to staff, comma-separated; '' for none")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    installation_id = parse_installation_id(args.installation)
+    setup_django()
+    from saleor_subscriptions.billing.errors import CodedError
+    from saleor_subscriptions.portal.shop_settings import forbidden, set_forbidden
+    from saleor_subscriptions.tenants.models import Installation
+
+    installation = Installation.objects.filter(pk=installation_id).first()
+    if installation is None:
+        raise UsageError("--installation", f"there is no installation {installation_id}")
+    if args.forbid is not None:
+        try:
+            set_forbidden(installation, args.forbid.split(","))
+        except CodedError as refused:
+            raise UsageError("--forbid", refused.message) from None
+    kept = ", ".join(sorted(forbidden(installation_id))) or "nothing forbidden"
+    print(f"installation {installation_id}: customers may not: {kept}")
+    return 0
