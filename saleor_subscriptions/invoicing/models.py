@@ -114,6 +114,15 @@ class Invoice(models.Model):
     )
     order_problem_detail = models.TextField(blank=True, help_text="Saleor's reason, as staff were told it")
     order_tries = models.PositiveIntegerField(default=0, help_text="Tries of the order since the problem")
+    seller = models.JSONField(
+        default=dict, blank=True, help_text="The seller's details as issued (tenants.seller.SellerDetails)"
+    )
+    buyer = models.JSONField(
+        default=dict, blank=True, help_text="The buyer's name, address and VAT number as issued (parties)"
+    )
+    missing_seller_details = models.BooleanField(
+        default=False, help_text="Issued before the shop set its legal name, address, VAT or KvK number"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -182,6 +191,13 @@ class InvoiceLine(models.Model):
         max_digits=18, decimal_places=6, help_text="Net; negative for a discount or credit"
     )
     tax_amount = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    tax_rate = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Saleor's VAT rate as a fraction (0.2100 for 21%); empty when not known or untaxed",
+    )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
 
@@ -236,6 +252,9 @@ class CreditNote(models.Model):
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(max_digits=18, decimal_places=6)
     reason = models.CharField(max_length=300)
+    seller = models.JSONField(default=dict, blank=True, help_text="The seller's details as issued")
+    buyer = models.JSONField(default=dict, blank=True, help_text="The buyer's details as issued")
+    missing_seller_details = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -41,6 +41,7 @@ from saleor_subscriptions.billing.wording import TIMES
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.batch import INVOICED
 from saleor_subscriptions.renewals.boundary import discount_for_period, use_discount
@@ -204,6 +205,7 @@ def make_first_invoice(
             pipeline_step=Invoice.PipelineStep.DONE,
             created_at=moment,
         )
+        stamp_parties(invoice, sub_row.installation, sub_row)
         lines = [
             InvoiceLine.of(invoice, position, line)
             for position, line in enumerate(priced, start=1)

@@ -8,7 +8,9 @@ order exists the invoice's net, tax and gross are Saleor's, and:
   invoice's lines in proportion to their amounts, each rounded to the currency's minor unit, the rounding
   remainder on the largest line, so the lines' taxes add up to the order's tax to the cent.
 
-A credit line (a change invoice's credit) is ours, not Saleor's: it takes no tax. Running this again on an
+Each taxed line takes Saleor's VAT rate of the order's lines (`PlacedOrder.tax_rate`), the shipping line the
+shipping's, so the invoice can show the VAT per rate. A credit line (a change invoice's credit) is ours, not
+Saleor's: it takes no tax. Running this again on an
 invoice that already holds its shipping line changes nothing.
 """
 
@@ -52,6 +54,7 @@ def take_order_totals(
             unit_amount=order.shipping_net,
             amount=order.shipping_net,
             tax_amount=order.shipping_tax,
+            tax_rate=order.shipping_tax_rate,
         )
         lines.append(shipping)
         new.append(shipping)
@@ -60,8 +63,9 @@ def take_order_totals(
     for line, tax in zip(
         taxed, share_tax(order.tax - order.shipping_tax, taxed, invoice.currency), strict=True
     ):
-        if line.tax_amount != tax:
-            line.tax_amount = tax
+        rate = order.tax_rate if order.tax_rate is not None else line.tax_rate
+        if line.tax_amount != tax or line.tax_rate != rate:
+            line.tax_amount, line.tax_rate = tax, rate
             changed.append(line)
     return new, changed
 

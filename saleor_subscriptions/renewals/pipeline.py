@@ -204,7 +204,7 @@ def order_invoices(
             new_lines += added
             taxed_lines += taxed
         insert_rows(new_lines)
-        update_rows(taxed_lines, ["tax_amount"])
+        update_rows(taxed_lines, ["tax_amount", "tax_rate"])
         clear_holds(locked, now)
         apply_credit(locked, now)
         for invoice in locked:

@@ -53,6 +53,9 @@ class PlacedOrder:
     shipping_net: Decimal = Decimal(0)
     shipping_tax: Decimal = Decimal(0)
     shipping_name: str = ""
+    # Saleor's VAT rates as fractions (0.21): of the subscription's lines and of shipping; None when unknown.
+    tax_rate: Decimal | None = None
+    shipping_tax_rate: Decimal | None = None
 
 
 class OrderSink(Protocol):

@@ -29,6 +29,7 @@ from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.parties import VAT_NUMBER_KEY
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
 from saleor_subscriptions.renewals.ports import PlacedOrder
@@ -45,6 +46,7 @@ from saleor_subscriptions.subscriptions.lifecycle import (
 from saleor_subscriptions.subscriptions.lifecycle.discounts import redeem, usable_code
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
+from saleor_subscriptions.tenants.seller import normal_vat_number, vat_number_problem
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,8 @@ class SubscriptionLine:
     """The unit price the checkout line carried (its metadata), when known."""
     totals: Mapping[str, Any] | None = None
     """Saleor's `totalPrice` of the order line (net, gross, tax)."""
+    tax_rate: Decimal | None = None
+    """Saleor's `taxRate` of the order line, a fraction (0.21), when given."""
 
 
 def order_of(payload: Payload) -> Mapping[str, Any]:
@@ -189,10 +193,53 @@ def subscription_lines(installation: Installation, order: Mapping[str, Any]) -> 
             raise BadPayload(f"line {line_id}: no quantity")
         found.append(
             SubscriptionLine(
-                line_id, version, quantity, meta.discount_code, meta.first_charge, line.get("totalPrice")
+                line_id,
+                version,
+                quantity,
+                meta.discount_code,
+                meta.first_charge,
+                line.get("totalPrice"),
+                _tax_rate(line.get("taxRate"), line_id),
             )
         )
     return found
+
+
+def _tax_rate(value: Any, line_id: str) -> Decimal | None:
+    """An order line's `taxRate` (a fraction) at 4 places, None when absent; BadPayload when not a rate."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BadPayload(f"line {line_id}: taxRate is not a number: {value!r}")
+    try:
+        rate = Decimal(str(value)).quantize(Decimal("0.0001"))
+    except InvalidOperation:
+        raise BadPayload(f"line {line_id}: taxRate is not a number: {value!r}") from None
+    if not rate.is_finite() or rate < 0:
+        raise BadPayload(f"line {line_id}: taxRate is not a rate: {value!r}")
+    return rate
+
+
+def _vat_number(order: Mapping[str, Any], warnings: list[str]) -> str:
+    """The buyer's VAT number from the order's metadata (`VAT_NUMBER_KEY`), normalised; a number that is
+    no VAT number is left off the invoices with a warning for the shop."""
+    items = order.get("metadata") or []
+    given = next(
+        (
+            str(item.get("value") or "")
+            for item in items
+            if isinstance(item, Mapping) and item.get("key") == VAT_NUMBER_KEY
+        ),
+        "",
+    )
+    number = normal_vat_number(given)
+    if not number:
+        return ""
+    problem = vat_number_problem(number)
+    if problem is not None:
+        warnings.append(f"the order's {VAT_NUMBER_KEY} is left off its invoices: {problem}")
+        return ""
+    return number
 
 
 def _renewal_order(installation: Installation, order: Mapping[str, Any]) -> bool:
@@ -240,6 +287,7 @@ def _start(
     subscription.saleor_order_id = order["id"]
     subscription.saleor_order_line_id = line.line_id
     subscription.billing_address = address_input(order.get("billingAddress"))
+    subscription.customer_vat_number = _vat_number(order, warnings)
     subscription.shipping_address = address_input(order.get("shippingAddress"))
     method = order.get("shippingMethod")
     subscription.shipping_method_id = str(method.get("id") or "") if isinstance(method, Mapping) else ""
@@ -248,6 +296,7 @@ def _start(
             "saleor_order_id",
             "saleor_order_line_id",
             "billing_address",
+            "customer_vat_number",
             "shipping_address",
             "shipping_method_id",
             "updated_at",
@@ -280,6 +329,7 @@ def _line_totals(line: SubscriptionLine, order_id: str, currency: str) -> Placed
         net=round_to_minor_unit(net, currency),
         tax=round_to_minor_unit(tax, currency),
         gross=round_to_minor_unit(gross, currency),
+        tax_rate=line.tax_rate,
     )
 
 

@@ -42,7 +42,7 @@ from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderReques
 from saleor_subscriptions.saleor import order_lines
 from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_facts
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
-from saleor_subscriptions.saleor.order_checks import decimal_of
+from saleor_subscriptions.saleor.order_checks import decimal_of, tax_rates
 from saleor_subscriptions.saleor.orders import (
     find_order,
     line_metadata,
@@ -293,8 +293,14 @@ def _send_batch(
         if order:
             # Saleor keeps the net and gross it was given: its total is the gross the app computed.
             gross = decimal_of(order["total"]["gross"], planned.context.currency)
+            tax_rate, shipping_tax_rate = tax_rates(order)
             results[planned.index] = PlacedOrder(
-                order_id=str(order["id"]), net=planned.net, tax=gross - planned.net, gross=gross
+                order_id=str(order["id"]),
+                net=planned.net,
+                tax=gross - planned.net,
+                gross=gross,
+                tax_rate=tax_rate,
+                shipping_tax_rate=shipping_tax_rate,
             )
         elif any(error.get("code") == "UNIQUE" for error in errors):
             # Made by an earlier try whose answer was lost: it is found (and finished) like any other.

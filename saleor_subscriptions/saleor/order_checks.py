@@ -142,3 +142,17 @@ def check_prices(order: Mapping[str, Any], context: RenewalContext, request: Ord
             f"order {order['id']} of invoice {request.invoice_number}: its lines come to {net} net, "
             f"{gross} gross, but the invoice comes to {due} {currency} (a promotion or discount in Saleor)"
         )
+
+
+def tax_rates(order: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    """Saleor's VAT rates of an order as fractions, 4 places: its lines' (the subscription's lines share
+    one variant and so one rate; the first line's) and its shipping's; None where Saleor did not say."""
+
+    def rate(value: Any) -> Decimal | None:
+        if value is None or isinstance(value, bool):
+            return None
+        return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+    lines = order.get("lines") or []
+    first = lines[0] if lines and isinstance(lines[0], Mapping) else {}
+    return rate(first.get("taxRate")), rate(order.get("shippingTaxRate"))

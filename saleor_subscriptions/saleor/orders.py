@@ -44,6 +44,7 @@ from saleor_subscriptions.saleor.order_checks import (
     metadata_of,
     ownership,
     supports_draft_metadata,
+    tax_rates,
 )
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
     from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
 
 logger = logging.getLogger(__name__)
-
 
 
 class OrderRefused(SaleorMutationError, OrderNeedsAttention):
@@ -87,6 +87,7 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     total = order["total"]
     shipping = order.get("shippingPrice") or {}
     method = order.get("shippingMethod") or {}
+    tax_rate, shipping_tax_rate = tax_rates(order)
     return PlacedOrder(
         order_id=str(order["id"]),
         net=decimal_of(total["net"], currency),
@@ -95,6 +96,8 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
         shipping_net=decimal_of(shipping["net"], currency) if shipping else Decimal(0),
         shipping_tax=decimal_of(shipping["tax"], currency) if shipping else Decimal(0),
         shipping_name=str(method.get("name") or ""),
+        tax_rate=tax_rate,
+        shipping_tax_rate=shipping_tax_rate,
     )
 
 

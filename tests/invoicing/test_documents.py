@@ -110,7 +110,7 @@ def test_invoice_partly_paid_by_credit_shows_both_the_credit_and_the_rest(
             [
                 "Credit note C2026-0002",
                 "Date 1 January 2027",
-                "Relates to invoice F2026-0007",
+                "Corrects invoice F2026-0007 of 9 December 2026",
                 "15 unused days of 30 \u00d7 39.00",
                 "Total €19.50",
                 "credit balance",
@@ -121,7 +121,7 @@ def test_invoice_partly_paid_by_credit_shows_both_the_credit_and_the_rest(
             [
                 "Creditnota C2026-0002",
                 "Datum 1 januari 2027",
-                "Hoort bij factuur F2026-0007",
+                "Correctie op factuur F2026-0007 van 9 december 2026",
                 "15 unused days of 30 \u00d7 39.00",
                 "Gecrediteerd bedrag",
                 "€ 19,50",
