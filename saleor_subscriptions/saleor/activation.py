@@ -209,7 +209,7 @@ def _tax_rate(value: Any, line_id: str) -> Decimal | None:
     """An order line's `taxRate` (a fraction) at 4 places, None when absent; BadPayload when not a rate."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise BadPayload(f"line {line_id}: taxRate is not a number: {value!r}")
     try:
         rate = Decimal(str(value)).quantize(Decimal("0.0001"))
