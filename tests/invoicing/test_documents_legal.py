@@ -1,7 +1,7 @@
-"""What the EU VAT directive (art. 226) asks of an invoice, read off the PDFs: the seller's legal name, address,
-VAT and registration number; the buyer's name, address and (for a business) VAT number; the VAT rate per line
-and the VAT per rate; a credit note naming the invoice it corrects with its VAT reversed. In English and in
-Dutch, for a business and a consumer, for open, paid, partly credited and void invoices."""
+"""What the EU VAT directive (art. 226) asks of an invoice, read off the PDFs: the seller's legal name,
+address, VAT and registration number; the buyer's name, address and (for a business) VAT number; the VAT
+rate per line and the VAT per rate; a credit note naming the invoice it corrects with its VAT reversed. In
+English and in Dutch, for a business and a consumer, for open, paid, partly credited and void invoices."""
 
 from __future__ import annotations
 
