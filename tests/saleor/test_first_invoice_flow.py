@@ -189,3 +189,42 @@ def test_a_plan_on_the_variants_channel_price_invoices_that_price(fake_saleor, f
     assert [(ln.kind, ln.unit_amount, ln.amount) for ln in invoice.lines.all()] == [
         ("plan", Decimal("9.99"), Decimal("9.99"))
     ]
+
+
+def test_the_first_invoice_copies_seller_the_checkouts_billing_address_vat_number_and_saleors_rate(
+    fake_saleor, fake_shop, storefront
+):
+    """The storefront writes the buyer's VAT number in the checkout's metadata (`vat_number`); Saleor copies
+    it to the order, and the invoice names the business with it, the seller as set, and Saleor's 21 %."""
+    storefront.installation.update_seller(
+        name="Koffie & Co B.V.",
+        address="Keizersgracht 1\n1015 CJ Amsterdam",
+        vat_number="NL804733568B01",
+        registration_number="12345678",
+    )
+    plan = storefront.create_plan(fake_shop.variant.id, "default-channel", "25.00")
+    company = {**ADDRESS_NL, "companyName": "De Vries Fysio"}
+    checkout = storefront.subscription_checkout(
+        fake_shop, plan, address=company, metadata={"vat_number": "nl 0012.34567.B89"}
+    )
+    assert storefront.pay_with_card(checkout, "4242 4242 4242 4242").result == "CHARGE_SUCCESS"
+    fake_saleor.checkout_complete(checkout.id)
+
+    invoice = Invoice.objects.get()
+    assert Subscription.objects.get().customer_vat_number == "NL001234567B89"
+    assert invoice.missing_seller_details is False
+    assert invoice.seller == {
+        "name": "Koffie & Co B.V.",
+        "address": "Keizersgracht 1\n1015 CJ Amsterdam",
+        "vat_number": "NL804733568B01",
+        "registration_number": "12345678",
+    }
+    assert invoice.buyer == {
+        "name": "Anna de Vries",
+        "company": "De Vries Fysio",
+        "address": ["Damrak 1", "1012 LG Amsterdam"],
+        "country": "NL",
+        "email": invoice.subscription.customer_email,
+        "vat_number": "NL001234567B89",
+    }
+    assert [(ln.kind, ln.tax_rate) for ln in invoice.lines.all()] == [("plan", Decimal("0.2100"))]
