@@ -317,8 +317,8 @@ def test_the_orders_vat_number_metadata_names_a_business_buyer_and_a_bad_one_is_
     said = [w for w in delivery.outcome["warnings"] if "vat_number" in w]
     assert said == (
         [
-            "the order's vat_number is left off its invoices: '12345' is not a VAT number: two letters of the "
-            "country (NL, BE, DE, …) then 2 to 13 letters and digits"
+            "the order's vat_number is left off its invoices: '12345' is not a VAT number: two letters of "
+            "the country (NL, BE, DE, …) then 2 to 13 letters and digits"
         ]
         if warned
         else []
