@@ -54,7 +54,9 @@ mutation Add($checkoutId: ID!, $lines: [SubscriptionCheckoutLineInput!]!, $code:
 """
 MY_SUBSCRIPTIONS = """
 query { mySubscriptions {
-  invoices { number status total currency paidAt periodStart periodEnd documentUrl payUrl }
+  invoices {
+    number status total currency paidAt periodStart periodEnd documentUrl payUrl missingSellerDetails
+  }
   openInvoices { number }
 } }
 """
@@ -167,6 +169,7 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
             "periodStart": "2026-11-16",
             "periodEnd": "2026-12-16",
             "payUrl": None,
+            "missingSellerDetails": True,  # the shop has not set its seller details
         }
     ]
     assert node["openInvoices"] == []
@@ -228,3 +231,5 @@ def test_the_first_invoice_copies_seller_the_checkouts_billing_address_vat_numbe
         "vat_number": "NL001234567B89",
     }
     assert [(ln.kind, ln.tax_rate) for ln in invoice.lines.all()] == [("plan", Decimal("0.2100"))]
+    listed = api(storefront.app_url, MY_SUBSCRIPTIONS, fake_saleor.customer_token(fake_shop.customer.id))
+    assert [i["missingSellerDetails"] for i in listed["mySubscriptions"][0]["invoices"]] == [False]

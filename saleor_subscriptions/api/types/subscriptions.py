@@ -57,6 +57,13 @@ class SubscriptionInvoice(graphene.ObjectType):
     period_end = graphene.Date(required=True, description="The day after that period (end exclusive).")
     due_at = graphene.DateTime(required=True)
     paid_at = graphene.DateTime(description="When it was paid; null while it is not.")
+    missing_seller_details = graphene.Boolean(
+        required=True,
+        description=(
+            "True: issued before the shop set its legal name, address, VAT number and registration number "
+            "(`saleor-subscriptions installation seller`), so the document lacks what an invoice must state."
+        ),
+    )
     document_url = graphene.String(
         required=True, description="The invoice as a PDF (a signed link that does not expire)."
     )
