@@ -35,6 +35,7 @@ from saleor_subscriptions.billing.lines import LineKind, LineTarget, PricedLine,
 from saleor_subscriptions.billing.money import format_amount, round_fraction, round_money, round_money_down
 from saleor_subscriptions.billing.plans import PlanTerms
 from saleor_subscriptions.billing.proration import days_left, prorate
+from saleor_subscriptions.billing.wording_lines import facts
 from saleor_subscriptions.billing.wording import (
     MINUS,
     TIMES,
@@ -140,6 +141,15 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
     currency, price = terms.currency, terms.price
     label = f"{plan_label(terms.interval)}{times(quantity)}, {show_dates(period.start, period.end)}"
     formula = f"{format_amount(price, currency)} {TIMES} {quantity}"
+    said = {
+        "currency": currency,
+        "unit": terms.interval.unit.value,
+        "count": terms.interval.count,
+        "quantity": quantity,
+        "price": price,
+        "start": period.start,
+        "end": period.end,
+    }
     if period.is_partial:
         return PricedLine(
             kind=LineKind.PRORATION,
@@ -150,6 +160,7 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
             period_start=period.start,
             period_end=period.end,
             reason=f"{formula} {TIMES} {period.days}/{period.full_days} days",
+            facts=facts("proration", days=period.days, full_days=period.full_days, **said),
         )
     return PricedLine(
         kind=LineKind.PLAN,
@@ -160,6 +171,7 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
         period_start=period.start,
         period_end=period.end,
         reason=formula,
+        facts=facts("plan", **said),
     )
 
 
@@ -175,6 +187,7 @@ def setup_fee_line(terms: PlanTerms, quantity: int, start: date, end: date) -> P
         period_start=start,
         period_end=end,
         reason=f"{format_amount(fee, terms.currency)} {TIMES} {quantity}",
+        facts=facts("setup_fee", currency=terms.currency, quantity=quantity, fee=fee),
     )
 
 
@@ -191,7 +204,26 @@ def usage_line(charge: UsageCharge, currency: str) -> PricedLine:
         period_start=charge.period_start,
         period_end=charge.period_end,
         reason=f"{quantity} {TIMES} {show_amount(charge.unit_price, currency)}",
+        facts=facts(
+            "usage",
+            currency=currency,
+            metric=charge.metric,
+            quantity=charge.quantity,
+            unit_price=charge.unit_price,
+            start=charge.period_start,
+            end=charge.period_end,
+        ),
     )
+
+
+def _reduced(line: PricedLine) -> dict[str, object]:
+    """The facts a discount line keeps of the line it reduces, to name it in any language."""
+    known = dict(line.facts)
+    reduced: dict[str, object] = {"of_form": known.get("form", line.kind.value)}
+    for name in ("unit", "count", "quantity"):
+        if name in known:
+            reduced[f"of_{name}"] = known[name]
+    return reduced
 
 
 def _discount_name(line: PricedLine) -> str:
@@ -209,11 +241,13 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
         if not discount.covers(line) or line.amount <= 0:
             continue
         name = _discount_name(line)
+        said = _reduced(line) | {"currency": currency, "code": discount.code, "of": line.amount}
         if discount.percent is not None:
             percent = show_number(discount.percent)
             off = round_fraction(Fraction(line.amount) * Fraction(discount.percent) / 100, currency)
             text = f"{percent}% off {name}"
             reason = f"{percent}% of {format_amount(line.amount, currency)}"
+            said = facts("discount_percent", percent=discount.percent, **said)
         else:
             off = min(left, line.amount)
             left -= off
@@ -222,6 +256,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
                 f"{format_amount(off, currency)} of {format_amount(offered, currency)} off, at most the "
                 f"line's {format_amount(line.amount, currency)}"
             )
+            said = facts("discount_amount", off=off, offered=offered, **said)
         if off <= 0:
             continue
         result.append(
@@ -235,6 +270,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
                 period_end=line.period_end,
                 reason=reason,
                 target=line.target,
+                facts=said,
             )
         )
     return result
@@ -257,6 +293,7 @@ def credit_line(balance: Decimal, lines: Sequence[PricedLine], currency: str) ->
         period_start=None,
         period_end=None,
         reason=f"{format_amount(used, currency)} of a balance of {show_amount(balance, currency)}",
+        facts=facts("credit", currency=currency, used=used, balance=balance),
     )
 
 
@@ -317,6 +354,14 @@ def price_trial(
             period_start=trial_start,
             period_end=trial_end,
             reason=f"{days} days free: the plan is charged from {show_date(trial_end)}",
+            facts=facts(
+                "trial",
+                currency=terms.currency,
+                quantity=quantity,
+                days=days,
+                start=trial_start,
+                end=trial_end,
+            ),
         )
     ]
     if terms.setup_fee > 0:
@@ -356,10 +401,22 @@ def proration_lines_for_change(
         f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
         f" {TIMES} {left}/{period.full_days} days"
     )
-    return [_change_line(amount, period, on, reason)]
+    said = facts(
+        "change",
+        currency=currency,
+        new=new_amount,
+        old=old_amount,
+        days=left,
+        full_days=period.full_days,
+        start=on,
+        end=period.end,
+    )
+    return [_change_line(amount, period, on, reason, said)]
 
 
-def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> PricedLine:
+def _change_line(
+    amount: Decimal, period: Period, on: date, reason: str, said: tuple[tuple[str, str], ...]
+) -> PricedLine:
     """The PRORATION line of a change on day `on` for the rest of `period`."""
     left = days_left(period, on)
     return PricedLine(
@@ -371,6 +428,7 @@ def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> Pric
         period_start=on,
         period_end=period.end,
         reason=reason,
+        facts=said,
     )
 
 
@@ -391,4 +449,16 @@ def switch_lines_against_paid(
         f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
         f"for {show_dates(period.start, period.end)}"
     )
-    return [_change_line(amount, period, on, reason)]
+    said = facts(
+        "switch",
+        currency=currency,
+        new=new_amount,
+        paid_unused=round_fraction(paid_unused, currency),
+        days=left,
+        full_days=period.full_days,
+        start=on,
+        end=period.end,
+        paid_start=period.start,
+        paid_end=period.end,
+    )
+    return [_change_line(amount, period, on, reason, said)]
