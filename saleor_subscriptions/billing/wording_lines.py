@@ -6,8 +6,8 @@ line's description and reason from them in a language: one catalogue per languag
 now; another language is one more entry in `CATALOGUES` (and its `Words`). The English catalogue writes
 exactly the engine's own text (a test holds every form to it), so an English invoice reads as before.
 
-Facts are strings: dates ISO (`2026-12-16`), amounts and numbers plain decimals (`39.00`), so that they are
-stored with the line as issued and can be written again in any language.
+Facts are strings: dates ISO (`2026-12-16`), amounts and numbers plain decimals without trailing zeros
+(`39`), so that they are stored with the line as issued and can be written again in any language.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.normalize(), "f")
     return str(value)
 
 
@@ -74,10 +74,20 @@ WORDS: dict[str, Words] = {
     "en": Words(
         day=_en_day,
         decimal_sign=".",
-        plan_names={"day": "Daily plan", "week": "Weekly plan", "month": "Monthly plan", "year": "Yearly plan"},
+        plan_names={
+            "day": "Daily plan",
+            "week": "Weekly plan",
+            "month": "Monthly plan",
+            "year": "Yearly plan",
+        },
         plan_every="Plan every {count} {units}",
         units={"day": "days", "week": "weeks", "month": "months", "year": "years"},
-        names={"setup_fee": "setup fee", "trial": "Free trial", "change": "Plan change", "switch": "Plan change"},
+        names={
+            "setup_fee": "setup fee",
+            "trial": "Free trial",
+            "change": "Plan change",
+            "switch": "Plan change",
+        },
     ),
     "nl": Words(
         day=_nl_day,
@@ -122,7 +132,8 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "switch": (
             "Plan change, {dates} ({days} of {full_days} days)",
-            "{new} {x} {days}/{full_days} days {minus} {paid_unused} unused of what was paid for {paid_dates}",
+            "{new} {x} {days}/{full_days} days {minus} {paid_unused} unused of what was paid for "
+            "{paid_dates}",
         ),
         "shipping": ("Shipping", "as charged by the shop for the renewal order"),
         "shipping_method": ("Shipping: {method}", "as charged by the shop for the renewal order"),
@@ -167,7 +178,19 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-_AMOUNTS = ("price", "fee", "of", "off", "offered", "used", "new", "old", "paid_unused", "charged", "expected")
+_AMOUNTS = (
+    "price",
+    "fee",
+    "of",
+    "off",
+    "offered",
+    "used",
+    "new",
+    "old",
+    "paid_unused",
+    "charged",
+    "expected",
+)
 _FINE_AMOUNTS = ("unit_price", "balance")  # every digit of a finer unit price, else the minor units
 _NUMBERS = ("quantity", "percent")
 
@@ -238,7 +261,7 @@ def _plan(words: Words, unit: str, count: int) -> str:
 
 
 def _name_of_reduced(known: Mapping[str, str], words: Words) -> str:
-    """The reduced line's name: its description up to the first comma ("Monthly plan × 2", "setup fee")."""
+    """The reduced line's name: its description up to the first comma ("Monthly plan x 2", "setup fee")."""
     form = known["of_form"]
     if form in words.names:
         name = words.names[form]

@@ -64,7 +64,7 @@ def open_change_invoice(
         stamp_parties(invoice, installation, subscription)
         invoice.save()
         InvoiceLine.objects.bulk_create(
-            InvoiceLine.of(invoice, position, line)
+            InvoiceLine.of(invoice, position, line, installation.language)
             for position, line in enumerate(lines, start=1)
         )
     return invoice

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine
+from saleor_subscriptions.billing.wording_lines import describe
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -200,6 +201,11 @@ class InvoiceLine(models.Model):
     )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    facts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the text says, typed (billing.wording_lines): the text is written from it at issue",
+    )
 
     class Meta:
         constraints = [
@@ -221,21 +227,25 @@ class InvoiceLine(models.Model):
         return self.description
 
     @classmethod
-    def of(cls, invoice: Invoice, position: int, line: PricedLine) -> InvoiceLine:
-        """The stored row of an engine's line at `position` on `invoice` (texts cut to their columns)."""
+    def of(cls, invoice: Invoice, position: int, line: PricedLine, language: str = "en") -> InvoiceLine:
+        """The stored row of an engine's line at `position` on `invoice`, its text written in `language` (the
+        installation's) from its facts, as issued (texts cut to their columns)."""
+        text = describe(line.facts, language)
+        description, reason = text if text is not None else (line.description, line.reason)
         return cls(
             installation_id=invoice.installation_id,
             invoice=invoice,
             position=position,
             kind=line.kind.value,
             target=line.target.value if line.target else "",
-            description=line.description[:300],
-            reason=line.reason[:300],
+            description=description[:300],
+            reason=reason[:300],
             quantity=Decimal(line.quantity),
             unit_amount=line.unit_amount,
             amount=line.amount,
             period_start=line.period_start,
             period_end=line.period_end,
+            facts=dict(line.facts),
         )
 
 

@@ -129,7 +129,8 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
     insert_rows(invoices)
     lines = {
         invoice.pk: [
-            InvoiceLine.of(invoice, position, line) for position, line in enumerate(draft.lines, start=1)
+            InvoiceLine.of(invoice, position, line, draft.subscription.installation.language)
+            for position, line in enumerate(draft.lines, start=1)
         ]
         for invoice, draft in zip(invoices, ordered, strict=True)
     }

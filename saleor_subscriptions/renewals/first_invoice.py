@@ -38,6 +38,7 @@ from saleor_subscriptions.billing.pricing import (
     total,
 )
 from saleor_subscriptions.billing.wording import TIMES
+from saleor_subscriptions.billing.wording_lines import facts
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
@@ -149,6 +150,14 @@ def _rounding_line(lines: list[PricedLine], charge: SignupCharge, quantity: int,
             f"{format_amount(charge.unit_price, currency)} = {format_amount(charged, currency)} "
             f"of {format_amount(expected, currency)}"
         ),
+        facts=facts(
+            "rounding",
+            currency=currency,
+            quantity=quantity,
+            unit_price=charge.unit_price,
+            charged=charged,
+            expected=expected,
+        ),
     )
 
 
@@ -207,10 +216,10 @@ def make_first_invoice(
         )
         stamp_parties(invoice, sub_row.installation, sub_row)
         lines = [
-            InvoiceLine.of(invoice, position, line)
+            InvoiceLine.of(invoice, position, line, sub_row.installation.language)
             for position, line in enumerate(priced, start=1)
         ]
-        take_order_totals(invoice, lines, charge.order)
+        take_order_totals(invoice, lines, charge.order, sub_row.installation.language)
         invoice.amount_paid = invoice.amount_due
         invoice.number = take_number(sub_row.installation, NumberSequence.Kind.INVOICE)
         invoice.save()

@@ -21,35 +21,37 @@ from decimal import Decimal
 
 from saleor_subscriptions.billing.money import minor_unit, round_to_minor_unit
 from saleor_subscriptions.billing.pricing import LineKind
+from saleor_subscriptions.billing.wording_lines import describe, facts
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine
 from saleor_subscriptions.renewals.ports import PlacedOrder
 
-SHIPPING_DESCRIPTION = "Shipping"
 UNTAXED_KINDS = (LineKind.CREDIT.value, LineKind.SHIPPING.value)
 
 
 def take_order_totals(
-    invoice: Invoice, lines: list[InvoiceLine], order: PlacedOrder
+    invoice: Invoice, lines: list[InvoiceLine], order: PlacedOrder, language: str = "en"
 ) -> tuple[list[InvoiceLine], list[InvoiceLine]]:
-    """Sets the invoice's order and totals from `order` (not saved); returns the lines to insert (shipping)
-    and the lines whose `tax_amount` changed. `lines` is the invoice's lines in position order; a new line
-    is appended to it."""
+    """Sets the invoice's order and totals from `order` (not saved); returns the lines to insert (shipping,
+    its text in `language`) and the lines whose `tax_amount` changed. `lines` is the invoice's lines in
+    position order; a new line is appended to it."""
     invoice.saleor_order_id = order.order_id
     invoice.subtotal, invoice.tax, invoice.total = order.net, order.tax, order.gross
     invoice.amount_due = order.gross
     new: list[InvoiceLine] = []
     if order.shipping_net > 0 and not any(line.kind == LineKind.SHIPPING.value for line in lines):
+        said = (
+            facts("shipping_method", method=order.shipping_name) if order.shipping_name else facts("shipping")
+        )
+        text = describe(said, language)
+        assert text is not None
         shipping = InvoiceLine(
             installation_id=invoice.installation_id,
             invoice=invoice,
             position=max((line.position for line in lines), default=0) + 1,
             kind=LineKind.SHIPPING.value,
-            description=(
-                f"{SHIPPING_DESCRIPTION}: {order.shipping_name}"
-                if order.shipping_name
-                else SHIPPING_DESCRIPTION
-            )[:300],
-            reason="as charged by the shop for the renewal order",
+            description=text.description[:300],
+            reason=text.reason[:300],
+            facts=dict(said),
             quantity=Decimal(1),
             unit_amount=order.shipping_net,
             amount=order.shipping_net,

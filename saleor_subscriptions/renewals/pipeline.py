@@ -200,7 +200,8 @@ def order_invoices(
         taxed_lines: list[InvoiceLine] = []
         for invoice in locked:
             invoice.subscription.status = waiting[invoice.pk]
-            added, taxed = take_order_totals(invoice, lines[invoice.pk], placed[invoice.pk])
+            language = invoice.subscription.installation.language
+            added, taxed = take_order_totals(invoice, lines[invoice.pk], placed[invoice.pk], language)
             new_lines += added
             taxed_lines += taxed
         insert_rows(new_lines)

@@ -1,6 +1,5 @@
-"""An invoice line's text from its typed facts: the English catalogue writes exactly the engine's text for every
-form (so the facts say everything the text says), and Dutch writes the same facts in Dutch (BILLING_RULES §4).
-"""
+"""An invoice line's text from its typed facts: the English catalogue writes exactly the engine's text for
+every form (so the facts say everything the text says), and Dutch writes the same facts in Dutch (§4)."""
 
 from __future__ import annotations
 
@@ -79,7 +78,10 @@ def test_the_same_facts_read_in_dutch_with_dutch_dates_and_decimal_commas() -> N
             "Abonnement per 3 maanden, 16 november 2026 – 1 december 2026 (15 van 30 dagen)",
             "117,00 × 1 × 15/30 dagen",
         ),
-        ("Korting VIJF: 5,00 op Abonnement per 3 maanden", "5,00 van 5,00 korting, hoogstens de 58,50 van de regel"),
+        (
+            "Korting VIJF: 5,00 op Abonnement per 3 maanden",
+            "5,00 van 5,00 korting, hoogstens de 58,50 van de regel",
+        ),
         ("Maandabonnement, 16 december 2026 – 16 januari 2027", "15,00 × 1"),
         ("New case × 4, 16 november 2026 – 16 december 2026", "4 × 5,00"),
         (
