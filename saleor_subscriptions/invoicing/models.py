@@ -11,6 +11,7 @@ from django.utils import timezone
 from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine
 from saleor_subscriptions.billing.wording_lines import describe
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
+from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -102,6 +103,15 @@ class Invoice(models.Model):
     due_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    paid_method_type = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="What paid it: Stripe's type (card, sepa_debit, …), bank_transfer, credit",
+    )
+    paid_method_brand = models.CharField(
+        max_length=30, blank=True, help_text="A card's brand, as Stripe names it"
+    )
+    paid_method_last4 = models.CharField(max_length=4, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     saleor_order_id = models.CharField(max_length=100, blank=True)
     pipeline_step = models.CharField(max_length=8, choices=PipelineStep.choices, default=PipelineStep.DONE)
@@ -168,6 +178,19 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"draft invoice {self.pk}"
+
+    @property
+    def paid_method(self) -> PaidMethod | None:
+        """The method that paid it, when known."""
+        if not self.paid_method_type:
+            return None
+        return PaidMethod(self.paid_method_type, self.paid_method_brand, self.paid_method_last4)
+
+    @paid_method.setter
+    def paid_method(self, method: PaidMethod | None) -> None:
+        method = method or PaidMethod("")
+        self.paid_method_type, self.paid_method_brand = method.type[:30], method.brand[:30]
+        self.paid_method_last4 = method.last4[:4]
 
 
 class InvoiceLine(models.Model):

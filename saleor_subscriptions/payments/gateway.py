@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -248,7 +248,7 @@ class StripeGateway:
                 raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
             return result_of_intent(found)
         crash_point("after_stripe_confirm")  # Stripe charged; the renewal has not stored it yet
-        return result_of_intent(intent)
+        return replace(result_of_intent(intent), method=customer.paid_method)
 
     @staticmethod
     def _card_error(exc: stripe.CardError) -> ChargeResult:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from saleor_subscriptions.billing.dunning import DunningAction, DunningPolicy, FirstFailure
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions import lifecycle
@@ -185,6 +186,7 @@ def accept_payment(
     payments: PaymentGateway,
     *,
     actor: Actor = Actor.CUSTOMER,
+    method: PaidMethod | None = None,
 ) -> None:
     """What was owed is paid later (a retry, the pay page, a SEPA debit that cleared, an admin): the invoice
     is paid and the subscription is active again on its original schedule (§5). After a cancellation for
@@ -195,7 +197,7 @@ def accept_payment(
     invoice.subscription = subscription
     if subscription.state is SubscriptionStatus.CANCELLED:
         _restore_after_nonpayment(subscription, now, actor, invoice)
-    mark_paid_many([invoice], now, notifier, payments)
+    mark_paid_many([invoice], now, notifier, payments, {invoice.pk: method})
 
 
 def _restore_after_nonpayment(

@@ -15,7 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from saleor_subscriptions.invoicing.models import Invoice
+    from saleor_subscriptions.invoicing.paid_with import PaidMethod
+from saleor_subscriptions.invoicing.models import Invoice
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class ChargeResult:
     reference: str
     decline_code: str = ""
     message: str = ""
+    method: PaidMethod | None = None
+    """The saved method that was charged (its type, a card's brand and last four), when known."""
 
 
 class PaymentGateway(Protocol):

@@ -142,7 +142,7 @@ def _setup_intent_succeeded(context: Context) -> Outcome:
     if pm.get("customer") != customer:
         return {"changed": False, "why": "the method is no longer attached to the customer"}
     remembered = remember_payment_method(
-        context.installation.pk, str(customer), pm["id"], str(pm["type"]), context.account
+        context.installation.pk, str(customer), pm["id"], str(pm["type"]), context.account, details=pm
     )
     if remembered is None:
         return {"changed": False, "why": f"{customer} is not a customer of this installation"}

@@ -40,6 +40,7 @@ from saleor_subscriptions.invoicing.documents.parties import (
     vat_rows,
 )
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
+from saleor_subscriptions.invoicing.paid_with import CREDIT, paid_with_text
 from saleor_subscriptions.invoicing.parties import Buyer, buyer_on, seller_on
 from saleor_subscriptions.invoicing.vat import split_credit, vat_by_rate
 from saleor_subscriptions.tenants.models import Installation
@@ -243,10 +244,30 @@ def _status_text(invoice: Invoice, language: fmt.Language) -> str:
     zone = invoice.installation.time_zone
     if invoice.status == Invoice.Status.PAID:
         paid: datetime = invoice.paid_at or invoice.closed_at or invoice.due_at
-        return label(language, "status_paid", date=fmt.day(fmt.local_date(paid, zone), language))
+        return paid_text(invoice, fmt.day(fmt.local_date(paid, zone), language), language)
     if invoice.status == Invoice.Status.OPEN:
         return label(language, "status_open", date=fmt.day(fmt.local_date(invoice.due_at, zone), language))
     return label(language, f"status_{invoice.status}")
+
+
+def paid_text(invoice: Invoice, day: str, language: fmt.Language) -> str:
+    """When and how a paid invoice was paid: with the method, and where credit paid part of it, both parts."""
+    method = invoice.paid_method
+    if method is None:
+        return label(language, "status_paid", date=day)
+    if method == CREDIT:
+        return label(language, "status_paid_by_credit", date=day)
+    named = paid_with_text(method, language)
+    if invoice.credit_applied > 0:
+        return label(
+            language,
+            "status_paid_in_parts",
+            date=day,
+            credit=fmt.money(invoice.credit_applied, invoice.currency, language),
+            rest=fmt.money(invoice.amount_paid, invoice.currency, language),
+            method=named,
+        )
+    return label(language, "status_paid_with", date=day, method=named)
 
 
 def _quantity(quantity: Decimal, language: fmt.Language) -> str:
