@@ -12,6 +12,7 @@ import pytest
 
 from saleor_subscriptions.invoicing.documents import render_credit_note_pdf, render_invoice_pdf
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER, CREDIT, PaidMethod
 from saleor_subscriptions.tenants.models import Installation
 from tests.invoicing.test_documents import pdf_text
 from tests.notifications.builders import (
@@ -205,3 +206,64 @@ def test_a_credit_note_names_the_invoice_it_corrects_with_the_same_parties_and_v
 
     for part in [*SELLER_TEXT[language], BUSINESS_TEXT[language], *expected]:
         assert part in text
+
+
+@pytest.mark.parametrize(
+    ("language", "method", "credit", "expected"),
+    [
+        ("en", PaidMethod("card", "visa", "4242"), "0", "Status: Paid on 16 December 2026 by Visa •••• 4242"),
+        (
+            "nl",
+            PaidMethod("card", "visa", "4242"),
+            "0",
+            "Status: Betaald op 16 december 2026 met Visa •••• 4242",
+        ),
+        (
+            "en",
+            PaidMethod("sepa_debit", "", "3000"),
+            "0",
+            "Paid on 16 December 2026 by SEPA Direct Debit •••• 3000",
+        ),
+        ("nl", PaidMethod("sepa_debit"), "0", "Betaald op 16 december 2026 met SEPA-incasso"),
+        ("en", PaidMethod("ideal"), "0", "Paid on 16 December 2026 by iDEAL"),
+        ("en", BANK_TRANSFER, "0", "Paid on 16 December 2026 by bank transfer"),
+        ("nl", BANK_TRANSFER, "0", "Betaald op 16 december 2026 met bankoverschrijving"),
+        (
+            "en",
+            PaidMethod("card", "mastercard", "4444"),
+            "45.44",
+            "Paid on 16 December 2026: €45.44 from your credit balance and €100.00 by Mastercard •••• 4444",
+        ),
+        (
+            "nl",
+            PaidMethod("card", "mastercard", "4444"),
+            "45.44",
+            "Betaald op 16 december 2026: € 45,44 uit je tegoed en € 100,00 met Mastercard •••• 4444",
+        ),
+    ],
+)
+def test_a_paid_invoice_says_when_and_how_it_was_paid(
+    language: str, method: PaidMethod, credit: str, expected: str
+) -> None:
+    invoice = _invoice(language, CONSUMER, "paid", credit=Decimal(credit))
+    invoice.paid_method = method
+    invoice.save()
+
+    text = pdf_text(render_invoice_pdf(Invoice.objects.get(pk=invoice.pk)))
+
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Paid on 16 December 2026 from your credit balance"),
+        ("nl", "Betaald op 16 december 2026 uit je tegoed"),
+    ],
+)
+def test_an_invoice_the_credit_balance_paid_in_full_says_so(language: str, expected: str) -> None:
+    invoice = _invoice(language, CONSUMER, "paid", credit=Decimal("145.44"))
+    invoice.paid_method = CREDIT
+    invoice.save()
+
+    assert expected in pdf_text(render_invoice_pdf(invoice))

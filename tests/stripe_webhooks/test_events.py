@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from saleor_subscriptions.invoicing.documents import render_invoice_pdf
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.payments.gateway import StripeGateway
@@ -16,6 +17,7 @@ from saleor_subscriptions.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.stripe_webhooks.tasks import process_pending_stripe_events
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_FAILS, bank_method
+from tests.invoicing.test_documents import pdf_text
 from tests.renewals.support import at, reload
 from tests.stripe_webhooks.stripe_shop import (
     attempts,
@@ -193,6 +195,27 @@ def test_a_card_set_up_at_stripe_becomes_the_one_renewals_charge(webhooks):
 
     customer = shop.customer(subscription)
     assert (customer.default_payment_method_id, customer.payment_method_type) == (new_card, "card")
+
+
+def test_the_cards_brand_and_last_four_are_kept_and_the_renewal_it_pays_names_them(webhooks):
+    shop = webhooks.shop
+    subscription = shop.subscriber("pm_card_visa")
+    _set_up(shop, subscription, "pm_card_mastercard")
+
+    webhooks.post(webhooks.event("setup_intent.succeeded"))
+
+    customer = shop.customer(subscription)
+    assert (customer.payment_method_brand, customer.payment_method_last4) == ("mastercard", "4444")
+    invoice = shop.renew(subscription)
+    assert invoice.status == "paid"
+    assert (invoice.paid_method_type, invoice.paid_method_brand, invoice.paid_method_last4) == (
+        "card",
+        "mastercard",
+        "4444",
+    )
+    assert "Paid on 16 December 2026 by Mastercard \u2022\u2022\u2022\u2022 4444" in pdf_text(
+        render_invoice_pdf(invoice)
+    )
 
 
 def test_set_ups_arriving_in_reverse_order_leave_the_newest_card(webhooks):
