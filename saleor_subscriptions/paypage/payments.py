@@ -189,7 +189,9 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
     subscription = invoice.subscription
     account = _account(subscription)
     gateway = StripeGateway()
-    intent = as_dict(gateway.client(account).v1.payment_intents.retrieve(intent_id))
+    intent = as_dict(
+        gateway.client(account).v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge"]})
+    )
     metadata = intent.get("metadata") or {}
     if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
         invoice.installation_id

@@ -262,6 +262,7 @@ def record_late_outcome(
     *,
     now: datetime | None = None,
     decline_code: str = "",
+    method: PaidMethod | None = None,
 ) -> PaymentAttempt:
     """The gateway reports how a processing (SEPA) or customer-completed (3-D Secure) charge ended. Applied
     once; a report that would move an attempt backwards (processing after succeeded) changes nothing."""
@@ -290,7 +291,7 @@ def record_late_outcome(
             if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
                 try:
                     with transaction.atomic():
-                        dunning.accept_payment(invoice, moment, notifier, payments)
+                        dunning.accept_payment(invoice, moment, notifier, payments, method=method)
                 except LifecycleError:
                     # Paying can no longer bring the subscription back (§6.6): the money received stays
                     # recorded (the attempt succeeded), the invoice unpaid; the caller refunds it.

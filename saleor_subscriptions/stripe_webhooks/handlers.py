@@ -58,7 +58,9 @@ class Context:
 
 
 def _payment_intent(context: Context) -> Outcome:
-    intent = context.client.v1.payment_intents.retrieve(context.object_id)
+    # The charge expanded: its payment_method_details name the method that paid (a card's brand, last four).
+    expand = {"expand": ["latest_charge"]}
+    intent = context.client.v1.payment_intents.retrieve(context.object_id, params=expand)  # type: ignore[arg-type]
     return settle_invoice_intent(context.installation, intent, EmailNotifier(), pay_url)
 
 

@@ -61,9 +61,13 @@ def test_a_sepa_debit_that_clears_pays_the_invoice_whatever_the_order_of_the_eve
     assert set(statuses) == {200}
     paid = Invoice.objects.get(pk=invoice.pk)
     assert paid.status == Invoice.Status.PAID and paid.amount_paid == Decimal("36.30")
+    # The method as the charge's payment_method_details name it: SEPA, the IBAN's last four.
+    assert (paid.paid_method_type, paid.paid_method_last4) == ("sepa_debit", "3000")
     assert attempts(invoice) == [(1, "succeeded", "")]
     assert reload(subscription).status == "active"
     assert _emails("receipt") == 1  # once, however many events said so
+    receipt = OutgoingEmail.objects.get(kind="receipt")
+    assert "Paid with: SEPA Direct Debit \u2022\u2022\u2022\u2022 3000" in receipt.text_body
     outcomes = list(StripeEvent.objects.order_by("pk").values_list("outcome", flat=True))
     assert sum(1 for o in outcomes if o.get("changed")) == 1
 
