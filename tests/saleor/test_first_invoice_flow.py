@@ -56,6 +56,7 @@ MY_SUBSCRIPTIONS = """
 query { mySubscriptions {
   invoices {
     number status total currency paidAt periodStart periodEnd documentUrl payUrl missingSellerDetails
+    paidWith
   }
   openInvoices { number }
 } }
@@ -170,6 +171,7 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
             "periodEnd": "2026-12-16",
             "payUrl": None,
             "missingSellerDetails": True,  # the shop has not set its seller details
+            "paidWith": None,  # paid by the checkout: the sign-up's invoice does not name its method yet
         }
     ]
     assert node["openInvoices"] == []
