@@ -30,8 +30,8 @@ Refunds give back all or part of what an invoice's successful charge took; more 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -42,10 +42,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.paid_with import PaidMethod, method_of
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
+from saleor_subscriptions.payments.charged_method import method_charged, naming_method
 from saleor_subscriptions.payments.customers import find_stripe_customer
-from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
+from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.models import PaymentAttempt
@@ -100,7 +100,7 @@ def result_of_intent(intent: Any) -> ChargeResult:
     reference = str(data["id"])
     error = data.get("last_payment_error") or {}
     if status == "succeeded":
-        return ChargeResult(ChargeOutcome.SUCCEEDED, reference, method=_method_charged(data))
+        return ChargeResult(ChargeOutcome.SUCCEEDED, reference, method=method_charged(data))
     if status == "processing":
         return ChargeResult(ChargeOutcome.PROCESSING, reference)
     if status in ("requires_action", "requires_confirmation") or (
@@ -114,14 +114,6 @@ def result_of_intent(intent: Any) -> ChargeResult:
         )
     code = error.get("decline_code") or error.get("code") or status
     return ChargeResult(ChargeOutcome.DECLINED, reference, str(code), str(error.get("message") or ""))
-
-
-def _method_charged(intent: Mapping[str, Any]) -> PaidMethod | None:
-    """The method a succeeded PaymentIntent charged, from its charge's `payment_method_details` when the
-    intent was read with `latest_charge` expanded; None otherwise."""
-    charge = intent.get("latest_charge")
-    details = charge.get("payment_method_details") if isinstance(charge, Mapping) else None
-    return method_of(details) if isinstance(details, Mapping) and details.get("type") else None
 
 
 class RefundErrorCode(StrEnum):
@@ -225,7 +217,7 @@ class StripeGateway:
             # Stripe may have forgotten the key by now: a first try's PaymentIntent is the attempt's.
             earlier = _intent_with_key(client, customer.stripe_customer_id, request.idempotency_key, began)
             if earlier is not None:
-                return _naming_method(result_of_intent(earlier), earlier, customer)
+                return naming_method(result_of_intent(earlier), earlier, customer)
         params: dict[str, Any] = {
             "amount": amount,
             "currency": request.currency.lower(),
@@ -255,9 +247,9 @@ class StripeGateway:
             if found is None:
                 key = request.idempotency_key
                 raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
-            return _naming_method(result_of_intent(found), found, customer)
+            return naming_method(result_of_intent(found), found, customer)
         crash_point("after_stripe_confirm")  # Stripe charged; the renewal has not stored it yet
-        return _naming_method(result_of_intent(intent), intent, customer)
+        return naming_method(result_of_intent(intent), as_dict(intent), customer)
 
     @staticmethod
     def _card_error(exc: stripe.CardError) -> ChargeResult:
@@ -377,16 +369,6 @@ def _attempt_began(idempotency_key: str) -> datetime | None:
         .first()
     )
     return began
-
-
-def _naming_method(result: ChargeResult, intent: Any, customer: StripeCustomer) -> ChargeResult:
-    """The result naming the saved method it charged (its brand and last four as Stripe reported them when it
-    was saved), when the PaymentIntent charged the customer's saved method; unnamed otherwise (a first try's
-    intent on a method saved before the current one)."""
-    charged = as_dict(intent).get("payment_method")
-    if result.method is not None or charged != customer.default_payment_method_id:
-        return result
-    return replace(result, method=customer.paid_method)
 
 
 def _intent_with_key(

@@ -29,12 +29,12 @@ from saleor_subscriptions.billing.money import round_to_minor_unit
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.parties import VAT_NUMBER_KEY
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.renewals.first_invoice import SignupCharge, make_first_invoice
 from saleor_subscriptions.renewals.ports import PlacedOrder
 from saleor_subscriptions.saleor import line_metadata
 from saleor_subscriptions.saleor.models import WebhookDelivery
+from saleor_subscriptions.saleor.order_buyer import tax_rate_of, vat_number_of
 from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
@@ -46,7 +46,6 @@ from saleor_subscriptions.subscriptions.lifecycle import (
 from saleor_subscriptions.subscriptions.lifecycle.discounts import redeem, usable_code
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
-from saleor_subscriptions.tenants.seller import normal_vat_number, vat_number_problem
 
 logger = logging.getLogger(__name__)
 
@@ -199,47 +198,10 @@ def subscription_lines(installation: Installation, order: Mapping[str, Any]) -> 
                 meta.discount_code,
                 meta.first_charge,
                 line.get("totalPrice"),
-                _tax_rate(line.get("taxRate"), line_id),
+                tax_rate_of(line.get("taxRate"), line_id),
             )
         )
     return found
-
-
-def _tax_rate(value: Any, line_id: str) -> Decimal | None:
-    """An order line's `taxRate` (a fraction) at 4 places, None when absent; BadPayload when not a rate."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise BadPayload(f"line {line_id}: taxRate is not a number: {value!r}")
-    try:
-        rate = Decimal(str(value)).quantize(Decimal("0.0001"))
-    except InvalidOperation:
-        raise BadPayload(f"line {line_id}: taxRate is not a number: {value!r}") from None
-    if not rate.is_finite() or rate < 0:
-        raise BadPayload(f"line {line_id}: taxRate is not a rate: {value!r}")
-    return rate
-
-
-def _vat_number(order: Mapping[str, Any], warnings: list[str]) -> str:
-    """The buyer's VAT number from the order's metadata (`VAT_NUMBER_KEY`), normalised; a number that is
-    no VAT number is left off the invoices with a warning for the shop."""
-    items = order.get("metadata") or []
-    given = next(
-        (
-            str(item.get("value") or "")
-            for item in items
-            if isinstance(item, Mapping) and item.get("key") == VAT_NUMBER_KEY
-        ),
-        "",
-    )
-    number = normal_vat_number(given)
-    if not number:
-        return ""
-    problem = vat_number_problem(number)
-    if problem is not None:
-        warnings.append(f"the order's {VAT_NUMBER_KEY} is left off its invoices: {problem}")
-        return ""
-    return number
 
 
 def _renewal_order(installation: Installation, order: Mapping[str, Any]) -> bool:
@@ -287,7 +249,7 @@ def _start(
     subscription.saleor_order_id = order["id"]
     subscription.saleor_order_line_id = line.line_id
     subscription.billing_address = address_input(order.get("billingAddress"))
-    subscription.customer_vat_number = _vat_number(order, warnings)
+    subscription.customer_vat_number = vat_number_of(order, warnings)
     subscription.shipping_address = address_input(order.get("shippingAddress"))
     method = order.get("shippingMethod")
     subscription.shipping_method_id = str(method.get("id") or "") if isinstance(method, Mapping) else ""
