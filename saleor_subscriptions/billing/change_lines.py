@@ -1,5 +1,6 @@
-"""The lines of a change in the middle of a period: a plan switch or another quantity, charged or credited
-for the days left (BILLING_RULES §2, §3, §7, §8)."""
+"""The lines of a change in the middle of a period (BILLING_RULES §2, §7, §8): an upgrade, a downgrade or a
+switch of plan on day `on`, as PRORATION lines that say why, their facts kept for any language.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from saleor_subscriptions.billing.lines import LineKind, PricedLine
 from saleor_subscriptions.billing.money import format_amount, round_fraction
 from saleor_subscriptions.billing.proration import days_left
 from saleor_subscriptions.billing.wording import MINUS, TIMES, show_dates
+from saleor_subscriptions.billing.wording_lines import facts
 
 
 def proration_for_change(
@@ -46,10 +48,22 @@ def proration_lines_for_change(
         f"({format_amount(new_amount, currency)} {MINUS} {format_amount(old_amount, currency)})"
         f" {TIMES} {left}/{period.full_days} days"
     )
-    return [_change_line(amount, period, on, reason)]
+    said = facts(
+        "change",
+        currency=currency,
+        new=new_amount,
+        old=old_amount,
+        days=left,
+        full_days=period.full_days,
+        start=on,
+        end=period.end,
+    )
+    return [_change_line(amount, period, on, reason, said)]
 
 
-def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> PricedLine:
+def _change_line(
+    amount: Decimal, period: Period, on: date, reason: str, said: tuple[tuple[str, str], ...]
+) -> PricedLine:
     """The PRORATION line of a change on day `on` for the rest of `period`."""
     left = days_left(period, on)
     return PricedLine(
@@ -61,6 +75,7 @@ def _change_line(amount: Decimal, period: Period, on: date, reason: str) -> Pric
         period_start=on,
         period_end=period.end,
         reason=reason,
+        facts=said,
     )
 
 
@@ -81,4 +96,16 @@ def switch_lines_against_paid(
         f"{format_amount(round_fraction(paid_unused, currency), currency)} unused of what was paid "
         f"for {show_dates(period.start, period.end)}"
     )
-    return [_change_line(amount, period, on, reason)]
+    said = facts(
+        "switch",
+        currency=currency,
+        new=new_amount,
+        paid_unused=round_fraction(paid_unused, currency),
+        days=left,
+        full_days=period.full_days,
+        start=on,
+        end=period.end,
+        paid_start=period.start,
+        paid_end=period.end,
+    )
+    return [_change_line(amount, period, on, reason, said)]

@@ -2,7 +2,8 @@
 
 `kind` says why a line is there and `target` what it is for: the recurring price, the setup fee or usage.
 Every decision on a line (which lines a discount reduces, which discounts reduced the plan rather than the
-setup fee) is taken on these two fields; `description` and `reason` are text for people only.
+setup fee) is taken on these two fields; `description` and `reason` are text for people only, the engine's
+English, and `facts` what that text says, typed, for writing it in the customer's language.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ class PricedLine:
     period_end: date | None
     reason: str
     target: LineTarget | None = None
+    facts: tuple[tuple[str, str], ...] = ()
+    """The typed facts its text is written from in any language (`billing.wording_lines.facts`)."""
 
     def __post_init__(self) -> None:
         if self.target is None and self.kind in TARGET_OF_KIND:

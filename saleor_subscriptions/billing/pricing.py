@@ -45,6 +45,7 @@ from saleor_subscriptions.billing.wording import (
     show_number,
     times,
 )
+from saleor_subscriptions.billing.wording_lines import facts
 
 # The line types live in `billing.lines`; they are named here too, where the engine's callers look for them.
 __all__ = [
@@ -136,6 +137,15 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
     currency, price = terms.currency, terms.price
     label = f"{plan_label(terms.interval)}{times(quantity)}, {show_dates(period.start, period.end)}"
     formula = f"{format_amount(price, currency)} {TIMES} {quantity}"
+    said = {
+        "currency": currency,
+        "unit": terms.interval.unit.value,
+        "count": terms.interval.count,
+        "quantity": quantity,
+        "price": price,
+        "start": period.start,
+        "end": period.end,
+    }
     if period.is_partial:
         return PricedLine(
             kind=LineKind.PRORATION,
@@ -146,6 +156,7 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
             period_start=period.start,
             period_end=period.end,
             reason=f"{formula} {TIMES} {period.days}/{period.full_days} days",
+            facts=facts("proration", days=period.days, full_days=period.full_days, **said),
         )
     return PricedLine(
         kind=LineKind.PLAN,
@@ -156,6 +167,7 @@ def plan_line(terms: PlanTerms, period: Period, quantity: int) -> PricedLine:
         period_start=period.start,
         period_end=period.end,
         reason=formula,
+        facts=facts("plan", **said),
     )
 
 
@@ -171,6 +183,7 @@ def setup_fee_line(terms: PlanTerms, quantity: int, start: date, end: date) -> P
         period_start=start,
         period_end=end,
         reason=f"{format_amount(fee, terms.currency)} {TIMES} {quantity}",
+        facts=facts("setup_fee", currency=terms.currency, quantity=quantity, fee=fee),
     )
 
 
@@ -187,7 +200,26 @@ def usage_line(charge: UsageCharge, currency: str) -> PricedLine:
         period_start=charge.period_start,
         period_end=charge.period_end,
         reason=f"{quantity} {TIMES} {show_amount(charge.unit_price, currency)}",
+        facts=facts(
+            "usage",
+            currency=currency,
+            metric=charge.metric,
+            quantity=charge.quantity,
+            unit_price=charge.unit_price,
+            start=charge.period_start,
+            end=charge.period_end,
+        ),
     )
+
+
+def _reduced(line: PricedLine) -> dict[str, object]:
+    """The facts a discount line keeps of the line it reduces, to name it in any language."""
+    known = dict(line.facts)
+    reduced: dict[str, object] = {"of_form": known.get("form", line.kind.value)}
+    for name in ("unit", "count", "quantity"):
+        if name in known:
+            reduced[f"of_{name}"] = known[name]
+    return reduced
 
 
 def _discount_name(line: PricedLine) -> str:
@@ -205,11 +237,13 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
         if not discount.covers(line) or line.amount <= 0:
             continue
         name = _discount_name(line)
+        known = _reduced(line) | {"currency": currency, "code": discount.code, "of": line.amount}
         if discount.percent is not None:
             percent = show_number(discount.percent)
             off = round_fraction(Fraction(line.amount) * Fraction(discount.percent) / 100, currency)
             text = f"{percent}% off {name}"
             reason = f"{percent}% of {format_amount(line.amount, currency)}"
+            said = facts("discount_percent", percent=discount.percent, **known)
         else:
             off = min(left, line.amount)
             left -= off
@@ -218,6 +252,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
                 f"{format_amount(off, currency)} of {format_amount(offered, currency)} off, at most the "
                 f"line's {format_amount(line.amount, currency)}"
             )
+            said = facts("discount_amount", off=off, offered=offered, **known)
         if off <= 0:
             continue
         result.append(
@@ -231,6 +266,7 @@ def discount_lines(discount: Discount, lines: Sequence[PricedLine], currency: st
                 period_end=line.period_end,
                 reason=reason,
                 target=line.target,
+                facts=said,
             )
         )
     return result
@@ -253,6 +289,7 @@ def credit_line(balance: Decimal, lines: Sequence[PricedLine], currency: str) ->
         period_start=None,
         period_end=None,
         reason=f"{format_amount(used, currency)} of a balance of {show_amount(balance, currency)}",
+        facts=facts("credit", currency=currency, used=used, balance=balance),
     )
 
 
@@ -313,6 +350,14 @@ def price_trial(
             period_start=trial_start,
             period_end=trial_end,
             reason=f"{days} days free: the plan is charged from {show_date(trial_end)}",
+            facts=facts(
+                "trial",
+                currency=terms.currency,
+                quantity=quantity,
+                days=days,
+                start=trial_start,
+                end=trial_end,
+            ),
         )
     ]
     if terms.setup_fee > 0:

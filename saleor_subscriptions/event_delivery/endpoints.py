@@ -16,7 +16,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.outbound_events.models import EventType, WebhookEndpoint
@@ -35,6 +35,7 @@ class EndpointErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND = "not_found"
     TOO_MANY = "too_many"
+    NOT_SUPPORTED = "not_supported"
 
 
 class EndpointRefused(CodedError):
@@ -115,7 +116,11 @@ def create_endpoint(
     event_types: Iterable[str] = (),
     is_active: bool = True,
 ) -> EndpointWithSecret:
-    """A new endpoint with a new secret; EndpointRefused naming the argument at fault."""
+    """A new endpoint with a new secret; EndpointRefused naming the argument at fault. Refused on a database
+    other than PostgreSQL, whose triggers record the events (the embedded SQLite default records none)."""
+    if connection.vendor != "postgresql":
+        message = "events out need PostgreSQL: this deployment's database records no events (docs/events.md)"
+        raise EndpointRefused(EndpointErrorCode.NOT_SUPPORTED, message, None)
     endpoint = WebhookEndpoint(
         installation=installation,
         url=check_url(url),

@@ -17,6 +17,7 @@ from saleor_subscriptions.billing.money import round_money
 from saleor_subscriptions.billing.pricing import PricedLine
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.subscriptions.models import Subscription
 
 
@@ -41,7 +42,7 @@ def open_change_invoice(
     installation = subscription.installation
     now = installation.now()
     with transaction.atomic():
-        invoice = Invoice.objects.create(
+        invoice = Invoice(
             installation=installation,
             subscription=subscription,
             billing_reason=Invoice.Reason.CHANGE,
@@ -60,8 +61,10 @@ def open_change_invoice(
             # The renewal runner's sweeper picks it up at once (no lease): order, then charge.
             pipeline_step=Invoice.PipelineStep.ORDER,
         )
+        stamp_parties(invoice, installation, subscription)
+        invoice.save()
         InvoiceLine.objects.bulk_create(
-            InvoiceLine.of(invoice, position, line)
+            InvoiceLine.of(invoice, position, line, installation.language)
             for position, line in enumerate(lines, start=1)
         )
     return invoice

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from saleor_subscriptions.billing.money import round_money
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote, Invoice, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -44,7 +45,7 @@ def issue_credit_note(
             return earlier.credit_note
     with transaction.atomic():
         lock_balance(installation.pk, subscription.customer_key, currency)
-        note = CreditNote.objects.create(
+        note = CreditNote(
             installation=installation,
             number=take_number(installation, NumberSequence.Kind.CREDIT_NOTE),
             subscription=subscription,
@@ -55,6 +56,8 @@ def issue_credit_note(
             reason=reason,
             created_at=installation.now(),
         )
+        stamp_parties(note, installation, subscription)
+        note.save()
         CreditLedgerEntry.objects.create(
             installation=installation,
             customer_key=subscription.customer_key,

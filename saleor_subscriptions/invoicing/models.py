@@ -9,7 +9,9 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine
+from saleor_subscriptions.billing.wording_lines import describe
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
+from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
@@ -101,6 +103,15 @@ class Invoice(models.Model):
     due_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    paid_method_type = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="What paid it: Stripe's type (card, sepa_debit, …), bank_transfer, credit",
+    )
+    paid_method_brand = models.CharField(
+        max_length=30, blank=True, help_text="A card's brand, as Stripe names it"
+    )
+    paid_method_last4 = models.CharField(max_length=4, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     saleor_order_id = models.CharField(max_length=100, blank=True)
     pipeline_step = models.CharField(max_length=8, choices=PipelineStep.choices, default=PipelineStep.DONE)
@@ -114,6 +125,15 @@ class Invoice(models.Model):
     )
     order_problem_detail = models.TextField(blank=True, help_text="Saleor's reason, as staff were told it")
     order_tries = models.PositiveIntegerField(default=0, help_text="Tries of the order since the problem")
+    seller = models.JSONField(
+        default=dict, blank=True, help_text="The seller's details as issued (tenants.seller.SellerDetails)"
+    )
+    buyer = models.JSONField(
+        default=dict, blank=True, help_text="The buyer's name, address and VAT number as issued (parties)"
+    )
+    missing_seller_details = models.BooleanField(
+        default=False, help_text="Issued before the shop set its legal name, address, VAT or KvK number"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,6 +179,19 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number or f"draft invoice {self.pk}"
 
+    @property
+    def paid_method(self) -> PaidMethod | None:
+        """The method that paid it, when known."""
+        if not self.paid_method_type:
+            return None
+        return PaidMethod(self.paid_method_type, self.paid_method_brand, self.paid_method_last4)
+
+    @paid_method.setter
+    def paid_method(self, method: PaidMethod | None) -> None:
+        method = method or PaidMethod("")
+        self.paid_method_type, self.paid_method_brand = method.type[:30], method.brand[:30]
+        self.paid_method_last4 = method.last4[:4]
+
 
 class InvoiceLine(models.Model):
     """One figure of an invoice, with what it is for and how it was computed (§4)."""
@@ -182,8 +215,20 @@ class InvoiceLine(models.Model):
         max_digits=18, decimal_places=6, help_text="Net; negative for a discount or credit"
     )
     tax_amount = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    tax_rate = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Saleor's VAT rate as a fraction (0.2100 for 21%); empty when not known or untaxed",
+    )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    facts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the text says, typed (billing.wording_lines): the text is written from it at issue",
+    )
 
     class Meta:
         constraints = [
@@ -205,21 +250,25 @@ class InvoiceLine(models.Model):
         return self.description
 
     @classmethod
-    def of(cls, invoice: Invoice, position: int, line: PricedLine) -> InvoiceLine:
-        """The stored row of an engine's line at `position` on `invoice` (texts cut to their columns)."""
+    def of(cls, invoice: Invoice, position: int, line: PricedLine, language: str = "en") -> InvoiceLine:
+        """The stored row of an engine's line at `position` on `invoice`, its text written in `language` (the
+        installation's) from its facts, as issued (texts cut to their columns)."""
+        text = describe(line.facts, language)
+        description, reason = text if text is not None else (line.description, line.reason)
         return cls(
             installation_id=invoice.installation_id,
             invoice=invoice,
             position=position,
             kind=line.kind.value,
             target=line.target.value if line.target else "",
-            description=line.description[:300],
-            reason=line.reason[:300],
+            description=description[:300],
+            reason=reason[:300],
             quantity=Decimal(line.quantity),
             unit_amount=line.unit_amount,
             amount=line.amount,
             period_start=line.period_start,
             period_end=line.period_end,
+            facts=dict(line.facts),
         )
 
 
@@ -236,6 +285,9 @@ class CreditNote(models.Model):
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(max_digits=18, decimal_places=6)
     reason = models.CharField(max_length=300)
+    seller = models.JSONField(default=dict, blank=True, help_text="The seller's details as issued")
+    buyer = models.JSONField(default=dict, blank=True, help_text="The buyer's details as issued")
+    missing_seller_details = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -17,6 +17,7 @@ from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.documents.pdf import shop_name
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import CREDIT, paid_with_text
 from saleor_subscriptions.notifications.models import MessageKind
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
@@ -257,9 +258,18 @@ def _invoice_context(invoice: Invoice) -> dict[str, Any]:
         amount_paid=fmt.money(invoice.amount_paid or invoice.amount_due, currency, language),
         due_on=fmt.day(fmt.local_date(invoice.due_at, zone), language),
         paid_on=fmt.day(paid_on, language) if paid_on else "",
+        paid_with=_paid_with(invoice, language),
         period=fmt.period(invoice.period_start, invoice.period_end, language),
     )
     return context
+
+
+def _paid_with(invoice: Invoice, language: fmt.Language) -> str:
+    """The method that paid the part not paid from credit ("Visa •••• 4242"); empty when not known."""
+    method = invoice.paid_method
+    if method is None or method == CREDIT:
+        return ""
+    return paid_with_text(method, language)
 
 
 def _dunning_context(subscription: Subscription, pay_url: str | None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
+from saleor_subscriptions.payments.charged_method import method_charged, naming_method
 from saleor_subscriptions.payments.customers import find_stripe_customer
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, to_minor
@@ -80,7 +81,7 @@ def result_of_intent(intent: Any) -> ChargeResult:
     reference = str(data["id"])
     error = data.get("last_payment_error") or {}
     if status == "succeeded":
-        return ChargeResult(ChargeOutcome.SUCCEEDED, reference)
+        return ChargeResult(ChargeOutcome.SUCCEEDED, reference, method=method_charged(data))
     if status == "processing":
         return ChargeResult(ChargeOutcome.PROCESSING, reference)
     if status in ("requires_action", "requires_confirmation") or (
@@ -134,7 +135,7 @@ def _charge(client: stripe.StripeClient, account: StripeAccount, request: Charge
         # Stripe may have forgotten the key by now: a first try's PaymentIntent is the attempt's.
         earlier = _intent_with_key(client, customer.stripe_customer_id, request.idempotency_key, began)
         if earlier is not None:
-            return result_of_intent(earlier)
+            return naming_method(result_of_intent(earlier), earlier, customer)
     params: dict[str, Any] = {
         "amount": amount,
         "currency": request.currency.lower(),
@@ -164,9 +165,9 @@ def _charge(client: stripe.StripeClient, account: StripeAccount, request: Charge
         if found is None:
             key = request.idempotency_key
             raise GatewayUnavailable(f"Stripe refused the idempotency key {key}: {exc}") from exc
-        return result_of_intent(found)
+        return naming_method(result_of_intent(found), found, customer)
     crash_point("after_stripe_confirm")  # Stripe charged; the renewal has not stored it yet
-    return result_of_intent(intent)
+    return naming_method(result_of_intent(intent), as_dict(intent), customer)
 
 
 def _card_error(exc: stripe.CardError) -> ChargeResult:

@@ -14,12 +14,14 @@ Stripe confirms knows the `cus_…` id adopts the row for that account.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import stripe
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from saleor_subscriptions.invoicing.paid_with import PaidMethod, method_of
 from saleor_subscriptions.payments.accounts import stripe_account_id_of, stripe_client
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 
@@ -115,10 +117,14 @@ def remember_payment_method(
     payment_method_id: str,
     payment_method_type: str,
     account: StripeAccount | None = None,
+    *,
+    details: Mapping[str, Any] | None = None,
 ) -> StripeCustomer | None:
-    """Makes `payment_method_id` the method renewals of this Stripe customer are charged to; None when the
+    """Makes `payment_method_id` the method renewals of this Stripe customer are charged to, with a card's
+    brand and the last four digits from `details` (Stripe's PaymentMethod object) when given; None when the
     Stripe customer is not one of the installation's (of `account`, when given: the account that reported
     the method) and nothing is changed then."""
+    said = method_of(details) if details else PaidMethod(payment_method_type)
     scope = _of_account(account)
     with transaction.atomic():
         customer = (
@@ -128,13 +134,28 @@ def remember_payment_method(
         )
         if customer is None:
             return None
-        if (customer.default_payment_method_id, customer.payment_method_type) != (
-            payment_method_id,
-            payment_method_type,
+        wanted = (payment_method_id, payment_method_type, said.brand[:30], said.last4[:4])
+        if wanted != (
+            customer.default_payment_method_id,
+            customer.payment_method_type,
+            customer.payment_method_brand,
+            customer.payment_method_last4,
         ):
-            customer.default_payment_method_id = payment_method_id
-            customer.payment_method_type = payment_method_type
-            customer.save(update_fields=["default_payment_method_id", "payment_method_type", "updated_at"])
+            (
+                customer.default_payment_method_id,
+                customer.payment_method_type,
+                customer.payment_method_brand,
+                customer.payment_method_last4,
+            ) = wanted
+            customer.save(
+                update_fields=[
+                    "default_payment_method_id",
+                    "payment_method_type",
+                    "payment_method_brand",
+                    "payment_method_last4",
+                    "updated_at",
+                ]
+            )
         return customer
 
 
@@ -146,7 +167,12 @@ def forget_payment_method(
     return (
         StripeCustomer.objects.filter(_of_account(account))
         .filter(installation_id=installation_id, default_payment_method_id=payment_method_id)
-        .update(default_payment_method_id="", payment_method_type="")
+        .update(
+            default_payment_method_id="",
+            payment_method_type="",
+            payment_method_brand="",
+            payment_method_last4="",
+        )
     )
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions import encryption
+from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.tenants.models import Installation
 
 
@@ -72,6 +73,10 @@ class StripeCustomer(models.Model):
     stripe_customer_id = models.CharField(max_length=100)
     default_payment_method_id = models.CharField(max_length=100, blank=True)
     payment_method_type = models.CharField(max_length=40, blank=True, help_text="card, sepa_debit, …")
+    payment_method_brand = models.CharField(max_length=30, blank=True, help_text="A card's brand (visa, …)")
+    payment_method_last4 = models.CharField(
+        max_length=4, blank=True, help_text="The last four digits of the card or IBAN, as Stripe reports them"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +90,13 @@ class StripeCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.stripe_customer_id
+
+    @property
+    def paid_method(self) -> PaidMethod | None:
+        """The saved method as an invoice it pays names it; None without one."""
+        if not self.default_payment_method_id:
+            return None
+        return PaidMethod(self.payment_method_type, self.payment_method_brand, self.payment_method_last4)
 
 
 class CheckoutPayment(models.Model):

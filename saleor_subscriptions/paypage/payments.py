@@ -202,7 +202,9 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
     subscription = invoice.subscription
     account = _account(subscription)
     gateway = StripeGateway()
-    intent = as_dict(gateway.client(account).v1.payment_intents.retrieve(intent_id))
+    intent = as_dict(
+        gateway.client(account).v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge"]})
+    )
     metadata = intent.get("metadata") or {}
     if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
         invoice.installation_id
@@ -214,7 +216,12 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
         pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(method)))
         if pm.get("customer") == intent["customer"]:
             remember_payment_method(
-                invoice.installation_id, str(intent["customer"]), pm["id"], str(pm["type"]), account
+                invoice.installation_id,
+                str(intent["customer"]),
+                pm["id"],
+                str(pm["type"]),
+                account,
+                details=pm,
             )
             outcome["default_payment_method"] = pm["id"]
     return outcome
@@ -258,7 +265,12 @@ def complete_setup(subscription: Subscription, setup_intent_id: str) -> StripeCu
         raise PaymentNotAccepted(PaymentNotAcceptedCode.NOT_COMPLETED, message)
     pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(setup["payment_method"])))
     remembered = remember_payment_method(
-        subscription.installation_id, customer.stripe_customer_id, pm["id"], str(pm["type"]), account
+        subscription.installation_id,
+        customer.stripe_customer_id,
+        pm["id"],
+        str(pm["type"]),
+        account,
+        details=pm,
     )
     assert remembered is not None  # the customer is the installation's: it was found above
     return remembered

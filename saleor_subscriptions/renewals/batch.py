@@ -25,6 +25,7 @@ from saleor_subscriptions.bulk import insert_rows, update_rows
 from saleor_subscriptions.discounts.models import DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_numbers
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.renewals.boundary import (
     RenewalDraft,
     TermsCache,
@@ -129,7 +130,7 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
     insert_rows(invoices)
     lines = {
         invoice.pk: [
-            InvoiceLine.of(invoice, position, line)
+            InvoiceLine.of(invoice, position, line, draft.subscription.installation.language)
             for position, line in enumerate(draft.lines, start=1)
         ]
         for invoice, draft in zip(invoices, ordered, strict=True)
@@ -196,7 +197,7 @@ def _number_invoices(invoices: list[Invoice]) -> None:
 def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
     subscription, period = draft.subscription, draft.period
     net = draft.net
-    return Invoice(
+    invoice = Invoice(
         installation_id=subscription.installation_id,
         subscription=subscription,
         billing_reason=Invoice.Reason.RENEWAL,
@@ -214,6 +215,8 @@ def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
         lease_until=now + LEASE,
         created_at=now,
     )
+    stamp_parties(invoice, subscription.installation, subscription)
+    return invoice
 
 
 def _mark_usage_billed(invoices: Iterable[Invoice], drafts: Iterable[RenewalDraft]) -> None:

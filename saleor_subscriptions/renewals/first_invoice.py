@@ -38,9 +38,11 @@ from saleor_subscriptions.billing.pricing import (
     total,
 )
 from saleor_subscriptions.billing.wording import TIMES
+from saleor_subscriptions.billing.wording_lines import facts
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.lifecycle.discounts import as_discount
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.batch import INVOICED
@@ -148,6 +150,14 @@ def _rounding_line(lines: list[PricedLine], charge: SignupCharge, quantity: int,
             f"{format_amount(charge.unit_price, currency)} = {format_amount(charged, currency)} "
             f"of {format_amount(expected, currency)}"
         ),
+        facts=facts(
+            "rounding",
+            currency=currency,
+            quantity=quantity,
+            unit_price=charge.unit_price,
+            charged=charged,
+            expected=expected,
+        ),
     )
 
 
@@ -204,11 +214,12 @@ def make_first_invoice(
             pipeline_step=Invoice.PipelineStep.DONE,
             created_at=moment,
         )
+        stamp_parties(invoice, sub_row.installation, sub_row)
         lines = [
-            InvoiceLine.of(invoice, position, line)
+            InvoiceLine.of(invoice, position, line, sub_row.installation.language)
             for position, line in enumerate(priced, start=1)
         ]
-        take_order_totals(invoice, lines, charge.order)
+        take_order_totals(invoice, lines, charge.order, sub_row.installation.language)
         invoice.amount_paid = invoice.amount_due
         invoice.number = take_number(sub_row.installation, NumberSequence.Kind.INVOICE)
         invoice.save()

@@ -20,7 +20,7 @@ only within the reactivation window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from django.db import transaction
@@ -29,6 +29,7 @@ from saleor_subscriptions import lifecycle
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus, Transition
 from saleor_subscriptions.bulk import update_rows
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER, CREDIT, PaidMethod
 from saleor_subscriptions.lifecycle.transition import allowed, lock, record_event
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import dunning
@@ -104,7 +105,8 @@ def record_charge_results(
                 dunning.payment_failed(invoices[attempt.invoice_id], attempt, now, notifier, pay_url)
             elif attempt.status == ChargeOutcome.AMOUNT_REFUSED:
                 alert_amount_refused(invoices[attempt.invoice_id], attempt, results[attempt.pk], now)
-        mark_paid_many(paid, now, notifier, payments)
+        paid_with = {attempt.invoice_id: results[attempt.pk].method for attempt in done}
+        mark_paid_many(paid, now, notifier, payments, paid_with)
     return counts
 
 
@@ -174,9 +176,14 @@ def _owed_only(
 
 
 def mark_paid_many(
-    invoices: Sequence[Invoice], now: datetime, notifier: Notifier, payments: PaymentGateway
+    invoices: Sequence[Invoice],
+    now: datetime,
+    notifier: Notifier,
+    payments: PaymentGateway,
+    methods: Mapping[int, PaidMethod | None] | None = None,
 ) -> None:
-    """Invoices paid: each `paid`, its subscription moved on (trial → active; past due or suspended →
+    """Invoices paid: each `paid`, with the method that paid it (`methods` by invoice id; one the credit
+    balance paid in full says so), its subscription moved on (trial → active; past due or suspended →
     settled on its original schedule), and a receipt queued; their payments still open at the gateway are
     voided once the transaction commits. Runs in the caller's transaction."""
     if not invoices:
@@ -187,9 +194,25 @@ def mark_paid_many(
         invoice.amount_paid = invoice.amount_due
         invoice.paid_at = now
         invoice.closed_at = now
+        method = (methods or {}).get(invoice.pk)
+        if method is None and invoice.amount_due == 0 and invoice.credit_applied > 0:
+            method = CREDIT
+        invoice.paid_method = method
         step = Invoice.PipelineStep.CHARGE if invoice.pk in waiting else Invoice.PipelineStep.DONE
         invoice.pipeline_step = step
-    update_rows(invoices, ["status", "amount_paid", "paid_at", "closed_at", "pipeline_step"])
+    update_rows(
+        invoices,
+        [
+            "status",
+            "amount_paid",
+            "paid_at",
+            "closed_at",
+            "pipeline_step",
+            "paid_method_type",
+            "paid_method_brand",
+            "paid_method_last4",
+        ],
+    )
     # Paid now: no other payment of these invoices may be completed any more (a stale pay-page tab).
     payments.void_open_payments(invoices, "the invoice is paid")
     trials: list[Subscription] = []
@@ -244,6 +267,7 @@ def record_late_outcome(
     *,
     now: datetime | None = None,
     decline_code: str = "",
+    method: PaidMethod | None = None,
 ) -> PaymentAttempt:
     """The gateway reports how a processing (SEPA) or customer-completed (3-D Secure) charge ended. Applied
     once; a report that would move an attempt backwards (processing after succeeded) changes nothing."""
@@ -272,7 +296,7 @@ def record_late_outcome(
             if invoice.status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE):
                 try:
                     with transaction.atomic():
-                        accept_payment(invoice, moment, notifier, payments)
+                        accept_payment(invoice, moment, notifier, payments, method=method)
                 except LifecycleError:
                     # Paying can no longer bring the subscription back (§6.6): the money received stays
                     # recorded (the attempt succeeded), the invoice unpaid; the caller refunds it.
@@ -300,10 +324,14 @@ def pay_invoice(
     *,
     actor: Actor = Actor.CUSTOMER,
     now: datetime | None = None,
+    method: PaidMethod | None = None,
 ) -> Invoice:
     """An open (or, within the reactivation window, uncollectible) invoice paid outside the renewal's own
-    charge: the pay page, or an admin marking it paid (§5, §6.6). Refused with `nothing_owed` when it is
-    not open, and with `reactivation_window_closed` when paying can no longer bring the subscription back."""
+    charge: the pay page, or an admin marking it paid (§5, §6.6), paid with `method` (an admin's: a bank
+    transfer unless said). Refused with `nothing_owed` when it is not open, and with
+    `reactivation_window_closed` when paying can no longer bring the subscription back."""
+    if method is None and actor is Actor.STAFF:
+        method = BANK_TRANSFER
     with transaction.atomic():
         locked = (
             Invoice.objects.select_for_update(of=("self",))
@@ -315,7 +343,7 @@ def pay_invoice(
                 LifecycleErrorCode.NOTHING_OWED, f"invoice {locked.number} is {locked.status}", "invoice"
             )
         moment = now or locked.subscription.installation.now()
-        accept_payment(locked, moment, notifier, payments, actor=actor)
+        accept_payment(locked, moment, notifier, payments, actor=actor, method=method)
     return locked
 
 
@@ -326,6 +354,7 @@ def accept_payment(
     payments: PaymentGateway,
     *,
     actor: Actor = Actor.CUSTOMER,
+    method: PaidMethod | None = None,
 ) -> None:
     """What was owed is paid later (a retry, the pay page, a SEPA debit that cleared, an admin): the invoice
     is paid and the subscription is active again on its original schedule (§5). After a cancellation for
@@ -334,7 +363,7 @@ def accept_payment(
     invoice.subscription = subscription
     if subscription.state is SubscriptionStatus.CANCELLED:
         _restore_after_nonpayment(subscription, now, actor, invoice)
-    mark_paid_many([invoice], now, notifier, payments)
+    mark_paid_many([invoice], now, notifier, payments, {invoice.pk: method})
 
 
 def _restore_after_nonpayment(

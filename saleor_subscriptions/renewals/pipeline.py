@@ -200,11 +200,12 @@ def order_invoices(
         taxed_lines: list[InvoiceLine] = []
         for invoice in locked:
             invoice.subscription.status = waiting[invoice.pk]
-            added, taxed = take_order_totals(invoice, lines[invoice.pk], placed[invoice.pk])
+            language = invoice.subscription.installation.language
+            added, taxed = take_order_totals(invoice, lines[invoice.pk], placed[invoice.pk], language)
             new_lines += added
             taxed_lines += taxed
         insert_rows(new_lines)
-        update_rows(taxed_lines, ["tax_amount"])
+        update_rows(taxed_lines, ["tax_amount", "tax_rate"])
         clear_holds(locked, now)
         apply_credit(locked, now)
         for invoice in locked:

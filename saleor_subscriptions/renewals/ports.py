@@ -15,7 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from saleor_subscriptions.invoicing.models import Invoice
+    from saleor_subscriptions.invoicing.paid_with import PaidMethod
+from saleor_subscriptions.invoicing.models import Invoice
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class PlacedOrder:
     shipping_net: Decimal = Decimal(0)
     shipping_tax: Decimal = Decimal(0)
     shipping_name: str = ""
+    # Saleor's VAT rates as fractions (0.21): of the subscription's lines and of shipping; None when unknown.
+    tax_rate: Decimal | None = None
+    shipping_tax_rate: Decimal | None = None
 
 
 class OrderSink(Protocol):
@@ -91,6 +95,8 @@ class ChargeResult:
     reference: str
     decline_code: str = ""
     message: str = ""
+    method: PaidMethod | None = None
+    """The saved method that was charged (its type, a card's brand and last four), when known."""
 
 
 class PaymentGateway(Protocol):

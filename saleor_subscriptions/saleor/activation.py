@@ -42,6 +42,7 @@ from saleor_subscriptions.saleor import line_metadata
 from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.money import SaleorMoneyError, amount_of
+from saleor_subscriptions.saleor.order_buyer import tax_rate_of, vat_number_of
 from saleor_subscriptions.saleor.signup_orders import channel_price
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
@@ -73,6 +74,8 @@ class SubscriptionLine:
     """The unit price the checkout line carried (its metadata), when known."""
     totals: Mapping[str, Any] | None = None
     """Saleor's `totalPrice` of the order line (net, gross, tax)."""
+    tax_rate: Decimal | None = None
+    """Saleor's `taxRate` of the order line, a fraction (0.21), when given."""
 
 
 def order_of(payload: Payload) -> Mapping[str, Any]:
@@ -167,7 +170,13 @@ def subscription_lines(installation: Installation, order: Mapping[str, Any]) -> 
             raise BadPayload(f"line {line_id}: no quantity")
         found.append(
             SubscriptionLine(
-                line_id, version, quantity, meta.discount_code, meta.first_charge, line.get("totalPrice")
+                line_id,
+                version,
+                quantity,
+                meta.discount_code,
+                meta.first_charge,
+                line.get("totalPrice"),
+                tax_rate_of(line.get("taxRate"), line_id),
             )
         )
     return found
@@ -218,6 +227,7 @@ def _start(
     subscription.saleor_order_id = order["id"]
     subscription.saleor_order_line_id = line.line_id
     subscription.billing_address = address_input(order.get("billingAddress")) or {}
+    subscription.customer_vat_number = vat_number_of(order, warnings)
     subscription.shipping_address = address_input(order.get("shippingAddress")) or {}
     method = order.get("shippingMethod")
     subscription.shipping_method_id = str(method.get("id") or "") if isinstance(method, Mapping) else ""
@@ -226,6 +236,7 @@ def _start(
             "saleor_order_id",
             "saleor_order_line_id",
             "billing_address",
+            "customer_vat_number",
             "shipping_address",
             "shipping_method_id",
             "updated_at",
@@ -258,6 +269,7 @@ def _line_totals(line: SubscriptionLine, order_id: str, currency: str) -> Placed
         net=round_to_minor_unit(net, currency),
         tax=round_to_minor_unit(tax, currency),
         gross=round_to_minor_unit(gross, currency),
+        tax_rate=line.tax_rate,
     )
 
 

@@ -46,7 +46,7 @@ from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_fact
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.money import amount_in
-from saleor_subscriptions.saleor.order_checks import find_order
+from saleor_subscriptions.saleor.order_checks import find_order, tax_rates
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
@@ -308,8 +308,14 @@ def _send_batch(
         if order:
             # Saleor keeps the net and gross it was given: its total is the gross the app computed.
             gross = amount_in(order["total"]["gross"], order_input.context.currency, "the order's gross")
+            tax_rate, shipping_tax_rate = tax_rates(order)
             results[order_input.index] = PlacedOrder(
-                order_id=str(order["id"]), net=order_input.net, tax=gross - order_input.net, gross=gross
+                order_id=str(order["id"]),
+                net=order_input.net,
+                tax=gross - order_input.net,
+                gross=gross,
+                tax_rate=tax_rate,
+                shipping_tax_rate=shipping_tax_rate,
             )
         elif any(error.get("code") == "UNIQUE" for error in errors):
             # Made by an earlier try whose answer was lost: it is found (and finished) like any other.

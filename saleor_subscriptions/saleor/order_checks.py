@@ -147,3 +147,17 @@ def find_order(client: SaleorClient, external_reference: str) -> dict[str, Any] 
         "order_by_external_reference", {"externalReference": external_reference}
     ).get("order")
     return order
+
+
+def tax_rates(order: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    """Saleor's VAT rates of an order as fractions, 4 places: its lines' (the subscription's lines share
+    one variant and so one rate; the first line's) and its shipping's; None where Saleor did not say."""
+
+    def rate(value: Any) -> Decimal | None:
+        if value is None or isinstance(value, bool):
+            return None
+        return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+    lines = order.get("lines") or []
+    first = lines[0] if lines and isinstance(lines[0], Mapping) else {}
+    return rate(first.get("taxRate")), rate(order.get("shippingTaxRate"))

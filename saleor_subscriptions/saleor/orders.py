@@ -47,6 +47,7 @@ from saleor_subscriptions.saleor.order_checks import (
     keep_invoice_prices,
     metadata_of,
     supports_draft_metadata,
+    tax_rates,
 )
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
@@ -63,7 +64,6 @@ from saleor_subscriptions.saleor.renewal_metadata import (
 from saleor_subscriptions.tenants.models import Installation
 
 logger = logging.getLogger(__name__)
-
 
 
 class OrderRefused(SaleorMutationError, OrderNeedsAttention):
@@ -88,6 +88,7 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
     total = order["total"]
     shipping = order.get("shippingPrice") or {}
     method = order.get("shippingMethod") or {}
+    tax_rate, shipping_tax_rate = tax_rates(order)
     return PlacedOrder(
         order_id=str(order["id"]),
         net=amount_in(total["net"], currency, "the order's net"),
@@ -96,6 +97,8 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
         shipping_net=amount_in(shipping["net"], currency, "the shipping's net") if shipping else Decimal(0),
         shipping_tax=amount_in(shipping["tax"], currency, "the shipping's tax") if shipping else Decimal(0),
         shipping_name=str(method.get("name") or ""),
+        tax_rate=tax_rate,
+        shipping_tax_rate=shipping_tax_rate,
     )
 
 

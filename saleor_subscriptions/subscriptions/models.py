@@ -96,6 +96,9 @@ class Subscription(models.Model):
         max_length=100, blank=True, help_text="The sign-up order line: one subscription per line"
     )
     billing_address = models.JSONField(default=dict, blank=True, help_text="Saleor AddressInput shape")
+    customer_vat_number = models.CharField(
+        max_length=20, blank=True, help_text="The buyer's VAT number from the order's `vat_number` metadata"
+    )
     shipping_address = models.JSONField(default=dict, blank=True, help_text="Saleor AddressInput shape")
     shipping_method_id = models.CharField(max_length=100, blank=True, help_text="Saleor global id")
     created_at = models.DateTimeField(default=timezone.now)

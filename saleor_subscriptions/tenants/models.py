@@ -13,6 +13,14 @@ from django.utils import timezone
 
 from saleor_subscriptions.billing.dunning import DunningPolicy
 from saleor_subscriptions.choices import in_choices
+from saleor_subscriptions.tenants.seller import (
+    ADDRESS_MAX,
+    NAME_MAX,
+    REGISTRATION_MAX,
+    VAT_NUMBER_MAX,
+    SellerDetails,
+    check_seller_details,
+)
 
 
 def _default_time_zone() -> str:
@@ -132,6 +140,22 @@ class Installation(models.Model):
     )
     self_service_switch = models.BooleanField(default=True, help_text="Customers may switch plans")
     self_service_quantity = models.BooleanField(default=True, help_text="Customers may change quantities")
+    seller_name = models.CharField(
+        max_length=NAME_MAX,
+        blank=True,
+        help_text="The seller's legal name on invoices (VAT directive art. 226)",
+    )
+    seller_address = models.TextField(
+        max_length=ADDRESS_MAX, blank=True, help_text="The seller's address on invoices, one line per line"
+    )
+    seller_vat_number = models.CharField(
+        max_length=VAT_NUMBER_MAX, blank=True, help_text="The seller's VAT number, e.g. NL123456789B01"
+    )
+    seller_registration_number = models.CharField(
+        max_length=REGISTRATION_MAX,
+        blank=True,
+        help_text="The seller's registration number (Dutch KvK number, trade register)",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -160,6 +184,31 @@ class Installation(models.Model):
         if self.sandbox and self.clock is not None:
             return self.clock
         return timezone.now()
+
+    @property
+    def seller(self) -> SellerDetails:
+        """The seller's details as invoices print them (empty strings for details not set)."""
+        return SellerDetails(
+            self.seller_name, self.seller_address, self.seller_vat_number, self.seller_registration_number
+        )
+
+    def update_seller(self, **changes: str | None) -> SellerDetails:
+        """Set the seller's details for invoices issued from now on (`check_seller_details`: None keeps a
+        detail, "" clears it); a SellerDetailsError names the detail that cannot be used and nothing is
+        saved. Issued documents keep the details they were issued with."""
+        details = check_seller_details(self.seller, **changes)
+        self.seller_name, self.seller_address = details.name, details.address
+        self.seller_vat_number = details.vat_number
+        self.seller_registration_number = details.registration_number
+        self.save(
+            update_fields=[
+                "seller_name",
+                "seller_address",
+                "seller_vat_number",
+                "seller_registration_number",
+            ]
+        )
+        return details
 
     def default_dunning(self) -> DunningPolicy:
         """The installation's dunning policy: BILLING_RULES §6 defaults with this shop's settings on top."""

@@ -35,7 +35,7 @@ query Mine($first: Int, $after: ID) {
     nextBillingAt cancelAt endedAt
     plan { id name }
     terms { version interval price }
-    paymentMethod { type }
+    paymentMethod { type brand last4 }
     openInvoices { number status currency total amountDue periodStart periodEnd dueAt payUrl }
     paymentMethodUpdateUrl
   }
@@ -154,7 +154,7 @@ def test_a_subscription_shows_its_terms_period_price_and_open_invoices(api, shop
     assert links.invoice_of(token) == invoice
 
 
-def test_the_saved_payment_method_is_shown_by_its_type(api, shop, connected):
+def test_the_saved_payment_method_is_shown_by_its_type_brand_and_last_four(api, shop, connected):
     subscription = _subscription(shop, _customer_id(shop), status="active")
     [shown] = api.data(MINE, token=shop.customer_token())
     assert shown["paymentMethod"] is None  # nothing saved yet
@@ -166,10 +166,17 @@ def test_the_saved_payment_method_is_shown_by_its_type(api, shop, connected):
         livemode=False,
         stripe_customer_id="cus_test",
         default_payment_method_id="pm_123",
-        payment_method_type="sepa_debit",
+        payment_method_type="card",
+        payment_method_brand="visa",
+        payment_method_last4="4242",
     )
     [shown] = api.data(MINE, token=shop.customer_token())
-    assert shown["paymentMethod"] == {"type": "sepa_debit"}
+    assert shown["paymentMethod"] == {"type": "card", "brand": "visa", "last4": "4242"}
+    StripeCustomer.objects.filter(stripe_customer_id="cus_test").update(
+        payment_method_type="sepa_debit", payment_method_brand="", payment_method_last4=""
+    )
+    [shown] = api.data(MINE, token=shop.customer_token())
+    assert shown["paymentMethod"] == {"type": "sepa_debit", "brand": None, "last4": None}
 
 
 def test_the_payment_method_update_url_opens_the_page_that_saves_another_card(api, shop, connected, client):

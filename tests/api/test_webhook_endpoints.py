@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.ids import global_id
@@ -207,6 +208,18 @@ def test_a_shop_has_at_most_twenty_endpoints(api, shop):
 
     assert _codes(result) == [(None, "TOO_MANY")]
     assert WebhookEndpoint.objects.count() == 20
+
+
+def test_an_endpoint_is_refused_where_no_trigger_records_events(api, shop, monkeypatch):
+    """The embedded SQLite default has no triggers: an endpoint there would never receive anything."""
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    result = api.data(CREATE, {"url": "https://93.184.215.14/in"}, token=_token(shop))
+
+    assert _codes(result) == [(None, "NOT_SUPPORTED")]
+    assert "PostgreSQL" in result["errors"][0]["message"]
+    monkeypatch.undo()
+    assert not WebhookEndpoint.objects.exists()
 
 
 def test_staff_without_manage_apps_and_api_keys_cannot_manage_endpoints(api, shop):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
+from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_installation, make_plan_version, make_subscription
@@ -26,6 +27,7 @@ class LineSpec:
     tax_amount: Decimal
     kind: str = "plan"
     target: str = ""
+    tax_rate: Decimal | None = Decimal("0.21")
 
 
 # Seed 001 "standard" for two practitioners, net prices with 21% VAT, plus a 10% discount code.
@@ -60,6 +62,38 @@ STANDARD_LINES = (
 )
 
 
+# A Dutch seller with every detail an invoice needs (VAT directive art. 226).
+SELLER = {
+    "seller_name": "Praktijk & Co B.V.",
+    "seller_address": "Keizersgracht 1\n1015 CJ Amsterdam",
+    "seller_vat_number": "NL804733568B01",
+    "seller_registration_number": "12345678",
+}
+# A business buyer in Belgium (with its VAT number) and a consumer in the Netherlands.
+BUSINESS = {
+    "billing_address": {
+        "firstName": "Piet",
+        "lastName": "Peeters",
+        "companyName": "Kine Gent BV",
+        "streetAddress1": "Veldstraat 10",
+        "postalCode": "9000",
+        "city": "Gent",
+        "country": "BE",
+    },
+    "customer_vat_number": "BE0123456749",
+}
+CONSUMER = {
+    "billing_address": {
+        "firstName": "Anna",
+        "lastName": "de Vries",
+        "streetAddress1": "Damrak 1",
+        "postalCode": "1012 LG",
+        "city": "Amsterdam",
+        "country": "NL",
+    },
+}
+
+
 def shop(language: str = "en", **fields: Any) -> Installation:
     fields.setdefault("name", "Praktijk & Co")
     fields.setdefault("time_zone", "Europe/Amsterdam")
@@ -83,18 +117,20 @@ def invoice_for(
     number: str = "F2026-0007",
     credit_applied: Decimal = Decimal(0),
     paid: bool = False,
+    status: str | None = None,
 ) -> Invoice:
-    """An invoice whose totals are the sums of its lines, with `credit_applied` taken off the amount due."""
+    """An invoice whose totals are the sums of its lines, with `credit_applied` taken off the amount due, the
+    seller and buyer copied from the installation and subscription as an issued invoice has them."""
     subtotal = sum((line.amount for line in lines), Decimal(0))
     tax = sum((line.tax_amount for line in lines), Decimal(0))
     total = subtotal + tax
     due = total - credit_applied
-    invoice = Invoice.objects.create(
+    invoice = Invoice(
         installation=subscription.installation,
         subscription=subscription,
         billing_reason=Invoice.Reason.RENEWAL,
         number=number,
-        status=Invoice.Status.PAID if paid else Invoice.Status.OPEN,
+        status=status or (Invoice.Status.PAID if paid else Invoice.Status.OPEN),
         currency=subscription.currency,
         period_index=1,
         period_start=date(2026, 12, 16),
@@ -109,6 +145,8 @@ def invoice_for(
         issued_at=datetime(2026, 12, 9, 5, 0, tzinfo=UTC),
         paid_at=PAID if paid else None,
     )
+    stamp_parties(invoice, subscription.installation, subscription)
+    invoice.save()
     for position, line in enumerate(lines, start=1):
         InvoiceLine.objects.create(
             installation=invoice.installation,
@@ -122,12 +160,13 @@ def invoice_for(
             unit_amount=line.unit_amount,
             amount=line.amount,
             tax_amount=line.tax_amount,
+            tax_rate=line.tax_rate,
         )
     return invoice
 
 
 def credit_note_for(subscription: Subscription, invoice: Invoice | None = None) -> CreditNote:
-    return CreditNote.objects.create(
+    note = CreditNote(
         installation=subscription.installation,
         number="C2026-0002",
         subscription=subscription,
@@ -138,3 +177,6 @@ def credit_note_for(subscription: Subscription, invoice: Invoice | None = None) 
         reason="Downgrade to Starter on 1 January 2027: 15 unused days of 30 \u00d7 39.00",
         created_at=datetime(2027, 1, 1, 9, 0, tzinfo=UTC),
     )
+    stamp_parties(note, subscription.installation, subscription)
+    note.save()
+    return note

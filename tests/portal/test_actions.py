@@ -221,3 +221,17 @@ def test_a_switch_with_a_discount_code_shows_its_effect_before_the_confirm_and_r
     assert Invoice.objects.get(subscription=subscription, billing_reason="change").amount_due == Decimal(
         "3.75"
     )
+
+
+def test_a_dutch_portal_previews_the_switch_lines_in_dutch():
+    coffee = shop()
+    Installation.objects.filter(pk=coffee.pk).update(clock=DEC_1, language="nl")
+    subscription = subscription_of(coffee, ANNA)
+    period_invoice(subscription)
+    dearer = make_plan_version(coffee, price=Decimal("45.00"), name="Coffee deluxe")
+    client = signed_in(coffee, ANNA)
+
+    page = client.get(_page(client, subscription) + "switch/", {"plan": dearer.plan_id}).content.decode()
+
+    assert "Planwijziging, 1 december 2026" in page
+    assert "Plan change" not in page

@@ -266,3 +266,15 @@ def test_a_retry_of_an_invoice_no_longer_owed_is_cancelled_not_charged():
     assert PaymentAttempt.objects.get(pk=retry.pk).status == "cancelled"
     assert attempt_key(invoice.pk, 2) not in ports.payments.charges()
     assert Invoice.objects.get(pk=invoice.pk).pipeline_step == Invoice.PipelineStep.DONE
+
+
+@pytest.mark.parametrize(("actor", "method"), [(Actor.STAFF, "bank_transfer"), (Actor.CUSTOMER, "")])
+def test_an_invoice_staff_mark_paid_was_paid_by_bank_transfer(actor, method):
+    shop, subscription, ports = _setup(DECLINED, DECLINED, DECLINED, DECLINED)
+    _advance(shop, at(2026, 12, 17), ports)
+    assert _renewal_invoice(subscription).status == "open"
+
+    pay_invoice(_renewal_invoice(subscription), ports.notifier, ports.payments, actor=actor)
+
+    paid = _renewal_invoice(subscription)
+    assert (paid.status, paid.paid_method_type) == ("paid", method)

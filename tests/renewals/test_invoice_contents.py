@@ -8,11 +8,13 @@ import pytest
 
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.credits import credit_balance, issue_credit_note
+from saleor_subscriptions.invoicing.documents import render_invoice_pdf
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, Invoice
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.usage import UsageRefused, record_usage
 from saleor_subscriptions.tenants.models import Installation
+from tests.invoicing.test_documents import pdf_text
 from tests.renewals.support import at, invoices, memory_ports, plan, reload, sandbox, signed_up
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +128,30 @@ def test_a_code_repeating_3_periods_discounts_the_next_3_invoices_only():
     assert redemption.periods_used == 3
     assert redemption.ended_at is not None
     assert reload(subscription).status == "active"
+
+
+def test_a_dutch_shops_renewal_invoice_writes_its_lines_in_dutch_and_keeps_their_facts():
+    shop = sandbox(at(2026, 11, 16), language="nl")
+    subscription = signed_up(plan(shop, "15.00", usage_prices={"new_case": "5.00"}), quantity=2)
+    record_usage(subscription, "new_case", Decimal(3), "cases", at=at(2026, 12, 1))
+    _advance(shop, at(2026, 12, 17), memory_ports())
+
+    [invoice] = invoices(subscription)
+    lines = list(invoice.lines.order_by("position"))
+    assert [(line.description, line.reason) for line in lines] == [
+        ("Maandabonnement × 2, 16 december 2026 – 16 januari 2027", "15,00 × 2"),
+        ("New_case × 3, 16 november 2026 – 16 december 2026", "3 × 5,00"),
+    ]
+    assert lines[0].facts == {
+        "form": "plan",
+        "currency": "EUR",
+        "unit": "month",
+        "count": "1",
+        "quantity": "2",
+        "price": "15",
+        "start": "2026-12-16",
+        "end": "2027-01-16",
+    }
+    text = pdf_text(render_invoice_pdf(invoice))
+    assert "Maandabonnement × 2, 16 december 2026 – 16 januari 2027" in text
+    assert "Monthly" not in text

@@ -71,6 +71,30 @@ def test_shipping_becomes_a_line_and_the_lines_add_up_to_saleors_net_and_tax():
     assert changed == lines[:3]
 
 
+def test_taxed_lines_take_saleors_rate_of_the_order_lines_and_shipping_its_own_and_credit_none():
+    bill = invoice()
+    lines = [line(1, "plan", "39.00"), line(2, "credit", "-5.00")]
+    order = PlacedOrder(
+        "o1",
+        net=Decimal("43.95"),
+        tax=Decimal("8.64"),
+        gross=Decimal("52.59"),
+        shipping_net=Decimal("4.95"),
+        shipping_tax=Decimal("0.45"),
+        shipping_name="PostNL",
+        tax_rate=Decimal("0.2100"),
+        shipping_tax_rate=Decimal("0.0900"),
+    )
+
+    take_order_totals(bill, lines, order)
+
+    assert [(entry.kind, entry.tax_rate) for entry in lines] == [
+        ("plan", Decimal("0.2100")),
+        ("credit", None),
+        ("shipping", Decimal("0.0900")),
+    ]
+
+
 def test_taking_the_totals_again_adds_no_second_shipping_line_and_changes_nothing():
     bill = invoice()
     lines = [line(1, "plan", "20.00")]

@@ -123,9 +123,10 @@ class Storefront:
         other_lines: tuple[tuple[str, int], ...] = (),
         shipping_method: str | None = None,
         address: dict[str, Any] | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> CheckoutView:
         """The customer's checkout: other lines, the subscription line added through the app's hook, the
-        delivery method (the shop's post unless said)."""
+        delivery method (the shop's post unless said); `metadata` as the storefront writes it."""
         address = address or ADDRESS_NL
         checkout = self.fake.checkout_create(
             shop.channel.slug,
@@ -133,6 +134,7 @@ class Storefront:
             lines=list(other_lines),
             shipping_address=address,
             billing_address=address,
+            metadata=metadata,
         )
         lines = [{"variantId": shop.variant.id, "planId": plan_id, "quantity": quantity}]
         customer = self.fake.customer_token(shop.customer.id)

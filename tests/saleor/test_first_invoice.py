@@ -289,3 +289,48 @@ def test_the_first_invoice_document_shows_its_lines_and_that_it_was_paid_with_th
     assert "Setup fee" in text and "Discount HALF: 50% off Monthly plan" in text and "50% of 39.00" in text
     assert "Total US$29.50" in text
     assert "Status: Paid on 16 November 2026" in text
+
+
+@pytest.mark.parametrize(
+    ("metadata", "vat_number", "warned"),
+    [
+        ([{"key": "vat_number", "value": "be 0123.456.749"}], "BE0123456749", False),
+        ([], "", False),
+        ([{"key": "vat_number", "value": "12345"}], "", True),
+    ],
+)
+def test_the_orders_vat_number_metadata_names_a_business_buyer_and_a_bad_one_is_left_off_with_a_warning(
+    shop, metadata, vat_number, warned
+):
+    monthly = plan(shop, "39.00", variant_id="dmFyLTE=", currency="USD")
+    line = line_for(monthly, "39.00")
+    line["taxRate"] = 0.21
+    payload = order_payload(line)
+    payload["order"]["metadata"] = metadata
+    delivery = deliver(shop, "order-fully-paid", payload)
+    assert delivery.status == "processed", delivery.outcome
+
+    invoice = Invoice.objects.get()
+    assert invoice.buyer["vat_number"] == Subscription.objects.get().customer_vat_number == vat_number
+    assert [ln.tax_rate for ln in invoice.lines.all()] == [Decimal("0.2100")]
+    assert invoice.missing_seller_details is True  # the sandbox shop has set no seller details
+    said = [w for w in delivery.outcome["warnings"] if "vat_number" in w]
+    assert said == (
+        [
+            "the order's vat_number is left off its invoices: '12345' is not a VAT number: two letters of "
+            "the country (NL, BE, DE, …) then 2 to 13 letters and digits"
+        ]
+        if warned
+        else []
+    )
+
+
+def test_an_order_line_tax_rate_that_is_no_number_fails_the_order(shop):
+    monthly = plan(shop, "39.00", variant_id="dmFyLTE=", currency="USD")
+    line = line_for(monthly, "39.00")
+    line["taxRate"] = "much"
+    delivery = deliver(shop, "order-fully-paid", order_payload(line))
+
+    assert delivery.status != "processed"
+    assert "taxRate is not a number: 'much'" in str(delivery.outcome)
+    assert not Invoice.objects.exists()

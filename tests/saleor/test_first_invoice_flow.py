@@ -54,7 +54,10 @@ mutation Add($checkoutId: ID!, $lines: [SubscriptionCheckoutLineInput!]!, $code:
 """
 MY_SUBSCRIPTIONS = """
 query { mySubscriptions {
-  invoices { number status total currency paidAt periodStart periodEnd documentUrl payUrl }
+  invoices {
+    number status total currency paidAt periodStart periodEnd documentUrl payUrl missingSellerDetails
+    paidWith
+  }
   openInvoices { number }
 } }
 """
@@ -167,6 +170,8 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
             "periodStart": "2026-11-16",
             "periodEnd": "2026-12-16",
             "payUrl": None,
+            "missingSellerDetails": True,  # the shop has not set its seller details
+            "paidWith": None,  # paid by the checkout: the sign-up's invoice does not name its method yet
         }
     ]
     assert node["openInvoices"] == []
@@ -189,3 +194,44 @@ def test_a_plan_on_the_variants_channel_price_invoices_that_price(fake_saleor, f
     assert [(ln.kind, ln.unit_amount, ln.amount) for ln in invoice.lines.all()] == [
         ("plan", Decimal("9.99"), Decimal("9.99"))
     ]
+
+
+def test_the_first_invoice_copies_seller_the_checkouts_billing_address_vat_number_and_saleors_rate(
+    fake_saleor, fake_shop, storefront
+):
+    """The storefront writes the buyer's VAT number in the checkout's metadata (`vat_number`); Saleor copies
+    it to the order, and the invoice names the business with it, the seller as set, and Saleor's 21 %."""
+    storefront.installation.update_seller(
+        name="Koffie & Co B.V.",
+        address="Keizersgracht 1\n1015 CJ Amsterdam",
+        vat_number="NL804733568B01",
+        registration_number="12345678",
+    )
+    plan = storefront.create_plan(fake_shop.variant.id, "default-channel", "25.00")
+    company = {**ADDRESS_NL, "companyName": "De Vries Fysio"}
+    checkout = storefront.subscription_checkout(
+        fake_shop, plan, address=company, metadata={"vat_number": "nl 0012.34567.B89"}
+    )
+    assert storefront.pay_with_card(checkout, "4242 4242 4242 4242").result == "CHARGE_SUCCESS"
+    fake_saleor.checkout_complete(checkout.id)
+
+    invoice = Invoice.objects.get()
+    assert Subscription.objects.get().customer_vat_number == "NL001234567B89"
+    assert invoice.missing_seller_details is False
+    assert invoice.seller == {
+        "name": "Koffie & Co B.V.",
+        "address": "Keizersgracht 1\n1015 CJ Amsterdam",
+        "vat_number": "NL804733568B01",
+        "registration_number": "12345678",
+    }
+    assert invoice.buyer == {
+        "name": "Anna de Vries",
+        "company": "De Vries Fysio",
+        "address": ["Damrak 1", "1012 LG Amsterdam"],
+        "country": "NL",
+        "email": invoice.subscription.customer_email,
+        "vat_number": "NL001234567B89",
+    }
+    assert [(ln.kind, ln.tax_rate) for ln in invoice.lines.all()] == [("plan", Decimal("0.2100"))]
+    listed = api(storefront.app_url, MY_SUBSCRIPTIONS, fake_saleor.customer_token(fake_shop.customer.id))
+    assert [i["missingSellerDetails"] for i in listed["mySubscriptions"][0]["invoices"]] == [False]

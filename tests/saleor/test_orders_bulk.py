@@ -78,6 +78,7 @@ def test_the_missing_orders_are_made_in_one_bulk_request_and_an_existing_one_is_
         Decimal("4.20"),
         Decimal("24.18"),
     )
+    assert (second.tax_rate, second.shipping_tax_rate) == (Decimal("0.2100"), Decimal("0.0000"))
 
 
 def test_one_refused_order_does_not_fail_the_others(fake_saleor):

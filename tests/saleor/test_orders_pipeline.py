@@ -93,6 +93,17 @@ def test_each_renewal_makes_exactly_one_saleor_order_and_takes_its_totals(fake_s
             order.subtotal.gross.amount - order.subtotal.net.amount
         )
         assert invoice.status == Invoice.Status.PAID
+        # Saleor's rates for the VAT per rate; the buyer the order was placed for (its billing address).
+        assert {(line.kind, line.tax_rate) for line in lines} == {
+            (own[0].kind, Decimal("0.2100")),
+            ("shipping", Decimal("0.2100")),
+        }
+        assert (invoice.buyer["name"], invoice.buyer["address"], invoice.buyer["country"]) == (
+            "Ann Smith",
+            ["Keizersgracht 1", "1015 CJ Amsterdam"],
+            "NL",
+        )
+        assert invoice.missing_seller_details is True
     assert [
         line.quantity
         for line in fake_saleor.order_by_external_reference(

@@ -64,6 +64,8 @@ def test_an_invoice_becomes_a_completed_order_with_saleors_taxes(shop):
         shipping_net=Decimal("4.95"),
         shipping_tax=Decimal("1.04"),
         shipping_name="Post",
+        tax_rate=Decimal("0.2100"),  # Saleor's rates, for the invoice's VAT per rate
+        shipping_tax_rate=Decimal("0.2100"),
     )
 
 

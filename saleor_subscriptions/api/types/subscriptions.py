@@ -14,9 +14,11 @@ from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.staff.subscription_fields import StaffSubscriptionFields
 from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
+from saleor_subscriptions.billing.wording_lines import language_of_code
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.links import document_url, pay_url, payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import paid_with_text
 from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
@@ -43,6 +45,8 @@ class SubscriptionPaymentMethod(graphene.ObjectType):
     payment-method page)."""
 
     type = graphene.String(required=True, description='Stripe\'s type of the method: "card" or "sepa_debit".')
+    brand = graphene.String(description='A card\'s brand as Stripe names it ("visa"); null when not known.')
+    last4 = graphene.String(description="The last four digits of the card or IBAN; null when not known.")
 
 
 class SubscriptionInvoice(graphene.ObjectType):
@@ -57,6 +61,19 @@ class SubscriptionInvoice(graphene.ObjectType):
     period_end = graphene.Date(required=True, description="The day after that period (end exclusive).")
     due_at = graphene.DateTime(required=True)
     paid_at = graphene.DateTime(description="When it was paid; null while it is not.")
+    paid_with = graphene.String(
+        description=(
+            'What paid it, in the shop\'s language: "Visa •••• 4242", "SEPA Direct Debit", "iDEAL", '
+            '"bank transfer", "credit balance"; null while not paid or when not known.'
+        )
+    )
+    missing_seller_details = graphene.Boolean(
+        required=True,
+        description=(
+            "True: issued before the shop set its legal name, address, VAT number and registration number "
+            "(`saleor-subscriptions installation seller`), so the document lacks what an invoice must state."
+        ),
+    )
     document_url = graphene.String(
         required=True, description="The invoice as a PDF (a signed link that does not expire)."
     )
@@ -79,6 +96,13 @@ class SubscriptionInvoice(graphene.ObjectType):
     @staticmethod
     def resolve_amount_due(root: Invoice, _info: Any) -> str:
         return show_amount(root.amount_due, root.currency)
+
+    @staticmethod
+    def resolve_paid_with(root: Invoice, _info: Any) -> str | None:
+        method = root.paid_method
+        if method is None:
+            return None
+        return paid_with_text(method, language_of_code(root.installation.language))
 
     @staticmethod
     def resolve_document_url(root: Invoice, _info: Any) -> str:
@@ -185,7 +209,13 @@ class SubscriptionType(StaffSubscriptionFields, graphene.ObjectType):
         if account is None:
             return None
         saved = recorded_method(account, root.customer_key)
-        return None if saved is None else SubscriptionPaymentMethod(type=saved.payment_method_type)
+        if saved is None:
+            return None
+        return SubscriptionPaymentMethod(
+            type=saved.payment_method_type,
+            brand=saved.payment_method_brand or None,
+            last4=saved.payment_method_last4 or None,
+        )
 
     @staticmethod
     def resolve_open_invoices(root: Subscription, _info: Any) -> list[Invoice]:

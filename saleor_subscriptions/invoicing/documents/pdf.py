@@ -1,7 +1,9 @@
 """Invoice and credit note PDFs, drawn with reportlab in the installation's language (BILLING_RULES §4, §8).
 
-An invoice shows every line with what it is for and how it was computed, net, tax and gross per line and in
-total, and, where a credit balance paid part of it, the credit applied and the amount still due separately.
+An invoice shows the seller and the buyer as issued (`documents.parties`), every line with what it is for and
+how it was computed, its VAT rate, net, tax and gross per line, the VAT per rate and the totals, and, where a
+credit balance paid part of it, the credit applied and the amount still due separately. A credit note names
+the invoice it corrects and its date, with the same parties and its amount's VAT per rate reversed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,17 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.documents.labels import label
+from saleor_subscriptions.invoicing.documents.parties import (
+    block,
+    buyer_lines,
+    rate_text,
+    seller_lines,
+    vat_rows,
+)
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
+from saleor_subscriptions.invoicing.paid_with import CREDIT, paid_with_text
+from saleor_subscriptions.invoicing.parties import Buyer, buyer_on, seller_on
+from saleor_subscriptions.invoicing.vat import split_credit, vat_by_rate
 from saleor_subscriptions.tenants.models import Installation
 
 _BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=12)
@@ -42,7 +54,7 @@ _SHOP = ParagraphStyle("shop", parent=_BODY, fontName="Helvetica-Bold", fontSize
 _TITLE = ParagraphStyle("title", parent=_BODY, fontName="Helvetica-Bold", fontSize=13, leading=17)
 _GREY = colors.HexColor("#dddddd")
 _WIDTH = A4[0] - 36 * mm
-_LINE_COLUMNS = [0.35, 0.10, 0.14, 0.13, 0.14, 0.14]
+_LINE_COLUMNS = [0.31, 0.08, 0.13, 0.08, 0.13, 0.13, 0.14]
 
 
 def shop_name(installation: Installation) -> str:
@@ -65,13 +77,14 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         (label(language, "issued"), fmt.day(issued, language)),
         (label(language, "period"), fmt.period(invoice.period_start, invoice.period_end, language)),
         (label(language, "due"), fmt.day(due, language)),
-        (label(language, "customer"), subscription.customer_email),
         (label(language, "subscription"), subscription.plan_version.plan.name),
     ]
-    story: list[Any] = _heading(installation, f"{label(language, 'invoice')} {number}", facts)
-    story.append(_lines_table(list(invoice.lines.order_by("position")), currency, language))
+    title = f"{label(language, 'invoice')} {number}"
+    story: list[Any] = _heading(invoice, title, facts, language)
+    lines = list(invoice.lines.order_by("position"))
+    story.append(_lines_table(lines, currency, language))
     story.append(Spacer(1, 4 * mm))
-    story.append(_totals_table(_invoice_totals(invoice, language)))
+    story.append(_totals_table(_invoice_totals(invoice, lines, language)))
     story.append(Spacer(1, 6 * mm))
     status = _status_text(invoice, language)
     story.append(Paragraph(f"<b>{escape(label(language, 'status'))}:</b> {escape(status)}", _BODY))
@@ -80,7 +93,7 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
         story.append(Paragraph(escape(label(language, "credit_covered_note")), _SMALL))
     story.append(Spacer(1, 8 * mm))
     story.append(Paragraph(escape(label(language, "thanks")), _BODY))
-    return _build(story, title=f"{label(language, 'invoice')} {number}", author=shop_name(installation))
+    return _build(story, title=title, author=_seller_name(invoice))
 
 
 def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
@@ -89,22 +102,24 @@ def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     language = fmt.language_of(installation.language)
     currency = credit_note.currency
     created = fmt.local_date(credit_note.created_at, installation.time_zone)
-    customer = (
-        credit_note.subscription.customer_email if credit_note.subscription else credit_note.customer_key
-    )
-    customer = customer.removeprefix("email:")
 
     facts = [
         (label(language, "credit_note_number"), credit_note.number),
         (label(language, "credit_note_date"), fmt.day(created, language)),
-        (label(language, "customer"), customer),
     ]
     if credit_note.subscription is not None:
         facts.append((label(language, "subscription"), credit_note.subscription.plan_version.plan.name))
-    if credit_note.invoice is not None and credit_note.invoice.number:
-        facts.append((label(language, "for_invoice"), credit_note.invoice.number))
+    corrected = credit_note.invoice
+    if corrected is not None and corrected.number:
+        issued = fmt.local_date(corrected.issued_at or corrected.created_at, installation.time_zone)
+        facts.append(
+            (
+                label(language, "for_invoice"),
+                label(language, "invoice_of", number=corrected.number, date=fmt.day(issued, language)),
+            )
+        )
     title = f"{label(language, 'credit_note')} {credit_note.number}"
-    story: list[Any] = _heading(installation, title, facts)
+    story: list[Any] = _heading(credit_note, title, facts, language)
     rows = [
         [
             _header_cell(label(language, "credit_reason")),
@@ -119,28 +134,51 @@ def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     table.setStyle(_grid_style())
     story.append(table)
     story.append(Spacer(1, 4 * mm))
-    story.append(
-        _totals_table([(label(language, "total"), fmt.money(credit_note.amount, currency, language))])
-    )
+    rates = vat_by_rate(corrected.lines.all()) if corrected is not None else []
+    parts = split_credit(credit_note.amount, rates, currency)
+    net = sum((part.net for part in parts), Decimal(0))
+    totals = [(label(language, "credit_net"), fmt.money(net, currency, language))]
+    totals += vat_rows(parts, currency, language, key="credit_vat_at")
+    totals.append((label(language, "total"), fmt.money(credit_note.amount, currency, language)))
+    story.append(_totals_table(totals))
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(escape(label(language, "credit_balance_note")), _BODY))
-    return _build(story, title=title, author=shop_name(installation))
+    return _build(story, title=title, author=_seller_name(credit_note))
 
 
-def _heading(installation: Installation, title: str, facts: Sequence[tuple[str, str]]) -> list[Any]:
+def _seller_name(document: Invoice | CreditNote) -> str:
+    return seller_on(document).name or shop_name(document.installation)
+
+
+def _buyer(document: Invoice | CreditNote) -> Buyer:
+    buyer = buyer_on(document)
+    if not buyer.email and isinstance(document, CreditNote):
+        return Buyer(email=document.customer_key.removeprefix("email:"))
+    return buyer
+
+
+def _heading(
+    document: Invoice | CreditNote, title: str, facts: Sequence[tuple[str, str]], language: fmt.Language
+) -> list[Any]:
+    name, under = seller_lines(seller_on(document), shop_name(document.installation), language)
     rows = [
         [Paragraph(f"<b>{escape(name)}</b>", _BODY), Paragraph(escape(value), _BODY)] for name, value in facts
     ]
     table = Table(rows, colWidths=[_WIDTH * 0.28, _WIDTH * 0.72], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return [
-        Paragraph(escape(shop_name(installation)), _SHOP),
+    story: list[Any] = [Paragraph(escape(name), _SHOP)]
+    if under:
+        story.append(Paragraph(block(None, under), _SMALL))
+    story += [
         Spacer(1, 3 * mm),
         Paragraph(escape(title), _TITLE),
+        Spacer(1, 4 * mm),
+        Paragraph(block(label(language, "bill_to"), buyer_lines(_buyer(document), language)), _BODY),
         Spacer(1, 4 * mm),
         table,
         Spacer(1, 6 * mm),
     ]
+    return story
 
 
 def _header_cell(text: str, *, right: bool = False) -> Any:
@@ -150,7 +188,7 @@ def _header_cell(text: str, *, right: bool = False) -> Any:
 def _lines_table(lines: Sequence[InvoiceLine], currency: str, language: fmt.Language) -> Any:
     header = [_header_cell(label(language, "description"))] + [
         _header_cell(label(language, key), right=True)
-        for key in ("quantity", "unit_price", "net", "tax", "gross")
+        for key in ("quantity", "unit_price", "vat_rate", "net", "tax", "gross")
     ]
     rows: list[list[Any]] = [header]
     for line in lines:
@@ -162,6 +200,7 @@ def _lines_table(lines: Sequence[InvoiceLine], currency: str, language: fmt.Lang
         figures = (
             _quantity(line.quantity, language),
             fmt.money(line.unit_amount, currency, language),
+            rate_text(line.tax_rate, language),
             fmt.money(line.amount, currency, language),
             fmt.money(line.tax_amount, currency, language),
             fmt.money(line.amount + line.tax_amount, currency, language),
@@ -172,10 +211,13 @@ def _lines_table(lines: Sequence[InvoiceLine], currency: str, language: fmt.Lang
     return table
 
 
-def _invoice_totals(invoice: Invoice, language: fmt.Language) -> list[tuple[str, str]]:
+def _invoice_totals(
+    invoice: Invoice, lines: Sequence[InvoiceLine], language: fmt.Language
+) -> list[tuple[str, str]]:
     currency = invoice.currency
     totals = [
         (label(language, "subtotal"), fmt.money(invoice.subtotal, currency, language)),
+        *vat_rows(vat_by_rate(lines), currency, language),
         (label(language, "tax_total"), fmt.money(invoice.tax, currency, language)),
         (label(language, "total"), fmt.money(invoice.total, currency, language)),
     ]
@@ -202,10 +244,30 @@ def _status_text(invoice: Invoice, language: fmt.Language) -> str:
     zone = invoice.installation.time_zone
     if invoice.status == Invoice.Status.PAID:
         paid: datetime = invoice.paid_at or invoice.closed_at or invoice.due_at
-        return label(language, "status_paid", date=fmt.day(fmt.local_date(paid, zone), language))
+        return paid_text(invoice, fmt.day(fmt.local_date(paid, zone), language), language)
     if invoice.status == Invoice.Status.OPEN:
         return label(language, "status_open", date=fmt.day(fmt.local_date(invoice.due_at, zone), language))
     return label(language, f"status_{invoice.status}")
+
+
+def paid_text(invoice: Invoice, day: str, language: fmt.Language) -> str:
+    """When and how a paid invoice was paid: with the method, and where credit paid part of it, both parts."""
+    method = invoice.paid_method
+    if method is None:
+        return label(language, "status_paid", date=day)
+    if method == CREDIT:
+        return label(language, "status_paid_by_credit", date=day)
+    named = paid_with_text(method, language)
+    if invoice.credit_applied > 0:
+        return label(
+            language,
+            "status_paid_in_parts",
+            date=day,
+            credit=fmt.money(invoice.credit_applied, invoice.currency, language),
+            rest=fmt.money(invoice.amount_paid, invoice.currency, language),
+            method=named,
+        )
+    return label(language, "status_paid_with", date=day, method=named)
 
 
 def _quantity(quantity: Decimal, language: fmt.Language) -> str:

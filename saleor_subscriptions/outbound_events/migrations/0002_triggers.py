@@ -8,6 +8,8 @@ are the API's global ids (base64 of "Type:<id>"); amounts are decimal strings wi
 
 from django.db import migrations
 
+from saleor_subscriptions.postgres_sql import postgres_only
+
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION outbound_gid(kind text, pk bigint) RETURNS text AS $$
   SELECT CASE WHEN pk IS NULL THEN NULL ELSE encode(convert_to(kind || ':' || pk::text, 'UTF8'), 'base64') END
@@ -228,4 +230,4 @@ class Migration(migrations.Migration):
         ("catalog", "0002_plan_version_renewal_reminder_days"),
     ]
 
-    operations = [migrations.RunSQL(FUNCTIONS, DROP)]
+    operations = [postgres_only(FUNCTIONS, DROP)]

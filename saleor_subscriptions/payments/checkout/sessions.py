@@ -11,9 +11,11 @@ subscription line, its payment method is saved for renewals.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
+import stripe
 from django.db import transaction
 
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for, stripe_client
@@ -30,8 +32,11 @@ from saleor_subscriptions.payments.checkout.payloads import (
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
 from saleor_subscriptions.payments.models import CheckoutPayment, StripeAccount
 from saleor_subscriptions.payments.stripe_amounts import to_minor
+from saleor_subscriptions.payments.stripe_client import as_dict
 from saleor_subscriptions.saleor.money import exact_number
 from saleor_subscriptions.tenants.models import Installation
+
+logger = logging.getLogger(__name__)
 
 CARD_ONLY = ("card",)
 PAYMENT_METHOD_TYPES: dict[str, tuple[str, ...]] = {"EUR": ("card", "sepa_debit", "ideal", "bancontact")}
@@ -118,8 +123,22 @@ def remember_method(row: CheckoutPayment, intent: dict[str, Any], client: Any) -
         pm_type = intents.payment_method_type(client, intents.Payer(customer_id="", payment_method_id=pm_id))
     row.payment_method_id, row.payment_method_type = pm_id, pm_type or "card"
     remember_payment_method(
-        row.installation_id, row.stripe_customer.stripe_customer_id, pm_id, row.payment_method_type
+        row.installation_id,
+        row.stripe_customer.stripe_customer_id,
+        pm_id,
+        row.payment_method_type,
+        details=_method_details(client, pm_id),
     )
+
+
+def _method_details(client: Any, payment_method_id: str) -> dict[str, Any] | None:
+    """Stripe's PaymentMethod (a card's brand and last four), for invoices to name it; None when Stripe
+    does not answer (the method is still saved, without them)."""
+    try:
+        return as_dict(client.v1.payment_methods.retrieve(payment_method_id))
+    except stripe.StripeError:
+        logger.warning("payment method %s: Stripe did not give its details", payment_method_id)
+        return None
 
 
 def _start(

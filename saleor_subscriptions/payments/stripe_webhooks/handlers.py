@@ -67,7 +67,9 @@ class Context:
 
 
 def _payment_intent(context: Context) -> Outcome:
-    intent = context.client.v1.payment_intents.retrieve(context.object_id)
+    # The charge expanded: its payment_method_details name the method that paid (a card's brand, last four).
+    expand = {"expand": ["latest_charge"]}
+    intent = context.client.v1.payment_intents.retrieve(context.object_id, params=expand)  # type: ignore[arg-type]
     return settle_invoice_intent(context.installation, intent, EmailNotifier(), pay_url)
 
 
@@ -151,7 +153,7 @@ def _setup_intent_succeeded(context: Context) -> Outcome:
     if pm.get("customer") != customer:
         return {"changed": False, "why": "the method is no longer attached to the customer"}
     remembered = remember_payment_method(
-        context.installation.pk, str(customer), pm["id"], str(pm["type"]), context.account
+        context.installation.pk, str(customer), pm["id"], str(pm["type"]), context.account, details=pm
     )
     if remembered is None:
         return {"changed": False, "why": f"{customer} is not a customer of this installation"}

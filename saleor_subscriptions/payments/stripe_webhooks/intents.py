@@ -116,7 +116,13 @@ def settle_invoice_intent(
             return {**outcome, "changed": False, "why": "the renewal records its own charge's failure"}
         status_before = Invoice.objects.get(pk=invoice.pk).status
         after = record_late_outcome(
-            locked.pk, result.outcome, notifier, pay_url, StripeGateway(), decline_code=result.decline_code
+            locked.pk,
+            result.outcome,
+            notifier,
+            pay_url,
+            StripeGateway(),
+            decline_code=result.decline_code,
+            method=result.method,
         )
         outcome.update(changed=after.status != before, attempt_status=after.status)
         if after.status == PaymentAttempt.Status.SUCCEEDED and before != after.status:

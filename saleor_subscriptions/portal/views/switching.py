@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.billing.pricing import PricedLine
+from saleor_subscriptions.billing.wording_lines import describe
 from saleor_subscriptions.lifecycle.self_service import (
     CustomerRequestRefused,
     preview_customer_switch,
@@ -25,7 +26,13 @@ CODE_MAX = 64
 
 
 def _lines(visit: Visit, lines: tuple[PricedLine, ...], currency: str) -> list[dict[str, str]]:
-    return [{"description": line.description, "amount": visit.money(line.amount, currency)} for line in lines]
+    """The preview's lines written in the portal's language from their facts."""
+    shown = []
+    for line in lines:
+        text = describe(line.facts, visit.language)
+        description = text.description if text is not None else line.description
+        shown.append({"description": description, "amount": visit.money(line.amount, currency)})
+    return shown
 
 
 def _choice(visit: Visit) -> tuple[str, int | None, str]:

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from saleor_subscriptions.postgres_sql import postgres_only
+
 
 EVENT_INDEX = "reports_event_installation_at_idx"
 ATTEMPT_INDEX = "reports_attempt_failed_idx"
@@ -111,16 +113,16 @@ class Migration(migrations.Migration):
             },
         ),
         # The reports read events, failed attempts and paid invoices of one installation by date.
-        migrations.RunSQL(
+        postgres_only(
             f"CREATE INDEX IF NOT EXISTS {EVENT_INDEX} ON subscriptions_subscriptionevent (installation_id, at)",
             f"DROP INDEX IF EXISTS {EVENT_INDEX}",
         ),
-        migrations.RunSQL(
+        postgres_only(
             f"CREATE INDEX IF NOT EXISTS {ATTEMPT_INDEX} ON renewals_paymentattempt (installation_id, invoice_id)"
             " WHERE status IN ('declined', 'failed', 'requires_action', 'amount_refused')",
             f"DROP INDEX IF EXISTS {ATTEMPT_INDEX}",
         ),
-        migrations.RunSQL(
+        postgres_only(
             f"CREATE INDEX IF NOT EXISTS {INVOICE_INDEX} ON invoicing_invoice (installation_id, paid_at)"
             " WHERE status = 'paid'",
             f"DROP INDEX IF EXISTS {INVOICE_INDEX}",

@@ -7,6 +7,8 @@ Plain SQL, so the models' state is unchanged: the indexes are the database's, no
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from saleor_subscriptions.postgres_sql import postgres_only
+
 INDEXES = {
     "sub_staff_created_idx": "subscriptions_subscription (installation_id, created_at, id)",
     "sub_staff_status_created_idx": "subscriptions_subscription (installation_id, status, created_at, id)",
@@ -48,7 +50,7 @@ class Migration(migrations.Migration):
     operations = [
         TrigramExtension(),
         *(
-            migrations.RunSQL(f"CREATE INDEX {name} ON {target}", f"DROP INDEX IF EXISTS {name}")
+            postgres_only(f"CREATE INDEX {name} ON {target}", f"DROP INDEX IF EXISTS {name}")
             for name, target in INDEXES.items()
         ),
     ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from saleor_subscriptions.invoicing.documents import render_invoice_pdf
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.payments.gateway import StripeGateway
@@ -16,6 +17,7 @@ from saleor_subscriptions.payments.stripe_webhooks.models import StripeEvent
 from saleor_subscriptions.payments.stripe_webhooks.tasks import process_pending_stripe_events
 from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.fakes.stripe.scenarios import ONLINE_MANDATE, SEPA_FAILS, bank_method
+from tests.invoicing.test_documents import pdf_text
 from tests.payments.stripe_webhooks.stripe_shop import (
     attempts,
     fake_stripe,
@@ -59,9 +61,13 @@ def test_a_sepa_debit_that_clears_pays_the_invoice_whatever_the_order_of_the_eve
     assert set(statuses) == {200}
     paid = Invoice.objects.get(pk=invoice.pk)
     assert paid.status == Invoice.Status.PAID and paid.amount_paid == Decimal("36.30")
+    # The method as the charge's payment_method_details name it: SEPA, the IBAN's last four.
+    assert (paid.paid_method_type, paid.paid_method_last4) == ("sepa_debit", "3000")
     assert attempts(invoice) == [(1, "succeeded", "")]
     assert reload(subscription).status == "active"
     assert _emails("receipt") == 1  # once, however many events said so
+    receipt = OutgoingEmail.objects.get(kind="receipt")
+    assert "Paid with: SEPA Direct Debit \u2022\u2022\u2022\u2022 3000" in receipt.text_body
     outcomes = list(StripeEvent.objects.order_by("pk").values_list("outcome", flat=True))
     assert sum(1 for o in outcomes if o.get("changed")) == 1
 
@@ -193,6 +199,27 @@ def test_a_card_set_up_at_stripe_becomes_the_one_renewals_charge(webhooks):
 
     customer = shop.customer(subscription)
     assert (customer.default_payment_method_id, customer.payment_method_type) == (new_card, "card")
+
+
+def test_the_cards_brand_and_last_four_are_kept_and_the_renewal_it_pays_names_them(webhooks):
+    shop = webhooks.shop
+    subscription = shop.subscriber("pm_card_visa")
+    _set_up(shop, subscription, "pm_card_mastercard")
+
+    webhooks.post(webhooks.event("setup_intent.succeeded"))
+
+    customer = shop.customer(subscription)
+    assert (customer.payment_method_brand, customer.payment_method_last4) == ("mastercard", "4444")
+    invoice = shop.renew(subscription)
+    assert invoice.status == "paid"
+    assert (invoice.paid_method_type, invoice.paid_method_brand, invoice.paid_method_last4) == (
+        "card",
+        "mastercard",
+        "4444",
+    )
+    assert "Paid on 16 December 2026 by Mastercard \u2022\u2022\u2022\u2022 4444" in pdf_text(
+        render_invoice_pdf(invoice)
+    )
 
 
 def test_set_ups_arriving_in_reverse_order_leave_the_newest_card(webhooks):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscriptions", "0006_renewal_reminded_for"),
+        ("subscriptions", "0007_staff_list_indexes"),
         ("tenants", "0003_installation_renewal_stock"),
     ]
 
