@@ -92,7 +92,7 @@ class StaffSubscriptionMutation(ApiMutation):
         try:
             changed = cls.action(data)(found, actor=Actor.STAFF, actor_id=user_id, reason=reason)
         except CustomerRequestRefused as refused:
-            return cls.refused(input_name(refused.field), refused.code, refused.message)
+            return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
             return cls.lifecycle_refused(refused)
         return cls.answered(_reloaded(changed), data)
