@@ -19,6 +19,12 @@ CREATE OR REPLACE FUNCTION outbound_amount(value numeric) RETURNS text AS $$
   SELECT trim_scale(value)::text
 $$ LANGUAGE sql IMMUTABLE;
 
+CREATE OR REPLACE FUNCTION outbound_wanted(installation bigint) RETURNS boolean AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM outbound_events_webhookendpoint e WHERE e.installation_id = installation AND e.is_active
+  )
+$$ LANGUAGE sql STABLE;
+
 CREATE OR REPLACE FUNCTION outbound_record(installation bigint, event_type text, payload jsonb)
 RETURNS void AS $$
 DECLARE
@@ -87,6 +93,9 @@ DECLARE
   event_type text;
   invoice_id bigint;
 BEGIN
+  IF NOT outbound_wanted(NEW.installation_id) THEN
+    RETURN NULL;
+  END IF;
   event_type := CASE NEW.kind
     WHEN 'start' THEN 'subscription.created'
     WHEN 'start_trial' THEN 'subscription.activated'
@@ -138,6 +147,9 @@ CREATE OR REPLACE FUNCTION outbound_invoice() RETURNS trigger AS $$
 DECLARE
   previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.status ELSE NULL END;
 BEGIN
+  IF NOT outbound_wanted(NEW.installation_id) THEN
+    RETURN NULL;
+  END IF;
   IF NEW.status = 'draft' OR NEW.status IS NOT DISTINCT FROM previous THEN
     RETURN NULL;
   END IF;
@@ -157,6 +169,9 @@ CREATE OR REPLACE FUNCTION outbound_payment_failed() RETURNS trigger AS $$
 DECLARE
   i invoicing_invoice;
 BEGIN
+  IF NOT outbound_wanted(NEW.installation_id) THEN
+    RETURN NULL;
+  END IF;
   SELECT * INTO i FROM invoicing_invoice WHERE id = NEW.invoice_id;
   PERFORM outbound_record(
     NEW.installation_id,
@@ -175,6 +190,9 @@ $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION outbound_credit_note() RETURNS trigger AS $$
 BEGIN
+  IF NOT outbound_wanted(NEW.installation_id) THEN
+    RETURN NULL;
+  END IF;
   PERFORM outbound_record(NEW.installation_id, 'credit_note.issued', jsonb_build_object(
     'object', 'credit_note',
     'id', outbound_gid('CreditNote', NEW.id),
@@ -213,6 +231,7 @@ DROP FUNCTION IF EXISTS outbound_subscription_event();
 DROP FUNCTION IF EXISTS outbound_invoice();
 DROP FUNCTION IF EXISTS outbound_payment_failed();
 DROP FUNCTION IF EXISTS outbound_credit_note();
+DROP FUNCTION IF EXISTS outbound_wanted(bigint);
 DROP FUNCTION IF EXISTS outbound_invoice_data(invoicing_invoice, text);
 DROP FUNCTION IF EXISTS outbound_subscription_data(bigint);
 DROP FUNCTION IF EXISTS outbound_record(bigint, text, jsonb);
