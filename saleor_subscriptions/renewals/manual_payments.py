@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER
 from saleor_subscriptions.lifecycle.transition import lock, record_event
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals.dunning import UNDERWAY
@@ -25,7 +26,7 @@ from saleor_subscriptions.renewals.ports import PaymentGateway
 from saleor_subscriptions.subscriptions.calendar import due_at, local_today
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 
-BANK_TRANSFER = "bank-transfer:"
+MANUAL_REFERENCE_PREFIX = "bank-transfer:"
 """The prefix of the reference of a payment recorded by hand (never a gateway's payment id)."""
 REFERENCE_MAX = 80
 INVOICE_MARKED_PAID = "invoice_marked_paid"
@@ -83,11 +84,13 @@ def mark_invoice_paid(
                 amount=amount,
                 currency=locked.currency,
                 status=PaymentAttempt.Status.SUCCEEDED,
-                reference=f"{BANK_TRANSFER}{shown}",
+                reference=f"{MANUAL_REFERENCE_PREFIX}{shown}",
                 created_at=moment,
                 completed_at=paid_at,
             )
-        paid = pay_invoice(locked, notifier, payments, actor=Actor.STAFF, now=moment)
+        paid = pay_invoice(
+            locked, notifier, payments, actor=Actor.STAFF, now=moment, method=BANK_TRANSFER
+        )
         paid.paid_at = paid_at
         paid.save(update_fields=["paid_at"])
         record_event(
