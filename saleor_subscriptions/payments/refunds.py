@@ -11,7 +11,6 @@ import stripe
 
 from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.charges import ClientFor
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
@@ -70,7 +69,7 @@ def refund_invoice(
     charges = (
         PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
         .exclude(reference="")
-        .exclude(reference__startswith=MANUAL_REFERENCE_PREFIX)  # recorded by hand: no Stripe charge to refund
+        .exclude(reference__startswith=MANUAL_REFERENCE_PREFIX)  # by hand: no Stripe charge to refund
     )
     if payment_intent is not None:
         charges = charges.filter(reference=payment_intent)

@@ -38,7 +38,6 @@ from django.utils import timezone
 
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER
 from saleor_subscriptions.renewals.manual_payments import MANUAL_REFERENCE_PREFIX
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
