@@ -23,7 +23,7 @@ def contacts_page(visit: Visit, status: int = 200, **context: object) -> HttpRes
         {"pk": c.pk, "email": c.email, "remove_label": visit.t["contact_remove"].format(email=c.email)}
         for c in active_contacts(visit.installation.pk, visit.customer_key)
     ]
-    may_add = "contacts" not in forbidden(visit.installation.pk)
+    may_add = "contacts" not in forbidden(visit.installation)
     return visit.render(
         "contacts",
         status,
@@ -53,7 +53,7 @@ def _refused(visit: Visit, refused: ContactRefused, email: str = "") -> HttpResp
 def add(visit: Visit) -> HttpResponse:
     email = visit.request.POST.get("email", "")
     try:
-        check_allowed(visit.installation.pk, "contacts")
+        check_allowed(visit.installation, "contacts")
     except ForbiddenByShop as forbidden_here:
         message = visit.t["refused"].format(message=forbidden_here.message)
         return contacts_page(visit, 403, refusal=message, refusal_code=forbidden_here.code.value)
