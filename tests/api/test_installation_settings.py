@@ -37,7 +37,8 @@ UPDATE = (
 mutation Update($shopName: String, $emailSender: String, $timeZone: String, $language: ShopLanguage,
                 $dueHour: Int, $dunningPolicy: DunningPolicyInput, $selfServiceCancel: SelfServiceCancel,
                 $selfServicePause: Boolean, $selfServiceSwitch: Boolean, $selfServiceQuantity: Boolean,
-                $selfServiceAddress: Boolean, $selfServiceContacts: Boolean, $invoicePrefix: String, $sandbox: Boolean) {
+                $selfServiceAddress: Boolean, $selfServiceContacts: Boolean,
+                $invoicePrefix: String, $sandbox: Boolean) {
   installationSettingsUpdate(shopName: $shopName, emailSender: $emailSender, timeZone: $timeZone,
       language: $language, dueHour: $dueHour, dunningPolicy: $dunningPolicy,
       selfServiceCancel: $selfServiceCancel, selfServicePause: $selfServicePause,
