@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.django_setup import existing_installation, setup_django
 from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
@@ -31,12 +31,9 @@ def run(args: argparse.Namespace) -> int:
     installation_id = parse_installation_id(args.installation)
     setup_django()
     from saleor_subscriptions.billing.errors import CodedError
-    from saleor_subscriptions.tenants.models import Installation
     from saleor_subscriptions.tenants.self_service import forbid_actions, forbidden_actions
 
-    installation = Installation.objects.filter(pk=installation_id).first()
-    if installation is None:
-        raise UsageError("--installation", f"there is no installation {installation_id}")
+    installation = existing_installation(installation_id)
     if args.forbid is not None:
         try:
             forbid_actions(installation, args.forbid.split(","))
