@@ -72,7 +72,7 @@ class StaffSubscriptionSwitch(StaffSubscriptionMutation):
                 discount_code=data.get("discount_code") or None,
             )
         except CustomerRequestRefused as refused:
-            return cls.refused(input_name(refused.field), refused.code, refused.message)
+            return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
             return cls.lifecycle_refused(refused)
         return cls(subscription=found, preview=PreviewOfSwitch(shown, found.currency), errors=[])
