@@ -182,7 +182,7 @@ def detail(visit: Visit, pk: int) -> HttpResponse:
 
 SHOP_SETTING = {"cancel": "cancel", "pause": "pause", "skip": "pause", "resume": "pause"}
 SHOP_SETTING |= {"quantity": "quantity", "switch": "switch"}
-"""The shop's self-service setting (`shop_settings.ACTIONS`) behind each offer; undoing a cancellation is
+"""The shop's self-service right (`tenants.self_service.ACTIONS`) behind each offer; undoing a cancellation is
 always the customer's."""
 
 
