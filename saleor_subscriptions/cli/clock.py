@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.django_setup import existing_installation, setup_django
 from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
@@ -45,11 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from saleor_subscriptions.renewals.clock import ClockError, advance_clock
     from saleor_subscriptions.renewals.errors import PortsRefused
     from saleor_subscriptions.renewals.wiring import ports_for
-    from saleor_subscriptions.tenants.models import Installation
 
-    installation = Installation.objects.filter(pk=installation_id).first()
-    if installation is None:
-        raise UsageError("--installation", f"there is no installation {installation_id}")
+    installation = existing_installation(installation_id)
     if target.tzinfo is None:
         target = target.replace(tzinfo=installation.zone)
     if not installation.sandbox:

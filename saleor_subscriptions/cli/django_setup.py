@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+from saleor_subscriptions.cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from saleor_subscriptions.tenants.models import Installation
 
 
 def setup_django() -> None:
@@ -16,3 +22,14 @@ def setup_django() -> None:
     from saleor_subscriptions.renewals.wiring import check_renewal_ports
 
     check_renewal_ports()
+
+
+def existing_installation(installation_id: int, flag: str = "--installation") -> Installation:
+    """The installation `installation_id` (Django set up first); a UsageError naming `flag` when there is
+    none."""
+    from saleor_subscriptions.tenants.models import Installation
+
+    installation = Installation.objects.filter(pk=installation_id).first()
+    if installation is None:
+        raise UsageError(flag, f"there is no installation {installation_id}")
+    return installation

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.django_setup import existing_installation, setup_django
 from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
@@ -93,12 +93,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def seller(args: argparse.Namespace, installation_id: int) -> int:
-    from saleor_subscriptions.tenants.models import Installation
     from saleor_subscriptions.tenants.seller import SellerDetailsError
 
-    installation = Installation.objects.filter(pk=installation_id).first()
-    if installation is None:
-        raise UsageError("ID", f"there is no installation {installation_id}")
+    installation = existing_installation(installation_id, "ID")
     address = args.seller_address
     changes = {
         "name": args.seller_name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.django_setup import existing_installation, setup_django
 from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 
@@ -27,11 +27,8 @@ def run(args: argparse.Namespace) -> int:
     installation_id = parse_installation_id(args.installation)
     setup_django()
     from saleor_subscriptions.invoicing.numbering import set_invoice_prefix
-    from saleor_subscriptions.tenants.models import Installation
 
-    installation = Installation.objects.filter(pk=installation_id).first()
-    if installation is None:
-        raise UsageError("--installation", f"there is no installation {installation_id}")
+    installation = existing_installation(installation_id)
     if args.prefix is not None:
         try:
             set_invoice_prefix(installation, args.prefix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from saleor_subscriptions.cli.django_setup import setup_django
+from saleor_subscriptions.cli.django_setup import existing_installation, setup_django
 from saleor_subscriptions.cli.errors import UsageError, parse_installation_id
 
 CHOICES = ("place", "wait")
@@ -34,9 +34,7 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from saleor_subscriptions.tenants.models import Installation
 
-    installation = Installation.objects.filter(pk=installation_id).first()
-    if installation is None:
-        raise UsageError("--installation", f"there is no installation {installation_id}")
+    installation = existing_installation(installation_id)
     if args.choice is not None:
         Installation.objects.filter(pk=installation_id).update(renewal_stock=args.choice)
         installation.renewal_stock = args.choice

@@ -15,7 +15,7 @@ from saleor_subscriptions.payments.accounts import StripeSettingsError, account_
 from saleor_subscriptions.payments.charges import ClientFor
 from saleor_subscriptions.payments.stripe_amounts import StripeAmountError, from_minor, to_minor
 from saleor_subscriptions.payments.stripe_client import as_dict
-from saleor_subscriptions.renewals.manual_payments import BANK_TRANSFER
+from saleor_subscriptions.renewals.manual_payments import MANUAL_REFERENCE_PREFIX
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
 
@@ -69,7 +69,7 @@ def refund_invoice(
     charges = (
         PaymentAttempt.objects.filter(invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED)
         .exclude(reference="")
-        .exclude(reference__startswith=BANK_TRANSFER)  # recorded by hand: no Stripe charge to refund
+        .exclude(reference__startswith=MANUAL_REFERENCE_PREFIX)  # by hand: no Stripe charge to refund
     )
     if payment_intent is not None:
         charges = charges.filter(reference=payment_intent)

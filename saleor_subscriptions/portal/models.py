@@ -81,17 +81,3 @@ class GuestLinkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"guest link request {self.pk}"
-
-
-class PortalSettings(models.Model):
-    """What a shop lets its customers do themselves in the portal, beyond the plan's own terms: the names of
-    the forbidden actions (`portal.shop_settings.ACTIONS`). No row: everything the plans allow."""
-
-    installation = models.OneToOneField(
-        Installation, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    forbidden = models.JSONField(default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"portal settings of installation {self.installation_id}"

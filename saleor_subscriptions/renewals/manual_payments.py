@@ -12,20 +12,24 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Max
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.lifecycle.transition import lock, record_event
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER
+from saleor_subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.notifications.ports import Notifier
-from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt, attempt_key
 from saleor_subscriptions.renewals.outcomes import pay_invoice
 from saleor_subscriptions.renewals.ports import PaymentGateway
+from saleor_subscriptions.renewals.staff_invoices import (
+    lock_invoice,
+    next_attempt_number,
+    refuse_charge_under_way,
+)
 from saleor_subscriptions.subscriptions.calendar import due_at, local_today
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 
-BANK_TRANSFER = "bank-transfer:"
+MANUAL_REFERENCE_PREFIX = "bank-transfer:"
 """The prefix of the reference of a payment recorded by hand (never a gateway's payment id)."""
 REFERENCE_MAX = 80
 INVOICE_MARKED_PAID = "invoice_marked_paid"
@@ -53,28 +57,18 @@ def mark_invoice_paid(
     if not 1 <= len(shown) <= REFERENCE_MAX:
         message = f"the bank's reference, 1 to {REFERENCE_MAX} characters, not {len(shown)}"
         raise _refuse(LifecycleErrorCode.INVALID_PAYMENT_REFERENCE, message, "reference")
-    pk = invoice.pk if isinstance(invoice, Invoice) else invoice
     with transaction.atomic():
-        subscription_id = Invoice.objects.values_list("subscription_id", flat=True).get(pk=pk)
-        subscription = lock(subscription_id)
-        locked = Invoice.objects.select_for_update().get(pk=pk)
+        subscription, locked = lock_invoice(invoice)
         moment = now or subscription.installation.now()
         if paid_on > local_today(subscription, moment):
             raise _refuse(LifecycleErrorCode.PAID_DATE_IN_FUTURE, f"{paid_on} is in the future", "paid_on")
         if locked.status != Invoice.Status.OPEN:
             raise _refuse(LifecycleErrorCode.INVOICE_NOT_OPEN, f"invoice {locked.number} is {locked.status}")
-        last = locked.attempts.order_by("-number").first()
-        if locked.pipeline_step != Invoice.PipelineStep.DONE or (
-            last is not None and last.status in UNDERWAY
-        ):
-            raise _refuse(
-                LifecycleErrorCode.PAYMENT_IN_FLIGHT,
-                f"invoice {locked.number} has a charge under way; its outcome comes first",
-            )
+        refuse_charge_under_way(locked)
         paid_at = min(due_at(subscription, paid_on), moment)
         amount = locked.amount_due
         if amount > 0:
-            number = (locked.attempts.aggregate(n=Max("number"))["n"] or 0) + 1
+            number = next_attempt_number(locked)
             PaymentAttempt.objects.create(
                 installation_id=locked.installation_id,
                 invoice=locked,
@@ -83,11 +77,11 @@ def mark_invoice_paid(
                 amount=amount,
                 currency=locked.currency,
                 status=PaymentAttempt.Status.SUCCEEDED,
-                reference=f"{BANK_TRANSFER}{shown}",
+                reference=f"{MANUAL_REFERENCE_PREFIX}{shown}",
                 created_at=moment,
                 completed_at=paid_at,
             )
-        paid = pay_invoice(locked, notifier, payments, actor=Actor.STAFF, now=moment)
+        paid = pay_invoice(locked, notifier, payments, actor=Actor.STAFF, now=moment, method=BANK_TRANSFER)
         paid.paid_at = paid_at
         paid.save(update_fields=["paid_at"])
         record_event(

@@ -12,15 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.lifecycle.transition import lock, record_event
-from saleor_subscriptions.renewals.dunning import UNDERWAY
+from saleor_subscriptions.lifecycle.transition import record_event
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.renewals.pipeline import new_attempt
 from saleor_subscriptions.renewals.ports import PaymentGateway
+from saleor_subscriptions.renewals.staff_invoices import (
+    lock_invoice,
+    next_attempt_number,
+    refuse_charge_under_way,
+)
 from saleor_subscriptions.subscriptions.errors import LifecycleError, LifecycleErrorCode
 
 INVOICE_RETRY_REQUESTED = "invoice_retry_requested"
@@ -42,24 +45,14 @@ def retry_invoice_now(
     """Queue a new charge of an open invoice for the sweeper (see the module doc); the attempt. Refused
     `nothing_owed` for an invoice that is not open, `payment_in_flight` while its own charge is still to run
     or a charge is unanswered (a SEPA debit clearing)."""
-    pk = invoice.pk if isinstance(invoice, Invoice) else invoice
     with transaction.atomic():
-        subscription_id = Invoice.objects.values_list("subscription_id", flat=True).get(pk=pk)
-        subscription = lock(subscription_id)  # the subscription first, as the dunning does
-        locked = Invoice.objects.select_for_update().get(pk=pk)
+        subscription, locked = lock_invoice(invoice)
         if locked.status != Invoice.Status.OPEN:
             raise _refuse(LifecycleErrorCode.NOTHING_OWED, f"invoice {locked.number} is {locked.status}")
-        last = locked.attempts.order_by("-number").first()
-        if locked.pipeline_step != Invoice.PipelineStep.DONE or (
-            last is not None and last.status in UNDERWAY
-        ):
-            raise _refuse(
-                LifecycleErrorCode.PAYMENT_IN_FLIGHT,
-                f"invoice {locked.number} has a charge under way; its outcome comes first",
-            )
+        refuse_charge_under_way(locked)
         moment = now or subscription.installation.now()
         payments.void_open_payments([locked], "retry asked by staff")
-        number = (locked.attempts.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = next_attempt_number(locked)
         attempt = new_attempt(locked, number, moment)
         attempt.save()
         locked.pipeline_step = Invoice.PipelineStep.CHARGE

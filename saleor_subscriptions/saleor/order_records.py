@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.renewals.manual_payments import BANK_TRANSFER
+from saleor_subscriptions.renewals.manual_payments import MANUAL_REFERENCE_PREFIX
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.manifest import APP_NAME
@@ -136,7 +136,7 @@ def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> bool:
 
 def by_hand(attempt: PaymentAttempt) -> bool:
     """Whether the payment was recorded by staff (a bank transfer), not charged through the gateway."""
-    return attempt.reference.startswith(BANK_TRANSFER)
+    return attempt.reference.startswith(MANUAL_REFERENCE_PREFIX)
 
 
 def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None:

@@ -3,7 +3,8 @@ requests. Each has one link of their own into the portal's read-only invoice pag
 contact is removed or the shop removed the app.
 
 Adding and removing go through here for every face that offers it, with the same checks: a valid address of
-at most 254 characters, not the customer's own, not named twice, at most MAX_CONTACTS at a time. Each change
+at most 254 characters, not the customer's own, not named twice, at most MAX_CONTACTS at a time, and only
+while the shop lets its customers name them (`Installation.self_service_contacts`). Each change
 writes a `billing_contact_added` or `billing_contact_removed` event on the customer's subscriptions in the
 shop, with the customer as actor.
 """
@@ -44,6 +45,7 @@ class ContactErrorCode(StrEnum):
     DUPLICATE = "duplicate"
     TOO_MANY = "too_many"
     NOT_FOUND = "not_found"
+    FORBIDDEN_BY_SHOP = "forbidden_by_shop"
 
 
 class ContactRefused(CodedError):
@@ -122,7 +124,12 @@ def add_contact(
     subscriptions: list[Subscription],
     actor_id: str,
 ) -> BillingContact:
-    """Names `email` a billing contact of the customer `customer_key` (whose `subscriptions` these are)."""
+    """Names `email` a billing contact of the customer `customer_key` (whose `subscriptions` these are);
+    refused `forbidden_by_shop` while the shop keeps this to staff (`Installation.self_service_contacts`)."""
+    if not installation.self_service_contacts:
+        raise ContactRefused(
+            ContactErrorCode.FORBIDDEN_BY_SHOP, "the shop does not let customers name billing contacts"
+        )
     own = {s.customer_email.strip().lower() for s in subscriptions}
     cleaned = _check_email(email, own)
     now = timezone.now()

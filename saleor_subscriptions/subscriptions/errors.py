@@ -47,6 +47,8 @@ class LifecycleErrorCode(StrEnum):
     NOTHING_OWED = "nothing_owed"
     INVALID_FREE_PERIODS = "invalid_free_periods"
     INVALID_ADDRESS = "invalid_address"
+    NOT_SHIPPED = "not_shipped"
+    CUSTOMER_CANNOT_CHANGE_ADDRESS = "customer_cannot_change_address"
     INVALID_PAYMENT_REFERENCE = "invalid_payment_reference"
     PAID_DATE_IN_FUTURE = "paid_date_in_future"
     INVALID_CREDIT_AMOUNT = "invalid_credit_amount"

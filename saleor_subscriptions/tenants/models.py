@@ -140,6 +140,10 @@ class Installation(models.Model):
     )
     self_service_switch = models.BooleanField(default=True, help_text="Customers may switch plans")
     self_service_quantity = models.BooleanField(default=True, help_text="Customers may change quantities")
+    self_service_address = models.BooleanField(
+        default=True, help_text="Customers may change the shipping address of future renewal orders"
+    )
+    self_service_contacts = models.BooleanField(default=True, help_text="Customers may name billing contacts")
     seller_name = models.CharField(
         max_length=NAME_MAX,
         blank=True,

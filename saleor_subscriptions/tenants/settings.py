@@ -39,6 +39,8 @@ MODEL_FIELDS = {
     "self_service_pause": "self_service_pause",
     "self_service_switch": "self_service_switch",
     "self_service_quantity": "self_service_quantity",
+    "self_service_address": "self_service_address",
+    "self_service_contacts": "self_service_contacts",
 }
 """A setting's name (as the API's arguments, in snake case) and the Installation field that holds it."""
 
@@ -138,6 +140,8 @@ CHECKS = {
     "self_service_pause": _flag("self_service_pause"),
     "self_service_switch": _flag("self_service_switch"),
     "self_service_quantity": _flag("self_service_quantity"),
+    "self_service_address": _flag("self_service_address"),
+    "self_service_contacts": _flag("self_service_contacts"),
 }
 
 

@@ -16,6 +16,7 @@ from saleor_subscriptions.invoicing.models import NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
 from saleor_subscriptions.payments.models import StripeAccount
 from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.api_keys import create_api_key
 from saleor_subscriptions.tenants.models import Installation
 from tests.factories import make_subscription
@@ -26,7 +27,7 @@ SETTINGS = """
 fragment All on InstallationSettings {
   shopName emailSender timeZone language dueHour invoicePrefix sandbox
   dunningPolicy { onFirstFailure retryDays suspendDay terminationWarningDay cancelDay reactivationWindowDays }
-  selfService { cancel pause switch quantity }
+  selfService { cancel pause switch quantity address contacts }
 }
 """
 READ = SETTINGS + "query { installationSettings { ...All } }"
@@ -36,11 +37,13 @@ UPDATE = (
 mutation Update($shopName: String, $emailSender: String, $timeZone: String, $language: ShopLanguage,
                 $dueHour: Int, $dunningPolicy: DunningPolicyInput, $selfServiceCancel: SelfServiceCancel,
                 $selfServicePause: Boolean, $selfServiceSwitch: Boolean, $selfServiceQuantity: Boolean,
+                $selfServiceAddress: Boolean, $selfServiceContacts: Boolean,
                 $invoicePrefix: String, $sandbox: Boolean) {
   installationSettingsUpdate(shopName: $shopName, emailSender: $emailSender, timeZone: $timeZone,
       language: $language, dueHour: $dueHour, dunningPolicy: $dunningPolicy,
       selfServiceCancel: $selfServiceCancel, selfServicePause: $selfServicePause,
       selfServiceSwitch: $selfServiceSwitch, selfServiceQuantity: $selfServiceQuantity,
+      selfServiceAddress: $selfServiceAddress, selfServiceContacts: $selfServiceContacts,
       invoicePrefix: $invoicePrefix, sandbox: $sandbox) {
     installationSettings { ...All }
     errors { field code message }
@@ -72,7 +75,14 @@ def test_staff_read_the_settings_with_their_defaults(api, shop):
         "cancelDay": 21,
         "reactivationWindowDays": 30,
     }
-    assert settings["selfService"] == {"cancel": "PLAN", "pause": True, "switch": True, "quantity": True}
+    assert settings["selfService"] == {
+        "cancel": "PLAN",
+        "pause": True,
+        "switch": True,
+        "quantity": True,
+        "address": True,
+        "contacts": True,
+    }
     assert settings["invoicePrefix"] == shop.installation.invoice_prefix
 
 
@@ -90,6 +100,8 @@ def test_every_setting_is_saved(api, shop):
         selfServicePause=False,
         selfServiceSwitch=False,
         selfServiceQuantity=False,
+        selfServiceAddress=False,
+        selfServiceContacts=False,
         invoicePrefix="KC-2027-",
         sandbox=False,
     )
@@ -110,6 +122,8 @@ def test_every_setting_is_saved(api, shop):
         "pause": False,
         "switch": False,
         "quantity": False,
+        "address": False,
+        "contacts": False,
     }
     assert (saved["invoicePrefix"], saved["sandbox"]) == ("KC-2027-", False)
     row = Installation.objects.get(pk=shop.installation.pk)
@@ -206,7 +220,17 @@ def test_the_shops_self_service_rights_narrow_what_customers_may_do(api, shop):
         selfServicePause=False,
         selfServiceSwitch=False,
         selfServiceQuantity=False,
+        selfServiceAddress=False,
     )
+    shipped = {
+        "firstName": "Ann",
+        "lastName": "Lee",
+        "streetAddress1": "Keizersgracht 1",
+        "city": "Amsterdam",
+        "postalCode": "1015 CJ",
+        "country": "NL",
+    }
+    Subscription.objects.filter(pk=subscription.pk).update(shipping_address=shipped)
 
     refusals = []
     for action in (
@@ -214,6 +238,7 @@ def test_the_shops_self_service_rights_narrow_what_customers_may_do(api, shop):
         lambda: lifecycle.cancel_subscription(subscription, actor=Actor.CUSTOMER, effect="immediately"),
         lambda: lifecycle.switch_plan(subscription, other, actor=Actor.CUSTOMER),
         lambda: lifecycle.change_quantity(subscription, 3, actor=Actor.CUSTOMER),
+        lambda: lifecycle.change_shipping_address(subscription, shipped, actor=Actor.CUSTOMER),
     ):
         with pytest.raises(LifecycleError) as refused:
             action()
@@ -224,6 +249,7 @@ def test_the_shops_self_service_rights_narrow_what_customers_may_do(api, shop):
         "immediate_cancel_not_allowed",
         "customer_cannot_switch",
         "customer_cannot_change_quantity",
+        "customer_cannot_change_address",
     ]
     cancelled = lifecycle.cancel_subscription(subscription, actor=Actor.CUSTOMER, effect="period_end")
     assert cancelled.cancel_at_period_end is True

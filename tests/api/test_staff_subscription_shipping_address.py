@@ -21,7 +21,14 @@ mutation Address($id: ID!, $address: SubscriptionAddressInput!, $reason: String)
   }
 }
 """
-HOME = {"firstName": "Ann", "streetAddress1": "1 Main St", "city": "Springfield", "country": "US"}
+HOME = {
+    "firstName": "Ann",
+    "lastName": "Lee",
+    "streetAddress1": "1 Main St",
+    "city": "Springfield",
+    "postalCode": "62704",
+    "country": "US",
+}
 
 
 def test_staff_change_the_shipping_address(api, shop):
@@ -56,6 +63,8 @@ def test_refusals_name_the_address_field(api, shop):
     assert _refused(api, shop, address(country="XX"), sub) == ("country", "INVALID_ADDRESS")
     assert _refused(api, shop, address(city=" "), sub) == ("city", "INVALID_ADDRESS")
     assert _refused(api, shop, address(postalCode="9" * 21), sub) == ("postalCode", "INVALID_ADDRESS")
+    assert _refused(api, shop, address(postalCode="ABCDE"), sub) == ("postalCode", "INVALID_ADDRESS")
+    assert _refused(api, shop, address(lastName=""), sub) == ("lastName", "INVALID_ADDRESS")
     assert _refused(api, shop, {"id": sub_id(ended), "address": HOME}, ended) == (
         None,
         "NOT_ALLOWED_IN_STATE",

@@ -227,7 +227,7 @@ def test_a_credit_note_names_the_invoice_it_corrects_with_the_same_parties_and_v
         ("nl", PaidMethod("sepa_debit"), "0", "Betaald op 16 december 2026 met SEPA-incasso"),
         ("en", PaidMethod("ideal"), "0", "Paid on 16 December 2026 by iDEAL"),
         ("en", BANK_TRANSFER, "0", "Paid on 16 December 2026 by bank transfer"),
-        ("nl", BANK_TRANSFER, "0", "Betaald op 16 december 2026 met bankoverschrijving"),
+        ("nl", BANK_TRANSFER, "0", "Betaald op 16 december 2026 per bankoverschrijving"),
         (
             "en",
             PaidMethod("card", "mastercard", "4444"),

@@ -1,15 +1,18 @@
-"""Staff change where future renewal orders ship (BILLING_RULES §7): the address is checked first (a country
-Saleor knows, a street and a city, Saleor's field lengths), stored in the AddressInput shape the renewal
+"""Staff and customers change where future renewal orders ship (BILLING_RULES §7): the address is checked
+first (the names, a street and a city, a country Saleor knows, Saleor's field lengths, the postal code of the
+fixed-format countries), stored in the AddressInput shape the renewal
 orders are made with, and written on an event; a refused address changes nothing."""
 
 from __future__ import annotations
 
 import pytest
 
+from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.lifecycle import change_shipping_address
 from saleor_subscriptions.lifecycle.addresses import checked_address, country_codes
 from saleor_subscriptions.saleor.addresses import address_input
 from saleor_subscriptions.subscriptions.errors import LifecycleError
+from saleor_subscriptions.tenants.models import Installation
 from tests.lifecycle.helpers import STAFF, at, events, last_event
 from tests.renewals.support import plan, reload, sandbox, signed_up
 
@@ -63,6 +66,19 @@ def test_addresses_are_refused_naming_the_field():
     )
     assert _refusal({**HOME, "postalCode": "1" * 21}) == ("invalid_address", "postalCode")
     assert _refusal({**HOME, "planet": "Mars"}) == ("invalid_address", "planet")
+    assert _refusal({**HOME, "firstName": ""}) == ("invalid_address", "firstName")
+    assert _refusal({**HOME, "postalCode": "ABC"}) == ("invalid_address", "postalCode")
+    assert _refusal({k: v for k, v in HOME.items() if k != "postalCode"}) == ("invalid_address", "postalCode")
+
+
+def test_addresses_are_trimmed_and_a_postal_code_is_needed_only_where_its_format_is_fixed():
+    assert checked_address({**HOME, "streetAddress1": " Keizersgracht   1 ", "postalCode": "1015cj"}) == {
+        **HOME,
+        "postalCode": "1015CJ",
+        "country": "NL",
+    }
+    no_postcode = {k: v for k, v in HOME.items() if k != "postalCode"}
+    assert checked_address({**no_postcode, "country": "HK", "city": "Hong Kong"})["country"] == "HK"
 
 
 def test_the_countries_are_saleors():
@@ -85,3 +101,23 @@ def test_a_refused_address_or_an_ended_subscription_changes_nothing():
 
     assert error.value.code == "not_allowed_in_state"
     assert (reload(sub).shipping_address, len(events(sub))) == before
+
+
+def test_a_customer_changes_only_an_address_the_shop_lets_them_and_one_that_ships():
+    shop = sandbox(at(2026, 11, 16))
+    sub = signed_up(plan(shop, "30.00"))
+    before = (reload(sub).shipping_address, len(events(sub)))
+    with pytest.raises(LifecycleError) as error:
+        change_shipping_address(sub, HOME, actor=Actor.CUSTOMER, actor_id="VXNlcjoy")
+    assert (error.value.code, before) == ("not_shipped", (reload(sub).shipping_address, len(events(sub))))
+
+    sub.shipping_address = {**HOME, "country": "NL"}
+    sub.save()
+    Installation.objects.filter(pk=shop.pk).update(self_service_address=False)
+    with pytest.raises(LifecycleError) as error:
+        change_shipping_address(sub, {**HOME, "city": "Utrecht"}, actor=Actor.CUSTOMER, actor_id="VXNlcjoy")
+    assert error.value.code == "customer_cannot_change_address"
+    assert reload(sub).shipping_address["city"] == "Amsterdam"
+
+    change_shipping_address(sub, {**HOME, "city": "Utrecht"}, actor=STAFF, actor_id="VXNlcjox")
+    assert reload(sub).shipping_address["city"] == "Utrecht"

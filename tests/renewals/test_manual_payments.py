@@ -9,12 +9,15 @@ from datetime import date
 
 import pytest
 
+from saleor_subscriptions.invoicing.documents import render_invoice_pdf
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER
 from saleor_subscriptions.renewals.clock import advance_clock
 from saleor_subscriptions.renewals.manual_payments import mark_invoice_paid
 from saleor_subscriptions.renewals.ports import ChargeOutcome
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.tenants.models import Installation
+from tests.invoicing.test_documents import pdf_text
 from tests.renewals.support import at, invoices, memory_ports, plan, reload, sandbox, signed_up
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +66,32 @@ def test_a_bank_transfer_pays_the_invoice_on_its_day_and_settles_the_subscriptio
     )
     assert event.data["reference"] == "NL-2026-0042" and event.data["paid_on"] == "2026-12-17"
     assert "receipt" in ports.notifier.kinds()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Paid on 17 December 2026 by bank transfer"),
+        ("nl", "Betaald op 17 december 2026 per bankoverschrijving"),
+    ],
+)
+def test_the_invoice_marked_paid_says_it_was_paid_by_bank_transfer(language, expected):
+    shop, _subscription, ports, invoice = _declined_renewal()
+    Installation.objects.filter(pk=shop.pk).update(language=language)
+
+    mark_invoice_paid(
+        invoice,
+        ports.notifier,
+        ports.payments,
+        reference="NL-2026-0042",
+        paid_on=date(2026, 12, 17),
+        actor_id="VXNlcjox",
+    )
+
+    paid = Invoice.objects.get(pk=invoice.pk)
+    assert paid.paid_method == BANK_TRANSFER
+    text = pdf_text(render_invoice_pdf(paid))
+    assert expected in text and "Visa" not in text
 
 
 def _refusal(invoice: Invoice, ports, **changes) -> tuple[str, str | None]:

@@ -60,6 +60,10 @@ class InstallationSettingsUpdate(ApiMutation):
         self_service_pause = graphene.Boolean()
         self_service_switch = graphene.Boolean()
         self_service_quantity = graphene.Boolean()
+        self_service_address = graphene.Boolean(
+            description="Customers may change the shipping address of future renewal orders."
+        )
+        self_service_contacts = graphene.Boolean(description="Customers may name billing contacts.")
         invoice_prefix = graphene.String(
             description="1 to 20 characters, letters, digits and . _ / -, beginning with a letter or digit."
         )

@@ -10,22 +10,20 @@ with actor `staff` and the Saleor user id of the staff user; a refused action ch
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import graphene
 
 from saleor_subscriptions.api.auth import Scope
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.ids import parse_subscription_id
-from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
-from saleor_subscriptions.api.types.errors import SubscriptionError
-from saleor_subscriptions.api.types.subscriptions import SubscriptionType
+from saleor_subscriptions.api.mutations.base import input_name
+from saleor_subscriptions.api.mutations.subscription_mutation import SubscriptionMutation, reloaded
 from saleor_subscriptions.billing.states import Actor
 from saleor_subscriptions.lifecycle.self_service import (
     INVALID_REASON,
     NOT_FOUND,
     REASON_MAX,
-    Action,
     CustomerRequestRefused,
 )
 from saleor_subscriptions.subscriptions.errors import LifecycleError
@@ -53,25 +51,14 @@ def shop_subscription(context: ApiContext, shown_id: str) -> Subscription | None
     )
 
 
-class StaffSubscriptionMutation(ApiMutation):
+class StaffSubscriptionMutation(SubscriptionMutation):
     """The shop's subscription named by `id`, one lifecycle action on it by the staff user, and the answer."""
 
     class Meta:
         abstract = True
 
-    subscription = graphene.Field(SubscriptionType, description="The subscription after the change.")
-    errors = graphene.NonNull(graphene.List(graphene.NonNull(SubscriptionError)))
-
     permissions = (STAFF_ORDERS_PERMISSION,)
     scope = Scope.WRITE
-
-    fields: ClassVar[dict[str, str]] = {}
-    """The argument a lifecycle refusal's field names, where its name is not the field's own."""
-
-    @classmethod
-    def action(cls, data: dict[str, Any]) -> Action:
-        """The lifecycle call, taking the subscription and `actor`, `actor_id`, `reason` as keywords."""
-        raise NotImplementedError
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> Any:
@@ -95,24 +82,9 @@ class StaffSubscriptionMutation(ApiMutation):
             return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
             return cls.lifecycle_refused(refused)
-        return cls.answered(_reloaded(changed), data)
-
-    @classmethod
-    def lifecycle_refused(cls, refused: LifecycleError) -> Any:
-        """The payload of a lifecycle refusal, naming the argument its field is (none: the action)."""
-        argument = cls.fields.get(refused.field or "", refused.field)
-        field = input_name(argument) if argument in cls._meta.arguments else None
-        return cls.refused(field, refused.code.value, refused.message)
+        return cls.answered(reloaded(changed), data)
 
     @classmethod
     def answered(cls, subscription: Subscription, data: dict[str, Any]) -> Any:
         """The payload of a change that was made."""
         return cls(subscription=subscription, errors=[])
-
-    @classmethod
-    def refused(cls, field: str | None, code: str, message: str) -> Any:
-        return cls(subscription=None, errors=[SubscriptionError(field=field, code=code, message=message)])
-
-
-def _reloaded(subscription: Subscription) -> Subscription:
-    return Subscription.objects.select_related("plan_version__plan").get(pk=subscription.pk)

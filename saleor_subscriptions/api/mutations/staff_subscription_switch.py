@@ -14,27 +14,17 @@ from saleor_subscriptions.api.mutations.staff_subscription_base import (
     staff_reason_argument,
 )
 from saleor_subscriptions.api.mutations.subscription_changes import (
+    PreviewOfSwitch,
     SubscriptionSwitch,
     SubscriptionSwitchPreviewType,
     target_version,
 )
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.billing.states import Actor, Transition
-from saleor_subscriptions.lifecycle.changes import SwitchPreview
 from saleor_subscriptions.lifecycle.self_service import Action, CustomerRequestRefused
 from saleor_subscriptions.lifecycle.transition import allowed, moment_of
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
-
-
-class PreviewOfSwitch:
-    """A SwitchPreview with the currency its amounts are in, as `SubscriptionSwitchPreview` reads it."""
-
-    def __init__(self, preview: SwitchPreview, currency: str) -> None:
-        self.preview, self.currency = preview, currency
-        self.direction, self.timing = preview.direction, preview.timing
-        self.effective_on, self.discount_code = preview.effective_on, preview.discount_code
-        self.lines, self.next_period_lines = preview.lines, preview.next_period_lines
 
 
 class StaffSubscriptionSwitch(StaffSubscriptionMutation):

@@ -8,7 +8,7 @@ its event (actor `customer`, the Saleor user id); the emails follow from the eve
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any
 
 import graphene
 
@@ -16,10 +16,9 @@ from saleor_subscriptions import lifecycle
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.enums import CancelEffectEnum, enum_value
 from saleor_subscriptions.api.ids import parse_subscription_id
-from saleor_subscriptions.api.mutations.base import ApiMutation, input_name
+from saleor_subscriptions.api.mutations.base import input_name
+from saleor_subscriptions.api.mutations.subscription_mutation import SubscriptionMutation, reloaded
 from saleor_subscriptions.api.queries.subscriptions import customers_subscriptions
-from saleor_subscriptions.api.types.errors import SubscriptionError
-from saleor_subscriptions.api.types.subscriptions import SubscriptionType
 from saleor_subscriptions.lifecycle.self_service import (
     NOT_FOUND,
     REASON_MAX,
@@ -33,21 +32,11 @@ from saleor_subscriptions.subscriptions.models import Subscription
 __all__ = ["Action", "ArgumentRefused", "CustomerSubscriptionMutation", "reason_argument"]
 
 
-class CustomerSubscriptionMutation(ApiMutation):
+class CustomerSubscriptionMutation(SubscriptionMutation):
     """The customer's subscription named by `id`, one lifecycle action on it, and the answer."""
 
     class Meta:
         abstract = True
-
-    subscription = graphene.Field(SubscriptionType, description="The subscription after the change.")
-    errors = graphene.NonNull(graphene.List(graphene.NonNull(SubscriptionError)))
-
-    fields: ClassVar[dict[str, str]] = {}
-    """The argument a lifecycle refusal's field names, where its name is not the field's own."""
-
-    @classmethod
-    def action(cls, data: dict[str, Any]) -> Action:
-        raise NotImplementedError
 
     @classmethod
     def perform_mutation(cls, context: ApiContext, **data: Any) -> Any:
@@ -67,23 +56,13 @@ class CustomerSubscriptionMutation(ApiMutation):
         except ArgumentRefused as refused:
             return cls.refused(input_name(refused.field), refused.code.value, refused.message)
         except LifecycleError as refused:
-            argument = cls.fields.get(refused.field or "", refused.field)
-            field = input_name(argument) if argument in cls._meta.arguments else None
-            return cls.refused(field, refused.code.value, refused.message)
-        return cls.answered(_reloaded(changed))
+            return cls.lifecycle_refused(refused)
+        return cls.answered(reloaded(changed))
 
     @classmethod
     def answered(cls, subscription: Subscription) -> Any:
         """The payload of a change that was made."""
         return cls(subscription=subscription, errors=[])
-
-    @classmethod
-    def refused(cls, field: str | None, code: str, message: str) -> Any:
-        return cls(subscription=None, errors=[SubscriptionError(field=field, code=code, message=message)])
-
-
-def _reloaded(subscription: Subscription) -> Subscription:
-    return Subscription.objects.select_related("plan_version__plan").get(pk=subscription.pk)
 
 
 def reason_argument() -> graphene.String:

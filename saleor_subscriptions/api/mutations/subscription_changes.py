@@ -149,8 +149,9 @@ class SubscriptionSwitchPreviewType(graphene.ObjectType):
         return show_amount(root.preview.next_period_total, root.currency)
 
 
-class _Previewed:
-    """A SwitchPreview with the currency its amounts are in, for the type's resolvers."""
+class PreviewOfSwitch:
+    """A SwitchPreview with the currency its amounts are in, as `SubscriptionSwitchPreview` reads it (the
+    customer's preview query and the staff switch mutation)."""
 
     def __init__(self, preview: SwitchPreview, currency: str) -> None:
         self.preview, self.currency = preview, currency
@@ -182,7 +183,7 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
         plan_id: str,
         timing: Any = None,
         discount_code: str | None = None,
-    ) -> _Previewed | None:
+    ) -> PreviewOfSwitch | None:
         principal = context_of(info).principal
         customer = principal.require_customer()
         pk = parse_subscription_id(id)
@@ -205,7 +206,7 @@ class SubscriptionSwitchQueries(graphene.ObjectType):
         except LifecycleError as refused:
             argument = SubscriptionSwitch.fields.get(refused.field or "", refused.field)
             raise _bad_input(input_name(argument) or "id", refused.code.value, refused.message) from None
-        return _Previewed(preview, subscription.currency)
+        return PreviewOfSwitch(preview, subscription.currency)
 
 
 def _bad_input(field: str, code: str, message: str) -> Exception:

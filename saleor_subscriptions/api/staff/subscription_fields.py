@@ -4,7 +4,8 @@ refused (PERMISSION_DENIED / AUTHENTICATION_REQUIRED) and null."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import graphene
@@ -31,6 +32,16 @@ from saleor_subscriptions.subscriptions.models import Subscription
 
 def _staff_only(info: Any) -> None:
     require_any(context_of(info).principal, (READ_BILLING,))
+
+
+def _staff_attribute(name: str) -> Callable[[Subscription, Any], Any]:
+    """A resolver of the subscription's attribute `name`, for staff only."""
+
+    def resolve(root: Subscription, info: Any) -> Any:
+        _staff_only(info)
+        return getattr(root, name)
+
+    return resolve
 
 
 class Money(graphene.ObjectType):
@@ -131,50 +142,23 @@ class StaffSubscriptionFields:
     pending_changes = graphene.Field(SubscriptionPendingChanges, description="Staff.")
     dunning = graphene.Field(SubscriptionDunning, description="Null when no payment is failing (staff).")
 
+    resolve_customer_user_id = staticmethod(_staff_attribute("customer_user_id"))
+    resolve_customer_email = staticmethod(_staff_attribute("customer_email"))
+    resolve_created_at = staticmethod(_staff_attribute("created_at"))
+    resolve_cancelled_at = staticmethod(_staff_attribute("cancelled_at"))
+    resolve_cancel_reason = staticmethod(_staff_attribute("cancel_reason"))
+    resolve_paused_at = staticmethod(_staff_attribute("paused_at"))
+    resolve_suspended_at = staticmethod(_staff_attribute("suspended_at"))
+
     @staticmethod
     def resolve_number(root: Subscription, info: Any) -> int:
         _staff_only(info)
         return root.pk
 
     @staticmethod
-    def resolve_customer_user_id(root: Subscription, info: Any) -> str:
-        _staff_only(info)
-        return root.customer_user_id
-
-    @staticmethod
-    def resolve_customer_email(root: Subscription, info: Any) -> str:
-        _staff_only(info)
-        return root.customer_email
-
-    @staticmethod
     def resolve_customer_name(root: Subscription, info: Any) -> str:
         _staff_only(info)
         return customer_name(root)
-
-    @staticmethod
-    def resolve_created_at(root: Subscription, info: Any) -> datetime:
-        _staff_only(info)
-        return root.created_at
-
-    @staticmethod
-    def resolve_cancelled_at(root: Subscription, info: Any) -> datetime | None:
-        _staff_only(info)
-        return root.cancelled_at
-
-    @staticmethod
-    def resolve_cancel_reason(root: Subscription, info: Any) -> str:
-        _staff_only(info)
-        return root.cancel_reason
-
-    @staticmethod
-    def resolve_paused_at(root: Subscription, info: Any) -> datetime | None:
-        _staff_only(info)
-        return root.paused_at
-
-    @staticmethod
-    def resolve_suspended_at(root: Subscription, info: Any) -> datetime | None:
-        _staff_only(info)
-        return root.suspended_at
 
     @staticmethod
     def resolve_amount(root: Subscription, info: Any) -> str | None:

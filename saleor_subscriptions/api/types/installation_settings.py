@@ -72,6 +72,10 @@ class SelfServiceType(graphene.ObjectType):
     pause = graphene.Boolean(required=True, description="Pause, resume and skip, where a plan allows it.")
     switch = graphene.Boolean(required=True, description="Switch plans.")
     quantity = graphene.Boolean(required=True, description="Change quantities.")
+    address = graphene.Boolean(
+        required=True, description="Change the shipping address of future renewal orders."
+    )
+    contacts = graphene.Boolean(required=True, description="Name billing contacts.")
 
 
 class InstallationSettings(graphene.ObjectType):
@@ -106,6 +110,8 @@ class InstallationSettings(graphene.ObjectType):
             pause=root.self_service_pause,
             switch=root.self_service_switch,
             quantity=root.self_service_quantity,
+            address=root.self_service_address,
+            contacts=root.self_service_contacts,
         )
 
 

@@ -40,7 +40,7 @@ from saleor_subscriptions.invoicing.documents.parties import (
     vat_rows,
 )
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
-from saleor_subscriptions.invoicing.paid_with import CREDIT, paid_with_text
+from saleor_subscriptions.invoicing.paid_with import BANK_TRANSFER, CREDIT, paid_with_text
 from saleor_subscriptions.invoicing.parties import Buyer, buyer_on, seller_on
 from saleor_subscriptions.invoicing.vat import split_credit, vat_by_rate
 from saleor_subscriptions.tenants.models import Installation
@@ -257,7 +257,10 @@ def paid_text(invoice: Invoice, day: str, language: fmt.Language) -> str:
         return label(language, "status_paid", date=day)
     if method == CREDIT:
         return label(language, "status_paid_by_credit", date=day)
-    named = paid_with_text(method, language)
+    if method == BANK_TRANSFER:
+        by = label(language, "by_bank_transfer")
+    else:
+        by = label(language, "by_method", method=paid_with_text(method, language))
     if invoice.credit_applied > 0:
         return label(
             language,
@@ -265,9 +268,9 @@ def paid_text(invoice: Invoice, day: str, language: fmt.Language) -> str:
             date=day,
             credit=fmt.money(invoice.credit_applied, invoice.currency, language),
             rest=fmt.money(invoice.amount_paid, invoice.currency, language),
-            method=named,
+            by=by,
         )
-    return label(language, "status_paid_with", date=day, method=named)
+    return label(language, "status_paid_with", date=day, by=by)
 
 
 def _quantity(quantity: Decimal, language: fmt.Language) -> str:

@@ -1,16 +1,17 @@
 """Billing contacts, as the customer manages them: the people who also receive the invoices and payment
 requests and may pay them (each through their own link), but change nothing. Adding and removing go through
-`subscriptions.contacts`, with its checks."""
+`subscriptions.contacts`, with its checks (the shop's `self_service_contacts` among them)."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
-from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed, forbidden
+from saleor_subscriptions.portal.shop_settings import forbidden
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.subscriptions.contacts import (
     MAX_CONTACTS,
+    ContactErrorCode,
     ContactRefused,
     active_contacts,
     add_contact,
@@ -23,7 +24,7 @@ def contacts_page(visit: Visit, status: int = 200, **context: object) -> HttpRes
         {"pk": c.pk, "email": c.email, "remove_label": visit.t["contact_remove"].format(email=c.email)}
         for c in active_contacts(visit.installation.pk, visit.customer_key)
     ]
-    may_add = "contacts" not in forbidden(visit.installation.pk)
+    may_add = "contacts" not in forbidden(visit.installation)
     return visit.render(
         "contacts",
         status,
@@ -44,19 +45,16 @@ def contacts(visit: Visit) -> HttpResponse:
 
 
 def _refused(visit: Visit, refused: ContactRefused, email: str = "") -> HttpResponse:
+    """The page again with the refusal: 403 when the shop keeps naming contacts to its staff, else 400."""
     message = visit.t["refused"].format(message=refused.message)
-    return contacts_page(visit, 400, refusal=message, refusal_code=refused.code.value, email=email)
+    status = 403 if refused.code is ContactErrorCode.FORBIDDEN_BY_SHOP else 400
+    return contacts_page(visit, status, refusal=message, refusal_code=refused.code.value, email=email)
 
 
 @require_POST
 @portal_page
 def add(visit: Visit) -> HttpResponse:
     email = visit.request.POST.get("email", "")
-    try:
-        check_allowed(visit.installation.pk, "contacts")
-    except ForbiddenByShop as forbidden_here:
-        message = visit.t["refused"].format(message=forbidden_here.message)
-        return contacts_page(visit, 403, refusal=message, refusal_code=forbidden_here.code.value)
     try:
         add_contact(
             visit.installation,

@@ -1,5 +1,6 @@
 """The shipping address of a subscription's future deliveries: shown, and changed through
-`subscriptions.addresses` (its checks; a refusal names the field and changes nothing)."""
+`lifecycle.change_shipping_address` with the customer as actor (its checks, the same as staff's; a refusal
+names the field and changes nothing)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods
 
 from saleor_subscriptions.billing.states import Actor
-from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed
-from saleor_subscriptions.portal.views.common import Visit, portal_page
-from saleor_subscriptions.portal.views.subscriptions import forbidden_page
-from saleor_subscriptions.subscriptions.addresses import (
-    FIELDS,
-    AddressRefused,
+from saleor_subscriptions.lifecycle.addresses import (
+    ADDRESS_FIELD_LENGTHS,
+    REQUIRED_ADDRESS_FIELDS,
     change_shipping_address,
     ships,
 )
+from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed
+from saleor_subscriptions.portal.views.common import Visit, portal_page
+from saleor_subscriptions.portal.views.subscriptions import forbidden_page
+from saleor_subscriptions.subscriptions.errors import LifecycleError
 
 SHOWN = (
     "firstName",
@@ -38,17 +40,19 @@ def address(visit: Visit, pk: int) -> HttpResponse:
     if not ships(subscription):
         raise Http404("this subscription has no deliveries to address")
     try:
-        check_allowed(visit.installation.pk, "address")
+        check_allowed(visit.installation, "address")
     except ForbiddenByShop as refused:
         return forbidden_page(visit, subscription, refused)
     values = {name: str(subscription.shipping_address.get(name) or "") for name in SHOWN}
     status, context = 200, {}
     if visit.request.method == "POST":
-        values = {name: visit.request.POST.get(name, "")[: FIELDS[name] + 50] for name in SHOWN}
+        values = {
+            name: visit.request.POST.get(name, "")[: ADDRESS_FIELD_LENGTHS[name] + 50] for name in SHOWN
+        }
         try:
             change_shipping_address(subscription, values, actor=Actor.CUSTOMER, actor_id=visit.actor_id)
-        except AddressRefused as refused:
-            field = (refused.field or "").removeprefix("shippingAddress.")
+        except LifecycleError as refused:
+            field = refused.field or ""
             label = visit.t.get(f"address_{field}", field)
             message = visit.t["address_refused"].format(field=label, message=refused.message)
             status, context = (
@@ -62,7 +66,7 @@ def address(visit: Visit, pk: int) -> HttpResponse:
             "name": name,
             "label": visit.t[f"address_{name}"],
             "value": values[name],
-            "required": name in REQUIRED_SHOWN,
+            "required": name in REQUIRED_ADDRESS_FIELDS,
         }
         for name in SHOWN
     ]
@@ -76,6 +80,3 @@ def address(visit: Visit, pk: int) -> HttpResponse:
         section="subscriptions",
         **context,
     )
-
-
-REQUIRED_SHOWN = ("firstName", "lastName", "streetAddress1", "postalCode", "city", "country")

@@ -14,6 +14,7 @@ from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import Plan
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.links import pay_url
+from saleor_subscriptions.lifecycle.addresses import ships
 from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.lifecycle.self_service import (
     Action,
@@ -26,7 +27,6 @@ from saleor_subscriptions.payments.customers import recorded_method
 from saleor_subscriptions.portal.shop_settings import ForbiddenByShop, check_allowed, forbidden
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.portal.views.paying import portal_url, reactivation
-from saleor_subscriptions.subscriptions.addresses import ships
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
 
@@ -152,7 +152,7 @@ def _reactivation(visit: Visit, subscription: Subscription) -> dict[str, str] | 
 def subscription_page(
     visit: Visit, subscription: Subscription, status: int = 200, **context: Any
 ) -> HttpResponse:
-    kept = forbidden(visit.installation.pk)
+    kept = forbidden(visit.installation)
     offered = {
         name: allowed and SHOP_SETTING.get(name) not in kept for name, allowed in offers(subscription).items()
     }
@@ -182,7 +182,7 @@ def detail(visit: Visit, pk: int) -> HttpResponse:
 
 SHOP_SETTING = {"cancel": "cancel", "pause": "pause", "skip": "pause", "resume": "pause"}
 SHOP_SETTING |= {"quantity": "quantity", "switch": "switch"}
-"""The shop's self-service setting (`shop_settings.ACTIONS`) behind each offer; undoing a cancellation is
+"""The shop's self-service right (`tenants.self_service.ACTIONS`) behind each offer; undoing a cancellation is
 always the customer's."""
 
 
@@ -197,7 +197,7 @@ def _act(visit: Visit, pk: int, action: Action, setting: str | None) -> HttpResp
     subscription = visit.subscription(pk)
     try:
         if setting is not None:
-            check_allowed(visit.installation.pk, setting)
+            check_allowed(visit.installation, setting)
     except ForbiddenByShop as refused:
         return forbidden_page(visit, subscription, refused)
     reason = visit.request.POST.get("reason", "").strip()

@@ -46,7 +46,7 @@ def _choice(visit: Visit) -> tuple[str, int | None, str]:
 def preview(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
     try:
-        check_allowed(visit.installation.pk, "switch")
+        check_allowed(visit.installation, "switch")
     except ForbiddenByShop as refused:
         return forbidden_page(visit, subscription, refused)
     plan_text, plan_pk, code = _choice(visit)
@@ -80,7 +80,7 @@ def preview(visit: Visit, pk: int) -> HttpResponse:
 def confirm(visit: Visit, pk: int) -> HttpResponse:
     subscription = visit.subscription(pk)
     try:
-        check_allowed(visit.installation.pk, "switch")
+        check_allowed(visit.installation, "switch")
     except ForbiddenByShop as refused:
         return forbidden_page(visit, subscription, refused)
     plan_text, plan_pk, code = _choice(visit)
