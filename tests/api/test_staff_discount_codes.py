@@ -1,5 +1,5 @@
-"""Staff make, change and deactivate discount codes through /graphql/ (MANAGE_ORDERS or MANAGE_DISCOUNTS, or an
-API key with `write`; BILLING_RULES §9): every option of the code, each refusal naming its input field and
+"""Staff make, change and deactivate discount codes through /graphql/ (MANAGE_ORDERS or MANAGE_DISCOUNTS, or
+an API key with `write`; BILLING_RULES §9): every option of the code, each refusal naming its input field and
 changing nothing, the event naming the staff user, and the code then used as checkout and renewals use it."""
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ NOV_1 = datetime(2026, 11, 1, tzinfo=UTC)
 DEC_31 = datetime(2026, 12, 31, tzinfo=UTC)
 
 
-def _codes(shop: Any) -> list[dict[str, Any]]:
+def _codes(shop: Any) -> Any:
+    """Every code of the shop with its plans, and every code event: what a refusal must leave alone."""
     rows = DiscountCode.objects.filter(installation=shop.installation).order_by("pk")
-    return [model_to_dict(row) for row in rows] + list(DiscountCodeEvent.objects.values_list("pk", flat=True))
+    return [model_to_dict(row) for row in rows], list(DiscountCodeEvent.objects.values_list("pk", flat=True))
 
 
 def _events(code: DiscountCode) -> list[tuple[str, str, str, str, dict[str, Any]]]:
