@@ -127,6 +127,7 @@ ACCESS: dict[str, Access] = {
     "staffInvoiceVoid": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceRetry": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceMarkPaid": staff("MANAGE_ORDERS", scope="write"),
+    "staffInvoiceRefund": staff("MANAGE_ORDERS", scope="write"),
     "staffDiscountCodeCreate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
     "staffDiscountCodeUpdate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
     "staffDiscountCodeDeactivate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
