@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 
 from saleor_subscriptions.api.auth import Staff
+from saleor_subscriptions.api.enums import enum_value
 from saleor_subscriptions.api.mutations.staff_invoice_base import StaffInvoiceMutation
 from saleor_subscriptions.api.mutations.staff_subscription_base import staff_reason_argument
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
@@ -15,12 +16,12 @@ from saleor_subscriptions.api.types.plans import show_amount
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.payments.staff_refunds import IDEMPOTENCY_KEY_MAX, refund_paid_invoice
 
-
-class InvoiceRefundAs(graphene.Enum):
-    """How a refund reaches the customer."""
-
-    MONEY_BACK = "money_back"
-    CREDIT_NOTE = "credit_note"
+MONEY_BACK = "money_back"
+InvoiceRefundAs = graphene.Enum(
+    "InvoiceRefundAs",
+    [("MONEY_BACK", MONEY_BACK), ("CREDIT_NOTE", "credit_note")],
+    description="How a refund reaches the customer: money back through Stripe, or credit on the balance.",
+)
 
 
 class StaffInvoiceRefund(StaffInvoiceMutation):
@@ -47,11 +48,10 @@ class StaffInvoiceRefund(StaffInvoiceMutation):
 
     @classmethod
     def act(cls, invoice: Invoice, staff: Staff, reason: str, data: dict[str, Any]) -> dict[str, Any]:
-        refund_as = data["refund_as"]
         made = refund_paid_invoice(
             invoice,
             data.get("amount"),
-            money_back=getattr(refund_as, "value", refund_as) == InvoiceRefundAs.MONEY_BACK.value,
+            money_back=enum_value(data["refund_as"]) == MONEY_BACK,
             actor_id=staff.user_id,
             reason=reason,
             idempotency_key=data.get("idempotency_key"),
