@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import stripe
 from django.db import transaction
 from django.db.models import Sum
 
@@ -160,6 +161,9 @@ def _money_back(invoice: Invoice, amount: Decimal, client_for: ClientFor, key: s
         if refused.code is RefundErrorCode.INVALID:
             raise _refuse(LifecycleErrorCode.INVALID_REFUND_AMOUNT, refused.message, "amount") from None
         raise _refuse(LifecycleErrorCode.REFUND_TOO_LARGE, refused.message, "amount") from None
+    except stripe.StripeError as exc:  # a disputed charge, say: Stripe's own words for staff
+        message = exc.user_message or str(exc)
+        raise _refuse(LifecycleErrorCode.REFUND_REFUSED, f"Stripe refused the refund: {message}") from None
     except GatewayUnavailable as down:
         raise _refuse(
             LifecycleErrorCode.GATEWAY_UNAVAILABLE, f"{down}; nothing was refunded, try again", None

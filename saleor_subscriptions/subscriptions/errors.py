@@ -61,6 +61,7 @@ class LifecycleErrorCode(StrEnum):
     REFUND_TOO_LARGE = "refund_too_large"
     NOTHING_TO_REFUND = "nothing_to_refund"
     GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    REFUND_REFUSED = "refund_refused"
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
 
 

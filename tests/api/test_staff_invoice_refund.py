@@ -148,6 +148,19 @@ def test_a_refund_stripe_did_not_answer_is_made_once_when_sent_again_with_its_ke
     assert stripe_settings.objects("charge")[0]["amount_refunded"] == 400
 
 
+def test_a_key_whose_refund_stripe_made_unanswered_is_refused_by_stripe_for_another_amount(
+    api, shop, stripe_settings, settings
+):
+    sub, invoice = _charged(shop, stripe_settings)
+    stripe_settings.fail_next(kind="timeout", delay=1.0, path_prefix="/v1/refunds")  # made, answer lost
+    settings.STRIPE_TIMEOUT_S = 0.3
+    assert _call(api, shop, invoice, amount="4.00", key="req-3")["errors"][0]["code"] == "GATEWAY_UNAVAILABLE"
+    settings.STRIPE_TIMEOUT_S = 30
+
+    assert _refused(api, shop, sub, invoice, amount="5.00", key="req-3") == ("id", "REFUND_REFUSED")
+    assert stripe_settings.count("refund") == 1
+
+
 def _refused(api: Any, shop: Any, sub: Subscription, invoice: Invoice, **variables: Any) -> tuple[str, str]:
     before = snapshot(sub)
     answer = _call(api, shop, invoice, **variables)
