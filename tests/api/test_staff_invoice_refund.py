@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 REFUND = """
 mutation Refund($id: ID!, $amount: Decimal, $as: InvoiceRefundAs!, $reason: String, $key: String) {
   staffInvoiceRefund(id: $id, amount: $amount, as: $as, reason: $reason, idempotencyKey: $key) {
-    invoice { number status } creditNote { number amount invoiceNumber } refundedAmount stripeRefund
-    errors { field code message }
+    invoice { number status } creditNote { number amount invoiceNumber stripeRefund }
+    refundedAmount stripeRefund errors { field code message }
   }
 }
 """
@@ -79,7 +79,12 @@ def test_money_back_refunds_the_charge_at_stripe_with_a_credit_note(api, shop, s
     assert answer["errors"] == []
     [note] = CreditNote.objects.filter(invoice=invoice)
     [refund] = stripe_settings.objects("refund")
-    assert answer["creditNote"] == {"number": note.number, "amount": "12.50", "invoiceNumber": invoice.number}
+    assert answer["creditNote"] == {
+        "number": note.number,
+        "amount": "12.50",
+        "invoiceNumber": invoice.number,
+        "stripeRefund": refund["id"],
+    }
     assert (answer["refundedAmount"], answer["stripeRefund"]) == ("12.50", refund["id"])
     assert (refund["amount"], note.refund_reference) == (1250, refund["id"])
     assert stripe_settings.objects("charge")[0]["amount_refunded"] == 1250
@@ -106,6 +111,7 @@ def test_a_credit_note_refund_goes_on_the_balance_and_moves_no_money(api, shop, 
     answer = _call(api, shop, invoice, amount="5.00", **{"as": "CREDIT_NOTE"})
 
     assert (answer["errors"], answer["refundedAmount"], answer["stripeRefund"]) == ([], "5.00", None)
+    assert answer["creditNote"]["stripeRefund"] is None
     assert stripe_settings.requests("POST", "/v1/refunds") == []
     assert credit_balance(shop.installation, sub.customer_key, "EUR") == Decimal("5.00")
     # Money back afterwards is what is left of the invoice: 25.00, not the 30.00 its charge has.
