@@ -15,7 +15,11 @@ from saleor_subscriptions.api.mutations.installation_settings_update import Inst
 from saleor_subscriptions.api.mutations.plan_archive import PlanArchive
 from saleor_subscriptions.api.mutations.plan_create import PlanCreate
 from saleor_subscriptions.api.mutations.plan_update import PlanUpdate
+from saleor_subscriptions.api.mutations.staff_discount_code_create import StaffDiscountCodeCreate
+from saleor_subscriptions.api.mutations.staff_discount_code_deactivate import StaffDiscountCodeDeactivate
+from saleor_subscriptions.api.mutations.staff_discount_code_update import StaffDiscountCodeUpdate
 from saleor_subscriptions.api.mutations.staff_invoice_mark_paid import StaffInvoiceMarkPaid
+from saleor_subscriptions.api.mutations.staff_invoice_refund import StaffInvoiceRefund
 from saleor_subscriptions.api.mutations.staff_invoice_retry import StaffInvoiceRetry
 from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
@@ -132,6 +136,11 @@ class Mutation(graphene.ObjectType):
     staff_invoice_void = StaffInvoiceVoid.Field()
     staff_invoice_retry = StaffInvoiceRetry.Field()
     staff_invoice_mark_paid = StaffInvoiceMarkPaid.Field()
+    staff_invoice_refund = StaffInvoiceRefund.Field()
+    # Discount codes (MANAGE_ORDERS or MANAGE_DISCOUNTS).
+    staff_discount_code_create = StaffDiscountCodeCreate.Field()
+    staff_discount_code_update = StaffDiscountCodeUpdate.Field()
+    staff_discount_code_deactivate = StaffDiscountCodeDeactivate.Field()
 
 
 # ApiErrorCode is named so that clients see the codes of top-level errors (`extensions.code`).

@@ -117,3 +117,21 @@ class DiscountRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_id} on subscription {self.subscription_id}"
+
+
+class DiscountCodeEvent(models.Model):
+    """A change staff made to a code (made, changed, deactivated): when, who, and the values it changed."""
+
+    installation = models.ForeignKey(Installation, on_delete=models.CASCADE, related_name="+")
+    code = models.ForeignKey(DiscountCode, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor_type = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=32)
+    reason = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(
+        default=dict, blank=True, help_text="The values changed: {field: [before, after]}"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind} of code {self.code_id}"

@@ -26,10 +26,14 @@ def issue_credit_note(
     reason: str,
     invoice: Invoice | None = None,
     idempotency_key: str | None = None,
+    refund_reference: str = "",
 ) -> CreditNote:
     """A numbered credit note of `amount` (rounded to the currency) for the subscription's customer, and the
     same amount added to their credit balance in the subscription's currency (§8). Asked again with the same
-    `idempotency_key`, it returns the note made the first time."""
+    `idempotency_key`, it returns the note made the first time.
+
+    With `refund_reference` (the payment provider's refund) the amount was paid back: the note documents the
+    refund and the balance does not change; asked again for the same refund, it returns the first note."""
     currency = subscription.currency
     rounded = round_money(amount, currency)
     if rounded <= 0:
@@ -43,6 +47,12 @@ def issue_credit_note(
         )
         if earlier is not None and earlier.credit_note is not None:
             return earlier.credit_note
+    if refund_reference:
+        noted = CreditNote.objects.filter(
+            installation=installation, refund_reference=refund_reference
+        ).first()
+        if noted is not None:
+            return noted
     with transaction.atomic():
         lock_balance(installation.pk, subscription.customer_key, currency)
         note = CreditNote(
@@ -54,10 +64,13 @@ def issue_credit_note(
             currency=currency,
             amount=rounded,
             reason=reason,
+            refund_reference=refund_reference,
             created_at=installation.now(),
         )
         stamp_parties(note, installation, subscription)
         note.save()
+        if refund_reference:
+            return note
         CreditLedgerEntry.objects.create(
             installation=installation,
             customer_key=subscription.customer_key,

@@ -288,11 +288,21 @@ class CreditNote(models.Model):
     seller = models.JSONField(default=dict, blank=True, help_text="The seller's details as issued")
     buyer = models.JSONField(default=dict, blank=True, help_text="The buyer's details as issued")
     missing_seller_details = models.BooleanField(default=False)
+    refund_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The Stripe refund that paid the amount back; empty: it went to the credit balance",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["installation", "number"], name="credit_note_number_unique"),
+            models.UniqueConstraint(
+                fields=["installation", "refund_reference"],
+                condition=~models.Q(refund_reference=""),
+                name="credit_note_refund_once",
+            ),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="credit_note_amount_positive"),
         ]
 

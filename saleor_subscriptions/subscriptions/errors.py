@@ -57,6 +57,14 @@ class LifecycleErrorCode(StrEnum):
     INVOICE_PAID = "invoice_paid"
     PAYMENT_IN_FLIGHT = "payment_in_flight"
     CREDIT_APPLIED = "credit_applied"
+    # Refunding a paid invoice (payments.staff_refunds).
+    INVOICE_NOT_PAID = "invoice_not_paid"
+    INVALID_REFUND_AMOUNT = "invalid_refund_amount"
+    REFUND_TOO_LARGE = "refund_too_large"
+    NOTHING_TO_REFUND = "nothing_to_refund"
+    GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    REFUND_REFUSED = "refund_refused"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
 
 
 class LifecycleError(CodedError):

@@ -127,6 +127,10 @@ ACCESS: dict[str, Access] = {
     "staffInvoiceVoid": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceRetry": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceMarkPaid": staff("MANAGE_ORDERS", scope="write"),
+    "staffInvoiceRefund": staff("MANAGE_ORDERS", scope="write"),
+    "staffDiscountCodeCreate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
+    "staffDiscountCodeUpdate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
+    "staffDiscountCodeDeactivate": staff("MANAGE_ORDERS", "MANAGE_DISCOUNTS", scope="write"),
 }
 
 PERMISSIONS = sorted(set(DEFAULT_PERMISSIONS) | {"MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_STAFF"})

@@ -147,6 +147,22 @@ def test_credit_note_shows_its_own_number_amount_and_reason(language: str, expec
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "refunded to the payment method"), ("nl", "terugbetaald")]
+)
+def test_a_credit_note_of_money_paid_back_says_so_not_that_it_is_credit(language: str, words: str) -> None:
+    subscription = subscriber(shop(language))
+    credit_note = credit_note_for(subscription, invoice_for(subscription))
+    credit_note.refund_reference = "re_123"
+    credit_note.save()
+
+    text = " ".join(pdf_text(render_credit_note_pdf(credit_note)).split())
+
+    assert words in text
+    assert "credit balance" not in text and "tegoed" not in text
+
+
+@pytest.mark.django_db
 def test_rendering_the_same_invoice_twice_gives_the_same_bytes() -> None:
     invoice = invoice_for(subscriber(shop("en")))
 

@@ -36,8 +36,9 @@ class StaffInvoiceMutation(ApiMutation):
     scope = Scope.WRITE
 
     @classmethod
-    def act(cls, invoice: Invoice, staff: Staff, reason: str, data: dict[str, Any]) -> None:
-        """The action; a LifecycleError refuses it (its field `invoice` is the argument `id`)."""
+    def act(cls, invoice: Invoice, staff: Staff, reason: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        """The action; a LifecycleError refuses it (its field `invoice` is the argument `id`). It may answer
+        more fields of the payload than the invoice."""
         raise NotImplementedError
 
     @classmethod
@@ -57,11 +58,11 @@ class StaffInvoiceMutation(ApiMutation):
                 "reason", INVALID_REASON, f"at most {REASON_MAX} characters, not {len(reason)}"
             )
         try:
-            cls.act(found, staff, reason, data)
+            more = cls.act(found, staff, reason, data) or {}
         except LifecycleError as refused:
             field = "id" if refused.field in (None, "invoice") else input_name(refused.field)
             return cls.refused(field, refused.code.value, refused.message)
-        return cls(invoice=Invoice.objects.select_related("subscription").get(pk=found.pk), errors=[])
+        return cls(invoice=Invoice.objects.select_related("subscription").get(pk=found.pk), errors=[], **more)
 
     @classmethod
     def refused(cls, field: str | None, code: str, message: str) -> Any:

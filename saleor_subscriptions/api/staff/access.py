@@ -20,12 +20,12 @@ READ_BILLING = "MANAGE_ORDERS"
 READ_DISCOUNTS = ("MANAGE_ORDERS", "MANAGE_DISCOUNTS")
 
 
-def require_any(principal: Principal, permissions: Collection[str]) -> Staff:
+def require_any(principal: Principal, permissions: Collection[str], scope: Scope = Scope.READ) -> Staff:
     """The staff user when their token carries at least one of `permissions`, or the caller of an API key with
-    the `read` scope; a top-level AUTHENTICATION_REQUIRED (not staff) or PERMISSION_DENIED error otherwise."""
+    `scope`; a top-level AUTHENTICATION_REQUIRED (not staff) or PERMISSION_DENIED error otherwise."""
     wanted = sorted(permissions)
     if principal.api_key is not None:
-        return principal.require_permissions(wanted, scope=Scope.READ)
+        return principal.require_permissions(wanted, scope=scope)
     if principal.staff is None:
         raise api_error(
             ApiErrorCode.AUTHENTICATION_REQUIRED,

@@ -40,6 +40,7 @@ from saleor_subscriptions.api.staff.subscription_filters import (
 )
 from saleor_subscriptions.api.types.plans import show_amount
 from saleor_subscriptions.api.types.subscriptions import SubscriptionType
+from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote, Invoice
 from saleor_subscriptions.payments.models import StripeCustomer
@@ -146,6 +147,14 @@ class DiscountCodeType(graphene.ObjectType):
     valid_until = graphene.DateTime()
     active = graphene.Boolean(required=True)
     redemption_count = graphene.Int(required=True, description="Subscriptions it was redeemed on.")
+    plans = graphene.List(
+        graphene.NonNull(graphene.ID), required=True, description="The plans it applies to; none: every plan."
+    )
+    created_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_plans(root: DiscountCode, _info: Any) -> list[str]:
+        return [plan_global_id(pk) for pk in sorted(p.pk for p in root.plans.all())]
 
     @staticmethod
     def resolve_id(root: DiscountCode, _info: Any) -> str:
@@ -324,7 +333,7 @@ class StaffBillingQueries(graphene.ObjectType):
             rows = rows.filter(code__icontains=search.strip())
         if active is not None:
             rows = rows.filter(active=active)
-        counted = rows.annotate(redemption_count=Count("redemptions"))
+        counted = rows.annotate(redemption_count=Count("redemptions")).prefetch_related("plans")
         found: Page[DiscountCode] = paginate(counted, DISCOUNT_SORT, False, request)
         return Connection(found, rows.count)
 

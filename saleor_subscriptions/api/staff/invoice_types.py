@@ -122,10 +122,17 @@ class CreditNoteType(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
     subscription_id = graphene.ID()
     invoice_number = graphene.String()
+    stripe_refund = graphene.String(
+        description="The Stripe refund that paid the amount back (staffInvoiceRefund); null: on the balance."
+    )
 
     @staticmethod
     def resolve_id(root: CreditNote, _info: Any) -> str:
         return global_id(CREDIT_NOTE_TYPE, root.pk)
+
+    @staticmethod
+    def resolve_stripe_refund(root: CreditNote, _info: Any) -> str | None:
+        return root.refund_reference or None
 
     @staticmethod
     def resolve_subscription_id(root: CreditNote, _info: Any) -> str | None:

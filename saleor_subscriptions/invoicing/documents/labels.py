@@ -50,6 +50,7 @@ LABELS: Final[dict[Language, dict[str, str]]] = {
         "for_invoice": "Corrects invoice",
         "credit_balance_note": "This amount has been added to your credit balance and will be deducted "
         "from your next invoices.",
+        "refunded_note": "This amount has been refunded to the payment method you paid with.",
         "credit_covered_note": "Part of this invoice was paid from your credit balance.",
         "thanks": "Thank you for your subscription.",
         "seller_vat_number": "VAT number",
@@ -102,6 +103,7 @@ LABELS: Final[dict[Language, dict[str, str]]] = {
         "for_invoice": "Correctie op factuur",
         "credit_balance_note": "Dit bedrag staat als tegoed op je account en wordt verrekend met je "
         "volgende facturen.",
+        "refunded_note": "Dit bedrag is terugbetaald op de betaalmethode waarmee je hebt betaald.",
         "credit_covered_note": "Een deel van deze factuur is betaald met je tegoed.",
         "thanks": "Bedankt voor je abonnement.",
         "seller_vat_number": "Btw-nummer",

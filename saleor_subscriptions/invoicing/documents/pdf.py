@@ -142,7 +142,8 @@ def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
     totals.append((label(language, "total"), fmt.money(credit_note.amount, currency, language)))
     story.append(_totals_table(totals))
     story.append(Spacer(1, 6 * mm))
-    story.append(Paragraph(escape(label(language, "credit_balance_note")), _BODY))
+    closing = "refunded_note" if credit_note.refund_reference else "credit_balance_note"
+    story.append(Paragraph(escape(label(language, closing)), _BODY))
     return _build(story, title=title, author=_seller_name(credit_note))
 
 
