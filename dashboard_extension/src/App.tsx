@@ -14,6 +14,8 @@ import { localeOf, MESSAGES } from "./i18n/messages";
 import { useT } from "./i18n/useT";
 import { ProductPlansPage } from "./pages/product-plans/ProductPlansPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
+import { SubscriptionPage } from "./pages/subscription/SubscriptionPage";
+import { SubscriptionsPage } from "./pages/subscriptions/SubscriptionsPage";
 import { Loading } from "./ui/states";
 import { TokenExpired } from "./ui/TokenExpired";
 
@@ -22,6 +24,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/" element={<SettingsPage />} />
+      <Route path="/subscriptions" element={<SubscriptionsPage />} />
+      <Route path="/subscriptions/:id" element={<SubscriptionPage />} />
       <Route path="/product-plans" element={<ProductPlansPage />} />
       <Route path="/product-plans/widget" element={<ProductPlansPage />} />
       <Route path="*" element={<Navigate to="/" replace />} />
