@@ -89,7 +89,12 @@ function Tabs({ state, setState }: StateProps) {
           onClick={() => setState(withChange(state, { tab }))}
         >
           {t(tabLabel(tab))}
-          {counts[tab] !== undefined && <span data-count>{` ${counts[tab]}`}</span>}
+          {counts[tab] !== undefined && (
+            <>
+              {" "}
+              <span data-count>{counts[tab]}</span>
+            </>
+          )}
         </Button>
       ))}
     </Box>
