@@ -66,6 +66,7 @@ export function ActionDialog({ target, onDone, onClose }: { target: ActionTarget
       label={label}
       value={form[name]}
       error={Boolean(errors[name])}
+      aria-invalid={Boolean(errors[name])}
       helperText={errors[name] ?? help}
       onChange={(event) => setForm({ ...form, [name]: event.target.value })}
     />
