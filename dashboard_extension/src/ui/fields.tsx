@@ -27,7 +27,7 @@ export function SelectField({
 }) {
   return (
     <Box as="label" display="flex" flexDirection="column" gap={1}>
-      <Text size={2} color="default2">
+      <Text size={2}>
         {label}
       </Text>
       <Box
@@ -57,7 +57,7 @@ export function DateField({
 }) {
   return (
     <Box as="label" display="flex" flexDirection="column" gap={1}>
-      <Text size={2} color="default2">
+      <Text size={2}>
         {label}
       </Text>
       <Box

@@ -67,6 +67,7 @@ export function ActionDialog({ target, onDone, onClose }: { target: ActionTarget
       value={form[name]}
       error={Boolean(errors[name])}
       aria-invalid={Boolean(errors[name])}
+      role={undefined}
       helperText={errors[name] ?? help}
       onChange={(event) => setForm({ ...form, [name]: event.target.value })}
     />

@@ -61,7 +61,7 @@ export function SubscriptionPage() {
             {subscriptionActions(detail.status, detail.pendingChanges?.cancelAt ?? detail.cancelAt).map((kind) => (
               <Button
                 key={kind}
-                variant={kind === "cancel" ? "error" : "secondary"}
+                variant="secondary"
                 data-action={kind}
                 onClick={() => setTarget({ kind, id: detail.id, number: detail.number })}
               >
@@ -182,7 +182,7 @@ function Summary({ detail }: { detail: Detail }) {
         {rows.map(([label, value]) => (
           <Box key={label} display="contents">
             <Box as="dt">
-              <Text color="default2">{label}</Text>
+              <Text>{label}</Text>
             </Box>
             <Box as="dd" margin={0}>
               <Text>{value}</Text>

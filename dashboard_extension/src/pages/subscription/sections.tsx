@@ -38,7 +38,7 @@ export function EventsSection({ events }: { events: Detail["events"] }) {
                 <TD>
                   {event.actorType}
                   {event.actorId && (
-                    <Text size={2} color="default2" display="block">
+                    <Text size={2} display="block">
                       {event.actorId}
                     </Text>
                   )}
@@ -145,7 +145,7 @@ export function OrdersSection({ orders }: { orders: Detail["saleorOrders"] }) {
                 <ExternalLink size={16} aria-hidden="true" />
                 {t("sub.order.open", { invoice: order.invoiceNumber ?? order.id })}
               </Button>
-              <Text color="default2">{order.billingReason}</Text>
+              <Text>{order.billingReason}</Text>
             </Box>
           ))}
         </Box>
@@ -182,14 +182,14 @@ export function StandingSection({ detail }: { detail: Detail }) {
         {detail.creditBalance && detail.creditBalance.length > 0 ? (
           detail.creditBalance.map((credit) => <Text key={credit.currency}>{money(credit.amount, credit.currency)}</Text>)
         ) : (
-          <Text color="default2">{t("sub.noCredit")}</Text>
+          <Text>{t("sub.noCredit")}</Text>
         )}
       </Section>
       <Section title={t("sub.pending")} data-section="pending">
         {lines.length > 0 ? (
           lines.map((line) => <Text key={line}>{line}</Text>)
         ) : (
-          <Text color="default2">{t("sub.noPending")}</Text>
+          <Text>{t("sub.noPending")}</Text>
         )}
       </Section>
       <Section title={t("sub.dunning")} data-section="dunning">
@@ -205,13 +205,13 @@ export function StandingSection({ detail }: { detail: Detail }) {
                 })}
               </Text>
             )}
-            <Text size={2} color="default2">
+            <Text size={2}>
               {t("sub.dunning.steps")}:{" "}
               {dunning.steps.map((step) => t("sub.dunning.step", { day: step.day, action: step.action })).join(" · ")}
             </Text>
           </>
         ) : (
-          <Text color="default2">{t("sub.noDunning")}</Text>
+          <Text>{t("sub.noDunning")}</Text>
         )}
       </Section>
     </Box>

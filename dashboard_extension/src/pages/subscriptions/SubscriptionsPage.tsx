@@ -131,11 +131,15 @@ function Filters({ state, setState }: StateProps) {
           name="search"
           type="text"
           label={t("subs.search")}
-          helperText={t("subs.searchHelp")}
+          role={undefined}
+          aria-describedby="search-help"
           value={typed}
           maxLength={200}
           onChange={(event) => setTyped(event.target.value)}
         />
+        <Text id="search-help" size={2}>
+          {t("subs.searchHelp")}
+        </Text>
       </Box>
       <SelectField
         label={t("subs.channel")}
@@ -225,7 +229,7 @@ function Rows({ state, setState }: StateProps) {
   const { pageInfo } = connection;
   return (
     <Box display="flex" flexDirection="column" gap={3}>
-      <Text color="default2" data-total>
+      <Text data-total>
         {t("subs.total", { count: connection.totalCount })}
       </Text>
       <Table data-subscriptions>
@@ -250,7 +254,7 @@ function Rows({ state, setState }: StateProps) {
               <TD>
                 <Text display="block">{node.customerName || node.customerEmail}</Text>
                 {node.customerName && (
-                  <Text size={2} color="default2">
+                  <Text size={2}>
                     {node.customerEmail}
                   </Text>
                 )}
