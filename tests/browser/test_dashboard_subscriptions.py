@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.subscriptions.models import Subscription, SubscriptionEvent
 from tests.api.staff_world import invoice
 from tests.browser.conftest import Browser
+from tests.browser.dashboard_host import ARTIFACTS
 from tests.browser.test_dashboard_pages import _open, built, dashboard
 from tests.browser.test_portal import AXE, AXE_TAGS
 from tests.factories import make_plan_version, make_subscription
@@ -68,9 +70,7 @@ def _checked(page: Any, name: str) -> None:
     page.screenshot(path=str(_artifacts() / f"{name}.png"), full_page=True)
 
 
-def _artifacts() -> Any:
-    from tests.browser.dashboard_host import ARTIFACTS
-
+def _artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
@@ -78,7 +78,7 @@ def _artifacts() -> Any:
 def _seed(dashboard: dict[str, Any]) -> dict[str, Subscription]:
     installation = dashboard["installation"]
     version = make_plan_version(installation, currency="USD", name="Coffee monthly", price=Decimal("30.00"))
-    people = {
+    people: dict[str, dict[str, Any]] = {
         "anna": {"status": "active"},
         "bob": {"status": "past_due", "past_due_since": date(2026, 11, 10), "quantity": 2},
         "cas": {"status": "cancelled", "cancelled_at": datetime(2026, 11, 1, 9, tzinfo=UTC)},
@@ -120,6 +120,7 @@ def test_the_owner_finds_a_subscription_in_the_list_opens_it_and_skips_a_period(
         rows = opened.frame.locator("[data-subscriptions] tbody tr")
         expect(rows).to_have_count(3)
         expect(opened.frame.locator("[data-total]")).to_have_text(text["total"])
+        interactive_ms = opened.interactive_ms()
         expect(opened.frame.locator("[data-tab=PAST_DUE] [data-count]")).to_have_text("1")
         expect(opened.frame.locator("[data-tab=attention] [data-count]")).to_have_text("1")
         _checked(page, f"subscriptions-{locale}-{theme}")
@@ -151,9 +152,15 @@ def test_the_owner_finds_a_subscription_in_the_list_opens_it_and_skips_a_period(
         page.wait_for_function(
             "window.dashboardActions.some(a => a.type === 'notification' && a.payload.status === 'success')"
         )
-        return {"list_url": list_url, "back_url": back_url, "actions": opened.actions()}
+        return {
+            "list_url": list_url,
+            "back_url": back_url,
+            "actions": opened.actions(),
+            "interactive_ms": interactive_ms,
+        }
 
     seen = browser.run(browse)
+    print(f"\nsubscriptions list interactive in {seen['interactive_ms']:.0f} ms ({locale}, first page)")
 
     assert "tab=PAST_DUE" in seen["list_url"] and seen["back_url"] == seen["list_url"]
     redirects = [a["payload"]["to"] for a in seen["actions"] if a["type"] == "redirect"]
