@@ -1,12 +1,12 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { ArrowLeft, ExternalLink } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
 import { useQuery } from "urql";
 
 import { requestErrors } from "../../api/errors";
 import { SubscriptionDetailQuery } from "../../api/subscriptions";
-import { useRedirect } from "../../bridge/hooks";
+import { useNotify, useRedirect } from "../../bridge/hooks";
 import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
 import { useInteractiveMark } from "../../ui/interactive";
@@ -24,7 +24,13 @@ export function SubscriptionPage() {
   const listSearch = (location.state as { list?: string } | null)?.list ?? "";
   const [{ data, fetching, error }, refetch] = useQuery({ query: SubscriptionDetailQuery, variables: { id } });
   const [target, setTarget] = useState<ActionTarget | null>(null);
+  const notify = useNotify();
   useInteractiveMark(Boolean(data || error));
+  useEffect(() => {
+    if (error) {
+      notify.error(t("errors.api"), requestErrors(error));
+    }
+  }, [error, notify, t]);
 
   const back = (
     <Link to={`/subscriptions${listSearch}`} data-action="back">
@@ -37,7 +43,7 @@ export function SubscriptionPage() {
   let body: ReactNode;
   if (fetching && !data) {
     body = <Loading />;
-  } else if (error && !data) {
+  } else if (error && !data?.subscription) {
     body = (
       <ErrorState
         message={requestErrors(error)[0]?.message ?? ""}
