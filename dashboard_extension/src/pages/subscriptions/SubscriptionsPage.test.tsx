@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { Route } from "react-router-dom";
 import type { Client } from "urql";
 import { describe, expect, it, vi } from "vitest";
-import { fromValue } from "wonka";
+import { CombinedError } from "urql";
+import { concat, fromValue, never } from "wonka";
 
 import { renderPage } from "../../test/render";
 import { SEARCH_DEBOUNCE_MS, SubscriptionsPage } from "./SubscriptionsPage";
@@ -110,5 +111,28 @@ describe("the subscriptions list", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("shows a refused list as an error state and a dashboard notification with the API's message", async () => {
+    const error = new CombinedError({
+      graphQLErrors: [{ message: "You need one of the following permissions: MANAGE_ORDERS", extensions: { code: "PERMISSION_DENIED" } }],
+    });
+    // urql's real sources stay open after a result; one that completes would clear the error.
+    const executeQuery = vi.fn(() => concat([fromValue({ data: undefined, error, stale: false, hasNext: false }), never]));
+    const { dispatched } = renderPage(<Route path="/subscriptions" element={<SubscriptionsPage />} />, {
+      client: { executeQuery } as unknown as Client,
+      url: "/subscriptions",
+    });
+
+    await waitFor(() => expect(document.querySelector("[data-state]")?.getAttribute("data-state")).toBe("error"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("You need one of the following permissions: MANAGE_ORDERS");
+    await waitFor(() =>
+      expect(dispatched).toContainEqual(
+        expect.objectContaining({
+          type: "notification",
+          payload: expect.objectContaining({ status: "error", text: "You need one of the following permissions: MANAGE_ORDERS" }),
+        }),
+      ),
+    );
   });
 });
