@@ -25,11 +25,9 @@ WIDGETS_FROM = (3, 22)
 
 DASHBOARD_PATH = "/dashboard/"
 """Where the dashboard pages are served (the dashboard extension's routes)."""
-SETTINGS_PAGE = "/dashboard/"
-"""The home page (the settings). A path, not a URL: Saleor requires APP_PAGE extensions to be paths of the
-app (opened inside its page)."""
 SUBSCRIPTIONS_PAGE = "/dashboard/subscriptions"
-"""The subscriptions list, the app page under Orders (a path, as SETTINGS_PAGE)."""
+"""The subscriptions list, the app page under Orders. A path, not a URL: Saleor requires APP_PAGE extensions
+to be paths of the app (opened inside its page)."""
 PRODUCT_PLANS_POPUP = "/dashboard/product-plans"
 PRODUCT_PLANS_WIDGET = "/dashboard/product-plans/widget"
 
