@@ -1,6 +1,6 @@
 import { AppBridgeProvider, type AppBridge } from "@saleor/app-sdk/app-bridge";
 import { Box, Text, ThemeProvider } from "@saleor/macaw-ui";
-import { useMemo, type ReactNode } from "react";
+import { lazy, Suspense, useMemo, type ReactNode } from "react";
 import { IntlProvider } from "react-intl";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { Provider as UrqlProvider } from "urql";
@@ -17,15 +17,27 @@ import { SettingsPage } from "./pages/settings/SettingsPage";
 import { Loading } from "./ui/states";
 import { TokenExpired } from "./ui/TokenExpired";
 
+// The subscription pages load as a chunk of their own when opened: a product's popup does not pay for them.
+const SubscriptionsPage = lazy(() =>
+  import("./pages/subscriptions/SubscriptionsPage").then((m) => ({ default: m.SubscriptionsPage })),
+);
+const SubscriptionPage = lazy(() =>
+  import("./pages/subscription/SubscriptionPage").then((m) => ({ default: m.SubscriptionPage })),
+);
+
 /** The routes under /dashboard/ (Django serves index.html for each; docs/dashboard.md). */
 export function AppRoutes() {
   return (
-    <Routes>
-      <Route path="/" element={<SettingsPage />} />
-      <Route path="/product-plans" element={<ProductPlansPage />} />
-      <Route path="/product-plans/widget" element={<ProductPlansPage />} />
-      <Route path="*" element={<Navigate to="/" replace />} />
-    </Routes>
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route path="/" element={<SettingsPage />} />
+        <Route path="/subscriptions" element={<SubscriptionsPage />} />
+        <Route path="/subscriptions/:id" element={<SubscriptionPage />} />
+        <Route path="/product-plans" element={<ProductPlansPage />} />
+        <Route path="/product-plans/widget" element={<ProductPlansPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </Suspense>
   );
 }
 

@@ -3,10 +3,10 @@ dashboard's pages, written in Saleor's shape by `saleor.manifest`.
 
 Webhooks: one per entry of `saleor.webhooks.registry.WEBHOOKS` (target `/api/webhooks/<name>`); then the six
 sync payment webhooks of `payments.checkout.webhooks` (target `/api/payments/<name>`). Dashboard extensions
-(pages of `dashboard_extension/`, served by `saleor_subscriptions.dashboard`): the app's home page (its
-settings) as an app page under Orders, and the plans of a product (a popup in the product's menu); from Saleor
-3.22 on, when the request's `Saleor-Schema-Version` says so, also a widget on the product page (older Saleors
-refuse the WIDGET target). docs/saleor.md describes the manifest.
+(pages of `dashboard_extension/`, served by `saleor_subscriptions.dashboard`): the subscriptions list as an
+app page under Orders (the app's home page is its settings), and the plans of a product (a popup in the
+product's menu); from Saleor 3.22 on, when the request's `Saleor-Schema-Version` says so, also a widget on
+the product page (older Saleors refuse the WIDGET target). docs/saleor.md describes the manifest.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ WIDGETS_FROM = (3, 22)
 
 DASHBOARD_PATH = "/dashboard/"
 """Where the dashboard pages are served (the dashboard extension's routes)."""
-SETTINGS_PAGE = "/dashboard/"
-"""The home page (the settings). A path, not a URL: Saleor requires APP_PAGE extensions to be paths of the
-app (opened inside its page)."""
+SUBSCRIPTIONS_PAGE = "/dashboard/subscriptions"
+"""The subscriptions list, the app page under Orders. A path, not a URL: Saleor requires APP_PAGE extensions
+to be paths of the app (opened inside its page)."""
 PRODUCT_PLANS_POPUP = "/dashboard/product-plans"
 PRODUCT_PLANS_WIDGET = "/dashboard/product-plans/widget"
 
@@ -46,7 +46,7 @@ def extensions(version: tuple[int, int] | None) -> list[dict[str, Any]]:
             "mount": "NAVIGATION_ORDERS",
             "target": "APP_PAGE",
             "permissions": ["MANAGE_ORDERS"],
-            "url": SETTINGS_PAGE,
+            "url": SUBSCRIPTIONS_PAGE,
         },
         {
             "label": "Subscription plans",

@@ -28,7 +28,7 @@ def build(tmp_path: Path, settings: Any) -> Path:
     return tmp_path
 
 
-PAGES = ["/dashboard/", "/dashboard/product-plans", "/dashboard/product-plans/widget"]
+PAGES = ["/dashboard/subscriptions", "/dashboard/product-plans", "/dashboard/product-plans/widget"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -6,7 +6,7 @@ interface Bridge {
   state: AppBridgeState | null;
 }
 
-const BridgeContext = createContext<Bridge>({ appBridge: undefined, state: null });
+export const BridgeContext = createContext<Bridge>({ appBridge: undefined, state: null });
 
 const EVENTS = ["handshake", "theme", "localeChanged", "tokenRefresh", "redirect", "response"] as const;
 

@@ -1,5 +1,7 @@
+import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
+
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
-const en = {
+const base = {
   "app.title": "Subscriptions",
   "state.loading": "Loading…",
   "state.error": "Something went wrong",
@@ -128,9 +130,12 @@ const en = {
   "errors.saleor": "Saleor answered with an error",
 };
 
+const en = { ...base, ...subscriptionsEn };
+
 export type MessageId = keyof typeof en;
 
 const nl: Record<MessageId, string> = {
+  ...subscriptionsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

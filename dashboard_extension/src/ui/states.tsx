@@ -16,7 +16,7 @@ export function Loading() {
 export function Empty({ children, action }: { children: ReactNode; action?: ReactNode }) {
   return (
     <Box display="flex" flexDirection="column" gap={3} padding={6} data-state="empty">
-      <Text color="default2">{children}</Text>
+      <Text>{children}</Text>
       {action}
     </Box>
   );

@@ -18,7 +18,7 @@ export function TR(props: BoxProps) {
 }
 
 export function TH(props: BoxProps) {
-  return <Box as="th" textAlign="left" paddingY={2} paddingX={3} color="default2" fontWeight="medium" {...props} />;
+  return <Box as="th" textAlign="left" paddingY={2} paddingX={3} fontWeight="medium" {...props} />;
 }
 
 export function TD(props: BoxProps) {
