@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
 from bench.renewals import (  # noqa: E402
     WITH_POSTGRES,
     backend_cpu_s,
+    bench_database_url,
     drop_database,
     process_cpu_s,
     recreate_database,
@@ -100,7 +101,7 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
               calendar_index_offset, current_period_start, current_period_end, next_billing_at, cycles_billed,
               setup_fee_billed, cancel_at_period_end, cancel_reason, cancelled_at, skip_periods,
               past_due_since, suspended_at, saleor_order_id, saleor_order_line_id, created_at, updated_at,
-              billing_address, shipping_address, shipping_method_id)
+              billing_address, shipping_address, shipping_method_id, customer_vat_number)
             SELECT %(installation)s, (%(versions)s::bigint[])[1 + g %% 20],
               'VXNlcjo' || (g %% %(customers)s), 'customer' || (g %% %(customers)s) || '@example.com',
               'user:VXNlcjo' || (g %% %(customers)s),
@@ -120,7 +121,7 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
               now() - (g %% 900) * interval '1 day' - g * interval '1 second', now(),
               jsonb_build_object('firstName', (%(first)s::text[])[1 + g %% 10],
                                  'lastName', (%(last)s::text[])[1 + (g / 10) %% 10] || ' ' || g),
-              '{}', ''
+              '{}', '', ''
             FROM generate_series(1, %(n)s) AS g
             """,
             {
@@ -147,7 +148,8 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
               installation_id, subscription_id, billing_reason, number, status, currency, period_index,
               period_start, period_end, subtotal, tax, total, credit_applied, amount_due, amount_paid, due_at,
               issued_at, paid_at, saleor_order_id, created_at, pipeline_step, order_problem,
-              order_problem_detail, order_tries)
+              order_problem_detail, order_tries, seller, buyer, missing_seller_details, paid_method_type,
+              paid_method_brand, paid_method_last4)
             SELECT s.installation_id, s.id, CASE WHEN k = 0 THEN 'signup' ELSE 'renewal' END,
               'INV-' || s.id || '-' || k,
               CASE WHEN k = s.n - 1 AND s.status IN ('past_due', 'suspended') THEN 'open' ELSE 'paid' END,
@@ -156,7 +158,7 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
               now() - (s.n - k) * interval '30 days', now() - (s.n - k) * interval '30 days',
               'T3JkZXI6' || s.id || '-' || k, now(), 'done',
               CASE WHEN k = s.n - 1 AND s.status = 'past_due' AND s.id %% 7 = 0 THEN 'order_refused'
-                   ELSE '' END, '', 0
+                   ELSE '' END, '', 0, '{}', '{}', true, '', '', ''
             FROM (
               SELECT id, installation_id, status,
                 %(per)s + CASE WHEN row_number() OVER (ORDER BY id) <= %(extra)s THEN 1 ELSE 0 END AS n
@@ -182,9 +184,10 @@ def seed(subscriptions: int, invoices: int) -> dict[str, Any]:
             """
             INSERT INTO payments_stripecustomer (
               installation_id, stripe_account_id, customer_key, livemode, stripe_customer_id,
-              default_payment_method_id, payment_method_type, created_at, updated_at)
+              default_payment_method_id, payment_method_type, created_at, updated_at, payment_method_brand,
+              payment_method_last4)
             SELECT %(installation)s, 'acct_1', 'user:VXNlcjo' || c, false, 'cus_' || c, 'pm_' || c,
-              CASE WHEN c %% 5 = 0 THEN 'sepa_debit' ELSE 'card' END, now(), now()
+              CASE WHEN c %% 5 = 0 THEN 'sepa_debit' ELSE 'card' END, now(), now(), '', ''
             FROM generate_series(0, %(customers)s - 1) AS c
             """,
             {"installation": installation.pk, "customers": customers},
@@ -376,11 +379,7 @@ def main(argv: list[str]) -> int:
             raise SystemExit("with-postgres set no DATABASE_URL")
         os.environ[REEXEC_FLAG] = "1"
         os.execv(str(WITH_POSTGRES), [str(WITH_POSTGRES), sys.executable, *sys.argv])
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = (parts.path.lstrip("/") or "saleor_subscriptions") + "_api_bench"
-    url = urlunsplit(parts._replace(path=f"/{name}"))
+    url, name = bench_database_url(os.environ["DATABASE_URL"], "_api_bench")
     recreate_database(url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_subscriptions.conf.settings")
