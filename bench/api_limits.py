@@ -29,7 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.renewals import WITH_POSTGRES, drop_database, recreate_database  # noqa: E402
+from bench.renewals import (  # noqa: E402
+    WITH_POSTGRES,
+    bench_database_url,
+    drop_database,
+    recreate_database,
+)
 
 REEXEC_FLAG = "SALEOR_SUBSCRIPTIONS_API_BENCH_UNDER_WITH_POSTGRES"
 USER_ID = "VXNlcjox"
@@ -149,11 +154,7 @@ def main(argv: list[str]) -> int:
             raise SystemExit("with-postgres set no DATABASE_URL")
         os.environ[REEXEC_FLAG] = "1"
         os.execv(str(WITH_POSTGRES), [str(WITH_POSTGRES), sys.executable, *sys.argv])
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = (parts.path.lstrip("/") or "saleor_subscriptions") + "_api_bench"
-    url = urlunsplit(parts._replace(path=f"/{name}"))
+    url, name = bench_database_url(os.environ["DATABASE_URL"], "_api_bench")
     recreate_database(url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_subscriptions.conf.settings")

@@ -22,9 +22,12 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.renewals import bench_database_url, recreate_database  # noqa: E402
 
 MRR_YEAR = """
 query { subscriptionReport(currency: "EUR", from: "2026-01-01", to: "2026-12-31", granularity: MONTH) {
@@ -36,23 +39,6 @@ query { subscriptionReport(currency: "EUR", from: "2026-01-01", to: "2026-12-31"
 INTEGRITY = (
     "query { billingIntegrity(limit: 100) { findings { rule invoiceNumber } truncated errors { code } } }"
 )
-
-
-def bench_database_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "saleor_subscriptions"
-    bench = f"{name}_reports_bench"
-    return urlunsplit(parts._replace(path=f"/{bench}")), bench
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django() -> None:
@@ -268,7 +254,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep-db", action="store_true", help="reuse the seeded database of an earlier run")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_subscriptions")
-    bench_url, name = bench_database_url(url)
+    bench_url, name = bench_database_url(url, "_reports_bench")
     os.environ["DATABASE_URL"] = bench_url
     if not args.keep_db:
         recreate_database(url, name)

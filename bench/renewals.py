@@ -71,11 +71,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 # ---------------------------------------------------------------------------------------------- set-up
 
 
-def bench_database_url(url: str) -> tuple[str, str]:
-    """(URL of the bench database, its name): DATABASE_URL with its database name + "_bench"."""
+def bench_database_url(url: str, suffix: str = "_bench") -> tuple[str, str]:
+    """(URL of a benchmark's database, its name): DATABASE_URL with its database name + `suffix` (each
+    benchmark its own: "_bench", "_api_bench", "_reports_bench")."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "saleor_subscriptions"
-    bench = name if name.endswith("_bench") else f"{name}_bench"
+    bench = name if name.endswith(suffix) else f"{name}{suffix}"
     return urlunsplit(parts._replace(path=f"/{bench}")), bench
 
 
