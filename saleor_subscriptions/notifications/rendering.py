@@ -16,6 +16,7 @@ from django.utils import translation
 from saleor_subscriptions.invoicing.documents import formatting as fmt
 from saleor_subscriptions.invoicing.documents.pdf import shop_name
 from saleor_subscriptions.notifications.messages import Message
+from saleor_subscriptions.tenants import branding
 from saleor_subscriptions.tenants.models import Installation
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -43,7 +44,7 @@ def template_name(language: str, kind: str, part: str) -> str:
 def render(message: Message) -> RenderedEmail:
     """The message written out in its installation's language: subject, text body and HTML body."""
     language = message.language
-    context: dict[str, Any] = {**message.context, "language": language}
+    context: dict[str, Any] = {**message.context, **brand(message.installation), "language": language}
     with translation.override(language):
         subject = _render(template_name(language, message.kind, "subject.txt"), context, autoescape=False)
         text = _render(template_name(language, message.kind, "txt"), context, autoescape=False)
@@ -54,6 +55,12 @@ def render(message: Message) -> RenderedEmail:
         html=html.strip() + "\n",
         language=language,
     )
+
+
+def brand(installation: Installation) -> dict[str, Any]:
+    """The shop's look for the templates: its logo's URL (or None), its accent and the text colour on it."""
+    accent = installation.accent
+    return {"logo_url": installation.logo_url(), "accent": accent, "accent_text": branding.text_on(accent)}
 
 
 def sender(installation: Installation) -> str:

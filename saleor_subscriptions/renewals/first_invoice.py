@@ -42,6 +42,7 @@ from saleor_subscriptions.billing.wording_lines import facts
 from saleor_subscriptions.discounts.models import DiscountCode, DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
+from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.invoicing.parties import stamp_parties
 from saleor_subscriptions.lifecycle.discounts import as_discount
 from saleor_subscriptions.notifications.ports import Notifier
@@ -67,6 +68,8 @@ class SignupCharge:
     """The variant's price in the channel, for a plan that has no price of its own."""
     discount_code: str = ""
     """The code the checkout priced the line with, when it was not redeemed on the subscription."""
+    paid_method: PaidMethod | None = None
+    """The method the checkout paid with, when the payments know it (`saleor.signup_signals`)."""
 
 
 @dataclass
@@ -214,6 +217,7 @@ def make_first_invoice(
             pipeline_step=Invoice.PipelineStep.DONE,
             created_at=moment,
         )
+        invoice.paid_method = charge.paid_method
         stamp_parties(invoice, sub_row.installation, sub_row)
         lines = [
             InvoiceLine.of(invoice, position, line, sub_row.installation.language)

@@ -44,6 +44,7 @@ from saleor_subscriptions.saleor.models import WebhookDelivery
 from saleor_subscriptions.saleor.money import SaleorMoneyError, amount_of
 from saleor_subscriptions.saleor.order_buyer import tax_rate_of, vat_number_of
 from saleor_subscriptions.saleor.signup_orders import channel_price
+from saleor_subscriptions.saleor.signup_signals import method_that_paid
 from saleor_subscriptions.saleor.webhooks.base import BadPayload, Payload
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -279,19 +280,20 @@ def _first_invoice(
     line: SubscriptionLine,
     subscription: Subscription,
     warnings: list[str],
-) -> str:
-    """The first invoice of a subscription its order just activated (§4); returns its number."""
+) -> Invoice:
+    """The first invoice of a subscription its order just activated (§4)."""
     charge = SignupCharge(
         order=_line_totals(line, str(order["id"]), subscription.currency),
         unit_price=line.unit_price,
         channel_price=channel_price(installation, line.version, subscription.channel_slug),
         discount_code=line.discount_code,
+        paid_method=method_that_paid(installation.pk, order),
     )
     made = make_first_invoice(subscription, charge, EmailNotifier())
     for warning in made.warnings:
         warnings.append(f"line {line.line_id}: {warning}")
         logger.warning("order %s line %s: %s", order["id"], line.line_id, warning)
-    return made.invoice.number or ""
+    return made.invoice
 
 
 def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, paid: bool) -> dict[str, Any]:
@@ -316,7 +318,7 @@ def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, 
         paid = paid or is_paid(order)
         started: list[int] = []
         activated: list[int] = []
-        invoices: list[str] = []
+        invoices: list[Invoice] = []
         warnings: list[str] = []
         for line in lines:
             subscription = Subscription.objects.filter(
@@ -340,7 +342,7 @@ def sign_up_from_order(installation: Installation, order: Mapping[str, Any], *, 
         "paid": paid,
         "started": started,
         "activated": activated,
-        "invoices": invoices,
+        "invoices": [invoice.number or "" for invoice in invoices],
         "warnings": warnings,
     }
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from saleor_subscriptions.billing.dunning import DunningPolicy
 from saleor_subscriptions.choices import in_choices
+from saleor_subscriptions.tenants import branding
 from saleor_subscriptions.tenants.seller import (
     ADDRESS_MAX,
     NAME_MAX,
@@ -160,11 +161,23 @@ class Installation(models.Model):
         blank=True,
         help_text="The seller's registration number (Dutch KvK number, trade register)",
     )
+    accent_colour = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text='The accent on documents, emails and billing pages, #rrggbb; "": the default',
+    )
+    logo_sha256 = models.CharField(
+        max_length=64, blank=True, help_text='The SHA-256 of the shop\'s logo (a ShopLogo); "": no logo'
+    )
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accent_colour="") | models.Q(accent_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="installation_accent_colour_valid",
+            ),
             in_choices("self_service_cancel", SelfServiceCancel, "installation_self_service_cancel_valid"),
             in_choices("status", InstallationStatus, "installation_status_valid"),
             in_choices("language", InstallationLanguage, "installation_language_valid"),
@@ -214,9 +227,60 @@ class Installation(models.Model):
         )
         return details
 
+    @property
+    def accent(self) -> str:
+        """The accent colour to draw with: the shop's, or the default."""
+        return branding.accent_or_default(self.accent_colour)
+
+    def logo_url(self) -> str | None:
+        """The absolute URL of the shop's logo (emails, the portal), or None without one."""
+        if not self.logo_sha256:
+            return None
+        return str(settings.APP_URL).rstrip("/") + branding.logo_path(self.pk, self.logo_sha256)
+
+    def logo_png(self) -> bytes | None:
+        """The logo's PNG as documents embed it, or None without one."""
+        if not self.logo_sha256:
+            return None
+        found = (
+            ShopLogo.objects.filter(installation=self, sha256=self.logo_sha256)
+            .values_list("png", flat=True)
+            .first()
+        )
+        return None if found is None else bytes(found)
+
+    def set_logo(self, logo: branding.Logo | None) -> None:
+        """Keep `logo` as the shop's (None: no logo), in the caller's transaction."""
+        if logo is None:
+            ShopLogo.objects.filter(installation=self).delete()
+            sha = ""
+        else:
+            ShopLogo.objects.update_or_create(
+                installation=self,
+                defaults={"png": logo.png, "sha256": logo.sha256, "width": logo.width, "height": logo.height},
+            )
+            sha = logo.sha256
+        Installation.objects.filter(pk=self.pk).update(logo_sha256=sha)
+        self.logo_sha256 = sha
+
     def default_dunning(self) -> DunningPolicy:
         """The installation's dunning policy: BILLING_RULES §6 defaults with this shop's settings on top."""
         return DunningPolicy.from_mapping(self.dunning_policy)
+
+
+class ShopLogo(models.Model):
+    """The shop's logo as `tenants.branding.check_logo` redrew it: kept apart from the Installation, which
+    every renewal reads, so only a document or the logo's own URL loads its bytes."""
+
+    installation = models.OneToOneField(Installation, on_delete=models.CASCADE, primary_key=True)
+    png = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"logo {self.sha256[:12]} of installation {self.installation_id}"
 
 
 class ApiKeyScope(models.TextChoices):

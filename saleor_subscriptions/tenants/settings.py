@@ -1,8 +1,10 @@
 """The shop's settings as its staff edit them: each value checked, a refusal naming its field.
 
 `checked_settings` turns the values given into the Installation's fields, or refuses the first that is wrong
-(nothing is written then). The invoice number prefix and the sandbox switch have rules of their own, applied
-by their owners (`invoicing.numbering.set_invoice_prefix`, `payments.modes.set_sandbox`).
+(nothing is written then); `checked_seller` does the same for the seller's details on invoices
+(`tenants.seller`). The logo has an endpoint of its own (`api.logo_upload`). The invoice number prefix and
+the sandbox switch have rules of their own, applied by their owners (`invoicing.numbering.set_invoice_prefix`,
+`payments.modes.set_sandbox`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,18 @@ from django.core.validators import validate_email
 
 from saleor_subscriptions.billing.dunning import DunningPolicy, DunningPolicyError
 from saleor_subscriptions.billing.errors import CodedError
+from saleor_subscriptions.tenants import branding
 from saleor_subscriptions.tenants.models import (
     Installation,
     InstallationLanguage,
     SelfServiceCancel,
     invoice_prefix_problem,
+)
+from saleor_subscriptions.tenants.seller import (
+    SELLER_FIELDS,
+    SellerDetails,
+    SellerDetailsError,
+    check_seller_details,
 )
 
 SHOP_NAME_MAX = 200
@@ -41,12 +50,15 @@ MODEL_FIELDS = {
     "self_service_quantity": "self_service_quantity",
     "self_service_address": "self_service_address",
     "self_service_contacts": "self_service_contacts",
+    "accent_colour": "accent_colour",
 }
 """A setting's name (as the API's arguments, in snake case) and the Installation field that holds it."""
 
 
 class SettingsErrorCode(StrEnum):
     INVALID = "invalid"
+    TOO_LONG = "too_long"
+    TOO_LARGE = "too_large"
     LIVE_KEYS_IN_SANDBOX = "live_keys_in_sandbox"
 
 
@@ -120,6 +132,25 @@ def _cancel_mode(value: Any) -> str:
     return str(value)
 
 
+def _accent_colour(value: Any) -> str:
+    try:
+        return branding.check_accent_colour(str(value))
+    except branding.BrandingRefused as refused:
+        raise SettingsRefused(SettingsErrorCode(refused.code.value), refused.message, refused.field) from None
+
+
+def checked_seller(installation: Installation, given: Mapping[str, Any]) -> SellerDetails:
+    """The seller's details with `given` applied (None keeps one, "" clears it), checked; a SettingsRefused
+    names `seller.<detail>`."""
+    changes = {field: given.get(field) for field in SELLER_FIELDS if given.get(field) is not None}
+    try:
+        return check_seller_details(installation.seller, **changes)
+    except SellerDetailsError as refused:
+        raise SettingsRefused(
+            SettingsErrorCode(refused.code.value), refused.message, f"seller.{refused.field}"
+        ) from None
+
+
 def _flag(field: str) -> Any:
     def check(value: Any) -> bool:
         if not isinstance(value, bool):
@@ -142,6 +173,7 @@ CHECKS = {
     "self_service_quantity": _flag("self_service_quantity"),
     "self_service_address": _flag("self_service_address"),
     "self_service_contacts": _flag("self_service_contacts"),
+    "accent_colour": _accent_colour,
 }
 
 
@@ -162,8 +194,22 @@ def checked_invoice_prefix(prefix: str) -> str:
     return prefix
 
 
-def save_settings(installation: Installation, changes: Mapping[str, Any]) -> None:
-    """Writes checked `changes` (from `checked_settings`) onto the installation (caller's transaction)."""
+def save_settings(
+    installation: Installation,
+    changes: Mapping[str, Any],
+    *,
+    seller: SellerDetails | None = None,
+) -> None:
+    """Writes checked `changes` (from `checked_settings`) and the seller's details (from `checked_seller`)
+    onto the installation, in the caller's transaction."""
+    if seller is not None:
+        changes = {
+            **changes,
+            "seller_name": seller.name,
+            "seller_address": seller.address,
+            "seller_vat_number": seller.vat_number,
+            "seller_registration_number": seller.registration_number,
+        }
     if changes:
         Installation.objects.filter(pk=installation.pk).update(**changes)
         for field, value in changes.items():

@@ -171,7 +171,7 @@ def test_a_checkout_paid_through_the_app_has_its_first_invoice_on_its_order_and_
             "periodEnd": "2026-12-16",
             "payUrl": None,
             "missingSellerDetails": True,  # the shop has not set its seller details
-            "paidWith": None,  # paid by the checkout: the sign-up's invoice does not name its method yet
+            "paidWith": "Visa •••• 4242",  # the checkout's payment names the method (saleor.signup_signals)
         }
     ]
     assert node["openInvoices"] == []

@@ -19,6 +19,7 @@ from saleor_subscriptions.api.types.installation_settings import (
     InstallationSettings,
     InstallationSettingsError,
     SelfServiceCancelEnum,
+    SellerDetailsInput,
     ShopLanguageEnum,
 )
 from saleor_subscriptions.invoicing.numbering import set_invoice_prefix
@@ -29,6 +30,7 @@ from saleor_subscriptions.tenants.settings import (
     SettingsErrorCode,
     SettingsRefused,
     checked_invoice_prefix,
+    checked_seller,
     checked_settings,
     save_settings,
 )
@@ -68,6 +70,10 @@ class InstallationSettingsUpdate(ApiMutation):
             description="1 to 20 characters, letters, digits and . _ / -, beginning with a letter or digit."
         )
         sandbox = graphene.Boolean(description="True: a sandbox (test keys only); false: live.")
+        seller = graphene.Argument(
+            SellerDetailsInput, description="The seller's details on invoices issued from now on."
+        )
+        accent_colour = graphene.String(description='#rrggbb; "": the default.')
 
     installation_settings = graphene.Field(InstallationSettings)
     errors = graphene.NonNull(graphene.List(graphene.NonNull(InstallationSettingsError)))
@@ -80,11 +86,14 @@ class InstallationSettingsUpdate(ApiMutation):
         given = _given(data)
         try:
             changes = checked_settings(given)
+            seller = None
+            if given.get("seller") is not None:
+                seller = checked_seller(installation, given["seller"])
             prefix = given.get("invoice_prefix")
             if prefix is not None:
                 prefix = checked_invoice_prefix(prefix)
             with transaction.atomic():
-                save_settings(installation, changes)
+                save_settings(installation, changes, seller=seller)
                 if prefix is not None and prefix != installation.invoice_prefix:
                     set_invoice_prefix(installation, prefix)
                 if given.get("sandbox") is not None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
 from saleor_subscriptions.billing.dunning import DunningPolicy, FirstFailure
 from saleor_subscriptions.tenants.models import Installation, InstallationLanguage, SelfServiceCancel
+from saleor_subscriptions.tenants.seller import SellerDetails
 from saleor_subscriptions.tenants.settings import SettingsErrorCode
 
 SETTINGS_PERMISSION = "MANAGE_SETTINGS"
@@ -78,6 +80,36 @@ class SelfServiceType(graphene.ObjectType):
     contacts = graphene.Boolean(required=True, description="Name billing contacts.")
 
 
+class SellerDetailsType(graphene.ObjectType):
+    """The seller on the shop's invoices (EU VAT directive art. 226); "" is a detail not set yet."""
+
+    class Meta:
+        name = "SellerDetails"
+
+    name = graphene.String(required=True, description="The legal name.")
+    address = graphene.String(required=True, description="One line per line.")
+    vat_number = graphene.String(required=True, description="e.g. NL123456789B01.")
+    registration_number = graphene.String(required=True, description="e.g. the Dutch KvK number.")
+    missing = graphene.NonNull(
+        graphene.List(graphene.NonNull(graphene.String)),
+        description="The details an invoice needs that are not set (`name`, `address`, `vatNumber`, "
+        "`registrationNumber`): invoices issued meanwhile are marked `missingSellerDetails`.",
+    )
+
+    @staticmethod
+    def resolve_missing(root: SellerDetails, _info: Any) -> list[str]:
+        return [to_camel_case(field) for field in root.missing()]
+
+
+class SellerDetailsInput(graphene.InputObjectType):
+    """The seller's details for invoices issued from now on: null keeps a detail, "" clears it."""
+
+    name = graphene.String(description="At most 200 characters, one line.")
+    address = graphene.String(description="At most 500 characters, one line per line.")
+    vat_number = graphene.String(description="Two letters of the country then 2 to 13 letters and digits.")
+    registration_number = graphene.String(description="1 to 40 letters, digits, spaces and . / -.")
+
+
 class InstallationSettings(graphene.ObjectType):
     """The shop's settings."""
 
@@ -94,6 +126,22 @@ class InstallationSettings(graphene.ObjectType):
     sandbox = graphene.Boolean(
         required=True, description="A sandbox has a test clock and takes test keys only."
     )
+    seller = graphene.Field(SellerDetailsType, required=True)
+    logo_url = graphene.String(
+        description="The shop's logo on documents, emails and billing pages (set with `PUT /api/shop/logo`, "
+        "docs/api.md); null: none."
+    )
+    accent_colour = graphene.String(
+        required=True, description='#rrggbb on documents, emails and billing pages; "": the default.'
+    )
+
+    @staticmethod
+    def resolve_seller(root: Installation, _info: Any) -> SellerDetails:
+        return root.seller
+
+    @staticmethod
+    def resolve_logo_url(root: Installation, _info: Any) -> str | None:
+        return root.logo_url()
 
     @staticmethod
     def resolve_shop_name(root: Installation, _info: Any) -> str:

@@ -1,6 +1,8 @@
 """Invoice and credit note PDFs, drawn with reportlab in the installation's language (BILLING_RULES §4, §8).
 
-An invoice shows the seller and the buyer as issued (`documents.parties`), every line with what it is for and
+The shop's logo heads every document and its accent colour draws the shop's name and the title
+(`tenants.branding`). An invoice shows the seller and the buyer as issued (`documents.parties`), every line
+with what it is for and
 how it was computed, its VAT rate, net, tax and gross per line, the VAT per rate and the totals, and, where a
 credit balance paid part of it, the credit applied and the amount still due separately. A credit note names
 the invoice it corrects and its date, with the same parties and its amount's VAT per rate reversed.
@@ -23,6 +25,7 @@ from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
+    Image,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -54,6 +57,8 @@ _SHOP = ParagraphStyle("shop", parent=_BODY, fontName="Helvetica-Bold", fontSize
 _TITLE = ParagraphStyle("title", parent=_BODY, fontName="Helvetica-Bold", fontSize=13, leading=17)
 _GREY = colors.HexColor("#dddddd")
 _WIDTH = A4[0] - 36 * mm
+_LOGO_HEIGHT = 16 * mm
+_LOGO_WIDTH = 60 * mm
 _LINE_COLUMNS = [0.31, 0.08, 0.13, 0.08, 0.13, 0.13, 0.14]
 
 
@@ -167,12 +172,14 @@ def _heading(
     ]
     table = Table(rows, colWidths=[_WIDTH * 0.28, _WIDTH * 0.72], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    story: list[Any] = [Paragraph(escape(name), _SHOP)]
+    accent = colors.HexColor(document.installation.accent)
+    story: list[Any] = _logo(document.installation)
+    story.append(Paragraph(escape(name), ParagraphStyle("shop-accent", parent=_SHOP, textColor=accent)))
     if under:
         story.append(Paragraph(block(None, under), _SMALL))
     story += [
         Spacer(1, 3 * mm),
-        Paragraph(escape(title), _TITLE),
+        Paragraph(escape(title), ParagraphStyle("title-accent", parent=_TITLE, textColor=accent)),
         Spacer(1, 4 * mm),
         Paragraph(block(label(language, "bill_to"), buyer_lines(_buyer(document), language)), _BODY),
         Spacer(1, 4 * mm),
@@ -180,6 +187,18 @@ def _heading(
         Spacer(1, 6 * mm),
     ]
     return story
+
+
+def _logo(installation: Installation) -> list[Any]:
+    """The shop's logo at the top, within LOGO_HEIGHT by LOGO_WIDTH, keeping its proportions; none: []."""
+    png = installation.logo_png()
+    if png is None:
+        return []
+    image = Image(BytesIO(png))
+    scale = min(_LOGO_HEIGHT / image.imageHeight, _LOGO_WIDTH / image.imageWidth)
+    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+    image.hAlign = "LEFT"
+    return [image, Spacer(1, 3 * mm)]
 
 
 def _header_cell(text: str, *, right: bool = False) -> Any:

@@ -20,6 +20,7 @@ from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import PortalSession
 from saleor_subscriptions.portal.wording import LANGUAGES, words
 from saleor_subscriptions.subscriptions.models import Subscription, customer_key
+from saleor_subscriptions.tenants import branding
 from saleor_subscriptions.tenants.models import Installation
 
 P = ParamSpec("P")
@@ -108,12 +109,30 @@ class Visit(Wording):
                 "language": self.language,
                 "languages": LANGUAGES,
                 "shop": shop_name(self.installation),
+                **brand_of(self.installation),
                 "return_url": self.session.return_url,
                 "signed_in": True,
                 **context,
             },
             status=status,
         )
+
+
+PORTAL_ACCENT = "#2742c9"
+"""The portal's buttons where the shop has chosen no accent colour."""
+
+
+def brand_of(installation: Installation | None) -> dict[str, Any]:
+    """The shop's logo and accent for the portal's pages: `accent` fills buttons (with `accent_text` on
+    them); `accent_ink` draws on white, the accent itself where it reads (contrast 4.5:1), else near-black."""
+    accent = (installation.accent_colour if installation is not None else "") or PORTAL_ACCENT
+    ink = accent if branding.contrast(accent, "#ffffff") >= 4.5 else "#1f2430"
+    return {
+        "logo_url": installation.logo_url() if installation is not None else None,
+        "accent": accent,
+        "accent_text": branding.text_on(accent),
+        "accent_ink": ink,
+    }
 
 
 def shop_name(installation: Installation | None) -> str:

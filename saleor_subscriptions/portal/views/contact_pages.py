@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saleor_subscriptions.invoicing.links import document_token, pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.portal.views.billing import credit_amounts, credit_notes, invoice_list
-from saleor_subscriptions.portal.views.common import Wording, ended, shop_name
+from saleor_subscriptions.portal.views.common import Wording, brand_of, ended, shop_name
 from saleor_subscriptions.portal.views.paying import payable
 from saleor_subscriptions.portal.wording import LANGUAGES
 from saleor_subscriptions.subscriptions.contacts import contact_of_token, owned_subscriptions
@@ -90,6 +90,7 @@ def invoices(visit: ContactVisit) -> HttpResponse:
         "language": visit.language,
         "languages": LANGUAGES,
         "shop": shop_name(visit.contact.installation),
+        **brand_of(visit.contact.installation),
         "contact_base": visit.base,
         "invoice_base": visit.base,
         "invoices": invoice_list(visit, visit.invoices()),

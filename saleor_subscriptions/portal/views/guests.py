@@ -20,7 +20,7 @@ from saleor_subscriptions.notifications.models import MessageKind
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.portal import sessions
 from saleor_subscriptions.portal.models import GuestLinkRequest
-from saleor_subscriptions.portal.views.common import shop_name
+from saleor_subscriptions.portal.views.common import brand_of, shop_name
 from saleor_subscriptions.portal.wording import LANGUAGES, words
 from saleor_subscriptions.subscriptions.contacts import EMAIL_MAX
 from saleor_subscriptions.tenants.models import Installation
@@ -87,6 +87,7 @@ def sign_in(request: HttpRequest, shop: int) -> HttpResponse:
         "language": language,
         "languages": LANGUAGES,
         "shop": shop_name(installation),
+        **brand_of(installation),
         "return_url": return_url,
         "guest_base": f"/portal/guest/{installation.pk}/",
     }

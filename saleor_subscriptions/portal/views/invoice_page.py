@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from saleor_subscriptions.invoicing.links import LinkRefused, document_url, invoice_of_page, pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.portal.views.billing import invoice_list
-from saleor_subscriptions.portal.views.common import Wording, ended, shop_name
+from saleor_subscriptions.portal.views.common import Wording, brand_of, ended, shop_name
 from saleor_subscriptions.portal.views.paying import payable
 from saleor_subscriptions.portal.wording import LANGUAGES
 
@@ -60,6 +60,7 @@ def invoice_page(request: HttpRequest, token: str) -> HttpResponse:
         "language": page.language,
         "languages": LANGUAGES,
         "shop": shop_name(found.installation),
+        **brand_of(found.installation),
         "contact_base": f"/portal/pay/{token}/",
         "invoice": row,
         "pdf_url": document_url(found),
