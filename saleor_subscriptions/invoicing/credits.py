@@ -6,12 +6,16 @@ positive entry on the credit ledger; the balance per installation, customer and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from saleor_subscriptions.billing.money import round_money
+from saleor_subscriptions.invoicing.documents import formatting as fmt
+from saleor_subscriptions.invoicing.documents.labels import label
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote, Invoice, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_number
 from saleor_subscriptions.invoicing.parties import stamp_parties
@@ -19,11 +23,52 @@ from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 
+@dataclass(frozen=True)
+class CreditReason:
+    """Why a credit note is issued, as typed facts, worded in the document's language when it is issued:
+
+    - `unused_period`: the unused days `start` to `end` (half-open) of a period paid for (a cancellation
+      with credit);
+    - `unused_difference`: the unused difference of a plan change over `start` to `end`;
+    - `goodwill`: credit the shop granted, with `text` when staff gave their own words;
+    - `refund`: a refund of the invoice the note corrects, paid back (`paid_back`) or credited, with `text`
+      when staff gave their own words.
+    Staff's own words are kept as written, in the language they wrote them.
+    """
+
+    kind: str
+    start: date | None = None
+    end: date | None = None
+    text: str = ""
+    paid_back: bool = False
+
+    KINDS = ("unused_period", "unused_difference", "goodwill", "refund")
+
+    def __post_init__(self) -> None:
+        if self.kind not in self.KINDS:
+            raise ValueError(f"a credit reason is one of {self.KINDS}, not {self.kind!r}")
+        if self.kind.startswith("unused") and (self.start is None or self.end is None):
+            raise ValueError(f"a credit reason {self.kind!r} needs its period")
+
+    def words(self, language: fmt.Language, invoice_number: str = "") -> str:
+        """The reason as the credit note prints it, in `language`, at most 300 characters."""
+        if self.kind.startswith("unused"):
+            assert self.start is not None and self.end is not None
+            period = fmt.period(self.start, self.end, language)
+            text = label(language, f"credit_reason_{self.kind}", period=period)
+        elif self.kind == "goodwill":
+            text = self.text or label(language, "credit_reason_goodwill")
+        else:
+            how = label(language, "credit_reason_paid_back" if self.paid_back else "credit_reason_credited")
+            text = label(language, "credit_reason_refund", number=invoice_number, how=self.text or how)
+        return text[:300]
+
+
 def issue_credit_note(
     subscription: Subscription,
     amount: Decimal,
     *,
-    reason: str,
+    reason: CreditReason | str,
     invoice: Invoice | None = None,
     idempotency_key: str | None = None,
     refund_reference: str = "",
@@ -33,7 +78,12 @@ def issue_credit_note(
     `idempotency_key`, it returns the note made the first time.
 
     With `refund_reference` (the payment provider's refund) the amount was paid back: the note documents the
-    refund and the balance does not change; asked again for the same refund, it returns the first note."""
+    refund and the balance does not change; asked again for the same refund, it returns the first note.
+
+    `reason` is worded in the shop's language when the note is issued and kept as issued; a plain string is
+    the shop's own words for credit it grants (`CreditReason("goodwill", text=…)`)."""
+    if isinstance(reason, str):
+        reason = CreditReason("goodwill", text=reason.strip())
     currency = subscription.currency
     rounded = round_money(amount, currency)
     if rounded <= 0:
@@ -63,7 +113,12 @@ def issue_credit_note(
             customer_key=subscription.customer_key,
             currency=currency,
             amount=rounded,
-            reason=reason,
+            reason=reason.words(
+                fmt.language_of(installation.language), (invoice.number or "") if invoice is not None else ""
+            ),
+            reason_kind=reason.kind,
+            reason_period_start=reason.start,
+            reason_period_end=reason.end,
             refund_reference=refund_reference,
             created_at=installation.now(),
         )

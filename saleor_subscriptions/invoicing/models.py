@@ -284,7 +284,16 @@ class CreditNote(models.Model):
     customer_key = models.CharField(max_length=320)
     currency = models.CharField(max_length=3)
     amount = models.DecimalField(max_digits=18, decimal_places=6)
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(
+        max_length=300, help_text="Why, as issued: in the shop's language at the time (`CreditReason.words`)"
+    )
+    reason_kind = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="unused_period, unused_difference, goodwill or refund; empty: issued before kinds",
+    )
+    reason_period_start = models.DateField(null=True, blank=True)
+    reason_period_end = models.DateField(null=True, blank=True, help_text="Exclusive, as periods are stored")
     seller = models.JSONField(default=dict, blank=True, help_text="The seller's details as issued")
     buyer = models.JSONField(default=dict, blank=True, help_text="The buyer's details as issued")
     missing_seller_details = models.BooleanField(default=False)

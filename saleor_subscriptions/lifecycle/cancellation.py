@@ -16,7 +16,7 @@ from saleor_subscriptions.billing.states import (
     TransitionRules,
     cancellation_date,
 )
-from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.invoicing.credits import CreditReason, issue_credit_note
 from saleor_subscriptions.lifecycle.pricing import unused_paid
 from saleor_subscriptions.lifecycle.transition import (
     Moment,
@@ -117,9 +117,8 @@ def _cancel_now(step: TransitionStep, *, credit: bool | None, rules: TransitionR
     if wants_credit and step.before is SubscriptionStatus.ACTIVE:
         amount = _unused_credit(sub, moment)
         if amount > 0:
-            note = issue_credit_note(
-                sub, amount, reason=f"Unused part of {sub.current_period_start} to {sub.current_period_end}"
-            )
+            unused = CreditReason("unused_period", moment.today, sub.current_period_end)
+            note = issue_credit_note(sub, amount, reason=unused)
             note_number = note.number
     sub.cancel_at_period_end = False
     sub.cancel_at = moment.today

@@ -27,7 +27,7 @@ from saleor_subscriptions.billing.states import Actor, Transition
 from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.change_invoices import open_change_invoice
-from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.invoicing.credits import CreditReason, issue_credit_note
 from saleor_subscriptions.lifecycle.discounts import as_discount, redeem, usable_code
 from saleor_subscriptions.lifecycle.pricing import period_amount, unused_paid
 from saleor_subscriptions.lifecycle.signup import check_quantity, check_version_for_sale
@@ -240,7 +240,8 @@ def _charge_or_credit(
         )
         return {"amount_due_now": due, "invoice": invoice.number}
     if credit > 0:
-        note = issue_credit_note(sub, credit, reason=f"Unused difference {today} to {sub.current_period_end}")
+        unused = CreditReason("unused_difference", today, sub.current_period_end)
+        note = issue_credit_note(sub, credit, reason=unused)
         return {"credit_now": credit, "credit_note": note.number}
     return {}
 

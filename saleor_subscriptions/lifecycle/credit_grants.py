@@ -11,7 +11,7 @@ from django.db import transaction
 from saleor_subscriptions.billing.bounds import max_charge
 from saleor_subscriptions.billing.money import is_representable
 from saleor_subscriptions.billing.states import Actor, SubscriptionStatus
-from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.invoicing.credits import CreditReason, issue_credit_note
 from saleor_subscriptions.invoicing.models import CreditNote
 from saleor_subscriptions.lifecycle.transition import (
     SubscriptionRef,
@@ -23,7 +23,6 @@ from saleor_subscriptions.lifecycle.transition import (
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
 
 CREDIT_GRANTED = "credit_granted"
-DEFAULT_REASON = "Credit granted by the shop"
 
 
 def grant_credit(
@@ -42,7 +41,7 @@ def grant_credit(
             raise refuse(LifecycleErrorCode.INVALID_CREDIT_AMOUNT, f"{message}, not {amount}", "amount")
         if sub.state is SubscriptionStatus.INCOMPLETE:
             raise refuse(LifecycleErrorCode.NOT_ALLOWED_IN_STATE, "the sign-up was never paid")
-        note = issue_credit_note(sub, amount, reason=reason or DEFAULT_REASON)
+        note = issue_credit_note(sub, amount, reason=CreditReason("goodwill", text=reason.strip()))
         record_event(
             sub,
             CREDIT_GRANTED,

@@ -24,7 +24,7 @@ from django.db.models import Sum
 
 from saleor_subscriptions.billing.money import is_representable, round_money
 from saleor_subscriptions.billing.states import Actor
-from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.invoicing.credits import CreditReason, issue_credit_note
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.payments.charges import ClientFor
 from saleor_subscriptions.payments.refunds import RefundErrorCode, RefundRefused, refund_invoice
@@ -116,11 +116,10 @@ def refund_paid_invoice(
         if money_back:
             wanted = min(wanted, locked.amount_paid) if amount is None else wanted
             stripe_refund = _money_back(locked, wanted, client_for, key)
-        words = reason or ("paid back" if money_back else "credited")
         note = issue_credit_note(
             locked.subscription,
             wanted,
-            reason=f"Invoice {locked.number}: {words}"[:300],
+            reason=CreditReason("refund", text=reason.strip(), paid_back=money_back),
             invoice=locked,
             refund_reference=stripe_refund,
         )

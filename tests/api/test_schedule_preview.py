@@ -135,3 +135,40 @@ def test_only_staff_with_manage_products_may_preview(api, shop, who, code):
     )
 
     assert (status, refused) == (200, code)
+
+
+WORDED = """
+query Preview($terms: PlanTermsInput, $currency: String, $start: DateTime, $language: ShopLanguage) {
+  schedulePreview(terms: $terms, currency: $currency, start: $start, periods: 2) {
+    charges { lines { kind description(language: $language) } }
+  }
+}
+"""
+SEED_004 = {"interval": "MONTH", "price": "30.00", "anchorMode": "DAY_OF_MONTH", "anchorDay": 1}
+
+
+def _descriptions(preview: dict) -> list[str]:
+    return [line["description"] for charge in preview["charges"] for line in charge["lines"]]
+
+
+def test_the_lines_are_worded_in_the_language_asked_for(api, shop):
+    variables = {"terms": SEED_004, "currency": "EUR", "start": START}
+
+    english = api.data(WORDED, {**variables, "language": "EN"}, token=shop.staff_token())
+    dutch = api.data(WORDED, {**variables, "language": "NL"}, token=shop.staff_token())
+
+    assert _descriptions(english)[0] == "Monthly plan, 16 Nov 2026 – 1 Dec 2026 (15 of 30 days)"
+    assert "(15 van 30 dagen)" in _descriptions(dutch)[0] and "Monthly" not in _descriptions(dutch)[0]
+    assert "dagen" not in _descriptions(english)[1] and "Monthly" not in _descriptions(dutch)[1]
+
+
+def test_without_a_language_the_lines_are_in_the_shops(api, shop):
+    variables = {"terms": SEED_004, "currency": "EUR", "start": START}
+    english = _descriptions(api.data(WORDED, variables, token=shop.staff_token()))
+    shop.installation.language = "nl"
+    shop.installation.save(update_fields=["language"])
+
+    dutch = _descriptions(api.data(WORDED, variables, token=shop.staff_token()))
+
+    assert dutch == _descriptions(api.data(WORDED, {**variables, "language": "NL"}, token=shop.staff_token()))
+    assert dutch != english

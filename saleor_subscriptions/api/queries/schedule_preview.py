@@ -5,6 +5,7 @@ the installation's time zone; bad terms come back as `errors` naming their input
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,12 +15,14 @@ import graphene
 from saleor_subscriptions.api.auth import STAFF_PERMISSION
 from saleor_subscriptions.api.context import context_of
 from saleor_subscriptions.api.ids import parse_plan_id
+from saleor_subscriptions.api.line_words import description_field, language_asked, worded
 from saleor_subscriptions.api.mutations.base import plan_errors
 from saleor_subscriptions.api.mutations.plan_terms import PlanTermsInput, terms_changes
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.errors import PlanError
 from saleor_subscriptions.billing.calendar import AnchorMode, BillingAnchor, ShortMonthRule
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
+from saleor_subscriptions.billing.lines import PricedLine
 from saleor_subscriptions.billing.money import format_amount, minor_units
 from saleor_subscriptions.billing.plans import PlanTerms, Trial
 from saleor_subscriptions.billing.schedule import Schedule, build_schedule
@@ -36,8 +39,28 @@ class ScheduleLine(graphene.ObjectType):
     kind = graphene.String(
         required=True, description="plan, setup_fee, proration, trial, discount, usage or credit."
     )
-    description = graphene.String(required=True)
+    description = description_field()
     amount = DecimalScalar(required=True)
+
+    @staticmethod
+    def resolve_kind(root: ScheduleLineRow, _info: Any) -> str:
+        return root.line.kind.value
+
+    @staticmethod
+    def resolve_description(root: ScheduleLineRow, info: Any, language: Any = None) -> str:
+        return worded(root.line, language_asked(info, language))
+
+    @staticmethod
+    def resolve_amount(root: ScheduleLineRow, _info: Any) -> Decimal:
+        return root.amount
+
+
+@dataclass(frozen=True)
+class ScheduleLineRow:
+    """A charge's line and its amount as the preview shows it (rounded to the currency)."""
+
+    line: PricedLine
+    amount: Decimal
 
 
 class ScheduleCharge(graphene.ObjectType):
@@ -132,10 +155,7 @@ def _charges(schedule: Schedule) -> list[ScheduleCharge]:
             period_start=charge.period_start,
             period_end=charge.period_end,
             amount=money(charge.amount),
-            lines=[
-                ScheduleLine(kind=line.kind.value, description=line.description, amount=money(line.amount))
-                for line in charge.lines
-            ],
+            lines=[ScheduleLineRow(line, money(line.amount)) for line in charge.lines],
         )
         for charge in schedule.charges
     ]

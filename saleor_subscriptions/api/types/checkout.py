@@ -8,6 +8,7 @@ from typing import Any
 import graphene
 
 from saleor_subscriptions.api.enums import ChargeLineKindEnum
+from saleor_subscriptions.api.line_words import description_field, language_asked, worded
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.plans import PlanType
 from saleor_subscriptions.billing.first_charge import FirstCharge
@@ -21,8 +22,12 @@ class ChargeLine(graphene.ObjectType):
     """One line of the first invoice: why it is there and its amount (negative for a discount)."""
 
     kind = ChargeLineKindEnum(required=True)
-    description = graphene.String(required=True)
+    description = description_field()
     amount = DecimalScalar(required=True)
+
+    @staticmethod
+    def resolve_description(root: PricedLine, info: Any, language: Any = None) -> str:
+        return worded(root, language_asked(info, language))
 
     @staticmethod
     def resolve_amount(root: PricedLine, _info: Any) -> str:

@@ -59,7 +59,7 @@ _GREY = colors.HexColor("#dddddd")
 _WIDTH = A4[0] - 36 * mm
 _LOGO_HEIGHT = 16 * mm
 _LOGO_WIDTH = 60 * mm
-_LINE_COLUMNS = [0.31, 0.08, 0.13, 0.08, 0.13, 0.13, 0.14]
+_LINE_COLUMNS = [0.31, 0.09, 0.12, 0.08, 0.13, 0.13, 0.14]
 
 
 def shop_name(installation: Installation) -> str:
