@@ -38,7 +38,14 @@ const DETAIL = {
     suspendedAt: null,
     endedAt: null,
     attention: ["PAST_DUE"],
-    plan: { id: "UGxhbjox", name: "Coffee monthly", terms: { interval: "MONTH", intervalCount: 1, price: "30.00" } },
+    plan: {
+      id: "UGxhbjox",
+      name: "Coffee monthly",
+      productId: "UHJvZHVjdDox",
+      channel: "default-channel",
+      terms: { interval: "MONTH", intervalCount: 1, price: "30.00", version: 1, priceChangeNoticeDays: 30 },
+    },
+    terms: { version: 1 },
     paymentMethod: { type: "card", brand: "visa", last4: "4242" },
     paymentMethodType: "card",
     events: [
@@ -66,6 +73,7 @@ const DETAIL = {
         periodStart: "2026-11-16",
         periodEnd: "2026-12-16",
         documentUrl: "https://app.example.com/documents/7.pdf",
+        creditNotes: [],
       },
     ],
     saleorOrders: [{ id: "T3JkZXI6MQ==", invoiceNumber: "SUB-0007", billingReason: "renewal" }],
