@@ -1,7 +1,7 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import { FileText } from "lucide-react";
 import { useEffect, type ReactNode } from "react";
-import { Link } from "react-router-dom";
+import { Link, useLocation } from "react-router-dom";
 import { useQuery } from "urql";
 
 import { CustomerBillingQuery } from "../../api/detail";
@@ -24,7 +24,7 @@ type Billing = CustomerBillingPopupQuery["customerBilling"];
 export function CustomerPage() {
   return (
     <TimeZoneProvider>
-      <CustomerView customerId={launchParam("customerId", window.location.search) ?? launchParam("customerId")} />
+      <CustomerView customerId={launchParam("customerId", useLocation().search) ?? launchParam("customerId")} />
     </TimeZoneProvider>
   );
 }

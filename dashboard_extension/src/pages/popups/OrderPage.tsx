@@ -1,6 +1,6 @@
 import { Box, Text } from "@saleor/macaw-ui";
 import { useEffect, type ReactNode } from "react";
-import { Link } from "react-router-dom";
+import { Link, useLocation } from "react-router-dom";
 import { useQuery } from "urql";
 
 import { OrderSubscriptionsQuery } from "../../api/detail";
@@ -20,7 +20,7 @@ import { money } from "../subscriptions/format";
 export function OrderPage() {
   return (
     <TimeZoneProvider>
-      <OrderView orderId={launchParam("orderId", window.location.search) ?? launchParam("orderId")} />
+      <OrderView orderId={launchParam("orderId", useLocation().search) ?? launchParam("orderId")} />
     </TimeZoneProvider>
   );
 }
