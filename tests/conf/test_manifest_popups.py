@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from saleor_subscriptions.conf.manifest import build_manifest
+
 APP_URL = "https://subs.example.com"
 
 

@@ -63,8 +63,8 @@ class SubscriptionFilterInput(graphene.InputObjectType):
     channel = graphene.String(description="A channel slug.")
     customer = graphene.String(description="A Saleor user id, or an email (any case).")
     saleor_order = graphene.ID(
-        description="A Saleor order id: the subscriptions that order started (the sign-up) or renewed (any of "
-        "its invoices' orders)."
+        description="A Saleor order id: the subscriptions that order started (the sign-up) or renewed "
+        "(any of its invoices' orders)."
     )
     payment_method_type = graphene.String(
         description='The saved method\'s Stripe type: "card", "sepa_debit".'
@@ -150,9 +150,8 @@ def saleor_order_q(installation: Installation, order_id: str) -> Q:
     text = order_id.strip()
     if not text:
         raise bad_argument("filter.saleorOrder", "give a Saleor order id")
-    return Q(saleor_order_id=text) | Q(
-        pk__in=Invoice.objects.filter(installation=installation, saleor_order_id=text).values("subscription_id")
-    )
+    renewed = Invoice.objects.filter(installation=installation, saleor_order_id=text)
+    return Q(saleor_order_id=text) | Q(pk__in=renewed.values("subscription_id"))
 
 
 def attention_q(installation: Installation, reasons: Iterable[str]) -> Q:
