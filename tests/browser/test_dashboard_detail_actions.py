@@ -1,9 +1,9 @@
 """A subscription's further staff actions and the order and customer popups (dashboard_extension/, built) in
 Chromium, inside the test dashboard, against the app's API: a plan switch previewed with the API's
-`preview: true` and then made, a part refund of a paid invoice as a credit note, the order's popup opening the
-subscription it started, a customer's popup with their subscriptions, credit and invoices, and Reopen after
-the token expired going back to the page the owner was on. English (light) and Dutch (dark); screenshots in
-tests/browser/artifacts/."""
+`preview: true` and then made, a part refund of a paid invoice as a credit note, the order's popup opening
+the subscription it started (and back), a customer's popup with their subscriptions, credit and invoices,
+and Reopen after the token expired going back to the page the owner was on. English (light) and Dutch
+(dark); screenshots in tests/browser/artifacts/."""
 
 from __future__ import annotations
 
@@ -165,6 +165,8 @@ def test_the_order_popup_opens_the_subscription_it_started_and_the_customer_popu
         _shot(page, f"order-popup-{locale}-{theme}")
         opened.frame.get_by_role("link", name=text["open"].format(number=anna.pk)).click()
         expect(opened.frame.get_by_role("heading", name=text["title"].format(number=anna.pk))).to_be_visible()
+        opened.frame.locator("[data-action=back]").click()  # back to the order's list, not the shop's
+        expect(rows).to_have_count(1)
 
         opened = _open(page, dashboard, "/dashboard/customer", params={"customerId": CUSTOMER}, **shown)
         expect(opened.frame.get_by_role("heading", name=text["customer_title"])).to_be_visible()

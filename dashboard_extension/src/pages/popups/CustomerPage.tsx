@@ -70,6 +70,7 @@ function CustomerView({ customerId }: { customerId: string | null }) {
 
 function Billing({ billing }: { billing: Billing }) {
   const t = useT();
+  const location = useLocation();
   const dates = useZonedDates();
   return (
     <>
@@ -91,7 +92,11 @@ function Billing({ billing }: { billing: Billing }) {
               {billing.subscriptions.map((row) => (
                 <TR key={row.id} data-subscription={row.number ?? row.id}>
                   <TD>
-                    <Link to={`/subscriptions/${encodeURIComponent(row.id)}`} data-open-subscription>
+                    <Link
+                    to={`/subscriptions/${encodeURIComponent(row.id)}`}
+                    state={{ back: `${location.pathname}${location.search}` }}
+                    data-open-subscription
+                  >
                       {t("order.open", { number: row.number ?? "" })}
                     </Link>
                   </TD>

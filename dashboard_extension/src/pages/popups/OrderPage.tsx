@@ -27,6 +27,7 @@ export function OrderPage() {
 
 function OrderView({ orderId }: { orderId: string | null }) {
   const t = useT();
+  const location = useLocation();
   const notify = useNotify();
   const dates = useZonedDates();
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -73,7 +74,11 @@ function OrderView({ orderId }: { orderId: string | null }) {
             return (
               <TR key={row.id} data-subscription={row.number ?? row.id}>
                 <TD>
-                  <Link to={`/subscriptions/${encodeURIComponent(row.id)}`} data-open-subscription>
+                  <Link
+                    to={`/subscriptions/${encodeURIComponent(row.id)}`}
+                    state={{ back: `${location.pathname}${location.search}` }}
+                    data-open-subscription
+                  >
                     {t("order.open", { number: row.number ?? "" })}
                   </Link>
                   <Text size={2} display="block">

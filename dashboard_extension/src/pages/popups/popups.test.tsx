@@ -1,6 +1,6 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { Route } from "react-router-dom";
+import { Link, Route, useLocation } from "react-router-dom";
 import type { Client } from "urql";
 import { describe, expect, it, vi } from "vitest";
 import { fromValue } from "wonka";
@@ -19,6 +19,13 @@ function client(answers: Record<string, object>) {
     return fromValue({ data: answers[name] ?? {}, stale: false, hasNext: false });
   });
   return { client: { executeQuery } as unknown as Client, asked };
+}
+
+/** Stands in for the subscription's page: its back link follows the state the popup's link gave. */
+function BackLink() {
+  const location = useLocation();
+  const back = (location.state as { back?: string } | null)?.back ?? "/subscriptions";
+  return <Link to={back}>back to the order</Link>;
 }
 
 const SUBSCRIPTION = {
@@ -48,7 +55,7 @@ describe("the order and customer popups", () => {
     renderPage(
       <>
         <Route path="/order" element={<OrderPage />} />
-        <Route path="/subscriptions/:id" element={<p>subscription page</p>} />
+        <Route path="/subscriptions/:id" element={<BackLink />} />
       </>,
       { client: orderClient, url: "/order?orderId=T3JkZXI6Mg%3D%3D&theme=light" },
     );
@@ -57,6 +64,8 @@ describe("the order and customer popups", () => {
     expect(asked.find((a) => a.name === "OrderSubscriptions")?.variables).toEqual({ order: "T3JkZXI6Mg==" });
     await user.click(screen.getByRole("link", { name: "Open subscription #12" }));
     expect(screen.getByTestId("where")).toHaveTextContent("/subscriptions/U3Vic2NyaXB0aW9uOjEy");
+    await user.click(screen.getByRole("link", { name: "back to the order" }));
+    expect(screen.getByTestId("where")).toHaveTextContent("/order?orderId=T3JkZXI6Mg%3D%3D&theme=light");
   });
 
   it("shows a customer's subscriptions, credit and invoices in Dutch", async () => {

@@ -34,7 +34,8 @@ function SubscriptionView() {
   const t = useT();
   const { id = "" } = useParams();
   const location = useLocation();
-  const listSearch = (location.state as { list?: string } | null)?.list ?? "";
+  const from = location.state as { list?: string; back?: string } | null;
+  const listSearch = from?.list ?? "";
   const [{ data, fetching, error }, refetch] = useQuery({ query: SubscriptionDetailQuery, variables: { id } });
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const [refunding, setRefunding] = useState<Invoice | null>(null);
@@ -47,10 +48,11 @@ function SubscriptionView() {
   }, [error, notify, t]);
 
   const back = (
-    <Link to={`/subscriptions${listSearch}`} data-action="back">
+    // Opened from an order's or customer's popup: back there; else to the list as it was.
+    <Link to={from?.back ?? `/subscriptions${listSearch}`} data-action="back">
       <Box display="inline-flex" alignItems="center" gap={1}>
         <ArrowLeft size={16} aria-hidden="true" />
-        {t("sub.back")}
+        {from?.back ? t("act.back") : t("sub.back")}
       </Box>
     </Link>
   );
