@@ -24,6 +24,8 @@ const SubscriptionsPage = lazy(() =>
 const SubscriptionPage = lazy(() =>
   import("./pages/subscription/SubscriptionPage").then((m) => ({ default: m.SubscriptionPage })),
 );
+const OrderPage = lazy(() => import("./pages/popups/OrderPage").then((m) => ({ default: m.OrderPage })));
+const CustomerPage = lazy(() => import("./pages/popups/CustomerPage").then((m) => ({ default: m.CustomerPage })));
 
 /** The routes under /dashboard/ (Django serves index.html for each; docs/dashboard.md). */
 export function AppRoutes() {
@@ -33,6 +35,10 @@ export function AppRoutes() {
         <Route path="/" element={<SettingsPage />} />
         <Route path="/subscriptions" element={<SubscriptionsPage />} />
         <Route path="/subscriptions/:id" element={<SubscriptionPage />} />
+        <Route path="/order" element={<OrderPage />} />
+        <Route path="/order/widget" element={<OrderPage />} />
+        <Route path="/customer" element={<CustomerPage />} />
+        <Route path="/customer/widget" element={<CustomerPage />} />
         <Route path="/product-plans" element={<ProductPlansPage />} />
         <Route path="/product-plans/widget" element={<ProductPlansPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

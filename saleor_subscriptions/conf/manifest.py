@@ -4,9 +4,10 @@ dashboard's pages, written in Saleor's shape by `saleor.manifest`.
 Webhooks: one per entry of `saleor.webhooks.registry.WEBHOOKS` (target `/api/webhooks/<name>`); then the six
 sync payment webhooks of `payments.checkout.webhooks` (target `/api/payments/<name>`). Dashboard extensions
 (pages of `dashboard_extension/`, served by `saleor_subscriptions.dashboard`): the subscriptions list as an
-app page under Orders (the app's home page is its settings), and the plans of a product (a popup in the
-product's menu); from Saleor 3.22 on, when the request's `Saleor-Schema-Version` says so, also a widget on
-the product page (older Saleors refuse the WIDGET target). docs/saleor.md describes the manifest.
+app page under Orders (the app's home page is its settings); the plans of a product, an order's subscriptions
+and a customer's subscriptions and invoices (popups in the product's, order's and customer's menus); from
+Saleor 3.22 on, when the request's `Saleor-Schema-Version` says so, also each of those as a widget on its page
+(older Saleors refuse the WIDGET target). docs/saleor.md describes the manifest.
 """
 
 from __future__ import annotations
@@ -30,6 +31,19 @@ SUBSCRIPTIONS_PAGE = "/dashboard/subscriptions"
 to be paths of the app (opened inside its page)."""
 PRODUCT_PLANS_POPUP = "/dashboard/product-plans"
 PRODUCT_PLANS_WIDGET = "/dashboard/product-plans/widget"
+ORDER_POPUP = "/dashboard/order"
+"""An order's subscriptions: those the order started or renewed (the dashboard adds `orderId`)."""
+ORDER_WIDGET = "/dashboard/order/widget"
+CUSTOMER_POPUP = "/dashboard/customer"
+"""A customer's subscriptions, credit balance and invoices (the dashboard adds `customerId`)."""
+CUSTOMER_WIDGET = "/dashboard/customer/widget"
+
+# (label, mount prefix, permission, popup path, widget path) of each entity page the app adds to.
+ENTITY_PAGES = (
+    ("Subscription plans", "PRODUCT_DETAILS", "MANAGE_PRODUCTS", PRODUCT_PLANS_POPUP, PRODUCT_PLANS_WIDGET),
+    ("Subscriptions", "ORDER_DETAILS", "MANAGE_ORDERS", ORDER_POPUP, ORDER_WIDGET),
+    ("Subscriptions", "CUSTOMER_DETAILS", "MANAGE_ORDERS", CUSTOMER_POPUP, CUSTOMER_WIDGET),
+)
 
 
 def webhooks() -> list[dict[str, Any]]:
@@ -48,25 +62,29 @@ def extensions(version: tuple[int, int] | None) -> list[dict[str, Any]]:
             "permissions": ["MANAGE_ORDERS"],
             "url": SUBSCRIPTIONS_PAGE,
         },
-        {
-            "label": "Subscription plans",
-            "mount": "PRODUCT_DETAILS_MORE_ACTIONS",
-            "target": "POPUP",
-            "permissions": ["MANAGE_PRODUCTS"],
-            "url": app_url(PRODUCT_PLANS_POPUP),
-        },
     ]
-    if version is not None and version >= WIDGETS_FROM:
+    for label, mount, permission, popup, _widget in ENTITY_PAGES:
         found.append(
             {
-                "label": "Subscription plans",
-                "mount": "PRODUCT_DETAILS_WIDGETS",
-                "target": "WIDGET",
-                "permissions": ["MANAGE_PRODUCTS"],
-                "url": app_url(PRODUCT_PLANS_WIDGET),
-                "options": {"widgetTarget": {"method": "GET"}},
+                "label": label,
+                "mount": f"{mount}_MORE_ACTIONS",
+                "target": "POPUP",
+                "permissions": [permission],
+                "url": app_url(popup),
             }
         )
+    if version is not None and version >= WIDGETS_FROM:
+        for label, mount, permission, _popup, widget in ENTITY_PAGES:
+            found.append(
+                {
+                    "label": label,
+                    "mount": f"{mount}_WIDGETS",
+                    "target": "WIDGET",
+                    "permissions": [permission],
+                    "url": app_url(widget),
+                    "options": {"widgetTarget": {"method": "GET"}},
+                }
+            )
     return found
 
 

@@ -9,5 +9,6 @@ app_name = "dashboard"
 urlpatterns: list[URLPattern] = [
     re_path(r"^assets/(?P<name>[\w.\-]+)$", views.asset, name="asset"),
     path("", views.page, name="home"),
-    re_path(r"^(?P<page_path>[\w\-/]+)$", views.page, name="page"),
+    # Page paths carry global ids (base64: `=` and `+`), as a reload or the dashboard's Reopen asks for them.
+    re_path(r"^(?P<page_path>[\w\-/=+]+)$", views.page, name="page"),
 ]

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.catalog.ids import plan_global_id
+from saleor_subscriptions.subscriptions.models import Subscription
 from tests.api.staff_world import T0, StaffWorld, build, invoice
 from tests.factories import make_subscription
 
@@ -133,6 +134,18 @@ def test_filter_by_plan_and_product(api, world):
         "bob",
         "ann",
     ]
+
+
+def test_filter_by_the_saleor_order_that_started_or_renewed_it(api, world):
+    Subscription.objects.filter(pk=world.subs["ann"].pk).update(saleor_order_id="T3JkZXI6MQ==")
+    invoice(world.subs["bob"], "INV-0901", 7, saleor_order_id="T3JkZXI6Mg==")
+    invoice(world.subs["cat"], "INV-0902", 7, saleor_order_id="T3JkZXI6MQ==")
+
+    assert emails(listed(api, world, filter={"saleorOrder": "T3JkZXI6MQ=="})) == ["cat", "ann"]
+    assert emails(listed(api, world, filter={"saleorOrder": "T3JkZXI6Mg=="})) == ["bob"]
+    assert emails(listed(api, world, filter={"saleorOrder": "T3JkZXI6OTk="})) == []
+    error = refused(api, world, filter={"saleorOrder": " "})
+    assert error["extensions"]["field"] == "filter.saleorOrder"
 
 
 def test_attention_is_shown_per_subscription(api, world):

@@ -28,10 +28,20 @@ def build(tmp_path: Path, settings: Any) -> Path:
     return tmp_path
 
 
-PAGES = ["/dashboard/subscriptions", "/dashboard/product-plans", "/dashboard/product-plans/widget"]
+PAGES = [
+    "/dashboard/subscriptions",
+    "/dashboard/product-plans",
+    "/dashboard/order",
+    "/dashboard/customer",
+    "/dashboard/product-plans/widget",
+    "/dashboard/order/widget",
+    "/dashboard/customer/widget",
+]
+# A subscription's page by its global id (base64: `=` padding, `+`), as Reopen and a reload ask for it.
+DEEP_PAGES = ["/dashboard/subscriptions/U3Vic2NyaXB0aW9uOjE=", "/dashboard/subscriptions/U3Vi+c2Ny%3D"]
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + DEEP_PAGES)
 def test_every_page_path_answers_the_built_index(client: Client, build: Path, path: str) -> None:
     response = client.get(path)
 

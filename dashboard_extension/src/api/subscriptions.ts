@@ -99,11 +99,18 @@ export const SubscriptionDetailQuery = graphql(`
       plan {
         id
         name
+        productId
+        channel
         terms {
           interval
           intervalCount
           price
+          version
+          priceChangeNoticeDays
         }
+      }
+      terms {
+        version
       }
       paymentMethod {
         type
@@ -133,6 +140,9 @@ export const SubscriptionDetailQuery = graphql(`
         periodStart
         periodEnd
         documentUrl
+        creditNotes {
+          amount
+        }
       }
       saleorOrders {
         id

@@ -2,18 +2,49 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { RotateCw } from "lucide-react";
 import { useLocation } from "react-router-dom";
 
+import { parseVersion } from "../bridge/capabilities";
 import { useRedirect } from "../bridge/hooks";
+import { LAUNCH_SEARCH, launchParam, ownSearch } from "../bridge/launch";
 import { useBridge } from "../bridge/state";
 import { useT } from "../i18n/useT";
-import { productIdFromUrl } from "../pages/product-plans/ProductPlansPage";
 
-/** Where in the dashboard the page is opened from: going there and opening it again gives it a new token. */
-export function reopenPath(pathname: string, search: string, appId: string): string {
-  const productId = productIdFromUrl(search);
+/** Where a page opened as the app's page (`appUrl` or an APP_PAGE) lives in the dashboard: 3.21 and older
+ * keep apps under `/apps/<id>/app`, 3.22+ under `/extensions/app/<id>`; the page's path follows (as
+ * `UpdateRouting` writes it). */
+function appPagePrefix(appId: string, dashboardVersion: string | null | undefined): string {
+  const version = parseVersion(dashboardVersion);
+  const extensions = version !== null && (version[0] > 3 || (version[0] === 3 && version[1] >= 22));
+  const id = encodeURIComponent(appId);
+  return extensions ? `/extensions/app/${id}` : `/apps/${id}/app`;
+}
+
+/**
+ * Where in the dashboard the page is opened from: going there gives it a new token. A popup lives over the
+ * page of its product, order or customer (the dashboard gives its id in the launch query), so Reopen goes
+ * there; a page of the app (the app's page, an APP_PAGE) is reopened at the same path and query the user was
+ * on, not at the app's home page.
+ */
+export function reopenPath(
+  pathname: string,
+  search: string,
+  appId: string,
+  dashboardVersion?: string | null,
+  launchSearch: string = LAUNCH_SEARCH,
+): string {
+  const productId = launchParam("productId", launchSearch) ?? launchParam("productId", search);
   if (pathname.startsWith("/product-plans") && productId) {
     return `/products/${encodeURIComponent(productId)}`;
   }
-  return `/apps/${encodeURIComponent(appId)}/app`;
+  const orderId = launchParam("orderId", launchSearch);
+  if (orderId) {
+    return `/orders/${encodeURIComponent(orderId)}`;
+  }
+  const customerId = launchParam("customerId", launchSearch);
+  if (customerId) {
+    return `/customers/${encodeURIComponent(customerId)}`;
+  }
+  const path = pathname === "/" ? "" : pathname;
+  return `${appPagePrefix(appId, dashboardVersion)}${path}${ownSearch(search)}`;
 }
 
 /** What a page shows once the dashboard's token has expired: it says so and offers to reopen (the dashboard
@@ -33,7 +64,9 @@ export function TokenExpired() {
         <Button
           variant="primary"
           data-action="reopen"
-          onClick={() => redirect(reopenPath(location.pathname, window.location.search, state?.id ?? ""))}
+          onClick={() =>
+            redirect(reopenPath(location.pathname, location.search, state?.id ?? "", state?.dashboardVersion))
+          }
         >
           <RotateCw size={16} />
           {t("token.reopen")}

@@ -62,6 +62,10 @@ class SubscriptionFilterInput(graphene.InputObjectType):
     variant = graphene.ID(description="A Saleor variant id.")
     channel = graphene.String(description="A channel slug.")
     customer = graphene.String(description="A Saleor user id, or an email (any case).")
+    saleor_order = graphene.ID(
+        description="A Saleor order id: the subscriptions that order started (the sign-up) or renewed "
+        "(any of its invoices' orders)."
+    )
     payment_method_type = graphene.String(
         description='The saved method\'s Stripe type: "card", "sepa_debit".'
     )
@@ -141,6 +145,15 @@ def customer_q(customer: str) -> Q:
     return Q(customer_user_id=text)
 
 
+def saleor_order_q(installation: Installation, order_id: str) -> Q:
+    """Started by the Saleor order `order_id` (its sign-up order) or renewed by it (an invoice's order)."""
+    text = order_id.strip()
+    if not text:
+        raise bad_argument("filter.saleorOrder", "give a Saleor order id")
+    renewed = Invoice.objects.filter(installation=installation, saleor_order_id=text)
+    return Q(saleor_order_id=text) | Q(pk__in=renewed.values("subscription_id"))
+
+
 def attention_q(installation: Installation, reasons: Iterable[str]) -> Q:
     """Needing attention for any of `reasons`: a state, or an owed invoice with a charge waiting for the
     customer or a failed order (few rows, which partial indexes find; PostgreSQL hashes them once)."""
@@ -212,6 +225,8 @@ class SubscriptionQuery:
                 rows = rows.filter(**{f"plan_version__plan__{column}": value})
         if given.get("customer") is not None:
             rows = rows.filter(customer_q(given["customer"]))
+        if given.get("saleor_order") is not None:
+            rows = rows.filter(saleor_order_q(installation, given["saleor_order"]))
         method = given.get("payment_method_type")
         if method is not None:
             rows = rows.filter(

@@ -11,19 +11,34 @@ import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
 import { useInteractiveMark } from "../../ui/interactive";
 import { Empty, ErrorState, Loading, Section } from "../../ui/states";
-import { money, useDates } from "../subscriptions/format";
+import { TimeZoneProvider, useZonedDates } from "../../ui/dates";
+import { money } from "../subscriptions/format";
 import { ActionDialog, type ActionTarget } from "./ActionDialog";
 import { subscriptionActions } from "./actions";
+import { RefundDialog } from "./dialogs/RefundDialog";
+import type { Invoice } from "./dialogs/types";
+import { MoreActions } from "./MoreActions";
 import { EventsSection, InvoicesSection, OrdersSection, StandingSection, type Detail } from "./sections";
 
-/** A subscription: summary, actions, events, invoices, orders, credit, pending changes and dunning. */
+/** A subscription: summary, actions, events, invoices, orders, credit, pending changes and dunning; dates in
+ * the installation's time zone. */
 export function SubscriptionPage() {
+  return (
+    <TimeZoneProvider>
+      <SubscriptionView />
+    </TimeZoneProvider>
+  );
+}
+
+function SubscriptionView() {
   const t = useT();
   const { id = "" } = useParams();
   const location = useLocation();
-  const listSearch = (location.state as { list?: string } | null)?.list ?? "";
+  const from = location.state as { list?: string; back?: string } | null;
+  const listSearch = from?.list ?? "";
   const [{ data, fetching, error }, refetch] = useQuery({ query: SubscriptionDetailQuery, variables: { id } });
   const [target, setTarget] = useState<ActionTarget | null>(null);
+  const [refunding, setRefunding] = useState<Invoice | null>(null);
   const notify = useNotify();
   useInteractiveMark(Boolean(data || error));
   useEffect(() => {
@@ -33,10 +48,11 @@ export function SubscriptionPage() {
   }, [error, notify, t]);
 
   const back = (
-    <Link to={`/subscriptions${listSearch}`} data-action="back">
+    // Opened from an order's or customer's popup: back there; else to the list as it was.
+    <Link to={from?.back ?? `/subscriptions${listSearch}`} data-action="back">
       <Box display="inline-flex" alignItems="center" gap={1}>
         <ArrowLeft size={16} aria-hidden="true" />
-        {t("sub.back")}
+        {from?.back ? t("act.back") : t("sub.back")}
       </Box>
     </Link>
   );
@@ -56,6 +72,7 @@ export function SubscriptionPage() {
     const detail = data.subscription;
     const done = () => {
       setTarget(null);
+      setRefunding(null);
       refetch({ requestPolicy: "network-only" });
     };
     body = (
@@ -75,6 +92,7 @@ export function SubscriptionPage() {
               </Button>
             ))}
           </Box>
+          <MoreActions detail={detail} onDone={done} />
           {target && <ActionDialog key={`${target.kind}-${target.id}`} target={target} onDone={done} onClose={() => setTarget(null)} />}
         </Section>
         <StandingSection detail={detail} />
@@ -88,7 +106,11 @@ export function SubscriptionPage() {
               invoice: { number: invoice.number ?? "", amount: money(invoice.amountDue, invoice.currency) },
             })
           }
+          onRefund={setRefunding}
         />
+        {refunding && (
+          <RefundDialog key={refunding.id} invoice={refunding} onDone={done} onClose={() => setRefunding(null)} />
+        )}
         <OrdersSection orders={detail.saleorOrders} />
         <EventsSection events={detail.events} />
       </>
@@ -145,7 +167,7 @@ function Header({ detail }: { detail: Detail }) {
 
 function Summary({ detail }: { detail: Detail }) {
   const t = useT();
-  const dates = useDates();
+  const dates = useZonedDates();
   const terms = detail.plan.terms;
   const unit = detail.unitPrice ?? terms.price;
   const every = t("plans.every", {
@@ -175,6 +197,7 @@ function Summary({ detail }: { detail: Detail }) {
         : (detail.paymentMethodType ?? t("sub.noPaymentMethod")),
     ],
     [t("sub.channel"), detail.channel],
+    [t("dd.timeZone"), dates.known ? dates.timeZone : t("dd.timeZoneUnknown")],
   ];
   if (detail.trialEnd) {
     rows.push([t("sub.trialEnd"), dates.day(detail.trialEnd)]);

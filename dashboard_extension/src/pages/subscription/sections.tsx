@@ -6,8 +6,10 @@ import type { SubscriptionDetailQuery } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { Empty, Section } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
-import { money, useDates } from "../subscriptions/format";
+import { useZonedDates } from "../../ui/dates";
+import { money } from "../subscriptions/format";
 import { invoiceActions, type InvoiceAction } from "./actions";
+import { canRefund } from "./dialogs/RefundDialog";
 
 export type Detail = NonNullable<SubscriptionDetailQuery["subscription"]>;
 type Invoice = NonNullable<Detail["invoiceDetails"]>[number];
@@ -15,7 +17,7 @@ type Invoice = NonNullable<Detail["invoiceDetails"]>[number];
 /** The timeline, oldest first: who, when, from → to, why. */
 export function EventsSection({ events }: { events: Detail["events"] }) {
   const t = useT();
-  const dates = useDates();
+  const dates = useZonedDates();
   return (
     <Section title={t("sub.events")} data-section="events">
       {!events || events.length === 0 ? (
@@ -61,12 +63,14 @@ export function EventsSection({ events }: { events: Detail["events"] }) {
 export function InvoicesSection({
   invoices,
   onAction,
+  onRefund,
 }: {
   invoices: Detail["invoiceDetails"];
   onAction: (action: InvoiceAction, invoice: Invoice) => void;
+  onRefund: (invoice: Invoice) => void;
 }) {
   const t = useT();
-  const dates = useDates();
+  const dates = useZonedDates();
   return (
     <Section title={t("sub.invoices")} data-section="invoices">
       {!invoices || invoices.length === 0 ? (
@@ -114,6 +118,11 @@ export function InvoicesSection({
                         {t(`act.${action}`)}
                       </Button>
                     ))}
+                    {canRefund(invoice) && (
+                      <Button variant="secondary" size="small" data-action="refund" onClick={() => onRefund(invoice)}>
+                        {t("dd.act.refund")}
+                      </Button>
+                    )}
                   </Box>
                 </TD>
               </TR>
@@ -157,7 +166,7 @@ export function OrdersSection({ orders }: { orders: Detail["saleorOrders"] }) {
 /** Credit balance, pending changes and the dunning: what will happen next. */
 export function StandingSection({ detail }: { detail: Detail }) {
   const t = useT();
-  const dates = useDates();
+  const dates = useZonedDates();
   const pending = detail.pendingChanges;
   const lines: string[] = [];
   if (pending?.plan && pending.planFrom) {
