@@ -1,3 +1,5 @@
+import { invoicesEn, invoicesNl } from "./invoiceMessages";
+import { reportsEn, reportsNl } from "./reportMessages";
 import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
 
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
@@ -130,12 +132,14 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn };
+const en = { ...base, ...subscriptionsEn, ...invoicesEn, ...reportsEn };
 
 export type MessageId = keyof typeof en;
 
 const nl: Record<MessageId, string> = {
   ...subscriptionsNl,
+  ...invoicesNl,
+  ...reportsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

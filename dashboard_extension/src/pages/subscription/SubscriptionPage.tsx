@@ -9,6 +9,7 @@ import { SubscriptionDetailQuery } from "../../api/subscriptions";
 import { useNotify, useRedirect } from "../../bridge/hooks";
 import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
+import { AppNav } from "../../ui/AppNav";
 import { useInteractiveMark } from "../../ui/interactive";
 import { Empty, ErrorState, Loading, Section } from "../../ui/states";
 import { money, useDates } from "../subscriptions/format";
@@ -96,6 +97,7 @@ export function SubscriptionPage() {
   }
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="subscription">
+      <AppNav />
       {back}
       {body}
     </Box>
