@@ -53,7 +53,7 @@ export function AppNav() {
               paddingY={2}
               style={{ borderBottom: `2px solid ${current ? "currentColor" : "transparent"}` }}
             >
-              <Text fontWeight={current ? "bold" : "regular"} color={current ? "default1" : "default2"}>
+              <Text fontWeight={current ? "bold" : "regular"} color="default1">
                 {t(page.label)}
               </Text>
             </Box>

@@ -79,21 +79,25 @@ export function InvoiceActionDialog({
   const others = Object.entries(errors)
     .filter(([name]) => !FORM_FIELDS.has(name))
     .map(([name, message]) => (name ? `${name}: ${message}` : message));
+  // A help text goes below the field in the page's own colour (macaw-ui's helper text is too faint for WCAG AA).
   const field = (name: keyof InvoiceActionForm, label: string, type: "text" | "date" = "text", help?: string) => (
-    <Input
-      name={name}
-      type={type}
-      label={label}
-      value={form[name]}
-      error={Boolean(errors[name])}
-      aria-invalid={Boolean(errors[name])}
-      role={undefined}
-      helperText={errors[name] ?? help}
-      onChange={(event) => {
-        setForm({ ...form, [name]: event.target.value });
-        setErrors({});
-      }}
-    />
+    <Box display="flex" flexDirection="column" gap={1}>
+      <Input
+        name={name}
+        type={type}
+        label={label}
+        value={form[name]}
+        error={Boolean(errors[name])}
+        aria-invalid={Boolean(errors[name])}
+        role={undefined}
+        helperText={errors[name]}
+        onChange={(event) => {
+          setForm({ ...form, [name]: event.target.value });
+          setErrors({});
+        }}
+      />
+      {help && !errors[name] && <Text size={2}>{help}</Text>}
+    </Box>
   );
 
   return (

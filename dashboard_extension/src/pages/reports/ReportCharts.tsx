@@ -15,6 +15,7 @@ import {
 import { useT } from "../../i18n/useT";
 import { num, type Report } from "./reportState";
 
+// The charts are hidden from assistive technology and not focusable: the table beside each has its numbers.
 // recharts is in this chunk only: the reports page loads it when it is opened, after its tables.
 
 export type ChartKind = "mrr" | "movements" | "subscriptions" | "recovery" | "upcoming" | "plans";
@@ -61,7 +62,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
     switch (kind) {
       case "mrr":
         return (
-          <LineChart data={buckets}>
+          <LineChart accessibilityLayer={false} data={buckets}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis dataKey="label" tick={AXIS} />
             <YAxis tick={AXIS} />
@@ -72,7 +73,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
         );
       case "movements":
         return (
-          <BarChart data={buckets} stackOffset="sign">
+          <BarChart accessibilityLayer={false} data={buckets} stackOffset="sign">
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis dataKey="label" tick={AXIS} />
             <YAxis tick={AXIS} />
@@ -88,7 +89,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
         );
       case "subscriptions":
         return (
-          <LineChart data={buckets}>
+          <LineChart accessibilityLayer={false} data={buckets}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis dataKey="label" tick={AXIS} />
             <YAxis tick={AXIS} allowDecimals={false} />
@@ -100,7 +101,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
         );
       case "recovery":
         return (
-          <BarChart data={buckets}>
+          <BarChart accessibilityLayer={false} data={buckets}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis dataKey="label" tick={AXIS} />
             <YAxis tick={AXIS} />
@@ -112,7 +113,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
         );
       case "upcoming":
         return (
-          <BarChart
+          <BarChart accessibilityLayer={false}
             data={report.upcomingRevenue.map((u) => ({
               label: t("rep.days", { days: u.days }),
               open: num(u.openInvoices),
@@ -130,7 +131,7 @@ export default function ReportChart({ kind, report }: { kind: ChartKind; report:
         );
       case "plans":
         return (
-          <BarChart data={report.revenueByPlan.map((p) => ({ label: p.planName, revenue: num(p.amount) }))} layout="vertical">
+          <BarChart accessibilityLayer={false} data={report.revenueByPlan.map((p) => ({ label: p.planName, revenue: num(p.amount) }))} layout="vertical">
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis type="number" tick={AXIS} />
             <YAxis type="category" dataKey="label" tick={AXIS} width={140} />

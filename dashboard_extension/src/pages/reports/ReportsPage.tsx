@@ -161,7 +161,9 @@ function Part({ id, title, chart, children }: { id: string; title: string; chart
     <Section title={title} data-section={id}>
       <Box display="grid" gap={4} style={{ gridTemplateColumns: "repeat(auto-fit, minmax(320px, 1fr))" }}>
         <Box>{chart}</Box>
-        <Box overflowX="auto">{children}</Box>
+        <Box overflowX="auto" tabIndex={0} role="region" aria-label={title}>
+          {children}
+        </Box>
       </Box>
     </Section>
   );
