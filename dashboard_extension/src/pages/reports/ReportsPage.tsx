@@ -76,7 +76,13 @@ export function ReportsPage() {
       <Box display="flex" gap={4} flexWrap="wrap" alignItems="flex-end" data-filters>
         <SelectField label={t("rep.scope")} name="scope" value={state.scope} onChange={(scope) => setState({ ...state, scope })}>
           {!state.scope && <option value="">{t("rep.chooseScope")}</option>}
-          {state.scope && !scopes.some((s) => s.value === state.scope) && <option value={state.scope}>{state.scope}</option>}
+          {state.scope && !scopes.some((s) => s.value === state.scope) && (
+            <option value={state.scope}>
+              {state.scope.startsWith("currency:")
+                ? t("rep.scope.currency", { currency: state.scope.slice("currency:".length) })
+                : state.scope.slice("channel:".length)}
+            </option>
+          )}
           {scopes.map((s) => (
             <option key={s.value} value={s.value}>
               {s.channel ? t("rep.scope.channel", { channel: s.channel, currency: s.currency }) : t("rep.scope.currency", { currency: s.currency })}
