@@ -23,8 +23,8 @@ from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.api.staff_world import invoice
 from tests.api.test_subscription_report import worked_example
 from tests.browser.conftest import Browser
-from tests.browser.test_dashboard_pages import _open, built, dashboard
 from tests.browser.dashboard_host import ARTIFACTS
+from tests.browser.test_dashboard_pages import _open, built, dashboard
 from tests.browser.test_portal import AXE, AXE_TAGS
 from tests.factories import make_plan_version, make_subscription
 from tests.fakes.saleor.fixtures import fake_saleor, fake_shop, installed_app, stub_app
@@ -124,7 +124,8 @@ def _seed(dashboard: dict[str, Any], fake: FakeStripe) -> tuple[Invoice, Invoice
             "off_session": True,
         }
     )
-    paid = invoice(anna, "INV-0001", 0, amount_paid=Decimal("30.00"), paid_at=datetime(2026, 11, 1, tzinfo=UTC))
+    paid_at = datetime(2026, 11, 1, tzinfo=UTC)
+    paid = invoice(anna, "INV-0001", 0, amount_paid=Decimal("30.00"), paid_at=paid_at)
     PaymentAttempt.objects.create(
         installation=installation,
         invoice=paid,
@@ -197,7 +198,7 @@ def test_the_owner_marks_a_failed_invoice_paid_and_refunds_part_of_a_paid_one(
     owed.refresh_from_db()
     assert owed.status == Invoice.Status.PAID and owed.paid_at is not None
     assert owed.paid_at.date() == date(2026, 11, 15)
-    marked = SubscriptionEvent.objects.filter(subscription=owed.subscription, kind="invoice_marked_paid").get()
+    marked = SubscriptionEvent.objects.get(subscription=owed.subscription, kind="invoice_marked_paid")
     assert marked.actor_type == "staff"
     [note] = CreditNote.objects.filter(invoice=paid)
     [refund] = stripe_settings.objects("refund")
@@ -240,24 +241,22 @@ def test_the_reports_show_the_worked_examples_figures_beside_their_charts(
         interactive_ms = opened.interactive_ms()
         expect(opened.frame.locator("[data-section=mrr] .recharts-wrapper > svg")).to_have_count(1)
         expect(opened.frame.locator("[data-section=plans] .recharts-wrapper > svg")).to_have_count(1)
+        def texts(section: str, figure: str) -> list[str]:
+            found: list[str] = opened.frame.locator(
+                f"[data-section={section}] [data-figure={figure}]"
+            ).all_inner_texts()
+            return found
+
         figures = {
-            "mrr": opened.frame.locator("[data-section=mrr] [data-figure=mrr]").all_inner_texts(),
-            "arr": opened.frame.locator("[data-section=mrr] [data-figure=arr]").all_inner_texts(),
-            "churn_nonpayment": opened.frame.locator(
-                "[data-section=movements] [data-figure=churnNonpayment]"
-            ).all_inner_texts(),
-            "reactivation": opened.frame.locator(
-                "[data-section=movements] [data-figure=reactivation]"
-            ).all_inner_texts(),
-            "active": opened.frame.locator("[data-section=subscriptions] [data-figure=active]").all_inner_texts(),
-            "churn_rate": opened.frame.locator(
-                "[data-section=subscriptions] [data-figure=churnRate]"
-            ).all_inner_texts(),
-            "recovery_rate": opened.frame.locator(
-                "[data-section=recovery] [data-figure=recoveryRate]"
-            ).all_inner_texts(),
-            "upcoming": opened.frame.locator("[data-section=upcoming] [data-figure=total]").all_inner_texts(),
-            "plans": opened.frame.locator("[data-section=plans] [data-figure=amount]").all_inner_texts(),
+            "mrr": texts("mrr", "mrr"),
+            "arr": texts("mrr", "arr"),
+            "churn_nonpayment": texts("movements", "churnNonpayment"),
+            "reactivation": texts("movements", "reactivation"),
+            "active": texts("subscriptions", "active"),
+            "churn_rate": texts("subscriptions", "churnRate"),
+            "recovery_rate": texts("recovery", "recoveryRate"),
+            "upcoming": texts("upcoming", "total"),
+            "plans": texts("plans", "amount"),
             "headline_mrr": opened.frame.locator("[data-headline-figure=mrr]").inner_text(),
         }
         _checked(page, f"reports-{locale}-{theme}")
