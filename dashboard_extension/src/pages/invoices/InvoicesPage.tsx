@@ -20,6 +20,7 @@ import { money, useDates } from "../subscriptions/format";
 import {
   attentionOf,
   DEFAULT_INVOICE_STATE,
+  INVOICE_DATES,
   INVOICE_SORT_FIELDS,
   INVOICE_TABS,
   invoiceListVariables,
@@ -158,17 +159,29 @@ function Filters({ state, setState }: StateProps) {
           </option>
         ))}
       </SelectField>
+      <SelectField
+        label={t("inv.dateOf")}
+        name="dates"
+        value={state.dateOf}
+        onChange={(dateOf) => setState(withInvoiceChange(state, { dateOf: dateOf as InvoiceListState["dateOf"] }))}
+      >
+        {INVOICE_DATES.map((d) => (
+          <option key={d} value={d}>
+            {t(`inv.dateOf.${d}`)}
+          </option>
+        ))}
+      </SelectField>
       <DateField
-        label={t("inv.dueFrom")}
-        name="dueFrom"
-        value={state.dueFrom}
-        onChange={(dueFrom) => setState(withInvoiceChange(state, { dueFrom }))}
+        label={t("inv.from")}
+        name="from"
+        value={state.from}
+        onChange={(from) => setState(withInvoiceChange(state, { from }))}
       />
       <DateField
-        label={t("inv.dueTo")}
-        name="dueTo"
-        value={state.dueTo}
-        onChange={(dueTo) => setState(withInvoiceChange(state, { dueTo }))}
+        label={t("inv.to")}
+        name="to"
+        value={state.to}
+        onChange={(to) => setState(withInvoiceChange(state, { to }))}
       />
       <SelectField
         label={t("subs.sort")}

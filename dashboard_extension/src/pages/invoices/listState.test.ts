@@ -18,22 +18,23 @@ describe("the invoice list's URL state", () => {
       search: "bob",
       channel: "eu",
       currency: "EUR",
-      dueFrom: "2026-11-01",
-      dueTo: "2026-11-30",
+      dateOf: "paid" as const,
+      from: "2026-11-01",
+      to: "2026-11-30",
       sort: "TOTAL" as const,
       direction: "ASC" as const,
       after: "c1",
     };
     const query = invoiceStateQuery(state);
     expect(query).toBe(
-      "?tab=attention&q=bob&channel=eu&currency=EUR&dueFrom=2026-11-01&dueTo=2026-11-30&sort=TOTAL&dir=ASC&after=c1",
+      "?tab=attention&q=bob&channel=eu&currency=EUR&dates=paid&from=2026-11-01&to=2026-11-30&sort=TOTAL&dir=ASC&after=c1",
     );
     expect(parseInvoiceState(query)).toEqual(state);
     expect(invoiceStateQuery(DEFAULT_INVOICE_STATE)).toBe("");
   });
 
   it("ignores unknown or malformed values", () => {
-    expect(parseInvoiceState("?tab=NOPE&currency=euro&dueFrom=1/2/2026&sort=x&dir=up")).toEqual(DEFAULT_INVOICE_STATE);
+    expect(parseInvoiceState("?tab=NOPE&currency=euro&dates=never&from=1/2/2026&sort=x&dir=up")).toEqual(DEFAULT_INVOICE_STATE);
     expect(parseInvoiceState("?currency=eur").currency).toBe("EUR");
   });
 
@@ -49,7 +50,7 @@ describe("the invoice list's URL state", () => {
         tab: "attention",
         currency: "EUR",
         channel: "eu",
-        dueFrom: "2026-11-01",
+        from: "2026-11-01",
         search: " bob ",
         before: "c9",
       }),
@@ -60,8 +61,8 @@ describe("the invoice list's URL state", () => {
       last: 20,
       before: "c9",
     });
-    expect(invoiceListVariables({ ...DEFAULT_INVOICE_STATE, tab: "PAID" })).toEqual({
-      filter: { status: ["PAID"] },
+    expect(invoiceListVariables({ ...DEFAULT_INVOICE_STATE, tab: "PAID", dateOf: "paid", to: "2026-11-30" })).toEqual({
+      filter: { status: ["PAID"], paid: { lte: "2026-11-30T23:59:59.999999+00:00" } },
       sortBy: { field: "DUE", direction: "DESC" },
       first: 20,
     });

@@ -12,6 +12,10 @@ export const INVOICE_STATUSES: readonly InvoiceStatus[] = ["OPEN", "PAID", "UNCO
 
 export const INVOICE_SORT_FIELDS: readonly InvoiceSortField[] = ["DUE", "ISSUED", "NUMBER", "TOTAL"];
 
+/** Which of an invoice's days the date range is of. */
+export const INVOICE_DATES = ["due", "issued", "paid"] as const;
+export type InvoiceDate = (typeof INVOICE_DATES)[number];
+
 /** A tab: every invoice, the ones that need attention (a failed or waiting charge, a failed order), or a state. */
 export type InvoiceTab = "all" | "attention" | InvoiceStatus;
 
@@ -23,8 +27,9 @@ export interface InvoiceListState {
   search: string;
   channel: string;
   currency: string;
-  dueFrom: string;
-  dueTo: string;
+  dateOf: InvoiceDate;
+  from: string;
+  to: string;
   sort: InvoiceSortField;
   direction: "ASC" | "DESC";
   after: string;
@@ -36,8 +41,9 @@ export const DEFAULT_INVOICE_STATE: InvoiceListState = {
   search: "",
   channel: "",
   currency: "",
-  dueFrom: "",
-  dueTo: "",
+  dateOf: "due",
+  from: "",
+  to: "",
   sort: "DUE",
   direction: "DESC",
   after: "",
@@ -65,8 +71,9 @@ export function parseInvoiceState(search: string): InvoiceListState {
     search: (params.get("q") ?? "").slice(0, 200),
     channel: params.get("channel") ?? "",
     currency: CURRENCY.test(currency) ? currency.toUpperCase() : "",
-    dueFrom: day("dueFrom"),
-    dueTo: day("dueTo"),
+    dateOf: oneOf(params.get("dates"), INVOICE_DATES, "due"),
+    from: day("from"),
+    to: day("to"),
     sort: oneOf(params.get("sort"), INVOICE_SORT_FIELDS, DEFAULT_INVOICE_STATE.sort),
     direction: oneOf(params.get("dir"), ["ASC", "DESC"] as const, DEFAULT_INVOICE_STATE.direction),
     after,
@@ -86,8 +93,9 @@ export function invoiceStateQuery(state: InvoiceListState): string {
   put("q", state.search);
   put("channel", state.channel);
   put("currency", state.currency);
-  put("dueFrom", state.dueFrom);
-  put("dueTo", state.dueTo);
+  put("dates", state.dateOf, DEFAULT_INVOICE_STATE.dateOf);
+  put("from", state.from);
+  put("to", state.to);
   put("sort", state.sort, DEFAULT_INVOICE_STATE.sort);
   put("dir", state.direction, DEFAULT_INVOICE_STATE.direction);
   put("after", state.after);
@@ -104,7 +112,7 @@ export function withInvoiceChange(
   return { ...state, ...change, after: "", before: "" };
 }
 
-/** The API's variables for the page of a state (due dates: whole days in UTC, both ends included). */
+/** The API's variables for the page of a state (the range: whole days in UTC, both ends included). */
 export function invoiceListVariables(state: InvoiceListState): InvoiceListQueryVariables {
   const filter: InvoiceFilterInput = {};
   if (state.tab === "attention") {
@@ -118,10 +126,10 @@ export function invoiceListVariables(state: InvoiceListState): InvoiceListQueryV
   if (state.currency) {
     filter.currency = state.currency;
   }
-  if (state.dueFrom || state.dueTo) {
-    filter.due = {
-      ...(state.dueFrom ? { gte: `${state.dueFrom}T00:00:00+00:00` } : {}),
-      ...(state.dueTo ? { lte: `${state.dueTo}T23:59:59.999999+00:00` } : {}),
+  if (state.from || state.to) {
+    filter[state.dateOf] = {
+      ...(state.from ? { gte: `${state.from}T00:00:00+00:00` } : {}),
+      ...(state.to ? { lte: `${state.to}T23:59:59.999999+00:00` } : {}),
     };
   }
   const paging = state.before
