@@ -14,6 +14,7 @@ import { localeOf, MESSAGES } from "./i18n/messages";
 import { useT } from "./i18n/useT";
 import { ProductPlansPage } from "./pages/product-plans/ProductPlansPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
+import { AppNav } from "./ui/AppNav";
 import { Loading } from "./ui/states";
 import { TokenExpired } from "./ui/TokenExpired";
 
@@ -27,18 +28,38 @@ const SubscriptionPage = lazy(() =>
 const OrderPage = lazy(() => import("./pages/popups/OrderPage").then((m) => ({ default: m.OrderPage })));
 const CustomerPage = lazy(() => import("./pages/popups/CustomerPage").then((m) => ({ default: m.CustomerPage })));
 
+// Invoices and reports are chunks of their own too; the reports' charts (recharts) a further chunk.
+const InvoicesPage = lazy(() => import("./pages/invoices/InvoicesPage").then((m) => ({ default: m.InvoicesPage })));
+const InvoicePage = lazy(() => import("./pages/invoices/InvoicePage").then((m) => ({ default: m.InvoicePage })));
+const ReportsPage = lazy(() => import("./pages/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+
+/** Settings with the app's tab bar above it (its page is not ours to change). */
+function SettingsWithNav() {
+  return (
+    <>
+      <Box paddingX={6} paddingTop={6}>
+        <AppNav />
+      </Box>
+      <SettingsPage />
+    </>
+  );
+}
+
 /** The routes under /dashboard/ (Django serves index.html for each; docs/dashboard.md). */
 export function AppRoutes() {
   return (
     <Suspense fallback={<Loading />}>
       <Routes>
-        <Route path="/" element={<SettingsPage />} />
+        <Route path="/" element={<SettingsWithNav />} />
         <Route path="/subscriptions" element={<SubscriptionsPage />} />
         <Route path="/subscriptions/:id" element={<SubscriptionPage />} />
         <Route path="/order" element={<OrderPage />} />
         <Route path="/order/widget" element={<OrderPage />} />
         <Route path="/customer" element={<CustomerPage />} />
         <Route path="/customer/widget" element={<CustomerPage />} />
+        <Route path="/invoices" element={<InvoicesPage />} />
+        <Route path="/invoices/:id" element={<InvoicePage />} />
+        <Route path="/reports" element={<ReportsPage />} />
         <Route path="/product-plans" element={<ProductPlansPage />} />
         <Route path="/product-plans/widget" element={<ProductPlansPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -365,3 +365,80 @@ def test_discount_codes_with_their_redemption_counts(api, world, shop):
 
 def test_the_period_dates_are_dates(world):
     assert world.subs["bob"].invoices.order_by("period_index").first().period_start == date(2026, 1, 1)
+
+
+SEARCHED = """
+query List($filter: InvoiceFilterInput, $search: String) {
+  invoices(filter: $filter, search: $search) {
+    totalCount edges { node { number channel customerName subscriptionNumber refundable } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("filter_", "search", "expected"),
+    [
+        ({"attention": True}, None, ["INV-0003", "INV-0004", "INV-0005"]),
+        ({"attention": False}, None, ["INV-0001", "INV-0002", "INV-0006"]),
+        ({"channel": "eu-channel"}, None, ["INV-0006"]),
+        ({"currency": "eur"}, None, ["INV-0006"]),
+        ({"currency": "USD", "status": ["PAID"]}, None, ["INV-0001", "INV-0002"]),
+        ({}, "BOBSON", ["INV-0002", "INV-0003"]),
+        ({}, "eve@exa", ["INV-0004"]),
+        ({}, "inv-000", ["INV-0001", "INV-0002", "INV-0003", "INV-0004", "INV-0005", "INV-0006"]),
+        ({"status": ["OPEN"]}, "bob", ["INV-0003"]),
+    ],
+)
+def test_invoices_needing_attention_by_channel_currency_and_searched(api, world, filter_, search, expected):
+    """Attention: owed with a failed or waiting charge (bob's declined, eve's 3-D Secure) or a failed order
+    (fay's); cat's paid EUR invoice is in eu-channel."""
+    bob_owed = world.subs["bob"].invoices.get(number="INV-0003")
+    bob_owed.attempts.create(
+        installation=bob_owed.installation,
+        number=1,
+        idempotency_key="k-bob-declined",
+        amount=Decimal("30.00"),
+        currency="USD",
+        status="declined",
+        decline_code="insufficient_funds",
+    )
+    invoice(world.subs["cat"], "INV-0006", 0, total=Decimal("300.00"))
+
+    data = post(api, world, SEARCHED, {"filter": filter_, "search": search})
+
+    assert sorted(numbers(data)) == expected
+    assert data["invoices"]["totalCount"] == len(expected)
+
+
+def test_an_invoices_channel_customer_subscription_and_what_is_left_to_refund(api, world):
+    bob = world.subs["bob"]
+    paid = bob.invoices.get(number="INV-0002")
+    CreditNote.objects.create(
+        installation=bob.installation,
+        number="CN-0009",
+        subscription=bob,
+        invoice=paid,
+        customer_key=bob.customer_key,
+        currency="USD",
+        amount=Decimal("12.50"),
+        reason="part refund",
+    )
+
+    data = post(api, world, SEARCHED, {"search": "bob"})
+
+    rows = {edge["node"]["number"]: edge["node"] for edge in data["invoices"]["edges"]}
+    assert rows["INV-0002"] == {
+        "number": "INV-0002",
+        "channel": "default-channel",
+        "customerName": "Bob Bobson",
+        "subscriptionNumber": bob.pk,
+        "refundable": "17.50",
+    }
+    assert rows["INV-0003"]["refundable"] == "0.00"
+
+
+def test_a_search_longer_than_200_characters_is_refused_naming_it(api, world):
+    _, body = api.post(SEARCHED, {"search": "x" * 201}, token=world.token())
+
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "search"}

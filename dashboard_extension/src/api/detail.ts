@@ -137,7 +137,7 @@ export const StaffReactivateMutation = graphql(`
 `);
 
 export const StaffInvoiceRefundMutation = graphql(`
-  mutation StaffInvoiceRefund(
+  mutation SubscriptionInvoiceRefund(
     $id: ID!
     $amount: Decimal
     $as: InvoiceRefundAs!

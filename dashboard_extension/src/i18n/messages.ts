@@ -1,4 +1,6 @@
 import { detailEn, detailNl } from "./detailMessages";
+import { invoicesEn, invoicesNl } from "./invoiceMessages";
+import { reportsEn, reportsNl } from "./reportMessages";
 import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
 
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
@@ -131,13 +133,15 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn, ...detailEn };
+const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn };
 
 export type MessageId = keyof typeof en;
 
 const nl: Record<MessageId, string> = {
   ...subscriptionsNl,
   ...detailNl,
+  ...invoicesNl,
+  ...reportsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

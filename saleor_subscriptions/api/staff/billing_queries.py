@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
 
 from saleor_subscriptions.api.enums import InvoiceStatusEnum, enum_value
 from saleor_subscriptions.api.ids import global_id, parse_global_id, parse_subscription_id
@@ -34,6 +35,7 @@ from saleor_subscriptions.api.staff.queries import complete_page, staff_subscrip
 from saleor_subscriptions.api.staff.subscription_fields import Money, SubscriptionPaymentMethodSummary
 from saleor_subscriptions.api.staff.subscription_filters import (
     MAX_SEARCH,
+    OWED,
     DateTimeRangeInput,
     customer_q,
     date_range,
@@ -44,6 +46,7 @@ from saleor_subscriptions.catalog.ids import plan_global_id
 from saleor_subscriptions.discounts.models import DiscountCode
 from saleor_subscriptions.invoicing.models import CreditLedgerEntry, CreditNote, Invoice
 from saleor_subscriptions.payments.models import StripeCustomer
+from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.models import Subscription, customer_key
 from saleor_subscriptions.tenants.models import Installation
 
@@ -58,6 +61,22 @@ class InvoiceFilterInput(graphene.InputObjectType):
     issued = graphene.InputField(DateTimeRangeInput)
     due = graphene.InputField(DateTimeRangeInput)
     paid = graphene.InputField(DateTimeRangeInput)
+    channel = graphene.String(description="A channel slug: the invoices of its subscriptions.")
+    currency = graphene.String(description="A currency code (any case).")
+    attention = graphene.Boolean(
+        description=(
+            "True: owed (open or uncollectible) with a charge that failed or waits for the customer "
+            "(declined, failed, amount refused, 3-D Secure), or a failed Saleor order; false: the others."
+        )
+    )
+
+
+FAILED_CHARGES = (
+    PaymentAttempt.Status.DECLINED,
+    PaymentAttempt.Status.FAILED,
+    PaymentAttempt.Status.AMOUNT_REFUSED,
+    PaymentAttempt.Status.REQUIRES_ACTION,
+)
 
 
 class InvoiceSortField(graphene.Enum):
@@ -90,6 +109,31 @@ def _subscription_pk(argument: str, value: str) -> int:
     return pk
 
 
+def searched_invoices(
+    installation: Installation, rows: QuerySet[Invoice], search: str | None
+) -> QuerySet[Invoice]:
+    """By the customer's email or name (any part, any case), the invoice's number (any part, any case) or the
+    subscription's number (`#12` or `12`)."""
+    if search is None or not search.strip():
+        return rows
+    term = search.strip()
+    if len(term) > MAX_SEARCH:
+        raise bad_argument("search", f"at most {MAX_SEARCH} characters")
+    named = (
+        Subscription.objects.filter(installation=installation)
+        .alias(first_name=KT("billing_address__firstName"), last_name=KT("billing_address__lastName"))
+        .filter(
+            Q(customer_email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
+        .values("pk")
+    )
+    found = Q(subscription__in=named) | Q(number__icontains=term)
+    number = term.removeprefix("#")
+    if number.isdigit() and number.isascii() and int(number) < 2**63:
+        found |= Q(subscription_id=int(number))
+    return rows.filter(found)
+
+
 def filtered_invoices(installation: Installation, given: Any) -> QuerySet[Invoice]:
     """The shop's invoices under an `InvoiceFilterInput` (as a dict; None: all)."""
     rows = Invoice.objects.filter(installation=installation)
@@ -105,6 +149,16 @@ def filtered_invoices(installation: Installation, given: Any) -> QuerySet[Invoic
     number = given.get("number")
     if number is not None:
         rows = rows.filter(number__in={number.strip(), number.strip().upper()})
+    if given.get("channel") is not None:
+        rows = rows.filter(subscription__channel_slug=given["channel"])
+    if given.get("currency") is not None:
+        rows = rows.filter(currency=given["currency"].strip().upper())
+    if given.get("attention") is not None:
+        failing = PaymentAttempt.objects.filter(
+            installation=installation, invoice=OuterRef("pk"), status__in=FAILED_CHARGES
+        )
+        needing = Q(status__in=OWED) & (Exists(failing) | ~Q(order_problem=""))
+        rows = rows.filter(needing) if given["attention"] else rows.exclude(needing)
     for argument, column in (("issued", "issued_at"), ("due", "due_at"), ("paid", "paid_at")):
         gte, lte = date_range(f"filter.{argument}", given.get(argument))
         if gte is not None:
@@ -192,6 +246,10 @@ class StaffBillingQueries(graphene.ObjectType):
         InvoiceCountableConnection,
         required=True,
         filter=graphene.Argument(InvoiceFilterInput),
+        search=graphene.String(
+            description="The customer's email or name, an invoice's number (any part, any case), or `#12`: a "
+            "subscription's number."
+        ),
         sort_by=graphene.Argument(InvoiceSortingInput, description="Default: due date, latest first."),
         **_page_args(),
         description="The shop's invoices (staff, MANAGE_ORDERS), drafts included.",
@@ -225,14 +283,14 @@ class StaffBillingQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_invoices(
-        _root: Any, info: Any, filter: Any = None, sort_by: Any = None, **page: Any
+        _root: Any, info: Any, filter: Any = None, search: str | None = None, sort_by: Any = None, **page: Any
     ) -> Connection[Invoice]:
         installation = staff_shop(info)
         request = PageRequest(**page).checked()
         key, descending = DEFAULT_INVOICE_SORT, True
         if sort_by is not None:
             key, descending = INVOICE_SORT[enum_value(sort_by.field)], enum_value(sort_by.direction) == "desc"
-        rows = filtered_invoices(installation, filter)
+        rows = searched_invoices(installation, filtered_invoices(installation, filter), search)
         found = paginate(invoices_with_details(rows), key, descending, request)
         attach_refunds_and_notes(found.items)
         return Connection(found, rows.count)

@@ -3,6 +3,7 @@ refunds and credit notes; credit notes and credit balances."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import graphene
@@ -12,6 +13,7 @@ from saleor_subscriptions.api.enums import InvoiceStatusEnum
 from saleor_subscriptions.api.ids import global_id, subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.types.plans import show_amount
+from saleor_subscriptions.billing.money import round_money
 from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine
 from saleor_subscriptions.payments.stripe_webhooks.models import StripeFollowUp
@@ -157,6 +159,9 @@ class InvoiceType(graphene.ObjectType):
     currency = graphene.String(required=True)
     subscription_id = graphene.ID(required=True)
     customer_email = graphene.String(required=True)
+    customer_name = graphene.String(required=True, description="From the billing address; empty if none.")
+    subscription_number = graphene.Int(required=True, description="The subscription's number (`#12`).")
+    channel = graphene.String(required=True, description="The subscription's channel slug.")
     period_start = graphene.Date(required=True)
     period_end = graphene.Date(required=True, description="End exclusive.")
     subtotal = money("subtotal", "The lines before credit.")
@@ -180,6 +185,11 @@ class InvoiceType(graphene.ObjectType):
     payments = graphene.List(graphene.NonNull(PaymentAttemptType), required=True, description="Oldest first.")
     refunds = graphene.List(graphene.NonNull(RefundType), required=True)
     credit_notes = graphene.List(graphene.NonNull(CreditNoteType), required=True)
+    refundable = DecimalScalar(
+        required=True,
+        description="What a staff refund may still give back of a paid invoice: its total less its credit "
+        "notes (§8; money back also no more than its Stripe charge has left); 0 unless paid.",
+    )
 
     @staticmethod
     def resolve_id(root: Invoice, _info: Any) -> str:
@@ -196,6 +206,26 @@ class InvoiceType(graphene.ObjectType):
     @staticmethod
     def resolve_customer_email(root: Invoice, _info: Any) -> str:
         return root.subscription.customer_email
+
+    @staticmethod
+    def resolve_customer_name(root: Invoice, _info: Any) -> str:
+        address = root.subscription.billing_address or {}
+        return " ".join(str(address.get(k) or "") for k in ("firstName", "lastName")).strip()
+
+    @staticmethod
+    def resolve_subscription_number(root: Invoice, _info: Any) -> int:
+        return root.subscription_id
+
+    @staticmethod
+    def resolve_channel(root: Invoice, _info: Any) -> str:
+        return root.subscription.channel_slug
+
+    @staticmethod
+    def resolve_refundable(root: Invoice, info: Any) -> str:
+        if root.status != Invoice.Status.PAID:
+            return show_amount(Decimal(0), root.currency)
+        noted = sum((note.amount for note in InvoiceType.resolve_credit_notes(root, info)), Decimal(0))
+        return show_amount(max(round_money(root.total - noted, root.currency), Decimal(0)), root.currency)
 
     @staticmethod
     def resolve_document_url(root: Invoice, _info: Any) -> str | None:

@@ -133,7 +133,7 @@ describe("a subscription's further actions", () => {
 
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
     expect(sent).toEqual([
-      { name: "StaffInvoiceRefund", id: INVOICE, amount: "15", as: "MONEY_BACK", idempotencyKey: expect.stringMatching(/^dashboard-/), reason: null },
+      { name: "SubscriptionInvoiceRefund", id: INVOICE, amount: "15", as: "MONEY_BACK", idempotencyKey: expect.stringMatching(/^dashboard-/), reason: null },
     ]);
     expect(dispatched.at(-1)).toMatchObject({ type: "notification", payload: { status: "success", title: "Invoice refunded" } });
   });
@@ -152,7 +152,7 @@ describe("a subscription's further actions", () => {
     fireEvent.change(within(dialog).getByLabelText("How"), { target: { value: "CREDIT_NOTE" } });
     expect(within(dialog).getByText("40.00 USD as a credit note on the customer's balance; no money moves")).toBeInTheDocument();
     await user.click(within(dialog).getByRole("button", { name: "Confirm" }));
-    await waitFor(() => expect(sent.at(-1)).toMatchObject({ name: "StaffInvoiceRefund", amount: null, as: "CREDIT_NOTE" }));
+    await waitFor(() => expect(sent.at(-1)).toMatchObject({ name: "SubscriptionInvoiceRefund", amount: null, as: "CREDIT_NOTE" }));
 
     await user.click(await screen.findByRole("button", { name: "Grant credit" }));
     dialog = screen.getByRole("dialog", { name: "Grant credit" });

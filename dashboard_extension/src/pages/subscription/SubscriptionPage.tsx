@@ -9,6 +9,7 @@ import { SubscriptionDetailQuery } from "../../api/subscriptions";
 import { useNotify, useRedirect } from "../../bridge/hooks";
 import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
+import { AppNav } from "../../ui/AppNav";
 import { useInteractiveMark } from "../../ui/interactive";
 import { Empty, ErrorState, Loading, Section } from "../../ui/states";
 import { TimeZoneProvider, useZonedDates } from "../../ui/dates";
@@ -118,6 +119,7 @@ function SubscriptionView() {
   }
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="subscription">
+      <AppNav />
       {back}
       {body}
     </Box>

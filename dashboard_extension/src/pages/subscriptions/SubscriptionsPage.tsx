@@ -12,6 +12,7 @@ import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
 import { fetchChannels, type SaleorChannel } from "../../saleor/product";
 import { DateField, SelectField } from "../../ui/fields";
+import { AppNav } from "../../ui/AppNav";
 import { useInteractiveMark } from "../../ui/interactive";
 import { Empty, ErrorState, Loading } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
@@ -59,6 +60,7 @@ export function SubscriptionsPage() {
   const [state, setState] = useListState();
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="subscriptions">
+      <AppNav />
       <Text as="h1" size={8} fontWeight="bold">
         {t("subs.title")}
       </Text>
