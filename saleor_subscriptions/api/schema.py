@@ -71,6 +71,7 @@ from saleor_subscriptions.api.mutations.webhook_endpoint_update import WebhookEn
 from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
 from saleor_subscriptions.api.queries.background_jobs import BackgroundJobQueries
 from saleor_subscriptions.api.queries.installation_settings import InstallationSettingsQueries
+from saleor_subscriptions.api.queries.plan_choices import PlanChoiceQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.staff_reports import StaffReportQueries
@@ -96,6 +97,7 @@ class Query(
     WebhookEndpointQueries,
     InstallationSettingsQueries,
     BackgroundJobQueries,
+    PlanChoiceQueries,
     graphene.ObjectType,
 ):
     pass

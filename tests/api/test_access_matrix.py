@@ -129,6 +129,7 @@ ACCESS: dict[str, Access] = {
     "backgroundJobs": staff("MANAGE_ORDERS", "MANAGE_SETTINGS", scope="read"),
     "testClock": staff("MANAGE_ORDERS", "MANAGE_SETTINGS", scope="read"),
     "testClockAdvance": staff("MANAGE_SETTINGS"),
+    "planChoices": staff("MANAGE_ORDERS", "MANAGE_PRODUCTS", scope="read"),
     "staffInvoiceVoid": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceRetry": staff("MANAGE_ORDERS", scope="write"),
     "staffInvoiceMarkPaid": staff("MANAGE_ORDERS", scope="write"),

@@ -206,3 +206,16 @@ def test_the_test_clock_refuses_the_past_and_a_live_installation(api, shop):
     assert live_clock["sandbox"] is False
     assert abs(datetime.fromisoformat(live_clock["now"]) - datetime.now(UTC)).total_seconds() < 60
     assert BackgroundJob.objects.count() == 0
+
+
+def test_plan_choices_list_every_plan_of_the_shop_archived_too(api, shop):
+    coffee = version(shop, name="Coffee monthly")
+    tea = version(shop, name="Tea monthly")
+    tea.plan.status = "archived"
+    tea.plan.save()
+
+    choices = api.data("query { planChoices { id name productId status } }", token=staff_token(shop))
+
+    shown = [(c["name"], c["status"]) for c in choices]
+    assert shown == [("Coffee monthly", "ACTIVE"), ("Tea monthly", "ARCHIVED")]
+    assert coffee.plan.product_id == choices[0]["productId"]
