@@ -78,6 +78,16 @@ class BackgroundJobRow(models.Model):
             models.UniqueConstraint(fields=["job", "subscription_id"], name="jobs_row_once_per_subscription"),
             models.UniqueConstraint(fields=["job", "position"], name="jobs_row_position"),
         ]
+        indexes = [
+            # The next chunk of a job (its pending rows in order, without walking past those done), and its
+            # progress and problems counted from few rows however long the job.
+            models.Index(
+                fields=["job", "position"], name="jobs_row_pending", condition=models.Q(outcome="pending")
+            ),
+            models.Index(
+                fields=["job", "position"], name="jobs_row_failed", condition=models.Q(outcome="failed")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"job {self.job_id} subscription {self.subscription_id}: {self.outcome}"
