@@ -6,8 +6,10 @@ calls); tests/jobs/test_worker.py runs them in a real worker."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from saleor_subscriptions.api.ids import global_id, parse_global_id
+from saleor_subscriptions.catalog.models import PlanVersion
 from saleor_subscriptions.jobs.models import BackgroundJob, BackgroundJobRow
 from saleor_subscriptions.jobs.runner import run_chunk
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -117,15 +119,28 @@ def test_a_row_is_never_applied_twice_when_the_job_runs_again(api, shop):
 
 
 def test_a_price_migration_moves_each_subscription_to_the_version_and_refuses_a_missing_one(api, shop):
-    plan = version(shop)
-    sub = subscription(shop, plan)
-    variables = {"action": "PRICE_MIGRATION", "ids": [sub_id(sub)], "version": 7}
+    old = version(shop)
+    sub = subscription(shop, old)
+    other = subscription(shop)  # another plan, which has no version 2
+    new = PlanVersion.objects.create(
+        installation=old.installation,
+        plan=old.plan,
+        version=2,
+        interval=old.interval,
+        price=Decimal("33.00"),
+        price_change_notice_days=30,
+    )
+    variables = {"action": "PRICE_MIGRATION", "ids": [sub_id(sub), sub_id(other)], "version": 2}
     answer = api.data(BULK, variables, token=staff_token(shop))
     _run(_pk(answer["job"]["id"]))
 
-    row = BackgroundJobRow.objects.get(job_id=_pk(answer["job"]["id"]))
-    assert (row.outcome, row.code) == ("failed", "plan_not_found")
-    assert row.message == "the plan has no version 7"
+    rows = BackgroundJobRow.objects.filter(job_id=_pk(answer["job"]["id"])).order_by("position")
+    assert [(r.outcome, r.code) for r in rows] == [("ok", ""), ("failed", "plan_not_found")]
+    assert rows[1].message == "the plan has no version 2"
+    moved = Subscription.objects.get(pk=sub.pk)
+    assert (moved.pending_plan_version_id, str(moved.pending_plan_version_from)) == (new.pk, "2026-12-16")
+    assert [e[:3] for e in staff_events(sub)] == [("price_change_scheduled", "staff", staff_user_id(shop))]
+    assert staff_events(other) == []
 
 
 def test_bulk_action_refusals_name_their_argument(api, shop):
