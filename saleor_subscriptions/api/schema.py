@@ -45,6 +45,7 @@ from saleor_subscriptions.api.mutations.staff_subscription_skip_next_period impo
     StaffSubscriptionSkipNextPeriod,
 )
 from saleor_subscriptions.api.mutations.staff_subscription_switch import StaffSubscriptionSwitch
+from saleor_subscriptions.api.mutations.staff_subscriptions_bulk_action import StaffSubscriptionsBulkAction
 from saleor_subscriptions.api.mutations.stripe_settings import StripeSettingsQueries, StripeSettingsUpdate
 from saleor_subscriptions.api.mutations.subscription_actions import (
     SubscriptionCancel,
@@ -63,11 +64,14 @@ from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecord,
     SubscriptionUsageRecordBulk,
 )
+from saleor_subscriptions.api.mutations.test_clock_advance import TestClockAdvance
 from saleor_subscriptions.api.mutations.webhook_endpoint_create import WebhookEndpointCreate
 from saleor_subscriptions.api.mutations.webhook_endpoint_delete import WebhookEndpointDelete
 from saleor_subscriptions.api.mutations.webhook_endpoint_update import WebhookEndpointUpdate
 from saleor_subscriptions.api.queries.api_keys import ApiKeyQueries
+from saleor_subscriptions.api.queries.background_jobs import BackgroundJobQueries
 from saleor_subscriptions.api.queries.installation_settings import InstallationSettingsQueries
+from saleor_subscriptions.api.queries.plan_choices import PlanChoiceQueries
 from saleor_subscriptions.api.queries.plans import PlanQueries
 from saleor_subscriptions.api.queries.schedule_preview import SchedulePreviewQueries
 from saleor_subscriptions.api.queries.staff_reports import StaffReportQueries
@@ -92,6 +96,8 @@ class Query(
     ApiKeyQueries,
     WebhookEndpointQueries,
     InstallationSettingsQueries,
+    BackgroundJobQueries,
+    PlanChoiceQueries,
     graphene.ObjectType,
 ):
     pass
@@ -133,6 +139,8 @@ class Mutation(graphene.ObjectType):
     staff_subscription_credit_grant = StaffSubscriptionCreditGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()
+    staff_subscriptions_bulk_action = StaffSubscriptionsBulkAction.Field()
+    test_clock_advance = TestClockAdvance.Field()
     staff_invoice_void = StaffInvoiceVoid.Field()
     staff_invoice_retry = StaffInvoiceRetry.Field()
     staff_invoice_mark_paid = StaffInvoiceMarkPaid.Field()

@@ -35,6 +35,8 @@ app.conf.beat_schedule = {
     # Events out: new events and retries due are sent to the shops' webhook endpoints.
     "deliver-due-events": {"task": "event_delivery.deliver_due", "schedule": 10.0},
     "purge-old-events": {"task": "event_delivery.purge_old_events", "schedule": 3600.0},
+    # Background jobs (bulk actions, the test clock) whose worker died are sent again.
+    "resume-background-jobs": {"task": "jobs.resume_stalled", "schedule": 120.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
 }

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "saleor_subscriptions.renewals",
     "saleor_subscriptions.notifications",
     "saleor_subscriptions.reports",
+    "saleor_subscriptions.jobs",
     "saleor_subscriptions.outbound_events",
     "saleor_subscriptions.saleor",
     "saleor_subscriptions.payments",

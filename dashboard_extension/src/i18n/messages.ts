@@ -1,6 +1,7 @@
 import { detailEn, detailNl } from "./detailMessages";
 import { invoicesEn, invoicesNl } from "./invoiceMessages";
 import { reportsEn, reportsNl } from "./reportMessages";
+import { bulkEn, bulkNl } from "./bulkMessages";
 import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
 
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
@@ -133,7 +134,7 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn };
+const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn, ...bulkEn };
 
 export type MessageId = keyof typeof en;
 
@@ -142,6 +143,7 @@ const nl: Record<MessageId, string> = {
   ...detailNl,
   ...invoicesNl,
   ...reportsNl,
+  ...bulkNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

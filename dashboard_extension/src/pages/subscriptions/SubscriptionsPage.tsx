@@ -14,8 +14,11 @@ import { fetchChannels, type SaleorChannel } from "../../saleor/product";
 import { DateField, SelectField } from "../../ui/fields";
 import { AppNav } from "../../ui/AppNav";
 import { useInteractiveMark } from "../../ui/interactive";
+import { JobProgress } from "../../jobs/JobProgress";
 import { Empty, ErrorState, Loading } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
+import { BulkBar } from "./BulkBar";
+import { ExportButton } from "./ExportButton";
 import { money, useDates } from "./format";
 import {
   countVariables,
@@ -32,6 +35,8 @@ import {
   type ListState,
   type Tab,
 } from "./listState";
+import { MoreFilters } from "./MoreFilters";
+import { NO_SELECTION, pageSelected, toggle, togglePage, type Selection } from "./selection";
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
@@ -58,15 +63,33 @@ function tabLabel(tab: Tab): MessageId {
 export function SubscriptionsPage() {
   const t = useT();
   const [state, setState] = useListState();
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const refresh = useCallback(() => setVersion((n) => n + 1), []);
+  // A selection belongs to the list it was made on: another filter, search or tab starts a new one.
+  const listKey = listStateQuery({ ...state, after: "", before: "" });
+  useEffect(() => setSelection(NO_SELECTION), [listKey]);
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="subscriptions">
       <AppNav />
       <Text as="h1" size={8} fontWeight="bold">
         {t("subs.title")}
       </Text>
-      <Tabs state={state} setState={setState} />
+      <Tabs state={state} setState={setState} version={version} />
       <Filters state={state} setState={setState} />
-      <Rows state={state} setState={setState} />
+      {jobId && <JobView jobId={jobId} onClose={() => setJobId(null)} onFinished={refresh} />}
+      <Rows
+        version={version}
+        state={state}
+        setState={setState}
+        selection={selection}
+        setSelection={setSelection}
+        onStarted={(started) => {
+          setSelection(NO_SELECTION);
+          setJobId(started);
+        }}
+      />
     </Box>
   );
 }
@@ -76,9 +99,31 @@ interface StateProps {
   setState: (next: ListState) => void;
 }
 
-function Tabs({ state, setState }: StateProps) {
+/** A bulk action's progress; when it ends the list is read again (the changed rows show their new state). */
+function JobView({ jobId, onClose, onFinished }: { jobId: string; onClose: () => void; onFinished: () => void }) {
   const t = useT();
-  const [{ data }] = useQuery({ query: SubscriptionCountsQuery, variables: countVariables(state) });
+  const notify = useNotify();
+  const finished = useCallback(() => {
+    notify.success(t("job.finished"));
+    onFinished();
+  }, [notify, t, onFinished]);
+  return <JobProgress jobId={jobId} onFinished={finished} onClose={onClose} />;
+}
+
+/** Reads a query again from the server each time `version` goes up (after a bulk action). */
+function useRefreshed(version: number, refetch: (opts: { requestPolicy: "network-only" }) => void) {
+  useEffect(() => {
+    if (version > 0) {
+      refetch({ requestPolicy: "network-only" });
+    }
+  }, [version, refetch]);
+}
+
+
+function Tabs({ state, setState, version }: StateProps & { version: number }) {
+  const t = useT();
+  const [{ data }, refetch] = useQuery({ query: SubscriptionCountsQuery, variables: countVariables(state) });
+  useRefreshed(version, refetch);
   const counts = data ? tabCounts(data.byStatus.statusCounts, data.attention.totalCount) : {};
   return (
     <Box as="nav" aria-label={t("subs.tabs")} display="flex" gap={2} flexWrap="wrap">
@@ -171,6 +216,7 @@ function Filters({ state, setState }: StateProps) {
         value={state.createdTo}
         onChange={(createdTo) => setState(withChange(state, { createdTo }))}
       />
+      <MoreFilters state={state} setState={setState} />
       <SelectField
         label={t("subs.sort")}
         name="sort"
@@ -199,12 +245,25 @@ function Filters({ state, setState }: StateProps) {
   );
 }
 
-function Rows({ state, setState }: StateProps) {
+function Rows({
+  state,
+  setState,
+  selection,
+  setSelection,
+  onStarted,
+  version,
+}: StateProps & {
+  selection: Selection;
+  setSelection: (next: Selection) => void;
+  onStarted: (jobId: string) => void;
+  version: number;
+}) {
   const t = useT();
   const notify = useNotify();
   const dates = useDates();
   const location = useLocation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: SubscriptionListQuery, variables: listVariables(state) });
+  useRefreshed(version, refetch);
   useInteractiveMark(Boolean(data || error));
   useEffect(() => {
     if (error) {
@@ -229,14 +288,34 @@ function Rows({ state, setState }: StateProps) {
     return <Empty>{filtered ? t("subs.empty") : t("subs.emptyShop")}</Empty>;
   }
   const { pageInfo } = connection;
+  const pageIds = connection.edges.map(({ node }) => node.id);
   return (
     <Box display="flex" flexDirection="column" gap={3}>
-      <Text data-total>
-        {t("subs.total", { count: connection.totalCount })}
-      </Text>
+      <Box display="flex" gap={3} alignItems="center" justifyContent="space-between" flexWrap="wrap">
+        <Text data-total>
+          {t("subs.total", { count: connection.totalCount })}
+        </Text>
+        <ExportButton state={state} />
+      </Box>
+      <BulkBar
+        selection={selection}
+        setSelection={setSelection}
+        state={state}
+        totalCount={connection.totalCount}
+        onStarted={onStarted}
+      />
       <Table data-subscriptions>
         <THead>
           <TR>
+            <TH scope="col">
+              <input
+                type="checkbox"
+                aria-label={t("bulk.selectPage")}
+                data-select-page
+                checked={pageSelected(selection, pageIds)}
+                onChange={() => setSelection(togglePage(selection, pageIds))}
+              />
+            </TH>
             <TH scope="col">{t("subs.col.number")}</TH>
             <TH scope="col">{t("subs.col.customer")}</TH>
             <TH scope="col">{t("subs.col.plan")}</TH>
@@ -248,6 +327,15 @@ function Rows({ state, setState }: StateProps) {
         <TBody>
           {connection.edges.map(({ node }) => (
             <TR key={node.id} data-subscription={node.id} data-status={node.status}>
+              <TD>
+                <input
+                  type="checkbox"
+                  aria-label={t("bulk.select", { number: node.number ?? "" })}
+                  data-select={node.number ?? undefined}
+                  checked={selection.allMatching || selection.ids.has(node.id)}
+                  onChange={() => setSelection(toggle(selection, node.id))}
+                />
+              </TD>
               <TD>
                 <Link to={`/subscriptions/${encodeURIComponent(node.id)}`} state={{ list: location.search }}>
                   #{node.number}

@@ -23,6 +23,9 @@ export const STATUSES: readonly SubscriptionStatus[] = [
 
 export const ATTENTION: readonly SubscriptionAttention[] = ["PAST_DUE", "SUSPENDED", "ACTION_REQUIRED", "ORDER_FAILED"];
 
+/** Stripe's types of a saved payment method the filter offers. */
+export const PAYMENT_METHODS = ["card", "sepa_debit", "ideal", "bancontact"] as const;
+
 export const SORT_FIELDS: readonly SubscriptionSortField[] = ["CREATED", "NEXT_BILLING", "STATUS", "CUSTOMER", "AMOUNT"];
 
 /** A tab: every state (`all`), one state, or the subscriptions that need attention. */
@@ -36,6 +39,12 @@ export interface ListState {
   channel: string;
   createdFrom: string;
   createdTo: string;
+  /** A plan's global id, a Saleor product id, a saved method's Stripe type. */
+  plan: string;
+  product: string;
+  method: string;
+  nextFrom: string;
+  nextTo: string;
   sort: SubscriptionSortField;
   direction: "ASC" | "DESC";
   after: string;
@@ -48,6 +57,11 @@ export const DEFAULT_STATE: ListState = {
   channel: "",
   createdFrom: "",
   createdTo: "",
+  plan: "",
+  product: "",
+  method: "",
+  nextFrom: "",
+  nextTo: "",
   sort: "CREATED",
   direction: "DESC",
   after: "",
@@ -74,6 +88,11 @@ export function parseListState(search: string): ListState {
     channel: params.get("channel") ?? "",
     createdFrom: day("createdFrom"),
     createdTo: day("createdTo"),
+    plan: params.get("plan") ?? "",
+    product: params.get("product") ?? "",
+    method: oneOf<string>(params.get("method"), PAYMENT_METHODS, ""),
+    nextFrom: day("nextFrom"),
+    nextTo: day("nextTo"),
     sort: oneOf(params.get("sort"), SORT_FIELDS, DEFAULT_STATE.sort),
     direction: oneOf(params.get("dir"), ["ASC", "DESC"] as const, DEFAULT_STATE.direction),
     after,
@@ -94,6 +113,11 @@ export function listStateQuery(state: ListState): string {
   put("channel", state.channel);
   put("createdFrom", state.createdFrom);
   put("createdTo", state.createdTo);
+  put("plan", state.plan);
+  put("product", state.product);
+  put("method", state.method);
+  put("nextFrom", state.nextFrom);
+  put("nextTo", state.nextTo);
   put("sort", state.sort, DEFAULT_STATE.sort);
   put("dir", state.direction, DEFAULT_STATE.direction);
   put("after", state.after);
@@ -115,20 +139,49 @@ export function previousPage(state: ListState, startCursor: string): ListState {
   return { ...state, after: "", before: startCursor };
 }
 
-/** The filter of the tab-independent choices: channel and creation dates (whole days in UTC, both ends
- * included). */
+/** Whole days in UTC, both ends included; null when neither is given. */
+function dayRange(from: string, to: string): { gte?: string; lte?: string } | null {
+  if (!from && !to) {
+    return null;
+  }
+  return {
+    ...(from ? { gte: `${from}T00:00:00+00:00` } : {}),
+    ...(to ? { lte: `${to}T23:59:59.999999+00:00` } : {}),
+  };
+}
+
+/** The filter of the tab-independent choices: channel, plan, product, payment method, creation and next
+ * billing dates. */
 function baseFilter(state: ListState): SubscriptionFilterInput {
   const filter: SubscriptionFilterInput = {};
   if (state.channel) {
     filter.channel = state.channel;
   }
-  if (state.createdFrom || state.createdTo) {
-    filter.created = {
-      ...(state.createdFrom ? { gte: `${state.createdFrom}T00:00:00+00:00` } : {}),
-      ...(state.createdTo ? { lte: `${state.createdTo}T23:59:59.999999+00:00` } : {}),
-    };
+  if (state.plan) {
+    filter.plans = [state.plan];
+  }
+  if (state.product) {
+    filter.product = state.product;
+  }
+  if (state.method) {
+    filter.paymentMethodType = state.method;
+  }
+  const created = dayRange(state.createdFrom, state.createdTo);
+  if (created) {
+    filter.created = created;
+  }
+  const nextBilling = dayRange(state.nextFrom, state.nextTo);
+  if (nextBilling) {
+    filter.nextBilling = nextBilling;
   }
   return filter;
+}
+
+/** The filter and search of the list shown (its tab included): what "all matching the filter" and the CSV
+ * export take. */
+export function matching(state: ListState): { filter: SubscriptionFilterInput; search: string | null } {
+  const { filter, search } = listVariables(state);
+  return { filter: filter ?? {}, search: search ?? null };
 }
 
 /** The API's variables for the page of a state. */
