@@ -1,3 +1,4 @@
+import { settingsEn, settingsNl } from "./settingsMessages";
 import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
 
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
@@ -130,12 +131,13 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn };
+const en = { ...base, ...subscriptionsEn, ...settingsEn };
 
 export type MessageId = keyof typeof en;
 
 const nl: Record<MessageId, string> = {
   ...subscriptionsNl,
+  ...settingsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",
