@@ -1,4 +1,4 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState, type FormEvent } from "react";
 import { useIntl } from "react-intl";
 import { useMutation, useQuery } from "urql";
@@ -10,7 +10,7 @@ import type { ApiKeyScope } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { Empty, Section } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
-import { CheckField, Confirm, otherErrors, Refusal, resultErrors, SecretOnce, SectionGate, when } from "./common";
+import { CheckField, Confirm, otherErrors, Refusal, resultErrors, SecretOnce, SectionGate, when, TextField } from "./common";
 
 const NEEDS = ["MANAGE_APPS"] as const;
 const SCOPES: ApiKeyScope[] = ["READ", "WRITE", "USAGE"];
@@ -60,7 +60,7 @@ export function ApiKeysSection() {
 
   return (
     <Section title={t("set.keys")} data-section="apiKeys">
-      <Text color="default2">{t("set.keys.intro")}</Text>
+      <Text>{t("set.keys.intro")}</Text>
       {!keys ? (
         <SectionGate fetching={fetching} hasData={false} error={error} needs={NEEDS} onRetry={reload} />
       ) : (
@@ -124,15 +124,7 @@ export function ApiKeysSection() {
             <Text as="h3" size={5} fontWeight="bold">
               {t("set.keys.new")}
             </Text>
-            <Input
-              name="name"
-              label={t("set.keys.name")}
-              value={name}
-              error={Boolean(errors.name)}
-              aria-invalid={Boolean(errors.name)}
-              helperText={errors.name ?? t("set.keys.nameHelp")}
-              onChange={(event) => setName(event.target.value)}
-            />
+            <TextField name="name" label={t("set.keys.name")} value={name} error={errors.name} help={t("set.keys.nameHelp")} onChange={setName} />
             <Box as="fieldset" display="flex" flexDirection="column" gap={2} borderWidth={0} padding={0}>
               <legend>
                 <Text size={2}>{t("set.keys.scopes")}</Text>

@@ -1,5 +1,5 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
-import { useId, useState, type ChangeEvent, type FormEvent } from "react";
+import { Box, Button, Text } from "@saleor/macaw-ui";
+import { useId, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 
 import { errorsByField, type FieldError } from "../../api/errors";
@@ -9,7 +9,7 @@ import type { DiscountCodeFieldsFragment, DiscountDurationEnum, DiscountKindEnum
 import { useT } from "../../i18n/useT";
 import type { MessageId } from "../../i18n/messages";
 import { SelectField } from "../../ui/fields";
-import { otherErrors, Refusal, resultErrors } from "./common";
+import { otherErrors, Refusal, resultErrors, TextField } from "./common";
 import { createInput, discountFormOf, EMPTY_DISCOUNT, updateInput, type DiscountForm } from "./discountForm";
 
 const FIELDS = [
@@ -58,15 +58,14 @@ export function DiscountCodeForm({
   };
 
   const text = (name: keyof DiscountForm, label: MessageId, opts: { type?: "text" | "number" | "datetime-local"; help?: string } = {}) => (
-    <Input
+    <TextField
       name={name}
       type={opts.type ?? "text"}
       label={t(label)}
       value={form[name]}
-      error={Boolean(errors[name])}
-      aria-invalid={Boolean(errors[name])}
-      helperText={errors[name] ?? opts.help}
-      onChange={(event: ChangeEvent<HTMLInputElement>) => setForm({ ...form, [name]: event.target.value })}
+      error={errors[name]}
+      help={opts.help}
+      onChange={(value) => setForm({ ...form, [name]: value })}
     />
   );
   const fieldError = (name: string) =>
@@ -96,7 +95,7 @@ export function DiscountCodeForm({
       <Text as="h3" id={titleId} size={5} fontWeight="bold">
         {code ? t("set.codes.editTitle", { code: code.code }) : t("set.codes.new")}
       </Text>
-      {code && code.redemptionCount > 0 && <Text size={3} color="default2">{t("set.codes.redeemedHelp")}</Text>}
+      {code && code.redemptionCount > 0 && <Text size={3}>{t("set.codes.redeemedHelp")}</Text>}
       {text("code", "set.codes.code", { help: t("set.codes.codeHelp") })}
       <SelectField label={t("set.codes.kind")} name="kind" value={form.kind} onChange={(kind) => setForm({ ...form, kind: kind as DiscountKindEnum })}>
         <option value="PERCENTAGE">{t("set.codes.kind.PERCENTAGE")}</option>
@@ -134,14 +133,7 @@ export function DiscountCodeForm({
       {text("maxPerCustomer", "set.codes.maxPerCustomer", { type: "number", help: t("set.codes.noLimit") })}
       {text("validFrom", "set.codes.validFrom", { type: "datetime-local", help: t("set.codes.validFromHelp") })}
       {text("validUntil", "set.codes.validUntil", { type: "datetime-local", help: t("set.codes.validUntilHelp") })}
-      <Input
-        name="reason"
-        label={t("set.reason")}
-        value={reason}
-        error={Boolean(errors.reason)}
-        helperText={errors.reason}
-        onChange={(event) => setReason(event.target.value)}
-      />
+      <TextField name="reason" label={t("set.reason")} value={reason} error={errors.reason} onChange={setReason} />
       <Refusal messages={otherErrors(errors, FIELDS)} />
       {fieldError("clear")}
       <Box display="flex" gap={2}>

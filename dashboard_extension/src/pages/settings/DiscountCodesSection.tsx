@@ -1,4 +1,4 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useState } from "react";
 import { useIntl } from "react-intl";
 import { useMutation, useQuery } from "urql";
@@ -9,7 +9,7 @@ import type { DiscountCodeFieldsFragment } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { Empty, Section } from "../../ui/states";
 import { Table, TBody, TD, TH, THead, TR } from "../../ui/table";
-import { CheckField, Confirm, resultErrors, SectionGate, when } from "./common";
+import { CheckField, Confirm, resultErrors, SectionGate, when, TextField } from "./common";
 import { DiscountCodeForm } from "./DiscountCodeForm";
 import { amountOff } from "./discountForm";
 
@@ -57,7 +57,7 @@ export function DiscountCodesSection() {
 
   return (
     <Section title={t("set.codes")} data-section="discounts">
-      <Text color="default2">{t("set.codes.intro")}</Text>
+      <Text>{t("set.codes.intro")}</Text>
       {!page ? (
         <SectionGate fetching={fetching} hasData={false} error={error} needs={NEEDS} anyOf onRetry={reload} />
       ) : (
@@ -92,7 +92,7 @@ export function DiscountCodesSection() {
           )}
           <Box display="flex" gap={4} alignItems="flex-end" flexWrap="wrap">
             <Box style={{ minWidth: 260 }}>
-              <Input name="search" type="text" label={t("set.codes.search")} value={typed} onChange={(e) => setTyped(e.target.value)} />
+              <TextField name="search" label={t("set.codes.search")} value={typed} onChange={setTyped} />
             </Box>
             <CheckField
               name="activeOnly"
@@ -104,7 +104,7 @@ export function DiscountCodesSection() {
               }}
             />
           </Box>
-          <Text size={3} color="default2" data-codes-total>
+          <Text size={3} data-codes-total>
             {t("set.codes.total", { count: page.totalCount })}
           </Text>
           {page.edges.length === 0 ? (

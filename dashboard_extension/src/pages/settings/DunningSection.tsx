@@ -1,11 +1,11 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useState, type FormEvent } from "react";
 
 import type { DunningFirstFailure, DunningPolicyInput, InstallationSettingsFieldsFragment } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { SelectField } from "../../ui/fields";
 import { Section } from "../../ui/states";
-import { otherErrors, Refusal, SectionGate } from "./common";
+import { otherErrors, Refusal, SectionGate, TextField } from "./common";
 import { SETTINGS_PERMISSIONS, useShopSettings, wholeNumber } from "./shopSettings";
 
 type Policy = InstallationSettingsFieldsFragment["dunningPolicy"];
@@ -73,7 +73,7 @@ export function DunningSection() {
   };
   return (
     <Section title={t("set.dunning")} data-section="dunning">
-      <Text color="default2">{t("set.dunning.intro")}</Text>
+      <Text>{t("set.dunning.intro")}</Text>
       <Text size={3} data-policy-summary>
         {t("set.dunning.summary", {
           first: t(`set.dunning.first.${policy.onFirstFailure}`),
@@ -95,16 +95,15 @@ export function DunningSection() {
           <option value="SUSPEND">{t("set.dunning.first.SUSPEND")}</option>
         </SelectField>
         {(["retryDays", ...DAYS] as const).map((name) => (
-          <Input
+          <TextField
             key={name}
             name={name}
             type={name === "retryDays" ? "text" : "number"}
             label={t(`set.dunning.${name}`)}
             value={form[name]}
-            error={Boolean(errors[name])}
-            aria-invalid={Boolean(errors[name])}
-            helperText={errors[name] ?? t(`set.dunning.${name}Help`)}
-            onChange={(event) => setForm({ ...form, [name]: event.target.value })}
+            error={errors[name]}
+            help={t(`set.dunning.${name}Help`)}
+            onChange={(value) => setForm({ ...form, [name]: value })}
           />
         ))}
         <Refusal messages={otherErrors(errors, FIELDS)} />

@@ -1,11 +1,11 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 
 import type { InstallationSettingsFieldsFragment, ShopLanguage } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { SelectField } from "../../ui/fields";
 import { Section } from "../../ui/states";
-import { CheckField, otherErrors, Refusal, SectionGate } from "./common";
+import { CheckField, otherErrors, Refusal, SectionGate, TextField } from "./common";
 import { SETTINGS_PERMISSIONS, useShopSettings, wholeNumber, type SettingsChanges } from "./shopSettings";
 import { timeZones } from "./timeZones";
 
@@ -79,15 +79,14 @@ export function GeneralSection() {
     await shop.save(generalChanges(settings, form));
   };
   const text = (name: "shopName" | "emailSender" | "invoicePrefix" | "dueHour", help?: string) => (
-    <Input
+    <TextField
       name={name}
       type={name === "dueHour" ? "number" : name === "emailSender" ? "email" : "text"}
       label={t(`set.general.${name}`)}
       value={form[name]}
-      error={Boolean(errors[name])}
-      aria-invalid={Boolean(errors[name])}
-      helperText={errors[name] ?? help}
-      onChange={(event) => setForm({ ...form, [name]: event.target.value })}
+      error={errors[name]}
+      help={help}
+      onChange={(value) => setForm({ ...form, [name]: value })}
     />
   );
   return (
@@ -131,7 +130,7 @@ export function GeneralSection() {
       </Box>
       {settings.sandbox && (
         <Box data-sandbox-on>
-          <Text size={3} color="default2">
+          <Text size={3}>
             {t("set.general.sandboxOn")}
           </Text>
           {/* LEAD: <TestClockSection /> (src/pages/settings/TestClockSection.tsx) goes here: shown while the

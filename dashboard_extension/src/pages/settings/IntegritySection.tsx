@@ -27,7 +27,7 @@ export function IntegritySection() {
   const start = () => (run === 0 ? setRun(1) : refetch({ requestPolicy: "network-only" }));
   return (
     <Section title={t("set.integrity")} data-section="integrity">
-      <Text color="default2">{t("set.integrity.intro")}</Text>
+      <Text>{t("set.integrity.intro")}</Text>
       <Box>
         <Button type="button" variant="primary" disabled={fetching} onClick={start} data-action="run-integrity">
           {run === 0 ? t("set.integrity.run") : t("set.integrity.again")}
@@ -57,7 +57,7 @@ export function IntegritySection() {
                     <TR key={`${f.rule}-${f.subscriptionId ?? ""}-${f.invoiceId ?? ""}-${index}`} data-finding={f.rule}>
                       <TD>
                         <Text fontWeight="medium">{t(`set.integrity.rule.${f.rule}`)}</Text>
-                        <Text as="p" size={2} color="default2">
+                        <Text as="p" size={2}>
                           <code>{f.rule}</code>
                         </Text>
                       </TD>
@@ -81,7 +81,7 @@ export function IntegritySection() {
                   ))}
                 </TBody>
               </Table>
-              {report.truncated && <Text color="default2">{t("set.integrity.truncated", { limit: LIMIT })}</Text>}
+              {report.truncated && <Text>{t("set.integrity.truncated", { limit: LIMIT })}</Text>}
             </>
           )}
         </>

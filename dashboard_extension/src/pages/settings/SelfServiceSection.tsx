@@ -50,7 +50,7 @@ export function SelfServiceSection() {
   const errors = shop.fieldErrors;
   return (
     <Section title={t("set.selfService")} data-section="selfService">
-      <Text color="default2">{t("set.selfService.intro")}</Text>
+      <Text>{t("set.selfService.intro")}</Text>
       <Box as="form" display="flex" flexDirection="column" gap={3} onSubmit={submit} noValidate style={{ maxWidth: 560 }}>
         <SelectField
           label={t("set.selfService.cancel")}

@@ -14,7 +14,7 @@ export function WebhookDeliveries({ deliveries }: { deliveries: Delivery[] }) {
   const intl = useIntl();
   if (deliveries.length === 0) {
     return (
-      <Text size={3} color="default2" data-deliveries="none">
+      <Text size={3} data-deliveries="none">
         {t("set.hooks.noDeliveries")}
       </Text>
     );
@@ -35,14 +35,14 @@ export function WebhookDeliveries({ deliveries }: { deliveries: Delivery[] }) {
             <TD>{when(d.createdAt, intl.locale)}</TD>
             <TD>
               <code>{d.eventType}</code>
-              <Text as="p" size={2} color="default2">
+              <Text as="p" size={2}>
                 {d.eventId}
               </Text>
             </TD>
             <TD>
               {t(`set.hooks.status.${d.status}`)}
               {d.nextAttemptAt && (
-                <Text as="p" size={2} color="default2">
+                <Text as="p" size={2}>
                   {t("set.hooks.nextTry", { date: when(d.nextAttemptAt, intl.locale) })}
                 </Text>
               )}

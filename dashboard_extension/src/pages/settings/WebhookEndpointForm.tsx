@@ -1,4 +1,4 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
+import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 
@@ -7,7 +7,7 @@ import { WebhookEndpointCreateMutation, WebhookEndpointUpdateMutation } from "..
 import { useNotify } from "../../bridge/hooks";
 import type { WebhookEventType } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
-import { CheckField, otherErrors, Refusal, resultErrors } from "./common";
+import { CheckField, otherErrors, Refusal, resultErrors, TextField } from "./common";
 
 export const EVENT_TYPES: WebhookEventType[] = [
   "SUBSCRIPTION_CREATED",
@@ -106,24 +106,21 @@ export function WebhookEndpointForm({
       <Text as="h3" size={5} fontWeight="bold">
         {endpoint ? t("set.hooks.editTitle", { url: endpoint.url }) : t("set.hooks.new")}
       </Text>
-      <Input
+      <TextField
         name="url"
         type="url"
         label={t("set.hooks.url")}
         value={form.url}
-        error={Boolean(errors.url)}
-        aria-invalid={Boolean(errors.url)}
-        helperText={errors.url ?? t("set.hooks.urlHelp")}
-        onChange={(e) => setForm({ ...form, url: e.target.value })}
+        error={errors.url}
+        help={t("set.hooks.urlHelp")}
+        onChange={(url) => setForm({ ...form, url })}
       />
-      <Input
+      <TextField
         name="description"
         label={t("set.hooks.description")}
         value={form.description}
-        error={Boolean(errors.description)}
-        aria-invalid={Boolean(errors.description)}
-        helperText={errors.description}
-        onChange={(e) => setForm({ ...form, description: e.target.value })}
+        error={errors.description}
+        onChange={(description) => setForm({ ...form, description })}
       />
       <Box as="fieldset" display="flex" flexDirection="column" gap={1} borderWidth={0} padding={0}>
         <legend>

@@ -44,7 +44,7 @@ export function WebhookEndpointsSection() {
 
   return (
     <Section title={t("set.hooks")} data-section="webhooks">
-      <Text color="default2">{t("set.hooks.intro")}</Text>
+      <Text>{t("set.hooks.intro")}</Text>
       {!endpoints ? (
         <SectionGate fetching={fetching} hasData={false} error={error} needs={NEEDS} onRetry={reload} />
       ) : (
@@ -100,7 +100,7 @@ export function WebhookEndpointsSection() {
                     <code>{endpoint.url}</code>
                   </Text>
                   {endpoint.description && <Text>{endpoint.description}</Text>}
-                  <Text size={3} color="default2">
+                  <Text size={3}>
                     {endpoint.isActive ? t("set.hooks.isActive") : t("set.hooks.inactive")} ·{" "}
                     {endpoint.eventTypes.length === 0 ? t("set.hooks.allEvents") : endpoint.eventTypes.join(", ")} ·{" "}
                     {t("set.hooks.since", { date: when(endpoint.createdAt, intl.locale) })}

@@ -208,7 +208,7 @@ export function Confirm({
       </Text>
       <Text>{text}</Text>
       {reason && (
-        <Input name="reason" label={t("set.reason")} value={why} onChange={(e) => setWhy(e.target.value)} />
+        <TextField name="reason" label={t("set.reason")} value={why} onChange={setWhy} />
       )}
       <Box display="flex" gap={2}>
         <Button type="button" variant="error" disabled={busy} data-action="confirm" onClick={() => onConfirm(why)}>
@@ -218,6 +218,51 @@ export function Confirm({
           {t("set.back")}
         </Button>
       </Box>
+    </Box>
+  );
+}
+
+type FieldType = "text" | "number" | "email" | "url" | "datetime-local";
+
+/** A labelled input: the API's error on it (aria-invalid), else its help below in the page's own text colour
+ * (macaw-ui's helper text is too faint for WCAG AA); macaw-ui's Input without the role it adds. */
+export function TextField({
+  name,
+  label,
+  value,
+  onChange,
+  error,
+  help,
+  type = "text",
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  help?: string | undefined;
+  type?: FieldType;
+}) {
+  const helpId = useId();
+  return (
+    <Box display="flex" flexDirection="column" gap={1}>
+      <Input
+        name={name}
+        type={type}
+        label={label}
+        value={value}
+        error={Boolean(error)}
+        aria-invalid={Boolean(error)}
+        aria-describedby={help && !error ? helpId : undefined}
+        role={undefined}
+        helperText={error}
+        onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.target.value)}
+      />
+      {help && !error && (
+        <Text id={helpId} size={2}>
+          {help}
+        </Text>
+      )}
     </Box>
   );
 }
@@ -247,11 +292,7 @@ export function CheckField({
         />
         <Text>{label}</Text>
       </Box>
-      {help && (
-        <Text size={2} color="default2">
-          {help}
-        </Text>
-      )}
+      {help && <Text size={2}>{help}</Text>}
     </Box>
   );
 }

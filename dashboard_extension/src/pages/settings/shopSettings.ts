@@ -1,10 +1,10 @@
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { errorsByField, type FieldError } from "../../api/errors";
 import { InstallationSettingsQuery, InstallationSettingsUpdateMutation } from "../../api/settings";
 import { useNotify } from "../../bridge/hooks";
-import type { InstallationSettingsUpdateMutationVariables } from "../../gql/graphql";
+import type { InstallationSettingsFieldsFragment, InstallationSettingsUpdateMutationVariables } from "../../gql/graphql";
 import { useT } from "../../i18n/useT";
 import { resultErrors } from "./common";
 
@@ -26,6 +26,10 @@ export function useShopSettings() {
   const notify = useNotify();
   const [{ data, fetching, error }, refetch] = useQuery({ query: InstallationSettingsQuery });
   const [saving, update] = useMutation(InstallationSettingsUpdateMutation);
+  // The same settings read again (cache, then network) keep their identity, so a form being typed in is not
+  // reset; changed settings (after a save) reset it.
+  const json = JSON.stringify(data?.installationSettings ?? null);
+  const settings = useMemo(() => JSON.parse(json) as InstallationSettingsFieldsFragment | null, [json]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const save = useCallback(
     async (changes: SettingsChanges): Promise<boolean> => {
@@ -42,8 +46,8 @@ export function useShopSettings() {
     [update, notify, t],
   );
   return {
-    settings: data?.installationSettings ?? null,
-    hasData: Boolean(data?.installationSettings),
+    settings,
+    hasData: settings !== null,
     fetching,
     error,
     retry: () => refetch({ requestPolicy: "network-only" }),
