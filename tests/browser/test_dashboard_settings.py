@@ -32,6 +32,7 @@ __all__ = ["built", "dashboard", "fake_saleor", "fake_shop", "installed_app", "s
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+HOOK_URL = "http://127.0.0.1:9/hooks/billing"
 OWNER = ["MANAGE_APPS", "MANAGE_SETTINGS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS", "HANDLE_PAYMENTS"]
 TEXTS = {
     "en": {
@@ -70,7 +71,8 @@ TEXTS = {
 
 
 def _owner(dashboard: dict[str, Any], permissions: list[str] = OWNER) -> str:
-    token: str = dashboard["fake"].dashboard_token(dashboard["app_id"], permissions=permissions, expires_in=300)
+    fake = dashboard["fake"]
+    token: str = fake.dashboard_token(dashboard["app_id"], permissions=permissions, expires_in=300)
     return token
 
 
@@ -182,14 +184,14 @@ def test_the_owner_edits_the_settings_makes_keys_codes_and_endpoints_and_reads_t
         hooks = _section(opened, "webhooks")
         hooks.get_by_role("button", name=text["new_hook"]).click()
         hook_form = hooks.locator("[data-form=webhookEndpoint]")
-        hook_form.locator("[name=url]").fill("http://127.0.0.1:9/hooks/billing")
+        hook_form.locator("[name=url]").fill(HOOK_URL)
         hook_form.locator("[name=description]").fill("ERP")
         hook_form.locator("[name=event-INVOICE_PAID]").check()
         hook_form.get_by_role("button", name=text["add_hook"]).click()
         hook_secret = hooks.locator("[data-secret-once] [data-secret]")
         expect(hook_secret).to_contain_text("whsec_")
         seen["hook_secret"] = hook_secret.inner_text()
-        endpoint = hooks.locator("[data-endpoint='http://127.0.0.1:9/hooks/billing']")
+        endpoint = hooks.locator(f"[data-endpoint='{HOOK_URL}']")
         endpoint.get_by_role("button", name=text["deliveries"]).click()
         expect(endpoint.locator("[data-deliveries=none]")).to_be_visible()
         _checked(page, f"settings-webhooks-{locale}-{theme}")
@@ -225,8 +227,9 @@ def test_the_owner_edits_the_settings_makes_keys_codes_and_endpoints_and_reads_t
         100,
     )
     hook = WebhookEndpoint.objects.get(installation=installation)
-    assert (hook.url, hook.description, hook.event_types) == ("http://127.0.0.1:9/hooks/billing", "ERP", ["invoice.paid"])
-    assert unquote(seen["subscription_url"].split("?")[0]).endswith(f"/dashboard/subscriptions/{_global_id(subscription)}")
+    assert (hook.url, hook.description, hook.event_types) == (HOOK_URL, "ERP", ["invoice.paid"])
+    opened_path = unquote(seen["subscription_url"].split("?")[0])
+    assert opened_path.endswith(f"/dashboard/subscriptions/{_global_id(subscription)}")
     errors = [n["payload"] for n in seen["notifications"] if n["payload"]["status"] == "error"]
     assert "invoicePrefix" in errors[0]["apiMessage"] and "percent" in errors[1]["apiMessage"]
 

@@ -145,7 +145,7 @@ export const settingsEn = {
   "set.codes.next": "Next page",
   "set.keys": "API keys",
   "set.keys.intro":
-    "Keys let the shop's own systems call the app's API (send Authorization: Bearer <key>). Give each system its own key with the scopes it needs.",
+    "Keys let the shop's own systems call the app's API (send the header Authorization: Bearer sk_…). Give each system its own key with the scopes it needs.",
   "set.keys.new": "New API key",
   "set.keys.name": "Name",
   "set.keys.nameHelp": "What the key is for, 1 to 100 characters.",
@@ -384,7 +384,7 @@ export const settingsNl: Record<SettingsMessageId, string> = {
   "set.codes.next": "Volgende pagina",
   "set.keys": "API-sleutels",
   "set.keys.intro":
-    "Met sleutels roepen de eigen systemen van de winkel de API van de app aan (stuur Authorization: Bearer <sleutel>). Geef elk systeem een eigen sleutel met de bevoegdheden die het nodig heeft.",
+    "Met sleutels roepen de eigen systemen van de winkel de API van de app aan (stuur de header Authorization: Bearer sk_…). Geef elk systeem een eigen sleutel met de bevoegdheden die het nodig heeft.",
   "set.keys.new": "Nieuwe API-sleutel",
   "set.keys.name": "Naam",
   "set.keys.nameHelp": "Waarvoor de sleutel dient, 1 tot 100 tekens.",

@@ -65,14 +65,14 @@ export function IntegritySection() {
                       <TD>{f.found}</TD>
                       <TD>
                         {f.subscriptionId ? (
-                          <Link to={`/subscriptions/${encodeURIComponent(f.subscriptionId)}`}>{t("set.integrity.open")}</Link>
+                          <Link to={`/subscriptions/${encodeURIComponent(f.subscriptionId)}`} style={{ textDecoration: "underline" }}>{t("set.integrity.open")}</Link>
                         ) : (
                           "—"
                         )}
                       </TD>
                       <TD>
                         {f.invoiceNumber && f.subscriptionId ? (
-                          <Link to={`/subscriptions/${encodeURIComponent(f.subscriptionId)}#invoices`}>{f.invoiceNumber}</Link>
+                          <Link to={`/subscriptions/${encodeURIComponent(f.subscriptionId)}#invoices`} style={{ textDecoration: "underline" }}>{f.invoiceNumber}</Link>
                         ) : (
                           (f.invoiceNumber ?? "—")
                         )}
