@@ -119,8 +119,9 @@ export function GeneralSection() {
           label={t("set.general.sandbox")}
           checked={form.sandbox}
           onChange={(sandbox) => setForm({ ...form, sandbox })}
-          help={errors.sandbox ?? t("set.general.sandboxHelp")}
+          help={t("set.general.sandboxHelp")}
         />
+        <FieldError message={errors.sandbox} />
         <Refusal messages={otherErrors(errors, FIELDS)} />
         <Box>
           <Button type="submit" variant="primary" disabled={shop.saving}>

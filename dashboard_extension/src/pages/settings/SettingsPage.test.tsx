@@ -8,6 +8,8 @@ import { concat, fromValue, never } from "wonka";
 import { renderPage } from "../../test/render";
 // The sections load lazily in the page; loaded here first, so a test does not wait for their first transform.
 import "./ApiKeysSection";
+import "./DiscountCodesSection";
+import "./WebhookEndpointsSection";
 import "./IntegritySection";
 import { createInput, discountFormOf, EMPTY_DISCOUNT, fromLocalInput, toLocalInput, updateInput } from "./discountForm";
 import { policyInput } from "./DunningSection";
@@ -227,5 +229,72 @@ describe("the settings page", () => {
     expect(screen.getByText("next number is 9")).toBeInTheDocument();
     await user.click(screen.getByRole("link", { name: "Open the subscription" }));
     expect(screen.getByTestId("where")).toHaveTextContent("/subscriptions/U3Vic2NyaXB0aW9uOjE%3D");
+  });
+
+  it("adds a webhook endpoint for the events ticked and shows its signing secret once", async () => {
+    const user = userEvent.setup();
+    const { client, executeMutation } = mockClient(
+      { WebhookEndpoints: { data: { webhookEndpoints: [] } } },
+      {
+        WebhookEndpointCreate: () => ({
+          webhookEndpointCreate: { secret: "whsec_abc", webhookEndpoint: { id: "V2ViaG9vazox" }, errors: [] },
+        }),
+      },
+    );
+    const { dispatched } = open(client, "webhooks");
+    await user.click(await screen.findByRole("button", { name: "New endpoint" }, { timeout: 3000 }));
+    await user.type(screen.getByRole("textbox", { name: "URL" }), "https://erp.example.com/hooks");
+    await user.click(screen.getByRole("checkbox", { name: "INVOICE_PAID" }));
+    await user.click(screen.getByRole("button", { name: "Add endpoint" }));
+    expect(await screen.findByText("whsec_abc")).toBeInTheDocument();
+    expect(executeMutation.mock.calls[0]?.[0].variables).toEqual({
+      url: "https://erp.example.com/hooks",
+      description: "",
+      eventTypes: ["INVOICE_PAID"],
+      isActive: true,
+    });
+    expect(dispatched.find((a) => a.type === "notification")?.payload).toMatchObject({ status: "success" });
+  });
+
+  it("deactivates a discount code after a confirmation, with the reason", async () => {
+    const user = userEvent.setup();
+    const code = {
+      id: "RGlzY291bnRDb2RlOjE=",
+      code: "WINTER10",
+      active: true,
+      kind: "percentage",
+      percent: "10",
+      amountOff: null,
+      currency: "",
+      duration: "repeating",
+      durationPeriods: 3,
+      appliesTo: "price",
+      plans: [],
+      maxRedemptions: 100,
+      maxPerCustomer: null,
+      validFrom: null,
+      validUntil: null,
+      redemptionCount: 4,
+      createdAt: "2026-11-16T10:00:00+00:00",
+    };
+    const { client, executeMutation } = mockClient(
+      {
+        DiscountCodes: {
+          data: { discountCodes: { totalCount: 1, pageInfo: { hasNextPage: false, endCursor: null }, edges: [{ node: code }] } },
+        },
+      },
+      { DiscountCodeDeactivate: () => ({ staffDiscountCodeDeactivate: { discountCode: { ...code, active: false }, errors: [] } }) },
+    );
+    open(client, "discounts");
+    const row = await screen.findByText("WINTER10", {}, { timeout: 3000 });
+    const tableRow = row.closest("tr") as HTMLElement;
+    expect(within(tableRow).getByText("4 / 100")).toBeInTheDocument();
+    expect(within(tableRow).getByText("3 invoices")).toBeInTheDocument();
+    await user.click(within(tableRow).getByRole("button", { name: "Deactivate" }));
+    const dialog = screen.getByRole("dialog", { name: "Deactivate WINTER10?" });
+    await user.type(within(dialog).getByRole("textbox", { name: "Reason (kept on the event)" }), "season over");
+    await user.click(within(dialog).getByRole("button", { name: "Deactivate" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(executeMutation.mock.calls[0]?.[0].variables).toEqual({ id: code.id, reason: "season over" });
   });
 });
