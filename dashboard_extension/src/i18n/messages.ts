@@ -2,6 +2,7 @@ import { detailEn, detailNl } from "./detailMessages";
 import { invoicesEn, invoicesNl } from "./invoiceMessages";
 import { reportsEn, reportsNl } from "./reportMessages";
 import { bulkEn, bulkNl } from "./bulkMessages";
+import { settingsEn, settingsNl } from "./settingsMessages";
 import { subscriptionsEn, subscriptionsNl } from "./subscriptionMessages";
 
 // English and Dutch texts, by id; the dashboard's locale picks one (`nl…` is Dutch, anything else English).
@@ -134,7 +135,7 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn, ...bulkEn };
+const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn, ...bulkEn, ...settingsEn };
 
 export type MessageId = keyof typeof en;
 
@@ -144,6 +145,7 @@ const nl: Record<MessageId, string> = {
   ...invoicesNl,
   ...reportsNl,
   ...bulkNl,
+  ...settingsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

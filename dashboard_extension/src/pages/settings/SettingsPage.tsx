@@ -1,180 +1,85 @@
-import { Box, Button, Input, Text } from "@saleor/macaw-ui";
-import { CheckCircle2, XCircle } from "lucide-react";
-import { useEffect, useState, type ChangeEvent, type FormEvent } from "react";
-import { useMutation, useQuery } from "urql";
+import { Box, Text } from "@saleor/macaw-ui";
+import { lazy, Suspense, type ComponentType } from "react";
+import { Link, useSearchParams } from "react-router-dom";
 
-import { StripeSettingsQuery, StripeSettingsUpdateMutation } from "../../api/documents";
-import { errorsByField, requestErrors, type FieldError } from "../../api/errors";
-import { useNotify } from "../../bridge/hooks";
-import { useBridge } from "../../bridge/state";
+import type { MessageId } from "../../i18n/messages";
 import { useT } from "../../i18n/useT";
-import { fetchChannels, type SaleorChannel } from "../../saleor/product";
-import { useInteractiveMark } from "../../ui/interactive";
-import { ErrorState, Loading, Section } from "../../ui/states";
+import { Loading } from "../../ui/states";
+import { StripeSection } from "./StripeSection";
 
-/** The app's home page: the Stripe connection per channel (docs/dashboard.md). */
+// The Stripe connection is the page's first view (the product popup's bundle carries it); the other sections
+// load as chunks of their own when opened.
+const GeneralSection = lazy(() => import("./GeneralSection").then((m) => ({ default: m.GeneralSection })));
+const DunningSection = lazy(() => import("./DunningSection").then((m) => ({ default: m.DunningSection })));
+const SelfServiceSection = lazy(() => import("./SelfServiceSection").then((m) => ({ default: m.SelfServiceSection })));
+const DiscountCodesSection = lazy(() =>
+  import("./DiscountCodesSection").then((m) => ({ default: m.DiscountCodesSection })),
+);
+const ApiKeysSection = lazy(() => import("./ApiKeysSection").then((m) => ({ default: m.ApiKeysSection })));
+const WebhookEndpointsSection = lazy(() =>
+  import("./WebhookEndpointsSection").then((m) => ({ default: m.WebhookEndpointsSection })),
+);
+const IntegritySection = lazy(() => import("./IntegritySection").then((m) => ({ default: m.IntegritySection })));
+
+/** The settings' sections in the menu's order, by their `?section=` id. */
+const STRIPE = { id: "stripe", label: "set.menu.stripe", component: StripeSection } as const;
+
+export const SECTIONS: { id: string; label: MessageId; component: ComponentType }[] = [
+  STRIPE,
+  { id: "general", label: "set.menu.general", component: GeneralSection },
+  // LEAD: the shop's legal details, logo and accent colour on documents go here as a section of their own
+  // ({ id: "documents", label: ..., component: ... }); the test clock is in GeneralSection (sandbox on).
+  { id: "dunning", label: "set.menu.dunning", component: DunningSection },
+  { id: "selfService", label: "set.menu.selfService", component: SelfServiceSection },
+  { id: "discounts", label: "set.menu.discounts", component: DiscountCodesSection },
+  { id: "apiKeys", label: "set.menu.apiKeys", component: ApiKeysSection },
+  { id: "webhooks", label: "set.menu.webhooks", component: WebhookEndpointsSection },
+  { id: "integrity", label: "set.menu.integrity", component: IntegritySection },
+];
+
+/** The app's home page (docs/dashboard.md "Settings"): a menu of sections, the one shown named in the URL
+ * (`?section=general`; none: the Stripe connection), so reload and back keep it. */
 export function SettingsPage() {
   const t = useT();
-  const { state } = useBridge();
-  const [channel, setChannel] = useState("");
-  const [channels, setChannels] = useState<SaleorChannel[] | null>(null);
-  const token = state?.token;
-  const saleorApiUrl = state?.saleorApiUrl;
-  useEffect(() => {
-    if (!token || !saleorApiUrl) {
-      return;
-    }
-    // Without the list (Saleor unreachable, no permission) the default account can still be set.
-    fetchChannels(saleorApiUrl, token).then(setChannels, () => setChannels([]));
-  }, [token, saleorApiUrl]);
+  const [params] = useSearchParams();
+  const current = SECTIONS.find((s) => s.id === params.get("section")) ?? STRIPE;
+  const Current = current.component;
   return (
     <Box display="flex" flexDirection="column" gap={5} padding={6} data-page="settings">
       <Text as="h1" size={8} fontWeight="bold">
         {t("app.title")} · {t("settings.title")}
       </Text>
-      <Box as="label" display="flex" flexDirection="column" gap={1} style={{ maxWidth: 360 }}>
-        <Text size={2} color="default2">
-          {t("settings.channel")}
-        </Text>
-        <Box
-          as="select"
-          name="channel"
-          value={channel}
-          padding={2}
-          borderRadius={3}
-          borderWidth={1}
-          borderStyle="solid"
-          borderColor="default1"
-          backgroundColor="default1"
-          color="default1"
-          onChange={(event: ChangeEvent<HTMLSelectElement>) => setChannel(event.target.value)}
-        >
-          <option value="">{t("settings.allChannels")}</option>
-          {(channels ?? []).map((c) => (
-            <option key={c.slug} value={c.slug}>
-              {c.name} ({c.currencyCode})
-            </option>
+      <Box as="nav" aria-label={t("set.menu")} data-settings-menu>
+        <Box as="ul" display="flex" flexWrap="wrap" gap={2} style={{ listStyle: "none", padding: 0, margin: 0 }}>
+          {SECTIONS.map((section) => (
+            <li key={section.id}>
+              <Box
+                as="span"
+                display="inline-block"
+                paddingX={3}
+                paddingY={1.5}
+                borderRadius={3}
+                borderWidth={1}
+                borderStyle="solid"
+                borderColor={section.id === current.id ? "accent1" : "default1"}
+                backgroundColor={section.id === current.id ? "default1Hovered" : "default1"}
+              >
+                <Link
+                  to={section.id === "stripe" ? "/" : `/?section=${section.id}`}
+                  aria-current={section.id === current.id ? "page" : undefined}
+                  data-section-link={section.id}
+                  style={{ color: "inherit", textDecoration: "none" }}
+                >
+                  {t(section.label)}
+                </Link>
+              </Box>
+            </li>
           ))}
         </Box>
-        <Text size={2} color="default2">
-          {t("settings.channelHelp")}
-        </Text>
       </Box>
-      <StripeSection key={channel} channel={channel} />
-    </Box>
-  );
-}
-
-function StripeSection({ channel }: { channel: string }) {
-  const t = useT();
-  const notify = useNotify();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: StripeSettingsQuery, variables: { channel } });
-  const [saving, save] = useMutation(StripeSettingsUpdateMutation);
-  const [form, setForm] = useState({ publishableKey: "", secretKey: "", webhookSecret: "" });
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  useInteractiveMark(Boolean(data || error));
-
-  if (fetching && !data) {
-    return <Loading />;
-  }
-  if (error && !data) {
-    return <ErrorState message={requestErrors(error)[0]?.message ?? ""} onRetry={() => refetch({ requestPolicy: "network-only" })} />;
-  }
-  const settings = data?.stripeSettings ?? null;
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await save({
-      channel,
-      publishableKey: form.publishableKey.trim(),
-      secretKey: form.secretKey.trim(),
-      webhookSecret: form.webhookSecret.trim() || null,
-    });
-    const errors: FieldError[] = result.error
-      ? requestErrors(result.error)
-      : (result.data?.stripeSettingsUpdate?.errors ?? []);
-    setFieldErrors(errorsByField(errors));
-    if (errors.length > 0) {
-      notify.error(t("settings.saveFailed"), errors);
-      return;
-    }
-    setForm({ publishableKey: "", secretKey: "", webhookSecret: "" });
-    notify.success(t("settings.saved"));
-    refetch({ requestPolicy: "network-only" });
-  };
-
-  return (
-    <>
-      <Section title={t("settings.stripe")} data-section="stripe">
-        <Text color="default2">{t("settings.stripeIntro")}</Text>
-        <Text data-connection={settings ? "connected" : "none"}>
-          {settings
-            ? t("settings.connected", {
-                mode: settings.mode,
-                date: new Date(settings.verifiedAt).toLocaleString(),
-              })
-            : t("settings.notConnected")}
-        </Text>
-        {settings && (
-          <Text size={3} color="default2">
-            {t("settings.publishableKey")}: <code>{settings.publishableKey}</code>
-          </Text>
-        )}
-        <Box as="form" display="flex" flexDirection="column" gap={3} onSubmit={submit} noValidate>
-          {(["publishableKey", "secretKey", "webhookSecret"] as const).map((name) => (
-            <Input
-              key={name}
-              name={name}
-              type={name === "publishableKey" ? "text" : "password"}
-              autoComplete="off"
-              label={t(`settings.${name}`)}
-              helperText={fieldErrors[name] ?? (name === "publishableKey" ? undefined : t(`settings.${name}Help`))}
-              error={Boolean(fieldErrors[name])}
-              value={form[name]}
-              onChange={(event) => setForm({ ...form, [name]: event.target.value })}
-            />
-          ))}
-          <Box>
-            <Button type="submit" variant="primary" disabled={saving.fetching}>
-              {t("settings.save")}
-            </Button>
-          </Box>
-        </Box>
-      </Section>
-      {settings && (
-        <>
-          <Section title={t("settings.webhook")} data-section="webhook">
-            <Text color="default2">{t("settings.webhookIntro")}</Text>
-            <Text>
-              {t("settings.webhookUrl")}: <code data-webhook-url>{settings.webhookUrl}</code>
-            </Text>
-            <Text>{t("settings.webhookEvents")}:</Text>
-            <Box as="ul" data-webhook-events>
-              {settings.webhookEvents.map((event) => (
-                <li key={event}>
-                  <code>{event}</code>
-                </li>
-              ))}
-            </Box>
-          </Section>
-          <Section title={t("settings.works")} data-section="works">
-            <Check ok>{t("settings.works.keys")}</Check>
-            <Check ok={settings.hasWebhookSecret}>
-              {settings.hasWebhookSecret ? t("settings.works.webhook") : t("settings.works.noWebhook")}
-            </Check>
-            <Check ok={settings.hasWebhookSecret}>{t("settings.works.checkout")}</Check>
-          </Section>
-        </>
-      )}
-    </>
-  );
-}
-
-function Check({ ok, children }: { ok: boolean; children: string }) {
-  return (
-    <Box display="flex" gap={2} alignItems="center" data-check={ok ? "ok" : "missing"}>
-      {ok ? <CheckCircle2 size={16} color="green" /> : <XCircle size={16} color="crimson" />}
-      <Text>{children}</Text>
+      <Suspense fallback={<Loading />}>
+        <Current key={current.id} />
+      </Suspense>
     </Box>
   );
 }
