@@ -31,6 +31,9 @@ from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add imp
 from saleor_subscriptions.api.mutations.staff_subscription_free_periods_grant import (
     StaffSubscriptionFreePeriodsGrant,
 )
+from saleor_subscriptions.api.mutations.staff_subscription_next_billing_date_change import (
+    StaffSubscriptionNextBillingDateChange,
+)
 from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
 from saleor_subscriptions.api.mutations.staff_subscription_price_change import StaffSubscriptionPriceChange
 from saleor_subscriptions.api.mutations.staff_subscription_quantity_change import (
@@ -130,6 +133,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_price_change = StaffSubscriptionPriceChange.Field()
     staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
+    staff_subscription_next_billing_date_change = StaffSubscriptionNextBillingDateChange.Field()
     staff_subscription_credit_grant = StaffSubscriptionCreditGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()

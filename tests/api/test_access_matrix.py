@@ -121,6 +121,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionPriceChange": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionNextBillingDateChange": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionCreditGrant": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS", scope="write"),
