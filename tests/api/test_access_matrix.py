@@ -122,6 +122,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionPriceChange": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionFreePeriodsGrant": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionNextBillingDateChange": staff("MANAGE_ORDERS", scope="write"),
+    "staffPlanPriceChangeSchedule": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionDiscountCodeAdd": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionCreditGrant": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionShippingAddressUpdate": staff("MANAGE_ORDERS", scope="write"),
