@@ -94,7 +94,8 @@ class StaffSubscriptionNextBillingDateChange(StaffSubscriptionMutation):
         reason = staff_reason_argument()
 
     change = graphene.Field(
-        BillingDateChangeType, description="What the change does (with `preview: true`) or did."
+        BillingDateChangeType,
+        description="With `preview: true`: what the change would do; null when the change was made.",
     )
     change_invoice = graphene.String(description="The number of the invoice of the bridge (a later date).")
     credit_note = graphene.String(description="The number of the credit note of an earlier date.")
