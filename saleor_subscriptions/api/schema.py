@@ -22,6 +22,7 @@ from saleor_subscriptions.api.mutations.staff_invoice_mark_paid import StaffInvo
 from saleor_subscriptions.api.mutations.staff_invoice_refund import StaffInvoiceRefund
 from saleor_subscriptions.api.mutations.staff_invoice_retry import StaffInvoiceRetry
 from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVoid
+from saleor_subscriptions.api.mutations.staff_plan_price_change_schedule import StaffPlanPriceChangeSchedule
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
 from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
 from saleor_subscriptions.api.mutations.staff_subscription_credit_grant import StaffSubscriptionCreditGrant
@@ -30,6 +31,9 @@ from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add imp
 )
 from saleor_subscriptions.api.mutations.staff_subscription_free_periods_grant import (
     StaffSubscriptionFreePeriodsGrant,
+)
+from saleor_subscriptions.api.mutations.staff_subscription_next_billing_date_change import (
+    StaffSubscriptionNextBillingDateChange,
 )
 from saleor_subscriptions.api.mutations.staff_subscription_pause import StaffSubscriptionPause
 from saleor_subscriptions.api.mutations.staff_subscription_price_change import StaffSubscriptionPriceChange
@@ -136,6 +140,8 @@ class Mutation(graphene.ObjectType):
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_price_change = StaffSubscriptionPriceChange.Field()
     staff_subscription_free_periods_grant = StaffSubscriptionFreePeriodsGrant.Field()
+    staff_subscription_next_billing_date_change = StaffSubscriptionNextBillingDateChange.Field()
+    staff_plan_price_change_schedule = StaffPlanPriceChangeSchedule.Field()
     staff_subscription_credit_grant = StaffSubscriptionCreditGrant.Field()
     staff_subscription_discount_code_add = StaffSubscriptionDiscountCodeAdd.Field()
     staff_subscription_shipping_address_update = StaffSubscriptionShippingAddressUpdate.Field()

@@ -58,6 +58,7 @@ class Transition(StrEnum):
     SUSPEND = "suspend"
     SETTLE = "settle"
     CANCEL_FOR_NONPAYMENT = "cancel_for_nonpayment"
+    CHANGE_BILLING_DATE = "change_billing_date"
 
 
 class RefusalCode(StrEnum):
@@ -136,6 +137,9 @@ TRANSITIONS: dict[Transition, Rule] = {
     Transition.SUSPEND: Rule(frozenset({S.TRIALING, S.ACTIVE, S.PAST_DUE}), S.SUSPENDED, AUTOMATIC),
     Transition.SETTLE: Rule(frozenset({S.PAST_DUE, S.SUSPENDED}), S.ACTIVE, STAFF_OR_AUTOMATIC),
     Transition.CANCEL_FOR_NONPAYMENT: Rule(frozenset({S.PAST_DUE, S.SUSPENDED}), S.CANCELLED, AUTOMATIC),
+    # Staff move the next billing date (§7 "an admin may also"): only a running, paid-up subscription; a
+    # trial's end, a pause, an unpaid period and an ended subscription have no billing date to move.
+    Transition.CHANGE_BILLING_DATE: Rule(frozenset({S.ACTIVE}), None, frozenset({Actor.STAFF})),
 }
 
 

@@ -135,6 +135,10 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
             "{new} {x} {days}/{full_days} days {minus} {paid_unused} unused of what was paid for "
             "{paid_dates}",
         ),
+        "date_move_credit": (
+            "Billing date moved: unused days, {dates}",
+            "{paid_unused} unused of what was paid for {paid_dates} ({days} days)",
+        ),
         "shipping": ("Shipping", "as charged by the shop for the renewal order"),
         "shipping_method": ("Shipping: {method}", "as charged by the shop for the renewal order"),
         "rounding": (
@@ -168,6 +172,10 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
             "Planwijziging, {dates} ({days} van {full_days} dagen)",
             "{new} {x} {days}/{full_days} dagen {minus} {paid_unused} ongebruikt van wat betaald is voor "
             "{paid_dates}",
+        ),
+        "date_move_credit": (
+            "Factuurdatum verplaatst: ongebruikte dagen, {dates}",
+            "{paid_unused} ongebruikt van wat betaald is voor {paid_dates} ({days} dagen)",
         ),
         "shipping": ("Verzending", "zoals de winkel berekende voor de verlengingsorder"),
         "shipping_method": ("Verzending: {method}", "zoals de winkel berekende voor de verlengingsorder"),

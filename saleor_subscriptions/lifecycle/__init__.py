@@ -7,6 +7,11 @@ the current state under the plan's rules, changes the row and writes one `Subscr
 
 from saleor_subscriptions.lifecycle.added_discounts import add_discount_code
 from saleor_subscriptions.lifecycle.addresses import change_shipping_address
+from saleor_subscriptions.lifecycle.billing_dates import (
+    BillingDateChange,
+    change_billing_date,
+    preview_billing_date_change,
+)
 from saleor_subscriptions.lifecycle.cancellation import (
     cancel_subscription,
     expire_subscription,
@@ -41,11 +46,13 @@ from saleor_subscriptions.lifecycle.signup import (
 )
 
 __all__ = [
+    "BillingDateChange",
     "SwitchPreview",
     "activate_subscription",
     "add_discount_code",
     "cancel_for_nonpayment",
     "cancel_subscription",
+    "change_billing_date",
     "change_quantity",
     "change_shipping_address",
     "expire_subscription",
@@ -56,6 +63,7 @@ __all__ = [
     "mark_past_due",
     "move_to_version",
     "pause_subscription",
+    "preview_billing_date_change",
     "preview_switch",
     "reactivate_subscription",
     "resume_subscription",

@@ -76,7 +76,9 @@ def unused_paid(subscription: Subscription, period: Period, on: date) -> Fractio
     unused = Fraction(0)
     for invoice in invoices:
         days = (invoice.period_end - invoice.period_start).days
-        unused_days = min((invoice.period_end - max(on, invoice.period_start)).days, days)
+        # Clipped to the period: a billing date moved earlier ends the period before its invoice's end,
+        # and the days after the new date were credited then (`lifecycle.billing_dates`).
+        unused_days = min((min(invoice.period_end, period.end) - max(on, invoice.period_start)).days, days)
         if days > 0 and unused_days > 0:
             unused += Fraction(_plan_net(invoice)) * unused_days / days
     return unused

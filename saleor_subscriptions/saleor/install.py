@@ -3,7 +3,9 @@
 Saleor POSTs the app token to `/api/register` with `Saleor-Api-Url`. `register_installation` checks the URL
 (absolute http(s), the GraphQL path, on the allow-list `SALEOR_ALLOWED_API_URLS` when one is set), that
 Saleor's JWKS answers, and that the token works (the `app` query), then creates the `Installation` and its
-`SaleorApp` (token encrypted), or replaces both when the same Saleor installs the app again.
+`SaleorApp` (token encrypted), or replaces both when the same Saleor installs the app again. The shop's name
+in Saleor (`shop { name }`) becomes the installation's name when it has none yet (staff may change it in the
+settings); a Saleor that does not answer that leaves the name empty and installs all the same.
 
 Saleor does not tell an app that it was deleted (APP_DELETED goes to the other apps only): the app learns it
 when Saleor refuses its token. `mark_removed` then marks the installation `removed`, which stops its renewals
@@ -36,6 +38,7 @@ from saleor_subscriptions.saleor.client import (
 )
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.tenants.models import Installation
+from saleor_subscriptions.tenants.settings import SHOP_NAME_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +165,20 @@ def _check_with_saleor(api_url: str, token: str) -> tuple[dict[str, Any], dict[s
     return keys, app
 
 
+def _shop_name(api_url: str, token: str) -> str:
+    """The shop's name in Saleor (`shop { name }`), trimmed to what an installation keeps; "" when Saleor
+    does not answer it as it should. Only a nicety of the install (documents and emails are signed with it
+    until staff set another): one try, and a failure is logged, never a refusal of the install."""
+    try:
+        with SaleorClient(api_url, token, timeout=settings.SALEOR_TIMEOUT_S, retries=0) as client:
+            shop = client.execute("shop_name").get("shop")
+    except SaleorError as exc:
+        logger.warning("install from %s: Saleor did not answer the shop's name: %s", api_url, exc)
+        return ""
+    name = shop.get("name") if isinstance(shop, dict) else None
+    return name.strip()[:SHOP_NAME_MAX] if isinstance(name, str) else ""
+
+
 def _check_this_app(app: dict[str, Any]) -> list[str]:
     """The permission codes of the token's app, when it is this app (`identifier` = the manifest's id) with
     every permission the manifest asks; else RegistrationRefused (another app installed in the same Saleor
@@ -189,12 +206,15 @@ def register_installation(
     token = check_token(registration.auth_token)
     keys, app = _check_with_saleor(api_url, token)
     permissions = _check_this_app(app)
+    shop_name = _shop_name(api_url, token)
     now = timezone.now()
     with transaction.atomic():
         installation, created = Installation.objects.select_for_update().get_or_create(saleor_api_url=api_url)
         installation.status = Installation.Status.ACTIVE
         installation.removed_at = None
-        installation.save(update_fields=["status", "removed_at"])
+        if not installation.name:  # a name staff gave the installation stays
+            installation.name = shop_name
+        installation.save(update_fields=["status", "removed_at", "name"])
         saleor_app = SaleorApp.objects.filter(installation=installation).first() or SaleorApp(
             installation=installation
         )

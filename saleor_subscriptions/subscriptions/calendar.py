@@ -109,10 +109,19 @@ def in_trial(subscription: Subscription) -> bool:
 
 
 def current_period(subscription: Subscription) -> Period:
-    """The period the subscription is in, as the calendar computes it (the trial has no calendar period)."""
-    return billing_calendar(subscription).period(
-        subscription.current_period_index - subscription.calendar_index_offset
-    )
+    """The period the subscription is in, as the calendar computes it (the trial has no calendar period).
+
+    A bridged period is the exception: after staff moved the next billing date (`lifecycle.billing_dates`)
+    the current period runs from its start to the new date, where the new calendar starts (its period 0 is
+    the next one), so it is on no calendar. It is read from the row; its full period, the denominator of a
+    later proration in it, is one interval from its start, or the whole bridged period when that is longer
+    (a later date)."""
+    index = subscription.current_period_index - subscription.calendar_index_offset
+    if index == -1 and not in_trial(subscription):
+        start, end = subscription.current_period_start, subscription.current_period_end
+        full_end = max(end, subscription.plan_version.billing_interval().after(start, 1))
+        return Period(index, start, end, start, full_end)
+    return billing_calendar(subscription).period(index)
 
 
 def set_period(subscription: Subscription, period: Period) -> None:
@@ -144,7 +153,7 @@ def restart_calendar(subscription: Subscription, version: PlanVersion, start: da
 
 def period_end_containing(subscription: Subscription, day: date) -> date:
     """The (exclusive) end of the period that contains `day`; a day of the trial ends with the trial."""
-    if subscription.trial_end is not None and day < subscription.calendar_start:
+    if day < subscription.calendar_start:  # a day of the trial, or of a bridged period (`current_period`)
         return subscription.calendar_start
     return billing_calendar(subscription).period_containing(day).end
 

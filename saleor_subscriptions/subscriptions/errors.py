@@ -52,6 +52,15 @@ class LifecycleErrorCode(StrEnum):
     INVALID_PAYMENT_REFERENCE = "invalid_payment_reference"
     PAID_DATE_IN_FUTURE = "paid_date_in_future"
     INVALID_CREDIT_AMOUNT = "invalid_credit_amount"
+    # Moving the next billing date (lifecycle.billing_dates).
+    BILLING_DATE_NOT_IN_FUTURE = "billing_date_not_in_future"
+    SAME_BILLING_DATE = "same_billing_date"
+    BILLING_DATE_TOO_FAR = "billing_date_too_far"
+    BILLING_DATE_OFF_ANCHOR = "billing_date_off_anchor"
+    FIXED_TERM = "fixed_term"
+    RENEWAL_ALREADY_INVOICED = "renewal_already_invoiced"
+    OPEN_INVOICE = "open_invoice"
+    CANCELLATION_PENDING = "cancellation_pending"
     # Voiding an invoice (renewals.voiding).
     INVOICE_NOT_OPEN = "invoice_not_open"
     INVOICE_PAID = "invoice_paid"

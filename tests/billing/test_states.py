@@ -272,6 +272,17 @@ cancel_for_nonpayment customer    staff       app         system
   paused              !actor      !actor      !state      !state
   cancelled           !actor      !actor      !state      !state
   expired             !actor      !actor      !state      !state
+
+change_billing_date   customer    staff       app         system
+  new                 !actor      !state      !actor      !actor
+  incomplete          !actor      !state      !actor      !actor
+  trialing            !actor      !state      !actor      !actor
+  active              !actor      =           !actor      !actor
+  past_due            !actor      !state      !actor      !actor
+  suspended           !actor      !state      !actor      !actor
+  paused              !actor      !state      !actor      !actor
+  cancelled           !actor      !state      !actor      !actor
+  expired             !actor      !state      !actor      !actor
 """
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from saleor_subscriptions.billing.calendar import Period
 from saleor_subscriptions.billing.change_lines import proration_lines_for_change, switch_lines_against_paid
+from saleor_subscriptions.billing.date_moves import unused_days_line
 from saleor_subscriptions.billing.intervals import Interval, IntervalUnit
 from saleor_subscriptions.billing.lines import PricedLine
 from saleor_subscriptions.billing.plans import PlanTerms
@@ -53,6 +54,9 @@ def every_form() -> list[PricedLine]:
         ),
         *proration_lines_for_change(D("39.00"), D("59.00"), DECEMBER, date(2027, 1, 1), "EUR"),
         *switch_lines_against_paid(Fraction(1950, 100), D("59.00"), DECEMBER, date(2027, 1, 1), "EUR"),
+        *unused_days_line(
+            Fraction(650, 100), date(2027, 1, 11), date(2026, 12, 16), date(2027, 1, 16), "EUR"
+        ),
     ]
 
 
@@ -97,6 +101,10 @@ def test_the_same_facts_read_in_dutch_with_dutch_dates_and_decimal_commas() -> N
             "Planwijziging, 1 januari 2027 – 16 januari 2027 (15 van 31 dagen)",
             "59,00 × 15/31 dagen \u2212 19,50 ongebruikt van wat betaald is voor "
             "16 december 2026 – 16 januari 2027",
+        ),
+        (
+            "Factuurdatum verplaatst: ongebruikte dagen, 11 januari 2027 – 16 januari 2027",
+            "6,50 ongebruikt van wat betaald is voor 16 december 2026 – 16 januari 2027 (5 dagen)",
         ),
     ]
 

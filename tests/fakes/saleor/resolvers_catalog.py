@@ -26,6 +26,11 @@ def resolve_app(_root: Any, info: Any) -> App | None:
     return None
 
 
+def resolve_shop(_root: Any, info: Any) -> dict[str, Any]:
+    """Saleor's `shop`: public; the fake knows its site name only."""
+    return {"name": info.context.store.shop_name}
+
+
 def resolve_app_permissions(app: App, _info: Any) -> list[dict[str, str]]:
     return [{"code": code, "name": permission_name(code)} for code in sorted(app.permissions)]
 
@@ -164,6 +169,7 @@ RESOLVERS: dict[str, dict[str, Any]] = {
         "productVariant": resolve_product_variant,
         "product": resolve_product,
         "channels": resolve_channels,
+        "shop": resolve_shop,
     },
     "Mutation": {"tokenVerify": token_verify},
     "App": {"permissions": resolve_app_permissions},

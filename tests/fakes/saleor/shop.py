@@ -83,6 +83,11 @@ class ShopControls:
             return value
         return self._get(cls, str(value))
 
+    def set_shop_name(self, name: str) -> None:
+        """The site name Saleor answers for `shop { name }`."""
+        with self.store.lock:
+            self.store.shop_name = name
+
     def add_channel(
         self,
         slug: str = "default-channel",

@@ -367,6 +367,7 @@ class Store:
         self.default_rates: dict[str, Decimal] = {}  # percent per country, for objects without a tax class
         self.stocks: dict[tuple[str, str], Stock] = {}  # (variant pk, warehouse pk) -> stock
         self.events: list[PendingEvent] = []
+        self.shop_name = "Saleor e-commerce"  # Saleor's site name until its owner sets one (`shop { name }`)
 
     def add(self, node: N) -> N:
         if not node.pk:
