@@ -327,6 +327,13 @@ def update(req: Request, params: Params, pi_id: str) -> dict[str, Any]:
         pi["setup_future_usage"] = params.string("setup_future_usage", choices=SFU_CHOICES)
     if "customer" in params:
         pi["customer"] = req.account.get(params.string("customer"), "customer", "customer")["id"]
+    if "payment_method_types" in params:
+        # Stripe checks the new types against the currency as at creation; a payment method already on the
+        # intent that is not of them is taken off (the intent then needs a payment method again).
+        pi["payment_method_types"] = _types(params, pi["currency"])
+        current = pi["payment_method"] and req.account.objects.get(pi["payment_method"])
+        if current and current["type"] not in pi["payment_method_types"]:
+            pi.update(payment_method=None, status="requires_payment_method")
     pm = _payment_method(req, params)
     if pm is not None:
         pi.update(payment_method=pm["id"], status="requires_confirmation")
