@@ -1,7 +1,7 @@
 """The guests' rate limits hold under concurrency, on PostgreSQL: requests arriving at the same instant
 (threads released together, each on its own connection) are counted one after the other, so no more than
-the limit pass, per email and per IP address. The count is slowed between reading and writing (`_limited` then a
-pause), the window in which two unserialized requests would both pass."""
+the limit pass, per email and per IP address. The count is slowed between reading and writing (`_limited`
+then a pause), the window in which two unserialized requests would both pass."""
 
 from __future__ import annotations
 
