@@ -13,7 +13,7 @@ import stripe
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.invoicing import links
@@ -151,6 +151,7 @@ def _message(
     return page(request, "message", installation, status, title_key=title_key, message=message, code=key)
 
 
+@csrf_protect  # sets the CSRF cookie the bank form's token goes with
 @require_GET
 def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -235,6 +236,7 @@ def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
     return not_done(request, installation, "not_paid", state, "not_paid", 402, retry_url=f"/pay/{token}/")
 
 
+@csrf_protect  # sets the CSRF cookie the bank form's token goes with
 @require_GET
 def method_page(request: HttpRequest, token: str) -> HttpResponse:
     try:

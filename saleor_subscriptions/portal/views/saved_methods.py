@@ -33,24 +33,25 @@ from saleor_subscriptions.subscriptions.rules import ENDED
 STRIPE_DOWN = (StripeSettingsError, GatewayUnavailable, stripe.APIConnectionError, stripe.APIError)
 
 
-def _accounts(visit: Visit) -> list[StripeAccount]:
-    """The Stripe accounts of the channels the customer's subscriptions are in, once each."""
-    found: dict[int, StripeAccount] = {}
-    slugs = visit.subscriptions().values_list("channel_slug", flat=True).distinct()
-    for slug in sorted(set(slugs)):
+def _accounts(visit: Visit) -> list[tuple[StripeAccount, str]]:
+    """The Stripe accounts of the channels the customer's subscriptions are in, with the customer key their
+    payments were made under (the subscriptions'), once each."""
+    found: dict[tuple[int, str], tuple[StripeAccount, str]] = {}
+    owners = visit.subscriptions().values_list("channel_slug", "customer_key").distinct()
+    for slug, key in sorted(set(owners)):
         try:
             account = account_for(visit.installation.pk, slug)
         except StripeSettingsError:
             continue
-        found.setdefault(account.pk, account)
+        found.setdefault((account.pk, key), (account, key))
     return list(found.values())
 
 
 def _saved(visit: Visit) -> tuple[list[dict[str, Any]], bool]:
     rows: list[dict[str, Any]] = []
     try:
-        for account in _accounts(visit):
-            for method in saved_methods(account, visit.customer_key):
+        for account, key in _accounts(visit):
+            for method in saved_methods(account, key):
                 label = paid_with_text(method.method, visit.language)
                 rows.append(
                     {
@@ -99,9 +100,9 @@ def payment_method(visit: Visit) -> HttpResponse:
 
 def _change(visit: Visit, payment_method_id: str, action: Any, done: str) -> HttpResponse:
     refusal: SavedMethodError | None = None
-    for account in _accounts(visit):
+    for account, key in _accounts(visit):
         try:
-            action(account, visit.customer_key, payment_method_id)
+            action(account, key, payment_method_id)
         except SavedMethodError as refused:
             if refused.code is SavedMethodErrorCode.NOT_FOUND:
                 refusal = refusal or refused
