@@ -37,9 +37,10 @@ IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 NAME_MAX = 200
 
 
-def bank_methods(currency: str) -> tuple[str, ...]:
-    """The bank methods offered for a currency (none but for euros)."""
-    return tuple(t for t in payment_method_types(currency) if t in BANK_TYPES)
+def bank_methods(currency: str, inactive: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The bank methods offered for a currency (none but for euros), less those the shop's Stripe account
+    does not take (`inactive`, `payments.capabilities`)."""
+    return tuple(t for t in payment_method_types(currency) if t in BANK_TYPES and t not in inactive)
 
 
 class BankRefusalCode(StrEnum):
@@ -68,14 +69,16 @@ class BankDetails:
     user_agent: str = ""
 
 
-def read_form(post: Any, currency: str, *, saving: bool, ip_address: str, user_agent: str) -> BankDetails:
-    """The form's fields checked: the method one offered for the currency; the holder's name (at most 200
+def read_form(
+    post: Any, offered: tuple[str, ...], *, saving: bool, ip_address: str, user_agent: str
+) -> BankDetails:
+    """The form's fields checked: the method one `offered` (`bank_methods`); the holder's name (at most 200
     characters) and email; an IBAN of valid form and checksum for SEPA; the mandate accepted for SEPA, and
     for iDEAL/Bancontact when the payment is saved for renewals."""
     pm_type = str(post.get("bank_method", ""))
-    if pm_type not in bank_methods(currency):
-        offered = f"{pm_type or 'no method'} is not offered"
-        raise BankRefusal(BankRefusalCode.NOT_OFFERED, offered, "bank_method")
+    if pm_type not in offered:
+        refused = f"{pm_type or 'no method'} is not offered"
+        raise BankRefusal(BankRefusalCode.NOT_OFFERED, refused, "bank_method")
     name = " ".join(str(post.get("holder_name", "")).split())
     if not name:
         raise BankRefusal(BankRefusalCode.REQUIRED, "the account holder's name is required", "holder_name")
@@ -110,7 +113,10 @@ def _refused_by_stripe(exc: stripe.InvalidRequestError, details: BankDetails) ->
     param = str(exc.param or "")
     if exc.code == "invalid_bank_account_iban" or param.startswith("sepa_debit"):
         return BankRefusal(BankRefusalCode.INVALID, exc.user_message or "not a valid IBAN", "iban")
-    if param.startswith("payment_method_types") or exc.code == "payment_intent_invalid_currency":
+    if param.startswith("payment_method_types") or exc.code in (
+        "payment_intent_invalid_currency",
+        "payment_method_type_not_activated",
+    ):
         return BankRefusal(
             BankRefusalCode.NOT_AVAILABLE, f"the shop does not take {details.pm_type} payments", "bank_method"
         )
@@ -187,7 +193,7 @@ def setup(
     try:
         return intents.create_setup_intent(client, payer, details.pm_type, metadata, key)
     except intents.StripeFailure as failure:
-        if failure.code in ("parameter_invalid", "payment_intent_invalid_currency"):
+        if failure.code in ("payment_method_type_not_activated", "payment_intent_invalid_currency"):
             raise BankRefusal(
                 BankRefusalCode.NOT_AVAILABLE,
                 f"the shop does not take {details.pm_type} payments",

@@ -26,6 +26,7 @@ from saleor_subscriptions.paypage.views import (
     unavailable,
 )
 from saleor_subscriptions.paypage.wording import words
+from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 
@@ -33,10 +34,10 @@ def _truthy(value: str | None) -> bool:
     return value in ("on", "true", "1")
 
 
-def _details(request: HttpRequest, currency: str, *, saving: bool) -> bank.BankDetails:
+def _details(request: HttpRequest, subscription: Subscription, *, saving: bool) -> bank.BankDetails:
     return bank.read_form(
         request.POST,
-        currency,
+        payments.offered_bank_methods(subscription),
         saving=saving,
         ip_address=str(request.META.get("REMOTE_ADDR") or ""),
         user_agent=str(request.META.get("HTTP_USER_AGENT") or ""),
@@ -63,7 +64,7 @@ def pay_bank(request: HttpRequest, token: str) -> HttpResponse:
     save = _truthy(request.POST.get("make_default")) and not links.payer_only(token)
     retry_url = f"/pay/{token}/"
     try:
-        details = _details(request, invoice.currency, saving=save)
+        details = _details(request, invoice.subscription, saving=save)
         outcome, redirect = payments.pay_invoice_by_bank(
             invoice,
             request.POST.get("payment_intent", ""),
@@ -126,7 +127,7 @@ def method_bank(request: HttpRequest, token: str) -> HttpResponse:
     installation = subscription.installation
     retry_url = f"/pay/method/{token}/"
     try:
-        details = _details(request, subscription.currency, saving=True)
+        details = _details(request, subscription, saving=True)
         setup_id, redirect = payments.setup_by_bank(
             subscription, details, return_url=f"{settings.APP_URL}/pay/method/{token}/return/"
         )

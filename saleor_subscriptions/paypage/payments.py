@@ -29,6 +29,7 @@ from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
+from saleor_subscriptions.payments.capabilities import inactive_types
 from saleor_subscriptions.payments.charges import CONFIRMABLE
 from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
@@ -196,7 +197,7 @@ def checkout_for_invoice(invoice: Invoice) -> tuple[Checkout, Outcome | None]:
         intent_id=str(intent["id"]),
         status=str(intent["status"]),
         saved_card=_card(gateway, account, str(method or "")),
-        bank_methods=bank_methods(invoice.currency),
+        bank_methods=bank_methods(invoice.currency, inactive_types(account)),
     )
     return checkout, settled
 
@@ -266,7 +267,7 @@ def setup_for_subscription(subscription: Subscription) -> Checkout:
         intent_id=str(setup["id"]),
         status=str(setup["status"]),
         saved_card=_card(gateway, account, customer.default_payment_method_id),
-        bank_methods=bank_methods(subscription.currency),
+        bank_methods=bank_methods(subscription.currency, inactive_types(account)),
     )
 
 
@@ -330,3 +331,8 @@ def setup_by_bank(
         client, customer.stripe_customer_id, details, return_url=return_url, metadata=metadata
     )
     return str(setup["id"]), bank.redirect_of(setup)
+
+
+def offered_bank_methods(subscription: Subscription) -> tuple[str, ...]:
+    """The bank methods the subscription's currency and its shop's Stripe account allow."""
+    return bank_methods(subscription.currency, inactive_types(_account(subscription)))

@@ -14,6 +14,7 @@ from django.test import Client
 
 from saleor_subscriptions.invoicing.links import payment_method_url
 from saleor_subscriptions.invoicing.models import Invoice
+from saleor_subscriptions.paypage import payments
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.models import Subscription
 from tests.payments.stripe_webhooks.stripe_shop import (
@@ -256,3 +257,29 @@ def test_a_bank_set_up_refused_at_the_bank_saves_nothing(client, stripe_shop):
 
     assert back.status_code == 400 and 'data-code="not_completed"' in back.content.decode()
     assert stripe_shop.customer(subscription).default_payment_method_id == before
+
+
+def test_only_the_methods_the_shops_stripe_account_takes_are_offered(client, stripe_shop):
+    _, invoice, link = _declined(stripe_shop)
+    stripe_shop.fake.set_capability("bancontact_payments", "inactive")
+    stripe_shop.fake.set_capability("sepa_debit_payments", "pending")
+    html = client.get(link).content.decode()
+    assert 'value="ideal"' in html
+    assert 'value="bancontact"' not in html and 'value="sepa_debit"' not in html
+    refused = client.post(f"{link}bank/", {**_bank("bancontact"), "payment_intent": _intent_on(html)})
+    assert refused.status_code == 400 and 'data-code="method_not_offered"' in refused.content.decode()
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OPEN
+
+
+def test_a_method_the_account_stopped_taking_after_the_page_was_shown_is_refused_clearly(
+    client, stripe_shop, monkeypatch
+):
+    _, invoice, link = _declined(stripe_shop)
+    html = client.get(link).content.decode()
+    # Deactivated at Stripe meanwhile, and the account's capabilities cannot be read (a restricted key):
+    # Stripe itself refuses the type when it is chosen.
+    stripe_shop.fake.set_capability("ideal_payments", "inactive")
+    monkeypatch.setattr(payments, "inactive_types", lambda account: frozenset())
+    refused = client.post(f"{link}bank/", {**_bank("ideal"), "payment_intent": _intent_on(html)})
+    assert refused.status_code == 400 and 'data-code="method_not_available"' in refused.content.decode()
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OPEN

@@ -293,3 +293,22 @@ def test_updating_payment_method_types_widens_an_intent_to_ideal_in_euros_only(f
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.payment_intents.update(dollars.id, params=wider)
     assert (refused.value.code, refused.value.param) == ("payment_intent_invalid_currency", "currency")
+
+
+def test_a_payment_method_type_not_activated_on_the_account_is_refused(fake_stripe, stripe_client):
+    fake_stripe.set_capability("ideal_payments", "inactive")
+    assert stripe_client.v1.accounts.retrieve_current()["capabilities"]["ideal_payments"] == "inactive"
+    customer = stripe_client.v1.customers.create().id
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.create(params=bank_payment(customer, "ideal"))
+    assert refused.value.param == "payment_method_types[0]"
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.setup_intents.create(
+            params={"customer": customer, "payment_method_types": ["card", "ideal"]}
+        )
+    assert (refused.value.param, refused.value.code) == (
+        "payment_method_types[1]",
+        "payment_method_type_not_activated",
+    )
+    fake_stripe.reset()
+    assert stripe_client.v1.accounts.retrieve_current()["capabilities"]["ideal_payments"] == "active"
