@@ -27,10 +27,9 @@ from saleor_subscriptions.payments.saved_methods import (
 )
 from saleor_subscriptions.portal.views.common import Visit, portal_page
 from saleor_subscriptions.portal.views.subscriptions import payment_method_label
-from saleor_subscriptions.renewals.ports import GatewayUnavailable
 from saleor_subscriptions.subscriptions.rules import ENDED
 
-STRIPE_DOWN = (StripeSettingsError, GatewayUnavailable, stripe.APIConnectionError, stripe.APIError)
+STRIPE_DOWN = (StripeSettingsError, stripe.APIConnectionError, stripe.APIError)
 
 
 def _accounts(visit: Visit) -> list[tuple[StripeAccount, str]]:
