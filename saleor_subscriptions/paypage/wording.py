@@ -57,7 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
             "I am entitled to a refund from my bank within eight weeks of a debit."
         ),
         "bank_make_default": "Charge my renewals to this bank account from now on",
-        "bank_pay_button": "Pay {amount} by bank",
+        "bank_pay_button": "Pay by bank: {amount}",
         "bank_save_button": "Save bank account",
         "bank_refused": "your bank did not authorise the payment",
         "refused_title": "This link cannot be used",
@@ -126,7 +126,7 @@ WORDS: dict[str, dict[str, str]] = {
             "opgeslagen). Ik kan een afschrijving binnen acht weken via mijn bank laten terugboeken."
         ),
         "bank_make_default": "Betaal mijn verlengingen voortaan van deze bankrekening",
-        "bank_pay_button": "{amount} betalen via je bank",
+        "bank_pay_button": "Via je bank betalen: {amount}",
         "bank_save_button": "Bankrekening opslaan",
         "bank_refused": "je bank heeft de betaling niet goedgekeurd",
         "refused_title": "Deze link werkt niet",
