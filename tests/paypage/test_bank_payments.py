@@ -283,3 +283,13 @@ def test_a_method_the_account_stopped_taking_after_the_page_was_shown_is_refused
     refused = client.post(f"{link}bank/", {**_bank("ideal"), "payment_intent": _intent_on(html)})
     assert refused.status_code == 400 and 'data-code="method_not_available"' in refused.content.decode()
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OPEN
+
+
+def test_the_intent_of_another_invoice_is_refused(client, stripe_shop):
+    _, _, link = _declined(stripe_shop)
+    other = stripe_shop.client.v1.payment_intents.create(
+        params={"amount": 3630, "currency": "eur", "metadata": {"invoice_number": "INV-OTHER"}}
+    )
+    refused = client.post(f"{link}bank/", {**_bank("sepa_debit", iban=SEPA_OK), "payment_intent": other.id})
+    assert refused.status_code == 400 and 'data-code="other_invoice"' in refused.content.decode()
+    assert stripe_shop.fake.get(other.id)["status"] == "requires_payment_method"
