@@ -60,6 +60,8 @@ SubscriptionErrorCodeEnum = graphene.Enum(
         ("NOT_FOUND", "not_found"),
         ("INVALID_REASON", "invalid_reason"),
         ("PLAN_NOT_FOUND", "plan_not_found"),
+        ("IS_DEFAULT", "is_default"),
+        ("PAYMENTS_UNAVAILABLE", "payments_unavailable"),
         *((code.name, code.value) for code in LifecycleErrorCode),
     ],
     description="Why a customer's action on a subscription was refused (the lifecycle's codes, §5).",

@@ -64,6 +64,12 @@ from saleor_subscriptions.api.mutations.subscription_changes import (
     SubscriptionSwitchQueries,
 )
 from saleor_subscriptions.api.mutations.subscription_checkout_lines_add import SubscriptionCheckoutLinesAdd
+from saleor_subscriptions.api.mutations.subscription_payment_method_remove import (
+    SubscriptionPaymentMethodRemove,
+)
+from saleor_subscriptions.api.mutations.subscription_payment_method_set_default import (
+    SubscriptionPaymentMethodSetDefault,
+)
 from saleor_subscriptions.api.mutations.subscription_usage import (
     SubscriptionUsageRecord,
     SubscriptionUsageRecordBulk,
@@ -123,6 +129,8 @@ class Mutation(graphene.ObjectType):
     subscription_usage_record = SubscriptionUsageRecord.Field()
     subscription_usage_record_bulk = SubscriptionUsageRecordBulk.Field()
     customer_portal_session_create = CustomerPortalSessionCreate.Field()
+    subscription_payment_method_set_default = SubscriptionPaymentMethodSetDefault.Field()
+    subscription_payment_method_remove = SubscriptionPaymentMethodRemove.Field()
     api_key_create = ApiKeyCreate.Field()
     api_key_revoke = ApiKeyRevoke.Field()
     webhook_endpoint_create = WebhookEndpointCreate.Field()

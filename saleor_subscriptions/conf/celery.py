@@ -39,5 +39,7 @@ app.conf.beat_schedule = {
     "resume-background-jobs": {"task": "jobs.resume_stalled", "schedule": 120.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
+    # Portal: one-time links, sessions and guests' sign-in requests past their life (portal/purge.py).
+    "purge-old-portal-rows": {"task": "portal.purge_old_rows", "schedule": 3600.0},
 }
 app.autodiscover_tasks()

@@ -29,7 +29,9 @@ from saleor_subscriptions.invoicing.links import pay_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.notifications.notifier import EmailNotifier
 from saleor_subscriptions.payments.accounts import account_for
+from saleor_subscriptions.payments.capabilities import inactive_types
 from saleor_subscriptions.payments.charges import CONFIRMABLE
+from saleor_subscriptions.payments.checkout.methods import reusable_method
 from saleor_subscriptions.payments.customers import remember_payment_method, stripe_customer_for
 from saleor_subscriptions.payments.gateway import StripeGateway
 from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
@@ -37,6 +39,8 @@ from saleor_subscriptions.payments.stripe_amounts import to_minor
 from saleor_subscriptions.payments.stripe_client import as_dict
 from saleor_subscriptions.payments.stripe_webhooks.intents import Outcome, settle_invoice_intent
 from saleor_subscriptions.payments.stripe_webhooks.models import InvoiceIntent
+from saleor_subscriptions.paypage import bank
+from saleor_subscriptions.paypage.bank import BankDetails, bank_methods
 from saleor_subscriptions.renewals.dunning import UNDERWAY
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -77,6 +81,7 @@ class Checkout:
     intent_id: str
     status: str
     saved_card: SavedCard | None
+    bank_methods: tuple[str, ...] = ()
 
 
 def _account(subscription: Subscription) -> StripeAccount:
@@ -192,8 +197,17 @@ def checkout_for_invoice(invoice: Invoice) -> tuple[Checkout, Outcome | None]:
         intent_id=str(intent["id"]),
         status=str(intent["status"]),
         saved_card=_card(gateway, account, str(method or "")),
+        bank_methods=bank_methods(invoice.currency, inactive_types(account)),
     )
     return checkout, settled
+
+
+def _check_invoice(invoice: Invoice, intent: dict[str, Any]) -> None:
+    metadata = intent.get("metadata") or {}
+    if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
+        invoice.installation_id
+    ):
+        raise PaymentNotAccepted(PaymentNotAcceptedCode.OTHER_INVOICE, "this payment is not for this invoice")
 
 
 def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: bool) -> Outcome:
@@ -205,26 +219,31 @@ def complete_invoice_payment(invoice: Invoice, intent_id: str, *, make_default: 
     intent = as_dict(
         gateway.client(account).v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge"]})
     )
-    metadata = intent.get("metadata") or {}
-    if metadata.get("invoice_number") != invoice.number or metadata.get("installation") != str(
-        invoice.installation_id
-    ):
-        raise PaymentNotAccepted(PaymentNotAcceptedCode.OTHER_INVOICE, "this payment is not for this invoice")
+    _check_invoice(invoice, intent)
     outcome = settle_invoice_intent(subscription.installation, intent, EmailNotifier(), pay_url)
-    method = intent.get("payment_method")
-    if make_default and intent["status"] in ("succeeded", "processing") and method and intent.get("customer"):
-        pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(method)))
-        if pm.get("customer") == intent["customer"]:
-            remember_payment_method(
-                invoice.installation_id,
-                str(intent["customer"]),
-                pm["id"],
-                str(pm["type"]),
-                account,
-                details=pm,
-            )
-            outcome["default_payment_method"] = pm["id"]
+    if make_default and intent["status"] in ("succeeded", "processing") and intent.get("customer"):
+        saved = _remember_reusable(gateway, account, intent, str(intent["customer"]))
+        if saved:
+            outcome["default_payment_method"] = saved
     return outcome
+
+
+def _remember_reusable(
+    gateway: StripeGateway, account: StripeAccount, intent: dict[str, Any], customer_id: str
+) -> str:
+    """The method a paid (or set-up) intent leaves for renewals becomes the customer's default, when it is
+    attached to that customer: the card or SEPA account itself, or the SEPA Direct Debit method an iDEAL
+    or Bancontact payment generated. Its id, or "" when it left none."""
+    found = reusable_method(intent)
+    if found is None:
+        return ""
+    pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(found[0]))
+    if pm.get("customer") != customer_id:
+        return ""
+    remember_payment_method(
+        account.installation_id, customer_id, pm["id"], str(pm["type"]), account, details=pm
+    )
+    return str(pm["id"])
 
 
 def setup_for_subscription(subscription: Subscription) -> Checkout:
@@ -248,6 +267,7 @@ def setup_for_subscription(subscription: Subscription) -> Checkout:
         intent_id=str(setup["id"]),
         status=str(setup["status"]),
         saved_card=_card(gateway, account, customer.default_payment_method_id),
+        bank_methods=bank_methods(subscription.currency, inactive_types(account)),
     )
 
 
@@ -256,21 +276,63 @@ def complete_setup(subscription: Subscription, setup_intent_id: str) -> StripeCu
     account = _account(subscription)
     gateway = StripeGateway()
     customer = _customer(account, subscription)
-    setup = as_dict(gateway.client(account).v1.setup_intents.retrieve(setup_intent_id))
+    setup = as_dict(
+        gateway.client(account).v1.setup_intents.retrieve(
+            setup_intent_id, params={"expand": ["latest_attempt"]}
+        )
+    )
     if setup.get("customer") != customer.stripe_customer_id:
-        message = "this card was set up for someone else"
+        message = "this payment method was set up for someone else"
         raise PaymentNotAccepted(PaymentNotAcceptedCode.OTHER_CUSTOMER, message)
     if setup.get("status") != "succeeded" or not setup.get("payment_method"):
-        message = f"the card set-up is {setup.get('status')}"
+        message = f"the set-up is {setup.get('status')}"
         raise PaymentNotAccepted(PaymentNotAcceptedCode.NOT_COMPLETED, message)
-    pm = as_dict(gateway.client(account).v1.payment_methods.retrieve(str(setup["payment_method"])))
-    remembered = remember_payment_method(
-        subscription.installation_id,
-        customer.stripe_customer_id,
-        pm["id"],
-        str(pm["type"]),
-        account,
-        details=pm,
+    if not _remember_reusable(gateway, account, setup, customer.stripe_customer_id):
+        message = "the bank left no method to charge renewals to"
+        raise PaymentNotAccepted(PaymentNotAcceptedCode.NOT_COMPLETED, message)
+    return StripeCustomer.objects.get(pk=customer.pk)
+
+
+def pay_invoice_by_bank(
+    invoice: Invoice, intent_id: str, details: BankDetails, *, return_url: str, save: bool
+) -> tuple[Outcome, str | None]:
+    """The invoice's PaymentIntent (the page's) confirmed by a bank method (`bank.confirm_payment`): the
+    outcome settled now (a SEPA debit: processing), or the bank's page to send the customer to (iDEAL,
+    Bancontact), whose return is `complete_invoice_payment`."""
+    subscription = invoice.subscription
+    account = _account(subscription)
+    gateway = StripeGateway()
+    client = gateway.client(account)
+    intent = as_dict(client.v1.payment_intents.retrieve(intent_id))
+    _check_invoice(invoice, intent)
+    if intent.get("status") not in CONFIRMABLE:
+        return complete_invoice_payment(invoice, intent_id, make_default=False), None
+    confirmed = bank.confirm_payment(client, intent, details, return_url=return_url, save=save)
+    redirect = bank.redirect_of(confirmed)
+    if redirect:
+        return {"state": "redirect"}, redirect
+    outcome = complete_invoice_payment(invoice, intent_id, make_default=save)
+    error = confirmed.get("last_payment_error") or {}
+    if error:
+        outcome["reason"] = str(error.get("message") or error.get("code") or "")
+    return outcome, None
+
+
+def setup_by_bank(
+    subscription: Subscription, details: BankDetails, *, return_url: str
+) -> tuple[str, str | None]:
+    """A SetupIntent saving the bank method for renewals (`bank.setup`): its id, and the bank's page to send
+    the customer to (iDEAL, Bancontact) or None (SEPA: saved now, by `complete_setup`)."""
+    account = _account(subscription)
+    client = StripeGateway().client(account)
+    customer = _customer(account, subscription)
+    metadata = {"installation": str(subscription.installation_id), "subscription": str(subscription.pk)}
+    setup = bank.setup(
+        client, customer.stripe_customer_id, details, return_url=return_url, metadata=metadata
     )
-    assert remembered is not None  # the customer is the installation's: it was found above
-    return remembered
+    return str(setup["id"]), bank.redirect_of(setup)
+
+
+def offered_bank_methods(subscription: Subscription) -> tuple[str, ...]:
+    """The bank methods the subscription's currency and its shop's Stripe account allow."""
+    return bank_methods(subscription.currency, inactive_types(_account(subscription)))

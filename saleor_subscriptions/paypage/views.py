@@ -13,7 +13,7 @@ import stripe
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from saleor_subscriptions.invoicing import links
@@ -37,7 +37,7 @@ def _language(installation: Installation | None) -> str:
     return installation.language if installation is not None else str(settings.LANGUAGE_CODE)
 
 
-def _page(
+def page(
     request: HttpRequest, template: str, installation: Installation | None, status: int = 200, **context: Any
 ) -> HttpResponse:
     language = _language(installation)
@@ -56,11 +56,11 @@ def _page(
     )
 
 
-def _refused(
+def refused_page(
     request: HttpRequest, refusal: links.LinkRefused, installation: Installation | None = None
 ) -> HttpResponse:
     message = words(_language(installation))[f"refused_{refusal.code}"].format(detail=refusal.detail)
-    return _page(
+    return page(
         request,
         "message",
         installation,
@@ -71,7 +71,7 @@ def _refused(
     )
 
 
-def _not_done(  # noqa: PLR0917 (the page's parts)
+def not_done(  # noqa: PLR0917 (the page's parts)
     request: HttpRequest,
     installation: Installation,
     key: str,
@@ -82,7 +82,7 @@ def _not_done(  # noqa: PLR0917 (the page's parts)
 ) -> HttpResponse:
     """A page saying the payment (or the card's set-up) did not happen: the wording `key` with the reason."""
     message = words(installation.language)[key].format(reason=reason)
-    return _page(
+    return page(
         request,
         "message",
         installation,
@@ -94,14 +94,37 @@ def _not_done(  # noqa: PLR0917 (the page's parts)
     )
 
 
-def _unavailable(request: HttpRequest, installation: Installation, exc: Exception) -> HttpResponse:
+def unavailable(request: HttpRequest, installation: Installation, exc: Exception) -> HttpResponse:
     if isinstance(exc, StripeSettingsError):
-        return _refused(request, links.LinkRefused(503, "not_configured"), installation)
+        return refused_page(request, links.LinkRefused(503, "not_configured"), installation)
     logger.warning("pay page: Stripe could not be reached for installation %s: %s", installation.pk, exc)
-    return _refused(request, links.LinkRefused(503, "unavailable"), installation)
+    return refused_page(request, links.LinkRefused(503, "unavailable"), installation)
 
 
 STRIPE_DOWN = (StripeSettingsError, GatewayUnavailable, stripe.APIConnectionError, stripe.APIError)
+
+
+def _bank_form(
+    installation: Installation,
+    checkout: payments.Checkout,
+    url: str,
+    heading_key: str,
+    button: str,
+    *,
+    pay: bool,
+    offer_default: bool,
+) -> dict[str, Any]:
+    """The bank form's context (`bank_form.html`): the methods offered for the currency, and the mandate."""
+    t = words(installation.language)
+    return {
+        "bank_url": url,
+        "bank_heading": t[heading_key],
+        "bank_button": button,
+        "bank_choices": [{"value": m, "label": t[f"bank_{m}"]} for m in checkout.bank_methods],
+        "intent_field": pay,
+        "offer_default": offer_default,
+        "mandate_text": t["mandate"].format(shop=installation.name or "the shop"),
+    }
 
 
 def _amount(invoice: Invoice) -> str:
@@ -110,14 +133,14 @@ def _amount(invoice: Invoice) -> str:
     )
 
 
-def _paid_page(request: HttpRequest, invoice: Invoice, outcome: dict[str, Any]) -> HttpResponse:
+def paid_page(request: HttpRequest, invoice: Invoice, outcome: dict[str, Any]) -> HttpResponse:
     installation = invoice.subscription.installation
     if outcome.get("refund"):
         key = "refunded"  # the invoice did not need this payment: it is refunded (never kept)
     else:
         key = "processing" if outcome.get("state") == "processing" else "paid"
     message = words(installation.language)[key].format(number=invoice.number)
-    return _page(request, "message", installation, title_key="paid_title", message=message, code=key)
+    return page(request, "message", installation, title_key="paid_title", message=message, code=key)
 
 
 def _message(
@@ -125,39 +148,40 @@ def _message(
 ) -> HttpResponse:
     installation = invoice.subscription.installation
     message = words(installation.language)[key].format(number=invoice.number)
-    return _page(request, "message", installation, status, title_key=title_key, message=message, code=key)
+    return page(request, "message", installation, status, title_key=title_key, message=message, code=key)
 
 
+@csrf_protect  # sets the CSRF cookie the bank form's token goes with
 @require_GET
 def pay_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invoice = links.invoice_of(token)
     except links.LinkRefused as refusal:
-        return _refused(request, refusal, _installation_of(token))
+        return refused_page(request, refusal, installation_of_token(token))
     installation = invoice.subscription.installation
     if payments.payment_underway(invoice):
         return _message(request, invoice, "underway", 200, title_key="paid_title")
     try:
         checkout, settled = payments.checkout_for_invoice(invoice)
     except STRIPE_DOWN as exc:
-        return _unavailable(request, installation, exc)
+        return unavailable(request, installation, exc)
     except stripe.IdempotencyError as exc:
         # Not expected (the key names the amount); a clear page rather than an error, and a log line.
         logger.warning("pay page: invoice %s: %s", invoice.pk, exc)
-        return _refused(request, links.LinkRefused(503, "unavailable"), installation)
+        return refused_page(request, links.LinkRefused(503, "unavailable"), installation)
     except (stripe.InvalidRequestError, StripeAmountError) as exc:
         # Stripe refuses the amount (zero, below its minimum charge, not in its steps: a total with Saleor's
         # taxes, 5.578 KWD): it cannot be paid online, and is never sent.
         logger.warning("pay page: invoice %s cannot be paid online: %s", invoice.pk, exc)
         return _message(request, invoice, "not_payable", 409)
     if settled is not None:
-        return _paid_page(request, invoice, settled)
+        return paid_page(request, invoice, settled)
     last = PaymentAttempt.objects.filter(invoice=invoice).order_by("-number").first()
     needs_action = last is not None and last.status == PaymentAttempt.Status.REQUIRES_ACTION
     t, amount = words(installation.language), _amount(invoice)
     if links.payer_only(token):
         checkout = replace(checkout, saved_card=None)
-    return _page(
+    return page(
         request,
         "pay",
         installation,
@@ -170,6 +194,15 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         pay_button=t["pay_button"].format(amount=amount),
         complete_url=f"/pay/{token}/complete/",
         payer_only=links.payer_only(token),
+        **_bank_form(
+            installation,
+            checkout,
+            f"/pay/{token}/bank/",
+            "bank_title",
+            t["bank_pay_button"].format(amount=amount),
+            pay=True,
+            offer_default=not links.payer_only(token),
+        ),
     )
 
 
@@ -179,11 +212,11 @@ def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invoice = links.invoice_of(token, open_only=False)
     except links.LinkRefused as refusal:
-        return _refused(request, refusal, _installation_of(token))
+        return refused_page(request, refusal, installation_of_token(token))
     installation = invoice.subscription.installation
     intent_id = request.POST.get("payment_intent", "")
     if not intent_id.startswith("pi_"):
-        return _not_done(request, installation, "not_paid", "payment_intent is missing", "invalid")
+        return not_done(request, installation, "not_paid", "payment_intent is missing", "invalid")
     try:
         outcome = payments.complete_invoice_payment(
             invoice,
@@ -192,29 +225,30 @@ def pay_complete(request: HttpRequest, token: str) -> HttpResponse:
             and not links.payer_only(token),
         )
     except payments.PaymentNotAccepted as refused:
-        return _not_done(request, installation, "not_paid", refused.detail, refused.code)
+        return not_done(request, installation, "not_paid", refused.detail, refused.code)
     except stripe.InvalidRequestError:
-        return _not_done(request, installation, "not_paid", "unknown payment", "unknown_payment")
+        return not_done(request, installation, "not_paid", "unknown payment", "unknown_payment")
     except STRIPE_DOWN as exc:
-        return _unavailable(request, installation, exc)
+        return unavailable(request, installation, exc)
     if outcome.get("state") in ("succeeded", "processing"):
-        return _paid_page(request, invoice, outcome)
+        return paid_page(request, invoice, outcome)
     state = str(outcome.get("state", "unknown"))
-    return _not_done(request, installation, "not_paid", state, "not_paid", 402, retry_url=f"/pay/{token}/")
+    return not_done(request, installation, "not_paid", state, "not_paid", 402, retry_url=f"/pay/{token}/")
 
 
+@csrf_protect  # sets the CSRF cookie the bank form's token goes with
 @require_GET
 def method_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = links.subscription_of(token)
     except links.LinkRefused as refusal:
-        return _refused(request, refusal)
+        return refused_page(request, refusal)
     installation = subscription.installation
     try:
         checkout = payments.setup_for_subscription(subscription)
     except STRIPE_DOWN as exc:
-        return _unavailable(request, installation, exc)
-    return _page(
+        return unavailable(request, installation, exc)
+    return page(
         request,
         "method",
         installation,
@@ -226,6 +260,15 @@ def method_page(request: HttpRequest, token: str) -> HttpResponse:
             else ""
         ),
         complete_url=f"/pay/method/{token}/complete/",
+        **_bank_form(
+            installation,
+            checkout,
+            f"/pay/method/{token}/bank/",
+            "bank_method_title",
+            words(installation.language)["bank_save_button"],
+            pay=False,
+            offer_default=False,
+        ),
     )
 
 
@@ -235,22 +278,22 @@ def method_complete(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription: Subscription = links.subscription_of(token)
     except links.LinkRefused as refusal:
-        return _refused(request, refusal)
+        return refused_page(request, refusal)
     installation = subscription.installation
     t = words(installation.language)
     try:
         payments.complete_setup(subscription, request.POST.get("setup_intent", ""))
     except payments.PaymentNotAccepted as refused:
-        return _not_done(request, installation, "method_not_saved", refused.detail, refused.code)
+        return not_done(request, installation, "method_not_saved", refused.detail, refused.code)
     except stripe.InvalidRequestError:
-        return _not_done(request, installation, "method_not_saved", "unknown set-up", "unknown_setup")
+        return not_done(request, installation, "method_not_saved", "unknown set-up", "unknown_setup")
     except STRIPE_DOWN as exc:
-        return _unavailable(request, installation, exc)
-    return _page(
+        return unavailable(request, installation, exc)
+    return page(
         request, "message", installation, title_key="paid_title", message=t["method_saved"], code="saved"
     )
 
 
-def _installation_of(token: str) -> Installation | None:
+def installation_of_token(token: str) -> Installation | None:
     pk = links.installation_id_of(token)
     return Installation.objects.filter(pk=pk).first() if pk is not None else None

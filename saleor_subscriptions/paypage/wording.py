@@ -36,6 +36,30 @@ WORDS: dict[str, dict[str, str]] = {
         "method_saved": "Your new card is saved; your renewals are charged to it from now on.",
         "method_not_saved": "The card was not saved: {reason}.",
         "back": "Back to your billing page",
+        "bank_title": "Or pay by bank",
+        "bank_method_title": "Or save a bank account",
+        "bank_method": "Method",
+        "bank_sepa_debit": "SEPA Direct Debit",
+        "bank_ideal": "iDEAL",
+        "bank_bancontact": "Bancontact",
+        "bank_hint": (
+            "iDEAL and Bancontact take you to your bank to confirm; an IBAN is needed for SEPA only."
+        ),
+        "field_bank_method": "Method",
+        "field_holder_name": "Account holder's name",
+        "field_holder_email": "Email address",
+        "field_iban": "IBAN",
+        "field_mandate": "Mandate",
+        "mandate": (
+            "I authorise {shop} and Stripe, its payment service provider, to send instructions to my bank "
+            "to debit my account, and my bank to debit my account in accordance with those instructions "
+            "(a SEPA Direct Debit mandate; with iDEAL or Bancontact, for the renewals they are saved for). "
+            "I am entitled to a refund from my bank within eight weeks of a debit."
+        ),
+        "bank_make_default": "Charge my renewals to this bank account from now on",
+        "bank_pay_button": "Pay by bank: {amount}",
+        "bank_save_button": "Save bank account",
+        "bank_refused": "your bank did not authorise the payment",
         "refused_title": "This link cannot be used",
         "refused_forged": "This link is not valid. Use the link in the most recent email we sent you.",
         "refused_expired": "This link has expired. Use the link in the most recent email we sent you.",
@@ -83,6 +107,28 @@ WORDS: dict[str, dict[str, str]] = {
         "method_saved": "Je nieuwe kaart is opgeslagen; je verlengingen worden er voortaan mee betaald.",
         "method_not_saved": "De kaart is niet opgeslagen: {reason}.",
         "back": "Terug naar je facturatie",
+        "bank_title": "Of betaal via je bank",
+        "bank_method_title": "Of sla een bankrekening op",
+        "bank_method": "Methode",
+        "bank_sepa_debit": "SEPA-incasso",
+        "bank_ideal": "iDEAL",
+        "bank_bancontact": "Bancontact",
+        "bank_hint": "Met iDEAL en Bancontact bevestig je bij je bank; een IBAN is alleen nodig voor SEPA.",
+        "field_bank_method": "Methode",
+        "field_holder_name": "Naam van de rekeninghouder",
+        "field_holder_email": "E-mailadres",
+        "field_iban": "IBAN",
+        "field_mandate": "Machtiging",
+        "mandate": (
+            "Ik machtig {shop} en Stripe, de betaaldienstverlener, om mijn bank opdrachten te geven mijn "
+            "rekening te debiteren, en mijn bank om mijn rekening volgens die opdrachten te debiteren "
+            "(een SEPA-incassomachtiging; met iDEAL of Bancontact voor de verlengingen waarvoor die wordt "
+            "opgeslagen). Ik kan een afschrijving binnen acht weken via mijn bank laten terugboeken."
+        ),
+        "bank_make_default": "Betaal mijn verlengingen voortaan van deze bankrekening",
+        "bank_pay_button": "Via je bank betalen: {amount}",
+        "bank_save_button": "Bankrekening opslaan",
+        "bank_refused": "je bank heeft de betaling niet goedgekeurd",
         "refused_title": "Deze link werkt niet",
         "refused_forged": (
             "Deze link is niet geldig. Gebruik de link in de laatste e-mail die we je stuurden."

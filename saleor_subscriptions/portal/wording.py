@@ -80,6 +80,22 @@ WORDS: dict[str, dict[str, str]] = {
         "method_card": "Card",
         "method_sepa_debit": "SEPA Direct Debit",
         "method_none": "No payment method saved",
+        "saved_methods": "Your saved payment methods",
+        "saved_intro": (
+            "Your renewals are charged to the default. Make another the default before you remove it."
+        ),
+        "method_default": "Default",
+        "method_expires": "expires {date}",
+        "method_make_default": "Make {method} the default",
+        "method_remove": "Remove {method}",
+        "method_none_saved": "No payment method is saved.",
+        "method_done_default": "Your renewals are charged to the new default from now on.",
+        "method_done_removed": "The payment method is removed.",
+        "method_refused_not_found": "this is not one of your saved payment methods.",
+        "method_refused_is_default": (
+            "this is the method your renewals are charged to. Make another one the default first."
+        ),
+        "method_unavailable": "Your saved payment methods cannot be reached right now. Try again later.",
         "update_method": "Update the payment method of {plan}",
         "ended_title": "Your session has ended",
         "ended_intro": (
@@ -224,6 +240,25 @@ WORDS: dict[str, dict[str, str]] = {
         "method_card": "Kaart",
         "method_sepa_debit": "SEPA-incasso",
         "method_none": "Geen betaalmethode opgeslagen",
+        "saved_methods": "Je opgeslagen betaalmethodes",
+        "saved_intro": (
+            "Je verlengingen worden met de standaardmethode betaald. Maak eerst een andere de standaard "
+            "voordat je die verwijdert."
+        ),
+        "method_default": "Standaard",
+        "method_expires": "verloopt {date}",
+        "method_make_default": "{method} de standaard maken",
+        "method_remove": "{method} verwijderen",
+        "method_none_saved": "Er is geen betaalmethode opgeslagen.",
+        "method_done_default": "Je verlengingen worden voortaan met de nieuwe standaardmethode betaald.",
+        "method_done_removed": "De betaalmethode is verwijderd.",
+        "method_refused_not_found": "dit is niet een van je opgeslagen betaalmethodes.",
+        "method_refused_is_default": (
+            "met deze methode worden je verlengingen betaald. Maak eerst een andere de standaard."
+        ),
+        "method_unavailable": (
+            "Je opgeslagen betaalmethodes zijn nu niet bereikbaar. Probeer het later opnieuw."
+        ),
         "update_method": "Betaalmethode van {plan} wijzigen",
         "ended_title": "Je sessie is afgelopen",
         "ended_intro": (

@@ -283,9 +283,14 @@ def record_late_outcome(
         moment = now or invoice.subscription.installation.now()
         current = attempt.status
         final = {PaymentAttempt.Status.SUCCEEDED, PaymentAttempt.Status.FAILED}
-        if current in final or (
-            outcome is ChargeOutcome.PROCESSING and current != PaymentAttempt.Status.PENDING
-        ):
+        # A debit processing: after the renewal's own charge (pending), or after the customer confirmed a
+        # declined or unauthenticated intent again with a SEPA debit on the pay page.
+        processable = (
+            PaymentAttempt.Status.PENDING,
+            PaymentAttempt.Status.DECLINED,
+            PaymentAttempt.Status.REQUIRES_ACTION,
+        )
+        if current in final or (outcome is ChargeOutcome.PROCESSING and current not in processable):
             return attempt
         if outcome is ChargeOutcome.SUCCEEDED:
             attempt.status = PaymentAttempt.Status.SUCCEEDED

@@ -102,6 +102,8 @@ ACCESS: dict[str, Access] = {
     "installationSettings": staff("MANAGE_SETTINGS", scope="read"),
     "installationSettingsUpdate": staff("MANAGE_SETTINGS"),
     "customerPortalSessionCreate": CUSTOMER,
+    "subscriptionPaymentMethodSetDefault": CUSTOMER,
+    "subscriptionPaymentMethodRemove": CUSTOMER,
     "schedulePreview": staff("MANAGE_PRODUCTS"),
     "subscriptionReport": staff("MANAGE_ORDERS", scope="read"),
     "billingIntegrity": staff("MANAGE_ORDERS", scope="read"),

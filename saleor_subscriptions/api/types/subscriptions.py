@@ -14,6 +14,7 @@ from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.scalars import Decimal as DecimalScalar
 from saleor_subscriptions.api.staff.subscription_fields import StaffSubscriptionFields
 from saleor_subscriptions.api.types.plans import PlanTerms, PlanType, show_amount
+from saleor_subscriptions.api.types.saved_methods import CustomerPaymentMethod, saved_payment_methods
 from saleor_subscriptions.billing.wording_lines import language_of_code
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
 from saleor_subscriptions.invoicing.links import document_url, pay_url, payment_method_url
@@ -164,6 +165,14 @@ class SubscriptionType(StaffSubscriptionFields, graphene.ObjectType):
         required=True,
         description="Every invoice with a number, the sign-up's included, newest first.",
     )
+    saved_payment_methods = graphene.List(
+        graphene.NonNull(CustomerPaymentMethod),
+        description=(
+            "Every card and bank account the customer saved that renewals can charge, the default first "
+            "(asks Stripe); null when Stripe is not connected or cannot be reached. Choose the default "
+            "with subscriptionPaymentMethodSetDefault."
+        ),
+    )
     payment_method_update_url = graphene.String(
         description=(
             "The page where the customer saves another card for the renewals (a Stripe SetupIntent; signed, "
@@ -232,6 +241,10 @@ class SubscriptionType(StaffSubscriptionFields, graphene.ObjectType):
         for invoice in invoices:
             invoice.subscription = root
         return invoices
+
+    @staticmethod
+    def resolve_saved_payment_methods(root: Subscription, info: Any) -> list[Any] | None:
+        return saved_payment_methods(_stripe_account(info, root), root.customer_key)
 
     @staticmethod
     def resolve_payment_method_update_url(root: Subscription, info: Any) -> str | None:

@@ -9,7 +9,8 @@ never move an attempt backwards, so the order in which events arrive does not ma
   recorded now (the pipeline then finds it answered); a failure is left to the pipeline's own answer;
 - a known attempt: `record_late_outcome` (processing → succeeded or failed; requires action or declined →
   succeeded once the customer paid on the pay page); waiting for the customer again changes nothing;
-- a pay-page payment (no attempt yet): a success becomes a new attempt of the invoice, then is recorded;
+- a pay-page payment (no attempt yet): a success, or a SEPA debit processing, becomes a new attempt of the
+  invoice, then is recorded (a processing one settles later by the same webhooks as a renewal's debit);
 - a success the invoice did not need (paid or void already, or a cancelled subscription whose reactivation
   window has closed) is still recorded (money received is never lost), then refunded in full after the
   commit (`followups.refund_unneeded_payment`: a `payment_refunded_duplicate` event and an ERROR log).
@@ -95,7 +96,7 @@ def settle_invoice_intent(
     with transaction.atomic():
         attempt = _attempt_of(invoice, data)
         if attempt is None:
-            if result.outcome is not ChargeOutcome.SUCCEEDED:
+            if result.outcome not in (ChargeOutcome.SUCCEEDED, ChargeOutcome.PROCESSING):
                 return {
                     **outcome,
                     "changed": False,

@@ -17,7 +17,6 @@ from saleor_subscriptions.invoicing.links import document_token, pay_url, paymen
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
 from saleor_subscriptions.portal.views.common import Visit, Wording, portal_page
 from saleor_subscriptions.portal.views.paying import PAYABLE, payable, portal_url
-from saleor_subscriptions.portal.views.subscriptions import payment_method_label
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.subscriptions.rules import ENDED
 
@@ -118,21 +117,6 @@ def pay_invoice(visit: Visit, pk: int) -> HttpResponse:
     if not payable(invoice):
         raise Http404("nothing to pay on this invoice")
     return HttpResponseRedirect(pay_url(invoice, return_to=portal_url("invoices/")))
-
-
-@require_GET
-@portal_page
-def payment_method(visit: Visit) -> HttpResponse:
-    rows = [
-        {
-            "pk": s.pk,
-            "plan": s.plan_version.plan.name,
-            "method": payment_method_label(visit, s),
-            "update_label": visit.t["update_method"].format(plan=s.plan_version.plan.name),
-        }
-        for s in visit.subscriptions().exclude(status__in=ENDED).order_by("-pk")
-    ]
-    return visit.render("payment_method", methods=rows, section="payment_method")
 
 
 @require_POST

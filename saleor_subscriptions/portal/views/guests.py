@@ -1,14 +1,15 @@
 """Guests (who subscribed without an account) get into the portal through a sign-in link sent to their
 order's email. The page answers the same whether or not the email has subscriptions in the shop, so it tells
 no one which emails exist; requests are limited per email and per IP address (`GuestLinkRequest`), counted
-alike for every email."""
+alike for every email, and counted one after the other (`_serialize`: two requests at the same instant
+cannot both pass)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,6 +33,27 @@ PER_IP = 20
 
 def _digest(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()
+
+
+def _advisory_key(name: str) -> int:
+    """A signed 64-bit key for PostgreSQL's advisory locks, from a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def _serialize(installation: Installation, digest: str, ip: str) -> None:
+    """Requests for the same email of the shop, or from the same IP address, wait for each other until the
+    transaction ends, so two at the same instant cannot both pass the count: PostgreSQL's transaction-level
+    advisory locks, always the email's first, then the IP's (no two requests wait for each other in a
+    cycle). Elsewhere (SQLite in development, which runs one writer at a time) the shop's row is locked."""
+    if connection.vendor != "postgresql":
+        Installation.objects.select_for_update().filter(pk=installation.pk).exists()
+        return
+    names = [f"portal-guest-email:{installation.pk}:{digest}"]
+    if ip:
+        names.append(f"portal-guest-ip:{ip}")
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(name)])
 
 
 def _limited(installation: Installation, digest: str, ip: str) -> bool:
@@ -99,6 +121,7 @@ def sign_in(request: HttpRequest, shop: int) -> HttpResponse:
     ip = str(request.META.get("REMOTE_ADDR", ""))[:45]
     digest = _digest(email)
     with transaction.atomic():
+        _serialize(installation, digest, ip)
         if _limited(installation, digest, ip):
             return _page(request, {**context, "refusal": t["guest_too_many"]}, 429)
         request_row = GuestLinkRequest.objects.create(installation=installation, email_digest=digest, ip=ip)

@@ -198,6 +198,13 @@ class FakeStripe:
                 charge = account.objects[charge["latest_charge"]]
             return charges.open_dispute(self._helper_request(account), charge, reason, amount)
 
+    def set_capability(self, name: str, status: str = "inactive", account: Account | None = None) -> None:
+        """The account's capability (`ideal_payments`, `bancontact_payments`, `sepa_debit_payments`,
+        `card_payments`) becomes `status`: shown on `GET /v1/account`, and an intent naming a type whose
+        capability is not active is refused. `reset()` makes every one active again."""
+        with self.lock:
+            (account or self.account).capabilities[name] = status
+
     def update_mandate(self, mandate_id: str, status: str = "inactive") -> dict[str, Any]:
         """The customer or bank revokes (`inactive`) or reinstates (`active`) a SEPA mandate."""
         with self.lock:

@@ -100,7 +100,7 @@ def _currency(params: Params) -> str:
     return currency
 
 
-def _types(params: Params, currency: str) -> list[str]:
+def _types(params: Params, currency: str, req: Request | None = None) -> list[str]:
     types = params.array("payment_method_types")
     automatic = params.nested("automatic_payment_methods")
     if not types:
@@ -121,6 +121,8 @@ def _types(params: Params, currency: str) -> list[str]:
                 param="currency",
                 code="payment_intent_invalid_currency",
             )
+    if req is not None:
+        req.account.check_types(types)
     return types
 
 
@@ -254,7 +256,7 @@ def create(req: Request, params: Params) -> dict[str, Any]:
         payment_method=None,
         payment_method_configuration_details=None,
         payment_method_options={},
-        payment_method_types=_types(params, currency),
+        payment_method_types=_types(params, currency, req),
         processing=None,
         receipt_email=params.string("receipt_email"),
         review=None,
@@ -327,6 +329,13 @@ def update(req: Request, params: Params, pi_id: str) -> dict[str, Any]:
         pi["setup_future_usage"] = params.string("setup_future_usage", choices=SFU_CHOICES)
     if "customer" in params:
         pi["customer"] = req.account.get(params.string("customer"), "customer", "customer")["id"]
+    if "payment_method_types" in params:
+        # Stripe checks the new types against the currency as at creation; a payment method already on the
+        # intent that is not of them is taken off (the intent then needs a payment method again).
+        pi["payment_method_types"] = _types(params, pi["currency"], req)
+        current = pi["payment_method"] and req.account.objects.get(pi["payment_method"])
+        if current and current["type"] not in pi["payment_method_types"]:
+            pi.update(payment_method=None, status="requires_payment_method")
     pm = _payment_method(req, params)
     if pm is not None:
         pi.update(payment_method=pm["id"], status="requires_confirmation")

@@ -202,6 +202,7 @@ def create(req: Request, params: Params) -> dict[str, Any]:
                 f"The payment method type '{pm_type}' is invalid.",
                 "parameter_invalid",
             )
+    req.account.check_types(types)
     si = req.new(
         "setup_intent",
         application=None,

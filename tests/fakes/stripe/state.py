@@ -40,6 +40,13 @@ def kind_of(object_id: str) -> str | None:
     return KIND_BY_PREFIX.get(object_id.rsplit("_", 1)[0]) if "_" in object_id else None
 
 
+CAPABILITIES = {
+    "card_payments": "active",
+    "sepa_debit_payments": "active",
+    "ideal_payments": "active",
+    "bancontact_payments": "active",
+}
+
 @dataclass
 class SavedResponse:
     """What an idempotency key replays: the first request's endpoint, parameters, status and body."""
@@ -67,8 +74,11 @@ class Account:
     internal: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     idempotency: dict[str, SavedResponse] = field(default_factory=dict)
+    # The payment methods the account may take (Stripe's `capabilities`: active, inactive, pending).
+    capabilities: dict[str, str] = field(default_factory=lambda: dict(CAPABILITIES))
 
     def clear(self) -> None:
+        self.capabilities = dict(CAPABILITIES)
         self.objects.clear()
         self.internal.clear()
         self.events.clear()
@@ -104,7 +114,20 @@ class Account:
             "type": "standard",
             "settings": {"dashboard": {"display_name": self.name, "timezone": "Europe/Amsterdam"}},
             "metadata": {},
+            "capabilities": dict(self.capabilities),
         }
+
+    def check_types(self, types: list[str]) -> None:
+        """A payment method type whose capability is not active is refused, as Stripe refuses a type not
+        activated on the account (the fake's wording and code, Stripe's param)."""
+        for index, pm_type in enumerate(types):
+            if self.capabilities.get(f"{pm_type}_payments", "active") != "active":
+                raise errors.invalid_request(
+                    f"The payment method type provided: {pm_type} is invalid. Please ensure the provided "
+                    "type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings).",
+                    param=f"payment_method_types[{index}]",
+                    code="payment_method_type_not_activated",
+                )
 
 
 @dataclass

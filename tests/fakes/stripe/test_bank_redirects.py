@@ -275,3 +275,40 @@ def test_a_setup_refused_at_the_bank_records_a_failed_attempt_and_setup_failed(f
     assert setup.last_setup_error.code == "setup_intent_authentication_failure"
     assert isinstance(setup.latest_attempt, stripe.SetupAttempt) and setup.latest_attempt.status == "failed"
     assert fake_stripe.events("setup_intent.setup_failed") and fake_stripe.count("mandate") == 0
+
+
+def test_updating_payment_method_types_widens_an_intent_to_ideal_in_euros_only(fake_stripe, stripe_client):
+    customer = stripe_client.v1.customers.create().id
+    card_only = {"amount": 1500, "currency": "eur", "customer": customer, "payment_method_types": ["card"]}
+    pi = stripe_client.v1.payment_intents.create(params=card_only)
+    wider = {"payment_method_types": ["card", "ideal"]}
+    widened = stripe_client.v1.payment_intents.update(pi.id, params=wider)
+    assert widened.payment_method_types == ["card", "ideal"]
+    confirmed = stripe_client.v1.payment_intents.confirm(
+        pi.id, params={"payment_method_data": bank_method("ideal"), "return_url": RETURN_URL}
+    )
+    assert confirmed.status == "requires_action"
+
+    dollars = stripe_client.v1.payment_intents.create(params={**card_only, "currency": "usd"})
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.update(dollars.id, params=wider)
+    assert (refused.value.code, refused.value.param) == ("payment_intent_invalid_currency", "currency")
+
+
+def test_a_payment_method_type_not_activated_on_the_account_is_refused(fake_stripe, stripe_client):
+    fake_stripe.set_capability("ideal_payments", "inactive")
+    assert stripe_client.v1.accounts.retrieve_current()["capabilities"]["ideal_payments"] == "inactive"
+    customer = stripe_client.v1.customers.create().id
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.create(params=bank_payment(customer, "ideal"))
+    assert refused.value.param == "payment_method_types[0]"
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.setup_intents.create(
+            params={"customer": customer, "payment_method_types": ["card", "ideal"]}
+        )
+    assert (refused.value.param, refused.value.code) == (
+        "payment_method_types[1]",
+        "payment_method_type_not_activated",
+    )
+    fake_stripe.reset()
+    assert stripe_client.v1.accounts.retrieve_current()["capabilities"]["ideal_payments"] == "active"
