@@ -35,6 +35,8 @@ app.conf.beat_schedule = {
     # Events out: new events and retries due are sent to the shops' webhook endpoints.
     "deliver-due-events": {"task": "event_delivery.deliver_due", "schedule": 10.0},
     "purge-old-events": {"task": "event_delivery.purge_old_events", "schedule": 3600.0},
+    # Reports: the MRR change table brought up to the newest events, so that no report builds it.
+    "refresh-mrr-changes": {"task": "reports.refresh_mrr_changes", "schedule": 60.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
 }
