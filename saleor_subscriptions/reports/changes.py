@@ -163,7 +163,7 @@ def refresh(installation_id: int, *, full: bool = False, wait: bool = True) -> b
             [installation_id, max(mark.last_event_id - MARGIN, 0)],
         )
         newest = cursor.fetchone()[0]
-        if full or mark.last_event_id == 0:
+        if full or (mark.last_event_id == 0 and newest is not None):  # without any event: nothing to build
             _rebuild(installation_id, None)
             if newest is not None:  # the planner's figures for the reports that follow
                 cursor.execute(sql("ANALYZE {change}"))
