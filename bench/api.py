@@ -1,30 +1,38 @@
-"""Benchmark: the staff list of subscriptions and a customer's `mySubscriptions` on a large shop.
+"""Benchmark of the shop owner's API on a large shop: the staff list of subscriptions, a customer's
+`mySubscriptions`, a year of MRR by month and `billingIntegrity`.
 
     .venv/bin/python bench/api.py [--subscriptions 100000] [--invoices 1000000] [--repeat 20] [--explain 3]
-                                  [--keep-db]
+                                  [--only TEXT,…] [--no-reports] [--small] [--keep-db]
 
 Uses the PostgreSQL of DATABASE_URL (its name + "_api_bench", dropped and made again); without it, re-runs
-itself under scripts/with-postgres. Seeds one shop in SQL (INSERT … SELECT over generate_series: seconds, not
-the ORM row by row): 20 plans in two channels, the subscriptions in every state (two per customer, names and
-emails varied, a saved card or SEPA debit), their invoices (the last one open for past-due and suspended
-subscriptions, some with a failed Saleor order or a charge waiting for 3-D Secure). Then posts through
-Django's test client (the whole view: parse, limits, validation, execution, JSON), the caller already
-authenticated (the token check is the same few milliseconds for any query and needs a Saleor's keys):
+itself under scripts/with-postgres. `--small`, to iterate: `--subscriptions 2000 --invoices 20000 --repeat 5`.
+
+Two shops, each seeded in SQL (INSERT … SELECT over generate_series: seconds, not the ORM row by row):
+
+- the list's shop: 20 plans in two channels, the subscriptions in every state (two per customer, names and
+  emails varied, a saved card or SEPA debit), their invoices (the last one open for past-due and suspended
+  subscriptions, some with a failed Saleor order or a charge waiting for 3-D Secure);
+- the reports' shop (`bench/reports_seed.py`: as many subscriptions, about ten invoices each, with their
+  lines, charges, order records and events): its MRR change table is built ahead of time by the beat task
+  (`reports.refresh_mrr_changes`, timed: `prebuild_s`), as in production.
+
+Then posts through Django's test client (the whole view: parse, limits, validation, execution, JSON), the
+caller already authenticated (the token check is the same few milliseconds for any query and needs a Saleor's
+keys):
 
 - the first page of `subscriptions(first: 20)` with the list's columns, under no filter, each single filter
   and each kind of search (`list_p95_ms`: the worst of them); the same with `totalCount` and `statusCounts`
-  (`list_with_counts_p95_ms`: counting reads every matching row); sorted by next billing, status, customer
-  and amount (`list_sorted_p95_ms`);
-- a customer's `mySubscriptions`.
+  (`list_with_counts_p95_ms`); sorted by next billing, status, customer and amount (`list_sorted_p95_ms`);
+- a customer's `mySubscriptions` (`my_subscriptions_p95_ms`);
+- `subscriptionReport` of 2026 by month (MRR, ARR, movements, counts: `mrr_year_p95_ms`);
+- `billingIntegrity(limit: 100)` (`integrity_s`, the longest of 3 runs).
 
 Besides each case's p95 (elapsed), its mean CPU time per request: this process's and its PostgreSQL
 backend's (from /proc, when the server runs on this machine), which depends far less than the elapsed time
-on what else the machine runs. Prints one line per case, the EXPLAIN (ANALYZE) plans of the slowest cases'
-slowest query (`--explain`), then one JSON line: `{"subscriptions", "invoices", "list_p95_ms",
-"list_with_counts_p95_ms", "list_sorted_p95_ms", "list_cpu_ms", "my_subscriptions_cpu_ms",
-"my_subscriptions_p95_ms", "mrr_year_p95_ms", "integrity_s"}`; the last two are measured by the reports'
-benchmark (`report_figures` below) and null until it is merged.
-Not a timed test: figures depend on the machine.
+on what else the machine runs (`*_cpu_ms`), and the load average. Prints one line per case, the EXPLAIN
+(ANALYZE, BUFFERS) plans of the slowest cases' slowest query (`--explain`), then one JSON line:
+`{"subscriptions", "invoices", "list_p95_ms", "my_subscriptions_p95_ms", "mrr_year_p95_ms", "integrity_s",
+…}` (the counts are of one shop each). Not a timed test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -296,10 +304,52 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def report_figures() -> dict[str, float | None]:
-    """The reports' figures (`mrr_year_p95_ms`, `integrity_s`): measured by the reports' benchmark once it is
-    merged; null until then."""
-    return {"mrr_year_p95_ms": None, "integrity_s": None}
+def report_figures(client: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """The reports' shop seeded, its change table built by the beat task, then a year of MRR by month
+    `--repeat` times and `billingIntegrity` three times, as its staff."""
+    from bench import reports_seed
+    from saleor_subscriptions.api import views
+    from saleor_subscriptions.api.auth import Principal, Staff
+    from saleor_subscriptions.reports.tasks import refresh_mrr_changes
+
+    started = time.perf_counter()
+    world = reports_seed.seed(args.subscriptions)
+    print(
+        f"seeded the reports' shop: {args.subscriptions} subscriptions, {world['invoices']} invoices in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    staff = Principal(
+        installation=world["installation"],
+        staff=Staff("VXNlcjox", "owner@example.com", "QXBwOjE=", frozenset({"MANAGE_ORDERS"})),
+    )
+    views.authenticate = lambda _request, now=None: staff  # type: ignore[assignment,attr-defined]
+    pid = backend_pid()
+    cpu_before, started = cpu_s(pid), time.perf_counter()
+    refresh_mrr_changes()  # what beat does every minute; the first time, the whole table
+    prebuild_s = round(time.perf_counter() - started, 1)
+    print(f"MRR change table built by the beat task: {prebuild_s} s, CPU {cpu_s(pid) - cpu_before:.1f} s")
+    mrr, mrr_cpu, queries, sql = timed(client, reports_seed.MRR_YEAR, {}, args.repeat)
+    print(f"subscriptionReport 2026 by month: p95 {mrr} ms, CPU {mrr_cpu} ms, {queries} queries")
+    runs = []
+    for _ in range(3):
+        cpu_before, started = cpu_s(pid), time.perf_counter()
+        response = client.post("/graphql/", json.dumps({"query": reports_seed.INTEGRITY}), "application/json")
+        runs.append((time.perf_counter() - started, cpu_s(pid) - cpu_before))
+        answer = response.json()
+        if response.status_code != 200 or "errors" in answer:
+            raise SystemExit(f"billingIntegrity: {response.status_code} {str(answer)[:500]}")
+    found = len(answer["data"]["billingIntegrity"]["findings"])
+    integrity_s, integrity_cpu_s = max(runs)
+    print(f"billingIntegrity: longest of 3 {integrity_s:.2f} s, CPU {integrity_cpu_s:.2f} s, {found} found")
+    return {
+        "mrr_year_p95_ms": mrr,
+        "mrr_year_cpu_ms": mrr_cpu,
+        "integrity_s": round(integrity_s, 2),
+        "integrity_cpu_s": round(integrity_cpu_s, 2),
+        "reports_invoices": world["invoices"],
+        "prebuild_s": prebuild_s,
+        "_mrr_sql": sql,
+    }
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -339,8 +389,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             worst_cpu[label] = max(worst_cpu.get(label, 0.0), cpu)
             print(f"subscriptions {label}, {name}: p95 {ms} ms, CPU {cpu} ms, {queries} queries")
     views.authenticate = lambda _request, now=None: customer  # type: ignore[assignment,attr-defined]
-    mine, mine_cpu, queries, _ = timed(client, MINE, {}, args.repeat)
+    mine, mine_cpu, queries, mine_sql = timed(client, MINE, {}, args.repeat)
     print(f"mySubscriptions: p95 {mine} ms, CPU {mine_cpu} ms, {queries} queries")
+    results.append((mine, "mySubscriptions", mine_sql))
+    reports: dict[str, Any] = {}
+    if not args.no_reports:
+        reports = report_figures(client, args)
+        results.append((reports["mrr_year_p95_ms"], "subscriptionReport", reports.pop("_mrr_sql")))
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for ms, name, sql in sorted(results, reverse=True)[: args.explain]:
         slowest_ms, statement = max(sql)
@@ -351,12 +406,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "subscriptions": args.subscriptions,
         "invoices": world["invoices"],
         "list_p95_ms": worst.get("page"),
+        "my_subscriptions_p95_ms": mine,
+        "mrr_year_p95_ms": reports.get("mrr_year_p95_ms"),
+        "integrity_s": reports.get("integrity_s"),
         "list_with_counts_p95_ms": worst.get("page with totalCount and statusCounts"),
         "list_sorted_p95_ms": worst.get("page sorted"),
         "list_cpu_ms": worst_cpu.get("page"),
         "my_subscriptions_cpu_ms": mine_cpu,
-        "my_subscriptions_p95_ms": mine,
-        **report_figures(),
+        **{key: value for key, value in reports.items() if key not in ("mrr_year_p95_ms", "integrity_s")},
+        "load_average": round(os.getloadavg()[0], 1),
     }
 
 
@@ -369,8 +427,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--only", default="", help="only the cases whose name has one of these texts (comma-separated)"
     )
+    parser.add_argument("--no-reports", action="store_true", help="only the list and mySubscriptions")
+    parser.add_argument(
+        "--small", action="store_true", help="--subscriptions 2000 --invoices 20000 --repeat 5 (to iterate)"
+    )
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
+    if args.small:
+        args.subscriptions, args.invoices, args.repeat = 2000, 20_000, 5
     for option in ("subscriptions", "invoices", "repeat"):
         if getattr(args, option) < 1:
             parser.error(f"--{option}: must be at least 1")

@@ -37,6 +37,8 @@ app.conf.beat_schedule = {
     "purge-old-events": {"task": "event_delivery.purge_old_events", "schedule": 3600.0},
     # Background jobs (bulk actions, the test clock) whose worker died are sent again.
     "resume-background-jobs": {"task": "jobs.resume_stalled", "schedule": 120.0},
+    # Reports: the MRR change table brought up to the newest events, so that no report builds it.
+    "refresh-mrr-changes": {"task": "reports.refresh_mrr_changes", "schedule": 60.0},
     # Stripe: events stored by the webhook view whose processing task was lost.
     "process-pending-stripe-events": {"task": "stripe_webhooks.process_pending", "schedule": 300.0},
     # Portal: one-time links, sessions and guests' sign-in requests past their life (portal/purge.py).

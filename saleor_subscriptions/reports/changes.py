@@ -5,11 +5,16 @@ subscriptions concerned becomes a point on the subscription's local calendar; th
 invoice are carried forward to the end of each such day; the days on which the MRR or the state differ from
 the day before are stored (docs/reports.md "MRR of one subscription").
 
-`refresh` runs before every report: it rebuilds the subscriptions that have an event newer than the
-installation's `RefreshMark` (all of them the first time), under a transaction-level advisory lock so that
-two reports never rebuild the same rows at once. When there is anything new, events are read back from
-`MARGIN` ids behind the mark, so that an event whose transaction committed after a later one's was taken in
-is seen at the next refresh that finds something new.
+`refresh` runs every minute for every installation (the Celery beat task `reports.refresh_mrr_changes`,
+`reports/tasks.py`), so the first build (tens of seconds for 100,000 subscriptions) and most of the tail are
+paid there, and again before every report for the events since: it rebuilds the subscriptions that have an
+event newer than the installation's `RefreshMark` (all of them the first time), under a transaction-level
+advisory lock so that two refreshes never rebuild the same rows at once. A report does not wait for a refresh
+running elsewhere (`wait=False`) once the table was built: it reads the table as that refresh found it.
+Only the subscriptions of the events after the mark are rebuilt, unless the `MARGIN` ids behind the mark now
+hold more events than when the mark was set (an event whose transaction committed after a later one's was
+taken in): then those of the margin's events too, so a late event is seen at the next refresh that finds
+something new.
 """
 
 # ruff: noqa: E501 (SQL and table-like literals read best on one line)
@@ -17,6 +22,7 @@ is seen at the next refresh that finds something new.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -124,26 +130,53 @@ def _rebuild(installation_id: int, subscription_ids: Sequence[int] | None) -> No
         )
 
 
-def refresh(installation_id: int, *, full: bool = False) -> None:
-    """Bring the installation's MRR change table up to its newest event (all of it with `full`)."""
+def _margin_events(cursor: Any, installation_id: int, mark: int) -> int:
+    """How many of the installation's events have ids in the `MARGIN` ids up to `mark`."""
+    cursor.execute(
+        sql("SELECT count(*) FROM {event} WHERE installation_id = %s AND id > %s AND id <= %s"),
+        [installation_id, max(mark - MARGIN, 0), mark],
+    )
+    return int(cursor.fetchone()[0])
+
+
+def built(installation_id: int) -> bool:
+    """Whether the installation's MRR change table was built once (by the beat task or a report)."""
+    return RefreshMark.objects.filter(installation_id=installation_id, last_event_id__gt=0).exists()
+
+
+def refresh(installation_id: int, *, full: bool = False, wait: bool = True) -> bool:
+    """Bring the installation's MRR change table up to its newest event (all of it with `full`). Without
+    `wait`, returns False at once, refreshing nothing, when another refresh holds the installation's lock
+    and the table was built already (the caller reads it as that refresh left it); True when it refreshed."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, installation_id])
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, installation_id])
+        else:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, installation_id])
+            if not cursor.fetchone()[0]:
+                if built(installation_id):
+                    return False
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, installation_id])
         mark, _ = RefreshMark.objects.select_for_update().get_or_create(installation_id=installation_id)
         cursor.execute(
             sql("SELECT max(id) FROM {event} WHERE installation_id = %s AND id > %s"),
             [installation_id, max(mark.last_event_id - MARGIN, 0)],
         )
         newest = cursor.fetchone()[0]
-        if full or mark.last_event_id == 0:
+        if full or (mark.last_event_id == 0 and newest is not None):  # without any event: nothing to build
             _rebuild(installation_id, None)
-            cursor.execute(sql("ANALYZE {change}"))  # the planner's figures for the reports that follow
+            if newest is not None:  # the planner's figures for the reports that follow
+                cursor.execute(sql("ANALYZE {change}"))
         elif newest is not None and newest > mark.last_event_id:
+            late = _margin_events(cursor, installation_id, mark.last_event_id) != mark.margin_events
             cursor.execute(
                 sql("SELECT DISTINCT subscription_id FROM {event} WHERE installation_id = %s AND id > %s"),
-                [installation_id, max(mark.last_event_id - MARGIN, 0)],
+                [installation_id, max(mark.last_event_id - MARGIN, 0) if late else mark.last_event_id],
             )
             touched = [row[0] for row in cursor.fetchall()]
             _rebuild(installation_id, touched)
         if newest is not None and newest > mark.last_event_id:
             mark.last_event_id = newest
-        mark.save()
+            mark.margin_events = _margin_events(cursor, installation_id, newest)
+            mark.save()
+    return True

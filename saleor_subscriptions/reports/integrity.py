@@ -25,6 +25,7 @@ class IntegrityRule(StrEnum):
     CHARGE_WITHOUT_INVOICE = "charge_without_invoice"
     CHARGED_NOT_PAID = "charged_not_paid"
     ORDER_TOTAL_MISMATCH = "order_total_mismatch"
+    REFUNDS_NOT_MATCHING = "refunds_not_matching"
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,52 @@ FROM broken ORDER BY rule, id LIMIT %(limit)s
 """
 )
 
-_STATEMENTS = (_PERIODS, _NUMBERS, _ORDERS, _CHARGES)
+# Charged minus refunded matches the invoices paid: on every invoice with a refund (a money-back credit note,
+# or Stripe's `charge.refunded`, written as a `payment_refunded` event with what the charge has refunded in
+# all), its succeeded charges less what Stripe refunded of them equal what it says was paid less what its
+# credit notes paid back. A credit note paid back less than a day ago counts as refunded already (Stripe's event
+# may not be in yet); an unneeded payment (`payment_refunded_duplicate`) is a succeeded charge until Stripe confirms its refund. A
+# sign-up without a charge of its own was paid by its checkout's order: its `amount_paid` is what it charged.
+_REFUNDS = """
+WITH at_stripe AS (
+    SELECT number, sum(refunded) AS refunded FROM (
+        SELECT e.data->>'invoice' AS number, e.data->>'charge' AS charge,
+               max((e.data->>'amount_refunded')::numeric) AS refunded
+        FROM {event} e
+        WHERE e.installation_id = %(installation)s AND e.kind = 'payment_refunded'
+        GROUP BY 1, 2
+    ) AS per_charge GROUP BY number
+),
+paid_back AS (
+    SELECT invoice_id, sum(amount) AS amount, max(created_at) AS newest FROM {credit_note}
+    WHERE installation_id = %(installation)s AND refund_reference <> '' AND invoice_id IS NOT NULL
+    GROUP BY invoice_id
+),
+money AS (
+    SELECT i.id, i.subscription_id, i.number, i.amount_paid,
+           coalesce((SELECT sum(a.amount) FROM {attempt} a WHERE a.invoice_id = i.id AND a.status = 'succeeded'),
+                    CASE WHEN i.billing_reason = 'signup' THEN i.amount_paid ELSE 0 END) AS charged,
+           CASE WHEN b.newest > now() - interval '1 day' THEN greatest(s.refunded, b.amount)
+                ELSE coalesce(s.refunded, 0) END AS refunded,
+           coalesce(b.amount, 0) AS paid_back
+    FROM {invoice} i
+    LEFT JOIN at_stripe s ON s.number = i.number
+    LEFT JOIN paid_back b ON b.invoice_id = i.id
+    WHERE i.installation_id = %(installation)s AND i.id = ANY(ARRAY(
+        -- only the invoices a refund names, each found by its number or id (not a pass over a million)
+        SELECT x.id FROM {invoice} x JOIN at_stripe ON x.installation_id = %(installation)s
+                                                   AND x.number = at_stripe.number
+        UNION SELECT invoice_id FROM paid_back))
+)
+SELECT 'refunds_not_matching', subscription_id, id, number,
+       'charged less refunded ' || round(amount_paid - paid_back, 6) || ' (paid ' || round(amount_paid, 6)
+           || ', paid back ' || round(paid_back, 6) || ')',
+       'charged ' || round(charged, 6) || ' less refunded ' || round(refunded, 6) || ' at Stripe'
+FROM money WHERE charged - refunded <> amount_paid - paid_back
+ORDER BY id LIMIT %(limit)s
+"""
+
+_STATEMENTS = (_PERIODS, _NUMBERS, _ORDERS, _CHARGES, _REFUNDS)
 
 
 def findings(installation_id: int, limit: int) -> tuple[list[Finding], bool]:

@@ -60,6 +60,9 @@ class RefreshMark(models.Model):
 
     installation = models.OneToOneField(Installation, on_delete=models.CASCADE, related_name="+")
     last_event_id = models.BigIntegerField(default=0)
+    margin_events = models.IntegerField(
+        default=0, help_text="How many events had ids in the margin below last_event_id when it was set"
+    )
 
     def __str__(self) -> str:
         return f"installation {self.installation_id} up to event {self.last_event_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
-from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.reports.models import MrrChange
 from saleor_subscriptions.saleor.models import OrderRecord
@@ -33,6 +33,7 @@ def tables() -> dict[str, str]:
         "plan": _name(Plan),
         "version": _name(PlanVersion),
         "change": _name(MrrChange),
+        "credit_note": _name(CreditNote),
         "installation": _name(Installation),
     }
 

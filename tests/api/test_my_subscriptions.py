@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.invoicing import links
@@ -260,3 +262,21 @@ def test_a_subscription_of_another_shop_is_null_even_for_the_same_user(api, shop
     theirs = _subscription(shop, _customer_id(shop), version=make_plan_version(elsewhere), status="active")
 
     assert api.data(ONE, {"id": subscription_global_id(theirs.pk)}, token=shop.customer_token()) is None
+
+
+def test_the_number_of_queries_does_not_grow_with_the_subscriptions(api, shop, connected):
+    me = _customer_id(shop)
+
+    def queries() -> int:
+        api.data(MINE, token=shop.customer_token())  # the token's keys fetched and cached first
+        with CaptureQueriesContext(connection) as captured:
+            mine = api.data(MINE, token=shop.customer_token())
+        assert all(s["openInvoices"] for s in mine)
+        return len(captured.captured_queries)
+
+    _open_invoice(_subscription(shop, me, status="past_due"), "INV-0100")
+    one = queries()
+    for n in range(11):  # each on its own plan, with its own open invoice
+        _open_invoice(_subscription(shop, me, status="past_due"), f"INV-02{n:02}")
+
+    assert queries() == one

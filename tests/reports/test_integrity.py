@@ -3,15 +3,17 @@ it, naming the subscription, the invoice, what was expected and what was found."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from saleor_subscriptions.invoicing.models import Invoice, NumberSequence
+from saleor_subscriptions.invoicing.credits import issue_credit_note
+from saleor_subscriptions.invoicing.models import CreditNote, Invoice, NumberSequence
 from saleor_subscriptions.renewals.models import PaymentAttempt
 from saleor_subscriptions.reports.integrity import Finding, IntegrityRule, findings
 from saleor_subscriptions.saleor.models import OrderRecord
+from saleor_subscriptions.subscriptions.models import SubscriptionEvent
 from tests.factories import make_installation, make_plan_version
 from tests.reports.history import History
 
@@ -176,6 +178,72 @@ def test_the_order_records_another_total(history):
         "recorded on the order 30.000000",
         "recorded 0.000000",
     )
+
+
+def stripe_refunded(invoice: Invoice, charge: str, amount: str) -> None:
+    """Stripe's `charge.refunded` as the webhook records it: what the charge has refunded in all."""
+    SubscriptionEvent.objects.create(
+        installation_id=invoice.installation_id, subscription_id=invoice.subscription_id, actor_type="system",
+        actor_id="stripe", kind="payment_refunded", from_status="active", to_status="active",
+        data={"charge": charge, "invoice": invoice.number, "amount_refunded": amount},
+    )  # fmt: skip
+
+
+def test_a_refund_at_stripe_that_no_credit_note_paid_back(history):
+    invoice = Invoice.objects.get(number="INV-000002")
+    stripe_refunded(invoice, "ch_1", "5.00")
+    stripe_refunded(invoice, "ch_1", "12.50")  # refunded again: the charge's figure in all
+
+    row = one(history, IntegrityRule.REFUNDS_NOT_MATCHING)
+
+    assert (row.invoice_id, row.expected, row.found) == (
+        invoice.pk,
+        "charged less refunded 30.000000 (paid 30.000000, paid back 0.000000)",
+        "charged 30.000000 less refunded 12.500000 at Stripe",
+    )
+
+
+def test_a_refund_paid_back_by_its_credit_note_matches(history):
+    invoice = Invoice.objects.get(number="INV-000002")
+    issue_credit_note(history.subscription, Decimal("12.50"), reason="paid back", invoice=invoice,
+                      refund_reference="re_1")  # fmt: skip
+
+    assert listed(history) == []  # Stripe's event not in yet: the credit note counts
+
+    stripe_refunded(invoice, "ch_1", "12.50")
+
+    assert listed(history) == []
+
+
+def test_a_credit_note_paid_back_that_stripe_never_refunded(history):
+    invoice = Invoice.objects.get(number="INV-000002")
+    note = issue_credit_note(history.subscription, Decimal("5.00"), reason="paid back", invoice=invoice,
+                             refund_reference="re_1")  # fmt: skip
+    assert listed(history) == []  # within a day: Stripe's event may be on its way
+    CreditNote.objects.filter(pk=note.pk).update(created_at=note.created_at - timedelta(days=2))
+
+    row = one(history, IntegrityRule.REFUNDS_NOT_MATCHING)
+
+    assert (row.expected, row.found) == (
+        "charged less refunded 25.000000 (paid 30.000000, paid back 5.000000)",
+        "charged 30.000000 less refunded 0.000000 at Stripe",
+    )
+
+
+def test_an_unneeded_payment_is_kept_until_stripe_refunds_it(history):
+    invoice = Invoice.objects.get(number="INV-000002")
+    PaymentAttempt.objects.create(
+        installation_id=invoice.installation_id, invoice=invoice, number=2, idempotency_key="stale",
+        amount=Decimal("30.00"), currency="EUR", status="succeeded", reference="pi_stale",
+    )  # fmt: skip
+    stripe_refunded(invoice, "ch_stale", "10.00")
+
+    row = next(r for r in listed(history) if r.rule is IntegrityRule.REFUNDS_NOT_MATCHING)
+    assert row.found == "charged 60.000000 less refunded 10.000000 at Stripe"
+
+    stripe_refunded(invoice, "ch_stale", "30.00")
+
+    assert IntegrityRule.REFUNDS_NOT_MATCHING not in [r.rule for r in listed(history)]
 
 
 def test_the_limit_cuts_the_list_and_says_so(history):

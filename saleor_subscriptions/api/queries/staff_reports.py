@@ -1,7 +1,9 @@
 """`subscriptionReport` and `billingIntegrity`: the shop owner's figures (staff with MANAGE_ORDERS).
 
-A report first brings the MRR change table up to the newest event (`reports.changes.refresh`), then each of
-its fields runs its own statement when asked for, so a page that shows only MRR reads only the change table.
+A report first brings the MRR change table up to the newest event (`reports.changes.refresh`: beat keeps it
+current every minute, so this rebuilds only the subscriptions with newer events, and does not wait for a
+refresh already running), then each of its fields runs its own statement when asked for, so a page that shows
+only MRR reads only the change table.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class StaffReportQueries(graphene.ObjectType):
             )
         except ReportRefused as refused:
             return SubscriptionReportResult(report=None, errors=_errors(refused))
-        refresh(installation.pk)
+        refresh(installation.pk, wait=False)
         source = ReportSource(scope, str(installation.zone), installation.now())
         return SubscriptionReportResult(report=source, errors=[])
 

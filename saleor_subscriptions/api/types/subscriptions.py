@@ -23,7 +23,7 @@ from saleor_subscriptions.invoicing.paid_with import paid_with_text
 from saleor_subscriptions.lifecycle.pricing import unit_price
 from saleor_subscriptions.payments.accounts import StripeSettingsError, account_for
 from saleor_subscriptions.payments.customers import recorded_method
-from saleor_subscriptions.payments.models import StripeAccount
+from saleor_subscriptions.payments.models import StripeAccount, StripeCustomer
 from saleor_subscriptions.subscriptions.errors import LifecycleError
 from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.subscriptions.rules import ENDED, can_still_reactivate
@@ -217,7 +217,11 @@ class SubscriptionType(StaffSubscriptionFields, graphene.ObjectType):
         account = _stripe_account(info, root)
         if account is None:
             return None
-        saved = recorded_method(account, root.customer_key)
+        memo = context_of(info).memo  # a customer's subscriptions share their saved method: read it once
+        key = ("recorded_method", account.pk, root.customer_key)
+        if key not in memo:
+            memo[key] = recorded_method(account, root.customer_key)
+        saved: StripeCustomer | None = memo[key]
         if saved is None:
             return None
         return SubscriptionPaymentMethod(
