@@ -318,8 +318,13 @@ class SaleorOrderSink:
 
     # --- one order ----------------------------------------------------------------------------------
 
-    def place_one(self, client: SaleorClient, context: RenewalContext, request: OrderRequest) -> PlacedOrder:
-        found = find_order(client, request.invoice_number)
+    def place_one(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, *, looked_up: bool = False
+    ) -> PlacedOrder:
+        """The invoice's order: the one found under its number, finished, else a new draft completed.
+        `looked_up`: the caller has just found no order under the number, so it is not asked again; an order
+        made meanwhile by another worker makes `draftOrderCreate` fail UNIQUE, and that one is finished."""
+        found = None if looked_up else find_order(client, request.invoice_number)
         if found is not None:
             return self.finish(client, context, request, found)
         channel = channel_id(client, context.channel_slug)
