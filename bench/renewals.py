@@ -31,6 +31,7 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -61,6 +62,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--profile", type=Path, default=None, help="write DIR/worker-K.prof (cProfile)")
     parser.add_argument("--keep-db", action="store_true", help="leave the bench database in place at the end")
+    parser.add_argument(
+        "--saleor",
+        choices=("memory", "fake"),
+        default="memory",
+        help="memory: in-memory ports in worker processes (default); fake: the production Saleor and Stripe "
+        "adapters against the fake servers of tests/fakes, in this process (bench/renewals_saleor.py)",
+    )
+    parser.add_argument(
+        "--saleor-path", choices=("draft", "bulk"), default="draft", help="with --saleor fake: the order path"
+    )
+    parser.add_argument(
+        "--saleor-latency-ms", type=float, default=0, help="with --saleor fake: the fake's wait per call"
+    )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.n < 1 or args.workers < 1 or args.batch_size < 1:
@@ -105,6 +119,8 @@ def setup_django() -> None:
     # A fixed key keeps the bench from writing ./var/secret_key; nothing signed here outlives the run.
     os.environ.setdefault("SECRET_KEY", "bench-renewals-" + "x" * 40)
     os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
+    # Whatever the settings keep on disk (the broker's folders) goes to a folder of its own, not ./var.
+    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-renewals-var-"))
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
@@ -454,7 +470,8 @@ def worker_main(args: argparse.Namespace) -> int:
         return 1
     started = time.perf_counter()
     cpu_started, backend_started = process_cpu_s(), backend_cpu_s(backend)
-    profiler = cProfile.Profile() if args.profile else None
+    # CPU time, not elapsed: on a shared machine the elapsed time of a call counts the other processes too.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     with connection.execute_wrapper(count):
         if profiler is not None:
             profiler.enable()
@@ -555,6 +572,40 @@ def run_workers(args: argparse.Namespace, database_url: str) -> tuple[float, lis
 # ------------------------------------------------------------------------------------------------ main
 
 
+def run_saleor_fake(args: argparse.Namespace, database_url: str, name: str) -> int:
+    """`--saleor fake` (bench/renewals_saleor.py): the last JSON line has `saleor_calls_per_renewal`."""
+    from django.db import connections
+
+    from bench import renewals_saleor  # ROOT is on the path (setup_django)
+
+    figures = renewals_saleor.run(args, CountingNotifier(), process_cpu_s)
+    renewed = figures["renewed"]
+    rate = renewed / figures["elapsed_s"] if figures["elapsed_s"] else 0.0
+    per_renewal = figures["saleor_calls"] / renewed if renewed else float("nan")
+    path = figures["path"]
+    print(f"renewals: {renewed} in {figures['elapsed_s']:.2f}s = {rate:.1f} renewals/s ({path} path)")
+    print(f"Saleor calls per renewal: {per_renewal:.2f} ({figures['saleor_calls']} calls)")
+    if not args.keep_db:
+        connections.close_all()
+        drop_database(database_url, name)
+    if not figures["ok"]:
+        print(f"bench: error: expected {args.n} renewals paid and recorded on their orders", file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "n": args.n,
+                "workers": 1,
+                "renewals_per_s": round(rate, 1),
+                "saleor_calls_per_renewal": round(per_renewal, 2),
+                "saleor_path": figures["path"],
+                "saleor_latency_ms": args.saleor_latency_ms,
+            }
+        ),
+        flush=True,
+    )
+    return 0 if figures["ok"] else 1
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.worker is not None:
@@ -588,6 +639,8 @@ def main(argv: list[str]) -> int:
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"bench: migrated in {time.perf_counter() - t:.1f}s", flush=True)
+    if args.saleor == "fake":
+        return run_saleor_fake(args, database_url, name)
     t = time.perf_counter()
     summary = seed(args.n)
     print(

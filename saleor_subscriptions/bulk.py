@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 Convert = Callable[[Any], Any]
@@ -30,6 +32,35 @@ Convert = Callable[[Any], Any]
 CHUNK = 2000
 """Rows per statement: a batch of renewals fits in one; a bigger call is split so no statement grows
 without bound."""
+
+
+def made(model: type[M], /, **values: Any) -> M:
+    """`model(**values)`, unsaved, made faster: Django's keyword path tries each field against the keywords
+    (an exception for every field not given) and costs a renewal batch about as much as its pricing. Every
+    concrete field not given takes its default, as there; a relation may be given as its object (`invoice=…`,
+    then cached on the row as Django does) or as its key (`invoice_id=…`). Only fields: a property setter is
+    not called (an unknown name is a TypeError). A model with init signals connected takes Django's path."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    state: dict[str, Any] = {}
+    parents: list[tuple[models.ForeignKey[Any, Any], models.Model | None]] = []
+    for field in model._meta.concrete_fields:
+        if field.attname in values:
+            state[field.attname] = values.pop(field.attname)
+        elif field.name in values and isinstance(field, models.ForeignKey):
+            parent = values.pop(field.name)
+            state[field.attname] = None if parent is None else getattr(parent, field.target_field.attname)
+            parents.append((field, parent))
+        else:
+            state[field.attname] = field.get_default()
+    if values:
+        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {', '.join(sorted(values))}")
+    row = model.__new__(model)
+    row._state = ModelState()
+    row.__dict__.update(state)
+    for relation, parent in parents:
+        relation.set_cached_value(row, parent)
+    return row
 
 
 def insert_rows(rows: Sequence[M], *, using: str | None = None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from babel.dates import format_date
@@ -220,6 +221,13 @@ def describe(line_facts: Facts | Mapping[str, str], language: str) -> LineText |
     description, reason = catalogue[form]
     values = _values(known, WORDS[language_of_code(language)])
     return LineText(description.format(**values), reason.format(**values))
+
+
+@lru_cache(maxsize=4096)
+def describe_once(line_facts: Facts, language: str) -> LineText | None:
+    """`describe`, remembered: the lines of a renewal batch repeat the same facts (one plan, one period
+    shape, one price) in one language, so each is worded once (the text depends on nothing else)."""
+    return describe(line_facts, language)
 
 
 def _values(known: Mapping[str, str], words: Words) -> dict[str, str]:

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from saleor_subscriptions.billing.pricing import LineKind, LineTarget, PricedLine
-from saleor_subscriptions.billing.wording_lines import describe
+from saleor_subscriptions.billing.wording_lines import describe_once
+from saleor_subscriptions.bulk import made
 from saleor_subscriptions.choices import enum_choices, in_choices, non_negative
 from saleor_subscriptions.invoicing.paid_with import PaidMethod
 from saleor_subscriptions.subscriptions.models import Subscription
@@ -253,9 +254,10 @@ class InvoiceLine(models.Model):
     def of(cls, invoice: Invoice, position: int, line: PricedLine, language: str = "en") -> InvoiceLine:
         """The stored row of an engine's line at `position` on `invoice`, its text written in `language` (the
         installation's) from its facts, as issued (texts cut to their columns)."""
-        text = describe(line.facts, language)
+        text = describe_once(line.facts, language)
         description, reason = text if text is not None else (line.description, line.reason)
-        return cls(
+        return made(
+            cls,
             installation_id=invoice.installation_id,
             invoice=invoice,
             position=position,

@@ -16,7 +16,7 @@ The buyer's country is stored as its code and named in the document's language w
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from saleor_subscriptions.invoicing.models import CreditNote, Invoice
@@ -40,7 +40,15 @@ class Buyer:
     vat_number: str = ""
 
     def snapshot(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand, not `asdict` (which deep-copies every value): every renewal invoice takes one.
+        return {
+            "name": self.name,
+            "company": self.company,
+            "address": list(self.address),
+            "country": self.country,
+            "email": self.email,
+            "vat_number": self.vat_number,
+        }
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Buyer:
@@ -80,12 +88,23 @@ def buyer_of(subscription: Subscription) -> Buyer:
 
 
 def stamp_parties(
-    document: Invoice | CreditNote, installation: Installation, subscription: Subscription
+    document: Invoice | CreditNote,
+    installation: Installation,
+    subscription: Subscription,
+    sellers: dict[int, tuple[dict[str, str], bool]] | None = None,
 ) -> None:
-    """Copy the seller and buyer onto a document being issued (not saved)."""
-    seller = installation.seller
-    document.seller = seller.snapshot()
-    document.missing_seller_details = bool(seller.missing())
+    """Copy the seller and buyer onto a document being issued (not saved). `sellers`, when given, keeps each
+    installation's seller snapshot for the documents after it (a renewal batch takes it once per shop; each
+    document still gets its own copy)."""
+    if sellers is None or installation.pk not in sellers:
+        seller = installation.seller
+        taken = (seller.snapshot(), bool(seller.missing()))
+        if sellers is not None:
+            sellers[installation.pk] = taken
+    else:
+        taken = sellers[installation.pk]
+    document.seller = dict(taken[0])
+    document.missing_seller_details = taken[1]
     document.buyer = buyer_of(subscription).snapshot()
 
 

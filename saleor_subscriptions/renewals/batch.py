@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from saleor_subscriptions.billing.states import SubscriptionStatus
-from saleor_subscriptions.bulk import insert_rows, update_rows
+from saleor_subscriptions.bulk import insert_rows, made, update_rows
 from saleor_subscriptions.discounts.models import DiscountRedemption
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine, NumberSequence
 from saleor_subscriptions.invoicing.numbering import take_numbers
@@ -126,7 +126,8 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
     ordered = [d for installation_id in sorted(by_installation) for d in by_installation[installation_id]]
     # Drafts first; numbers are taken last (below), so the sequence row is locked only for the end of the
     # transaction and concurrent batches of one installation wait for each other as briefly as possible.
-    invoices = [_invoice_for(draft, now) for draft in ordered]
+    sellers: dict[int, tuple[dict[str, str], bool]] = {}  # each shop's seller, taken once per batch
+    invoices = [_invoice_for(draft, now, sellers) for draft in ordered]
     insert_rows(invoices)
     lines = {
         invoice.pk: [
@@ -147,7 +148,8 @@ def _store_invoices(drafts: list[RenewalDraft], now: datetime) -> InvoicedBatch:
         # Written without `save`, so no post_save: `invoiced` is not a kind that sends an email (see
         # notifications.dispatch), which a test keeps true.
         events.append(
-            SubscriptionEvent(
+            made(
+                SubscriptionEvent,
                 installation_id=subscription.installation_id,
                 subscription=subscription,
                 at=now,
@@ -194,10 +196,13 @@ def _number_invoices(invoices: list[Invoice]) -> None:
     update_rows(invoices, ["number", "status"])
 
 
-def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
+def _invoice_for(
+    draft: RenewalDraft, now: datetime, sellers: dict[int, tuple[dict[str, str], bool]]
+) -> Invoice:
     subscription, period = draft.subscription, draft.period
     net = draft.net
-    invoice = Invoice(
+    invoice = made(
+        Invoice,
         installation_id=subscription.installation_id,
         subscription=subscription,
         billing_reason=Invoice.Reason.RENEWAL,
@@ -215,7 +220,7 @@ def _invoice_for(draft: RenewalDraft, now: datetime) -> Invoice:
         lease_until=now + LEASE,
         created_at=now,
     )
-    stamp_parties(invoice, subscription.installation, subscription)
+    stamp_parties(invoice, subscription.installation, subscription, sellers)
     return invoice
 
 

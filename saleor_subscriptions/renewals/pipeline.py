@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from saleor_subscriptions.bulk import insert_rows, update_rows
+from saleor_subscriptions.bulk import insert_rows, made, update_rows
 from saleor_subscriptions.invoicing.models import Invoice, InvoiceLine
 from saleor_subscriptions.notifications.ports import Notifier
 from saleor_subscriptions.renewals import outcomes
@@ -241,7 +241,8 @@ def order_invoices(
 
 def new_attempt(invoice: Invoice, number: int, now: datetime) -> PaymentAttempt:
     """The n-th attempt to collect an invoice's amount due, with its idempotency key (stored first)."""
-    return PaymentAttempt(
+    return made(
+        PaymentAttempt,
         installation_id=invoice.installation_id,
         invoice=invoice,
         number=number,

@@ -107,7 +107,7 @@ class SingleOrders(Protocol):
     def speaking_for(self, app: SaleorApp) -> AbstractContextManager[SaleorClient]: ...
 
     def place_one(
-        self, client: SaleorClient, context: RenewalContext, request: OrderRequest
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, *, looked_up: bool = False
     ) -> PlacedOrder: ...
 
     def finish(
@@ -167,8 +167,8 @@ def _guarded(
     is returned, not raised, so that it stays this request's own."""
     try:
         with sink.speaking_for(context.app) as client:
-            if single:
-                return sink.place_one(client, context, request)
+            if single:  # the lookup pass found no order: not looked up again (a race ends in UNIQUE)
+                return sink.place_one(client, context, request, looked_up=True)
             found = find_order(client, request.invoice_number)
             return None if found is None else sink.finish(client, context, request, found)
     except Exception as exc:

@@ -66,13 +66,16 @@ def record_charge(
     name: str,
     message: str = "",
     refundable: bool = False,
+    order: Mapping[str, Any] | None = None,
 ) -> Recorded:
     """Records a charge the app made (off-session) on the invoice's order: its transaction (`name`,
     `psp_reference`) once, and its `CHARGE_SUCCESS` event once; `refundable` lets Saleor ask the app to
-    refund it. A charge in another currency than the order's is refused (INCORRECT_CURRENCY)."""
+    refund it. A charge in another currency than the order's is refused (INCORRECT_CURRENCY). `order`: the
+    order as `order_payments` read it under the caller's lock, when it has (else it is read here)."""
     if not psp_reference:
         raise ValueError("a charge is recorded under its pspReference, and none was given")
-    order = order_payments(client, invoice_number)
+    if order is None:
+        order = order_payments(client, invoice_number)
     order_currency = (((order.get("total") or {}).get("gross")) or {}).get("currency")
     if order_currency and order_currency != currency:
         raise SaleorMutationError(
@@ -152,11 +155,19 @@ def _check_same_amount(transaction: Mapping[str, Any], amount: Decimal, currency
 
 
 def attach_invoice(
-    client: SaleorClient, *, order_id: str, number: str, url: str, external_reference: str | None = None
+    client: SaleorClient,
+    *,
+    order_id: str,
+    number: str,
+    url: str,
+    external_reference: str | None = None,
+    order: Mapping[str, Any] | None = None,
 ) -> Recorded:
     """Attaches the invoice document `number` (downloadable at `url`) to the order, once per order and
-    number. The order is found by its external reference (the invoice number unless told otherwise)."""
-    order = order_payments(client, external_reference or number)
+    number. The order is found by its external reference (the invoice number unless told otherwise), unless
+    the caller has read it (`order`, from `order_payments`)."""
+    if order is None:
+        order = order_payments(client, external_reference or number)
     if order["id"] != order_id:
         raise OrderNotFound(f"the order of {external_reference or number} is {order['id']}, not {order_id}")
     return attach_to_order(client, order, number=number, url=url)

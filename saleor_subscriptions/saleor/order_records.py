@@ -40,6 +40,7 @@ from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.manual_payments import MANUAL_REFERENCE_PREFIX
 from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.saleor.bulk_orders import UNCONFIRMED
 from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.manifest import APP_NAME
 from saleor_subscriptions.saleor.models import OrderRecord
@@ -141,9 +142,16 @@ def by_hand(attempt: PaymentAttempt) -> bool:
 
 def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None:
     number = invoice.number or ""
-    if not record.transactions and not record.document_id:
+    # A renewal's order (external reference: the invoice number) is read once, under the record's lock, for
+    # its status, the transactions and the document on it; what this pass writes is remembered on the record,
+    # so the read stays good for the rest of the pass. (A sign-up's order is the checkout's: read as before.)
+    order = None
+    if invoice.billing_reason != Invoice.Reason.SIGNUP:
+        order = sink.read_order_payments(invoice.installation_id, number)
+    unconfirmed = order is None or order["status"] == UNCONFIRMED
+    if not record.transactions and not record.document_id and unconfirmed:
         # First: an order made UNCONFIRMED (not to be shipped unpaid) may now be shipped; and Saleor takes
-        # the invoice document only on a confirmed order.
+        # the invoice document only on a confirmed order. A draft order completed is confirmed already.
         sink.confirm_order(invoice.installation_id, invoice.saleor_order_id)
     payments: list[tuple[str, Decimal, str, str, bool]] = [
         (
@@ -173,6 +181,7 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
             name=name,
             message=message,
             refundable=refundable,
+            order=order,
         )
         record.transactions[reference] = recorded.saleor_id
     if not record.document_id and invoice.billing_reason == Invoice.Reason.SIGNUP:
@@ -181,7 +190,7 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
             record.document_id = write_signup_invoice(client, invoice, document_url(invoice)).saleor_id
     if not record.document_id:
         attached = sink.attach_invoice(
-            invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice)
+            invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice), order=order
         )
         record.document_id = attached.saleor_id
 

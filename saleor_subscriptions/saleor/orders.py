@@ -184,10 +184,12 @@ class SaleorOrderSink:
         name: str = "Subscription renewal",
         message: str = "",
         refundable: bool = False,
+        order: Mapping[str, Any] | None = None,
     ) -> order_payments.Recorded:
         """A charge of the invoice recorded on its order (`transactionCreate`), once per `psp_reference`:
         the gateway's payment id for a charge, `credit-<invoice number>` for the credit balance used.
-        `refundable`: Saleor offers to refund it (TRANSACTION_REFUND_REQUESTED comes to the app)."""
+        `refundable`: Saleor offers to refund it (TRANSACTION_REFUND_REQUESTED comes to the app). `order`: the
+        order as `order_payments` read it, when the caller has (else it is read)."""
         app = self.app_of(installation_id)
         with self.speaking_for(app) as client:
             return order_payments.record_charge(
@@ -199,7 +201,15 @@ class SaleorOrderSink:
                 name=name,
                 message=message or f"{name}, invoice {invoice_number}",
                 refundable=refundable,
+                order=order,
             )
+
+    def read_order_payments(self, installation_id: int, invoice_number: str) -> dict[str, Any]:
+        """The invoice's order with what is recorded on it (`order_payments`): read once by a recorder for
+        the charges and the document it writes; OrderNotFound if there is none."""
+        app = self.app_of(installation_id)
+        with self.speaking_for(app) as client:
+            return order_payments.order_payments(client, invoice_number)
 
     def confirm_order(self, installation_id: int, order_id: str) -> bool:
         """A paid renewal order made UNCONFIRMED (`orderBulkCreate`) becomes UNFULFILLED (`orderConfirm`), so
@@ -228,12 +238,20 @@ class SaleorOrderSink:
         return True
 
     def attach_invoice(
-        self, installation_id: int, order_id: str, number: str, url: str
+        self,
+        installation_id: int,
+        order_id: str,
+        number: str,
+        url: str,
+        order: Mapping[str, Any] | None = None,
     ) -> order_payments.Recorded:
-        """The invoice document `number` at `url` attached to the order (`invoiceCreate`), once."""
+        """The invoice document `number` at `url` attached to the order (`invoiceCreate`), once. `order`: as
+        `order_payments` read it, when the caller has."""
         app = self.app_of(installation_id)
         with self.speaking_for(app) as client:
-            return order_payments.attach_invoice(client, order_id=order_id, number=number, url=url)
+            return order_payments.attach_invoice(
+                client, order_id=order_id, number=number, url=url, order=order
+            )
 
     # --- shared by the single, bulk and payment paths ------------------------------------------------------
 
@@ -300,8 +318,13 @@ class SaleorOrderSink:
 
     # --- one order ----------------------------------------------------------------------------------
 
-    def place_one(self, client: SaleorClient, context: RenewalContext, request: OrderRequest) -> PlacedOrder:
-        found = find_order(client, request.invoice_number)
+    def place_one(
+        self, client: SaleorClient, context: RenewalContext, request: OrderRequest, *, looked_up: bool = False
+    ) -> PlacedOrder:
+        """The invoice's order: the one found under its number, finished, else a new draft completed.
+        `looked_up`: the caller has just found no order under the number, so it is not asked again; an order
+        made meanwhile by another worker makes `draftOrderCreate` fail UNIQUE, and that one is finished."""
+        found = None if looked_up else find_order(client, request.invoice_number)
         if found is not None:
             return self.finish(client, context, request, found)
         channel = channel_id(client, context.channel_slug)

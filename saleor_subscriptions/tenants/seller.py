@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 from saleor_subscriptions.billing.errors import CodedError
@@ -61,7 +61,13 @@ class SellerDetails:
         return [field for field in SELLER_FIELDS if not getattr(self, field)]
 
     def snapshot(self) -> dict[str, str]:
-        return asdict(self)
+        # By hand, not `asdict` (which deep-copies every value): every renewal invoice takes one.
+        return {
+            "name": self.name,
+            "address": self.address,
+            "vat_number": self.vat_number,
+            "registration_number": self.registration_number,
+        }
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, object]) -> SellerDetails:
