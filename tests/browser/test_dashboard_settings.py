@@ -10,6 +10,7 @@ tests/browser/artifacts/."""
 from __future__ import annotations
 
 import io
+import urllib.error
 import urllib.request
 from decimal import Decimal
 from typing import Any
@@ -267,6 +268,12 @@ def test_a_token_without_manage_apps_is_told_which_permission_it_needs(
     assert "MANAGE_APPS" in notifications[0]["payload"]["apiMessage"]
 
 
+def _served(url: str) -> tuple[str, tuple[int, int]]:
+    """The type and size of the image at `url`."""
+    with urllib.request.urlopen(url) as served:
+        return served.headers["Content-Type"], Image.open(io.BytesIO(served.read())).size
+
+
 def _png() -> bytes:
     """A small PNG: 120 by 40 pixels, green on white."""
     image = Image.new("RGB", (120, 40), "white")
@@ -324,7 +331,13 @@ def test_the_owner_sets_the_sellers_details_the_logo_and_the_accent_colour_and_s
         frame.locator("img[data-logo]").evaluate("img => img.decode()")
         seen["logo_width"] = image.evaluate("img => img.naturalWidth")
         seen["logo_src"] = image.get_attribute("src")
+        seen["logo_served"] = _served(seen["logo_src"])
         _checked(page, f"settings-documents-{locale}-{theme}")
+
+        # Removed: the page says there is none, and the old URL is gone.
+        docs.locator("[data-action=remove-logo]").click()
+        expect(docs.locator("[data-logo-none]")).to_be_visible()
+        _notified(page, "success", 3)
         seen["notifications"] = opened.actions("notification")
         return seen
 
@@ -338,10 +351,12 @@ def test_the_owner_sets_the_sellers_details_the_logo_and_the_accent_colour_and_s
     numbers = (installation.seller_vat_number, installation.seller_registration_number)
     assert numbers == ("NL123456789B01", "12345678")
     assert installation.accent_colour == "#0a7d3b"
-    assert seen["logo_src"] == installation.logo_url()
+    assert installation.logo_url() is None
+    assert seen["logo_src"].startswith(f"{dashboard['app_url']}/brand/{installation.pk}/")
     assert seen["logo_width"] == 120
-    with urllib.request.urlopen(seen["logo_src"]) as served:
-        assert served.headers["Content-Type"] == "image/png"
-        assert Image.open(io.BytesIO(served.read())).size == (120, 40)
+    assert seen["logo_served"] == ("image/png", (120, 40))
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(seen["logo_src"])
+    assert gone.value.code == 404
     errors = [n["payload"] for n in seen["notifications"] if n["payload"]["status"] == "error"]
     assert "seller.vatNumber" in errors[0]["apiMessage"]

@@ -23,9 +23,9 @@ const SAVED = {
 
 type Operation = { query: { definitions: { name?: { value: string } }[] }; variables: Record<string, unknown> };
 
-function mockClient(update: (variables: Record<string, unknown>) => object) {
+function mockClient(update: (variables: Record<string, unknown>) => object, saved: object = SAVED) {
   const executeQuery = vi.fn((operation: Operation) =>
-    concat([fromValue({ data: { installationSettings: SAVED }, operation, stale: false, hasNext: false }), never]),
+    concat([fromValue({ data: { installationSettings: saved }, operation, stale: false, hasNext: false }), never]),
   );
   const executeMutation = vi.fn((operation: Operation) =>
     fromValue({ data: { installationSettingsUpdate: update(operation.variables) }, operation, stale: false, hasNext: false }),
@@ -157,5 +157,18 @@ describe("the Documents section", { timeout: 15_000 }, () => {
       status: "error",
       apiMessage: "logo: not a PNG image",
     });
+  });
+
+  it("removes the logo with DELETE", async () => {
+    const user = userEvent.setup();
+    const fetched = vi.fn(() => Promise.resolve(new Response(JSON.stringify({ logoUrl: null }), { status: 200 })));
+    vi.stubGlobal("fetch", fetched);
+    const { client } = mockClient(() => ({}), { ...SAVED, logoUrl: "http://localhost/brand/1/abc.png" });
+    const { dispatched } = open(client);
+    expect(await screen.findByRole("img", { name: "The shop's logo" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Remove the logo" }));
+    expect(await screen.findByText("No logo yet.")).toBeInTheDocument();
+    expect(fetched.mock.calls[0]).toMatchObject([expect.stringMatching(/\/api\/shop\/logo$/), { method: "DELETE" }]);
+    expect(dispatched.find((a) => a.type === "notification")?.payload).toMatchObject({ status: "success", title: "Logo removed" });
   });
 });

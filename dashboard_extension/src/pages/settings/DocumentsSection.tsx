@@ -121,6 +121,8 @@ export function DocumentsSection() {
       return;
     }
     notify.success(t("set.savedSettings"));
+    // The client keeps no cache a mutation would update: read the saved settings (and what invoices miss) again.
+    refetch({ requestPolicy: "network-only" });
   };
   const seller = (name: Exclude<SellerField, "address">) => (
     <TextField
