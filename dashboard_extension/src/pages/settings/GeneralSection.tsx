@@ -131,7 +131,7 @@ export function GeneralSection() {
         </Box>
       </Box>
       {settings.sandbox && (
-        <Box data-sandbox-on>
+        <Box display="flex" flexDirection="column" gap={4} data-sandbox-on>
           <Text size={3}>
             {t("set.general.sandboxOn")}
           </Text>
