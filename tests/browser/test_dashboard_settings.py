@@ -2,16 +2,22 @@
 (dashboard_host.py), against the app's API: general settings refused on a field then saved; an API key made
 and its secret shown once; a discount code made after a refusal on its field; a webhook endpoint added with
 its secret shown once; the billing-integrity findings with a link to their subscription; a token without
-MANAGE_APPS told so. In English (light) and Dutch (dark), each view checked with axe-core (WCAG 2.1 A and AA,
-best practices) and kept as a screenshot in tests/browser/artifacts/."""
+MANAGE_APPS told so; the seller's details on invoices refused on a field then saved, a logo uploaded and
+served, an accent colour set; the sandbox's test clock in General. In English (light) and Dutch (dark), each
+view checked with axe-core (WCAG 2.1 A and AA, best practices) and kept as a screenshot in
+tests/browser/artifacts/."""
 
 from __future__ import annotations
 
+import io
+import urllib.error
+import urllib.request
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from saleor_subscriptions.discounts.models import DiscountCode
@@ -50,6 +56,7 @@ TEXTS = {
         "rule": "Paid without a Saleor order",
         "forbidden": "It needs the Saleor permission MANAGE_APPS.",
         "redemptions": "0 / 100",
+        "missing": "Invoices issued now are marked as missing these details: Legal name, Address, VAT number",
     },
     "nl": {
         "save": "Opslaan",
@@ -66,6 +73,8 @@ TEXTS = {
         "rule": "Betaald zonder Saleor-bestelling",
         "forbidden": "Daarvoor is de Saleor-machtiging MANAGE_APPS nodig.",
         "redemptions": "0 / 100",
+        "missing": "Facturen die nu worden uitgegeven, zijn gemarkeerd als zonder deze gegevens: "
+        "Statutaire naam, Adres, Btw-nummer",
     },
 }
 
@@ -257,3 +266,97 @@ def test_a_token_without_manage_apps_is_told_which_permission_it_needs(
     notifications = browser.run(forbidden)
 
     assert "MANAGE_APPS" in notifications[0]["payload"]["apiMessage"]
+
+
+def _served(url: str) -> tuple[str, tuple[int, int]]:
+    """The type and size of the image at `url`."""
+    with urllib.request.urlopen(url) as served:
+        return served.headers["Content-Type"], Image.open(io.BytesIO(served.read())).size
+
+
+def _png() -> bytes:
+    """A small PNG: 120 by 40 pixels, green on white."""
+    image = Image.new("RGB", (120, 40), "white")
+    image.paste((10, 125, 59), (10, 10, 110, 30))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("locale", "theme"), [("en", "light"), ("nl", "dark")])
+def test_the_owner_sets_the_sellers_details_the_logo_and_the_accent_colour_and_sees_the_test_clock(
+    browser: Browser, dashboard: dict[str, Any], settings: Any, locale: str, theme: str
+) -> None:
+    settings.APP_URL = dashboard["app_url"]  # the logo's URL leads to this live server
+    text = TEXTS[locale]
+    logo = _png()
+
+    def settle(page: Any) -> dict[str, Any]:
+        opened = _open(page, dashboard, "/dashboard/", theme=theme, locale=locale, tokens=[_owner(dashboard)])
+        frame = opened.frame
+        seen: dict[str, Any] = {}
+
+        # General, on a sandbox shop: the test clock where it stands, and its form.
+        general = _section(opened, "general")
+        clock = general.locator("[data-section=test-clock]")
+        expect(clock.locator("[data-clock-now]")).to_be_visible()
+        expect(clock.locator("[data-action=advance-clock]")).to_be_visible()
+
+        # Documents: what invoices miss; a VAT number refused on its field, then the details saved.
+        docs = _section(opened, "documents")
+        expect(docs.locator("[data-seller-missing]")).to_contain_text(text["missing"])
+        docs.locator("[name=name]").fill("Coffee Club B.V.")
+        docs.locator("[name=address]").fill("Keizersgracht 1\n1015 CJ Amsterdam")
+        docs.locator("[name=vatNumber]").fill("NL123")
+        docs.locator("[name=registrationNumber]").fill("12345678")
+        docs.locator("[name=accentColour]").fill("#0A7D3B")
+        expect(docs.locator("[data-accent-preview]")).to_have_css("color", "rgb(255, 255, 255)")
+        docs.get_by_role("button", name=text["save"]).click()
+        expect(docs.locator("[name=vatNumber]")).to_have_attribute("aria-invalid", "true")
+        _notified(page, "error", 1)
+        docs.locator("[name=vatNumber]").fill("NL123456789B01")
+        docs.get_by_role("button", name=text["save"]).click()
+        _notified(page, "success", 1)
+        expect(docs.locator("[data-seller-missing]")).to_have_count(0)
+        expect(docs.locator("[name=vatNumber]")).to_have_attribute("aria-invalid", "false")
+        expect(docs.locator("[name=accentColour]")).to_have_value("#0a7d3b")
+
+        # The logo: a PNG uploaded with the app's token, then shown from the URL the API answers.
+        docs.locator("input[name=logo]").set_input_files(
+            files=[{"name": "logo.png", "mimeType": "image/png", "buffer": logo}]
+        )
+        image = docs.locator("img[data-logo]")
+        expect(image).to_be_visible()
+        _notified(page, "success", 2)
+        frame.locator("img[data-logo]").evaluate("img => img.decode()")
+        seen["logo_width"] = image.evaluate("img => img.naturalWidth")
+        seen["logo_src"] = image.get_attribute("src")
+        seen["logo_served"] = _served(seen["logo_src"])
+        _checked(page, f"settings-documents-{locale}-{theme}")
+
+        # Removed: the page says there is none, and the old URL is gone.
+        docs.locator("[data-action=remove-logo]").click()
+        expect(docs.locator("[data-logo-none]")).to_be_visible()
+        _notified(page, "success", 3)
+        seen["notifications"] = opened.actions("notification")
+        return seen
+
+    seen = browser.run(settle)
+
+    installation = Installation.objects.get(pk=dashboard["installation"].pk)
+    assert (installation.seller_name, installation.seller_address) == (
+        "Coffee Club B.V.",
+        "Keizersgracht 1\n1015 CJ Amsterdam",
+    )
+    numbers = (installation.seller_vat_number, installation.seller_registration_number)
+    assert numbers == ("NL123456789B01", "12345678")
+    assert installation.accent_colour == "#0a7d3b"
+    assert installation.logo_url() is None
+    assert seen["logo_src"].startswith(f"{dashboard['app_url']}/brand/{installation.pk}/")
+    assert seen["logo_width"] == 120
+    assert seen["logo_served"] == ("image/png", (120, 40))
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(seen["logo_src"])
+    assert gone.value.code == 404
+    errors = [n["payload"] for n in seen["notifications"] if n["payload"]["status"] == "error"]
+    assert "seller.vatNumber" in errors[0]["apiMessage"]

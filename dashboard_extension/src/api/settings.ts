@@ -329,3 +329,43 @@ export const BillingIntegrityQuery = graphql(`
     }
   }
 `);
+
+// The Documents section: the seller's details on invoices, the accent colour and the logo (its upload is
+// `PUT /api/shop/logo`, not GraphQL: src/pages/settings/DocumentsSectionLogo.tsx).
+
+export const DocumentSettingsFields = graphql(`
+  fragment DocumentSettingsFields on InstallationSettings {
+    seller {
+      name
+      address
+      vatNumber
+      registrationNumber
+      missing
+    }
+    accentColour
+    logoUrl
+  }
+`);
+
+export const DocumentSettingsQuery = graphql(`
+  query DocumentSettings {
+    installationSettings {
+      ...DocumentSettingsFields
+    }
+  }
+`);
+
+export const DocumentSettingsUpdateMutation = graphql(`
+  mutation DocumentSettingsUpdate($seller: SellerDetailsInput, $accentColour: String) {
+    installationSettingsUpdate(seller: $seller, accentColour: $accentColour) {
+      installationSettings {
+        ...DocumentSettingsFields
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);

@@ -1,4 +1,5 @@
 import { detailEn, detailNl } from "./detailMessages";
+import { documentsEn, documentsNl } from "./documentsMessages";
 import { invoicesEn, invoicesNl } from "./invoiceMessages";
 import { reportsEn, reportsNl } from "./reportMessages";
 import { bulkEn, bulkNl } from "./bulkMessages";
@@ -135,7 +136,7 @@ const base = {
   "errors.saleor": "Saleor answered with an error",
 };
 
-const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn, ...bulkEn, ...settingsEn };
+const en = { ...base, ...subscriptionsEn, ...detailEn, ...invoicesEn, ...reportsEn, ...bulkEn, ...settingsEn, ...documentsEn };
 
 export type MessageId = keyof typeof en;
 
@@ -146,6 +147,7 @@ const nl: Record<MessageId, string> = {
   ...reportsNl,
   ...bulkNl,
   ...settingsNl,
+  ...documentsNl,
   "app.title": "Abonnementen",
   "state.loading": "Laden…",
   "state.error": "Er ging iets mis",

@@ -6,6 +6,7 @@ import { useT } from "../../i18n/useT";
 import { SelectField } from "../../ui/fields";
 import { Section } from "../../ui/states";
 import { CheckField, otherErrors, Refusal, SectionGate, TextField } from "./common";
+import { TestClockSection } from "./TestClockSection";
 import { SETTINGS_PERMISSIONS, useShopSettings, wholeNumber, type SettingsChanges } from "./shopSettings";
 import { timeZones } from "./timeZones";
 
@@ -130,12 +131,11 @@ export function GeneralSection() {
         </Box>
       </Box>
       {settings.sandbox && (
-        <Box data-sandbox-on>
+        <Box display="flex" flexDirection="column" gap={4} data-sandbox-on>
           <Text size={3}>
             {t("set.general.sandboxOn")}
           </Text>
-          {/* LEAD: <TestClockSection /> (src/pages/settings/TestClockSection.tsx) goes here: shown while the
-              saved settings say sandbox. */}
+          <TestClockSection />
         </Box>
       )}
     </Section>

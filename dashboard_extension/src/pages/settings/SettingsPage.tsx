@@ -10,6 +10,7 @@ import { StripeSection } from "./StripeSection";
 // The Stripe connection is the page's first view (the product popup's bundle carries it); the other sections
 // load as chunks of their own when opened.
 const GeneralSection = lazy(() => import("./GeneralSection").then((m) => ({ default: m.GeneralSection })));
+const DocumentsSection = lazy(() => import("./DocumentsSection").then((m) => ({ default: m.DocumentsSection })));
 const DunningSection = lazy(() => import("./DunningSection").then((m) => ({ default: m.DunningSection })));
 const SelfServiceSection = lazy(() => import("./SelfServiceSection").then((m) => ({ default: m.SelfServiceSection })));
 const DiscountCodesSection = lazy(() =>
@@ -27,8 +28,7 @@ const STRIPE = { id: "stripe", label: "set.menu.stripe", component: StripeSectio
 export const SECTIONS: { id: string; label: MessageId; component: ComponentType }[] = [
   STRIPE,
   { id: "general", label: "set.menu.general", component: GeneralSection },
-  // LEAD: the shop's legal details, logo and accent colour on documents go here as a section of their own
-  // ({ id: "documents", label: ..., component: ... }); the test clock is in GeneralSection (sandbox on).
+  { id: "documents", label: "set.menu.documents", component: DocumentsSection },
   { id: "dunning", label: "set.menu.dunning", component: DunningSection },
   { id: "selfService", label: "set.menu.selfService", component: SelfServiceSection },
   { id: "discounts", label: "set.menu.discounts", component: DiscountCodesSection },
