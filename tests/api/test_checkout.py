@@ -398,19 +398,19 @@ def test_staff_with_handle_checkouts_may_add_lines_to_a_customers_checkout(shop,
 
 def test_the_first_charges_lines_are_worded_in_the_language_asked_for_else_the_shops(shop, api, anchored):
     dutch_add = ADD.replace("kind description amount", "kind description(language: NL) amount")
-    checkout_id = customers_checkout(shop)
 
-    english = add(api, shop, checkout_id, anchored.pk, quantity=2)
+    english = add(api, shop, customers_checkout(shop), anchored.pk, quantity=2)
     variables = {
-        "checkoutId": checkout_id,
+        "checkoutId": customers_checkout(shop),
         "lines": [
             {"variantId": shop.saleor.variant.id, "planId": plan_global_id(anchored.pk), "quantity": 2}
         ],
     }
     dutch = api.data(dutch_add, variables, token=shop.customer_token())
 
+    assert english["errors"] == [] and dutch["errors"] == []
     [english_line], [dutch_line] = english["lines"], dutch["lines"]
-    by_kind = {line["kind"]: line["description"] for line in dutch_line["firstCharge"]["lines"]}
     in_english = {line["kind"]: line["description"] for line in english_line["firstCharge"]["lines"]}
+    in_dutch = {line["kind"]: line["description"] for line in dutch_line["firstCharge"]["lines"]}
     assert in_english["SETUP_FEE"] == "Setup fee × 2"
-    assert by_kind["SETUP_FEE"] == "Opstartkosten × 2"
+    assert in_dutch["SETUP_FEE"] == "Opstartkosten × 2"

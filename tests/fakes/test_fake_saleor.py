@@ -81,6 +81,7 @@ def _variables(fake: FakeSaleor, shop: Shop, app: InstalledApp) -> dict[str, Cal
     line = {"variantId": shop.other_variant.id, "quantity": 1, "price": "5.00"}
     return {
         "app": dict,
+        "shop_name": dict,
         "channel": lambda: {"slug": "default-channel"},
         "channel_taxes": lambda: {"slug": "default-channel"},
         "checkout": lambda: {"id": checkout_id()},
