@@ -241,6 +241,7 @@ def test_refusals_name_the_field_and_change_nothing(api, shop):
         "collection": "PAY_LINK",
     }
     assert _refused(api, shop, no_email) == ("customerEmail", "INVALID_CUSTOMER")
+    assert _refused(api, shop, _vars(plan, customerId="UGxhbjox")) == ("customerId", "INVALID_CUSTOMER")
     assert _refused(api, shop, _vars(plan, planId="UGxhbjo5OTk5")) == ("planId", "PLAN_NOT_FOUND")
 
 

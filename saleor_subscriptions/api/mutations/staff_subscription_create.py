@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from saleor_subscriptions.api.auth import Scope
 from saleor_subscriptions.api.context import ApiContext
 from saleor_subscriptions.api.enums import SubscriptionCollectionEnum
-from saleor_subscriptions.api.ids import parse_plan_id
+from saleor_subscriptions.api.ids import parse_global_id, parse_plan_id
 from saleor_subscriptions.api.mutations.staff_subscription_base import STAFF_ORDERS_PERMISSION
 from saleor_subscriptions.api.mutations.subscription_mutation import SubscriptionMutation, reloaded
 from saleor_subscriptions.catalog.models import Plan
@@ -25,6 +25,7 @@ from saleor_subscriptions.subscriptions.models import Subscription
 from saleor_subscriptions.tenants.models import Installation
 
 INVALID_CUSTOMER = "invalid_customer"
+SALEOR_USER_TYPE = "User"
 EMAIL_MAX = 254
 
 
@@ -80,6 +81,8 @@ class StaffSubscriptionCreate(SubscriptionMutation):
             return cls.refused("planId", CustomerRequestCode.PLAN_NOT_FOUND.value, message)
         version.plan = plan
         user_id = (data.get("customer_id") or "").strip()
+        if user_id and parse_global_id(user_id, SALEOR_USER_TYPE) is None:
+            return cls.refused("customerId", INVALID_CUSTOMER, f"{user_id!r} is not a Saleor user's id")
         email = (data.get("customer_email") or "").strip()
         if not email and user_id:
             email = _known_email(shop, user_id)
