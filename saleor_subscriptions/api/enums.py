@@ -14,6 +14,7 @@ from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.catalog.actions import PlanErrorCode
 from saleor_subscriptions.catalog.models import CancelEffect, PlanStatus
 from saleor_subscriptions.invoicing.models import InvoiceStatus
+from saleor_subscriptions.renewals.staff_signup import Collection
 from saleor_subscriptions.renewals.usage import UsageErrorCode
 from saleor_subscriptions.saleor.checkout import CheckoutErrorCode
 from saleor_subscriptions.subscriptions.errors import LifecycleErrorCode
@@ -62,6 +63,7 @@ SubscriptionErrorCodeEnum = graphene.Enum(
         ("PLAN_NOT_FOUND", "plan_not_found"),
         ("IS_DEFAULT", "is_default"),
         ("PAYMENTS_UNAVAILABLE", "payments_unavailable"),
+        ("INVALID_CUSTOMER", "invalid_customer"),
         *((code.name, code.value) for code in LifecycleErrorCode),
     ],
     description="Why a customer's action on a subscription was refused (the lifecycle's codes, §5).",
@@ -70,6 +72,14 @@ SwitchTimingEnum = graphene.Enum(
     "SwitchTiming",
     [("NOW", "now"), ("PERIOD_END", "period_end")],
     description="When a plan switch takes effect: now (pro rata) or at the end of the current period.",
+)
+SubscriptionCollectionEnum = graphene.Enum(
+    "SubscriptionCollection",
+    [("SAVED_METHOD", Collection.SAVED_METHOD.value), ("PAY_LINK", Collection.PAY_LINK.value)],
+    description=(
+        "How a subscription staff create is paid: charged off-session to the customer's saved payment "
+        "method, or through a pay link emailed to the customer."
+    ),
 )
 SwitchDirectionEnum = graphene.Enum(
     "SwitchDirection",

@@ -25,6 +25,7 @@ from saleor_subscriptions.api.mutations.staff_invoice_void import StaffInvoiceVo
 from saleor_subscriptions.api.mutations.staff_plan_price_change_schedule import StaffPlanPriceChangeSchedule
 from saleor_subscriptions.api.mutations.staff_subscription_cancel import StaffSubscriptionCancel
 from saleor_subscriptions.api.mutations.staff_subscription_cancel_undo import StaffSubscriptionCancelUndo
+from saleor_subscriptions.api.mutations.staff_subscription_create import StaffSubscriptionCreate
 from saleor_subscriptions.api.mutations.staff_subscription_credit_grant import StaffSubscriptionCreditGrant
 from saleor_subscriptions.api.mutations.staff_subscription_discount_code_add import (
     StaffSubscriptionDiscountCodeAdd,
@@ -144,6 +145,7 @@ class Mutation(graphene.ObjectType):
     staff_subscription_resume = StaffSubscriptionResume.Field()
     staff_subscription_skip_next_period = StaffSubscriptionSkipNextPeriod.Field()
     staff_subscription_reactivate = StaffSubscriptionReactivate.Field()
+    staff_subscription_create = StaffSubscriptionCreate.Field()
     staff_subscription_switch = StaffSubscriptionSwitch.Field()
     staff_subscription_quantity_change = StaffSubscriptionQuantityChange.Field()
     staff_subscription_price_change = StaffSubscriptionPriceChange.Field()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from saleor_subscriptions.billing.states import (
     check_transition,
 )
 from saleor_subscriptions.catalog.models import Plan, PlanVersion
+from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.lifecycle.transition import SubscriptionRef, record_event, refuse, transition_step
 from saleor_subscriptions.subscriptions.calendar import (
     TRIAL_INDEX,
@@ -33,6 +34,25 @@ from saleor_subscriptions.tenants.models import Installation
 
 LAPSE_AFTER = timedelta(hours=23)
 """An incomplete sign-up lapses when its first payment has not come within this time (§5)."""
+
+PAY_LINK_WINDOW = timedelta(days=14)
+"""A sign-up staff made (`renewals.staff_signup`) waits for its open sign-up invoice this long after the
+invoice's due date before it lapses: time for the customer to open the emailed pay link."""
+
+
+def lapse_deadline(subscription: Subscription) -> datetime:
+    """When an unpaid sign-up lapses: 23 hours after it was made, or, while its sign-up invoice is open (a
+    staff-made sign-up), `PAY_LINK_WINDOW` after that invoice's due date, whichever is later."""
+    deadline = subscription.started_at + LAPSE_AFTER
+    owed = (
+        Invoice.objects.filter(
+            subscription=subscription, billing_reason=Invoice.Reason.SIGNUP, status=Invoice.Status.OPEN
+        )
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return max(deadline, owed + PAY_LINK_WINDOW) if owed is not None else deadline
 
 
 def check_version_for_sale(installation: Installation, version: PlanVersion, channel_slug: str) -> None:
@@ -66,9 +86,12 @@ def start_subscription(
     actor: Actor,
     actor_id: str = "",
     now: datetime | None = None,
+    start_on: date | None = None,
 ) -> Subscription:
     """A new `incomplete` subscription waiting for its first payment (§5), its calendar set up (§2): with a
-    trial the calendar starts when the trial ends, otherwise on the purchase date."""
+    trial the calendar starts when the trial ends, otherwise on the purchase date (`start_on` when staff
+    start it on a later day: its trial, or its first period, begins that day; a day before today is refused
+    with `start_in_past`, field `start_on`)."""
     try:
         check_transition(None, Transition.START, actor)
     except TransitionRefused as refused:
@@ -77,6 +100,9 @@ def start_subscription(
     check_version_for_sale(installation, plan_version, channel_slug)
     now = now or installation.now()
     today = local_date(now, installation.zone)
+    if start_on is not None and start_on < today:
+        raise refuse(LifecycleErrorCode.START_IN_PAST, f"{start_on} is before today ({today})", "start_on")
+    today = start_on or today
     terms = plan_version.terms(channel_price=Decimal(0))
     trial_end = terms.trial.end(today, terms.interval) if terms.has_trial else None
     calendar_start = trial_end or today
@@ -168,8 +194,12 @@ def lapse_incomplete(
     ) as step:
         sub, moment = step.subscription, step.moment
         target = step.allow()
-        if moment.now < sub.started_at + LAPSE_AFTER:
+        if moment.now < lapse_deadline(sub):
             raise refuse(LifecycleErrorCode.NOT_DUE, "an unpaid sign-up lapses 23 hours after it was made")
+        # Its sign-up invoice (a staff-made sign-up) is owed no more: nothing may charge it any longer.
+        Invoice.objects.filter(subscription=sub, status=Invoice.Status.OPEN).update(
+            status=Invoice.Status.VOID, closed_at=moment.now, pipeline_step=Invoice.PipelineStep.DONE
+        )
         sub.status = target.value
         sub.cancel_reason = LAPSED
         sub.cancelled_at = sub.ended_at = moment.now

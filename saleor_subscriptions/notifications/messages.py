@@ -97,6 +97,14 @@ def payment_failed(invoice: Invoice, pay_url: str, *, attempt: int | None = None
     )
 
 
+def payment_request(invoice: Invoice, pay_url: str) -> Message:
+    context = _invoice_context(invoice)
+    context["pay_url"] = pay_url
+    return _message(
+        MessageKind.PAYMENT_REQUEST, invoice.subscription, context, f"invoice:{invoice.pk}", invoice=invoice
+    )
+
+
 def suspended(subscription: Subscription, *, pay_url: str | None = None) -> Message:
     context = _dunning_context(subscription, pay_url)
     key = f"subscription:{subscription.pk}:{subscription.past_due_since or _today(subscription)}"

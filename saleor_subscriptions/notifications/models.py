@@ -17,6 +17,7 @@ class MessageKind(models.TextChoices):
     RENEWAL_REMINDER = "renewal_reminder", "Renewal reminder"
     RECEIPT = "receipt", "Receipt"
     PAYMENT_FAILED = "payment_failed", "Payment failed"
+    PAYMENT_REQUEST = "payment_request", "Payment request"
     SUSPENDED = "suspended", "Suspended"
     TERMINATION_WARNING = "termination_warning", "Termination warning"
     CANCELLED = "cancelled", "Cancelled"

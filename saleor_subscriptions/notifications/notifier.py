@@ -50,6 +50,10 @@ class EmailNotifier:
         self.queue(lambda: messages.payment_failed(invoice, pay_url, attempt=attempt))
         self._to_contacts(invoice, lambda: messages.payment_failed(invoice, pay_url, attempt=attempt))
 
+    def payment_request(self, invoice: Invoice, pay_url: str) -> None:
+        self.queue(lambda: messages.payment_request(invoice, pay_url))
+        self._to_contacts(invoice, lambda: messages.payment_request(invoice, pay_url))
+
     def suspended(self, subscription: Subscription, *, pay_url: str | None = None) -> None:
         self.queue(lambda: messages.suspended(subscription, pay_url=pay_url))
 

@@ -40,6 +40,10 @@ class Notifier(Protocol):
         `dunning_days_done` is used, so each dunning step sends its reminder once.
         """
 
+    def payment_request(self, invoice: Invoice, pay_url: str) -> None:
+        """An invoice the customer is asked to pay through its pay link (a sign-up staff made with
+        `pay_link` collection): the amount, the due date and the link."""
+
     def suspended(self, subscription: Subscription, *, pay_url: str | None = None) -> None:
         """Access stopped for non-payment (§6 day 7); paying reactivates it."""
 

@@ -54,6 +54,9 @@ class RecordingNotifier:
     def payment_failed(self, invoice: Invoice, pay_url: str, *, attempt: int | None = None) -> None:
         self._record("payment_failed", invoice, pay_url, attempt=attempt)
 
+    def payment_request(self, invoice: Invoice, pay_url: str) -> None:
+        self._record("payment_request", invoice, pay_url)
+
     def suspended(self, subscription: Subscription, *, pay_url: str | None = None) -> None:
         self._record("suspended", subscription, pay_url=pay_url)
 

@@ -151,6 +151,16 @@ def _message(
     return page(request, "message", installation, status, title_key=title_key, message=message, code=key)
 
 
+def _intro(invoice: Invoice, needs_action: bool) -> str:
+    """What the page says first: confirm a 3-D Secure payment, pay a staff-made sign-up's first invoice
+    (nothing was tried yet), or pay again after a failed payment."""
+    if needs_action:
+        return "intro_action"
+    if invoice.billing_reason == Invoice.Reason.SIGNUP and invoice.subscription.status == "incomplete":
+        return "intro_signup"
+    return "intro_declined"
+
+
 @csrf_protect  # sets the CSRF cookie the bank form's token goes with
 @require_GET
 def pay_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -189,7 +199,7 @@ def pay_page(request: HttpRequest, token: str) -> HttpResponse:
         amount=amount,
         checkout=checkout,
         title=t["title"].format(number=invoice.number),
-        intro=t["intro_action" if needs_action else "intro_declined"],
+        intro=t[_intro(invoice, needs_action)],
         pay_saved=t["pay_saved"].format(card=checkout.saved_card.label) if checkout.saved_card else "",
         pay_button=t["pay_button"].format(amount=amount),
         complete_url=f"/pay/{token}/complete/",

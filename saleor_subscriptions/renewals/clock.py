@@ -18,7 +18,7 @@ from django.db.models import Min, QuerySet
 from saleor_subscriptions.billing.errors import CodedError
 from saleor_subscriptions.billing.states import SubscriptionStatus
 from saleor_subscriptions.invoicing.models import Invoice
-from saleor_subscriptions.lifecycle.signup import LAPSE_AFTER
+from saleor_subscriptions.lifecycle.signup import lapse_deadline
 from saleor_subscriptions.notifications.models import OutgoingEmail
 from saleor_subscriptions.renewals.batch import RENEWABLE
 from saleor_subscriptions.renewals.dunning import DUNNING
@@ -74,9 +74,9 @@ def _next_moment(installation: Installation, after: datetime, until: datetime) -
         .exclude(pipeline_step=Invoice.PipelineStep.DONE)
         .aggregate(t=Min("lease_until"))["t"]
     )
-    started = subscriptions.filter(status=SubscriptionStatus.INCOMPLETE).aggregate(t=Min("started_at"))["t"]
-    if started is not None and started + LAPSE_AFTER <= until:
-        candidates.append(started + LAPSE_AFTER)
+    lapses = [lapse_deadline(sub) for sub in subscriptions.filter(status=SubscriptionStatus.INCOMPLETE)]
+    if lapses and min(lapses) <= until:
+        candidates.append(min(lapses))
     moments = [max(moment, after) for moment in candidates if moment is not None]
     return min(moments) if moments else None
 

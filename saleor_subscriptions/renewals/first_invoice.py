@@ -99,14 +99,15 @@ def _discount(subscription: Subscription, code: str) -> tuple[DiscountRedemption
 
 
 def first_invoice_lines(
-    subscription: Subscription, charge: SignupCharge
+    subscription: Subscription, *, channel_price: Decimal | None, discount_code: str
 ) -> tuple[list[PricedLine], DiscountRedemption | None]:
     """The lines of the sign-up's invoice (§4): the trial's 0.00 line or the current period (prorated when
-    partial), the setup fee, the discount; and the redemption whose code they used, if any."""
+    partial), the setup fee, the discount (the code redeemed on the subscription, else `discount_code`); and
+    the redemption whose code they used, if any."""
     version = subscription.plan_version
     price = subscription.unit_price if subscription.unit_price is not None else version.price
-    terms = version.terms(channel_price=price if price is not None else charge.channel_price)
-    redemption, code = _discount(subscription, charge.discount_code)
+    terms = version.terms(channel_price=price if price is not None else channel_price)
+    redemption, code = _discount(subscription, discount_code)
     discount = (
         discount_for_period(redemption)
         if redemption is not None
@@ -195,7 +196,9 @@ def make_first_invoice(
             return FirstInvoice(existing, created=False)
         moment = now or sub_row.installation.now()
         warnings: list[str] = []
-        priced, redemption = first_invoice_lines(sub_row, charge)
+        priced, redemption = first_invoice_lines(
+            sub_row, channel_price=charge.channel_price, discount_code=charge.discount_code
+        )
         priced = _with_checkout_rounding(priced, charge, sub_row.quantity, sub_row.currency, warnings)
         trial = in_trial(sub_row)
         net = total(priced)

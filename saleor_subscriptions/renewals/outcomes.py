@@ -1,7 +1,8 @@
 """What a charge's outcome does to the invoice and the subscription (BILLING_RULES §5, §6).
 
-- succeeded: the invoice is paid; a trial becomes active, a past-due or suspended subscription is settled
-  on its original schedule; a receipt goes out.
+- succeeded: the invoice is paid; an `incomplete` sign-up whose sign-up invoice it is (made by staff,
+  `staff_signup`) is activated (its trial starts, or it becomes active), a trial becomes active, a past-due
+  or suspended subscription is settled on its original schedule; a receipt goes out.
 - processing (SEPA): neither paid nor failed; the invoice stays open and access continues until the gateway
   reports the end (`record_late_outcome`).
 - requires action (3-D Secure): dunning starts, but the charge is not retried blindly: the customer gets the
@@ -221,6 +222,9 @@ def mark_paid_many(
         state = subscription.state
         if state is SubscriptionStatus.TRIALING:
             trials.append(subscription)
+        elif state is SubscriptionStatus.INCOMPLETE and invoice.billing_reason == Invoice.Reason.SIGNUP:
+            # A sign-up staff made (`staff_signup`): its first payment starts it (§5).
+            invoice.subscription = lifecycle.activate_subscription(subscription, actor=Actor.APP)
         elif state in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED) and not _still_owed(
             subscription, invoice
         ):

@@ -37,6 +37,8 @@ class LifecycleErrorCode(StrEnum):
     CHANNEL_MISMATCH = "channel_mismatch"
     PLAN_ARCHIVED = "plan_archived"
     PRICE_UNKNOWN = "price_unknown"
+    START_IN_PAST = "start_in_past"
+    NO_SAVED_METHOD = "no_saved_method"
     ALREADY_SKIPPED = "already_skipped"
     DISCOUNT_CODE_INVALID = "discount_code_invalid"
     NOT_DUE = "not_due"

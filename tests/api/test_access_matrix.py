@@ -119,6 +119,7 @@ ACCESS: dict[str, Access] = {
     "staffSubscriptionResume": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionSkipNextPeriod": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionReactivate": staff("MANAGE_ORDERS", scope="write"),
+    "staffSubscriptionCreate": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionSwitch": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionQuantityChange": staff("MANAGE_ORDERS", scope="write"),
     "staffSubscriptionPriceChange": staff("MANAGE_ORDERS", scope="write"),
