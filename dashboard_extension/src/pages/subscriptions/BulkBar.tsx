@@ -177,7 +177,19 @@ function BulkDialog({
           />
         )}
         {action === "CANCEL" && <CancelOptions form={form} setForm={setForm} />}
-        {action === "PRICE_MIGRATION" && <PriceMigrationOptions form={form} setForm={setForm} error={form.version ? undefined : errors.version} />}
+        {action === "PRICE_MIGRATION" && (
+          <PriceMigrationOptions
+            form={form}
+            setForm={(next) => {
+              setForm(next);
+              if (next.plan !== form.plan) {
+                // Another plan picked: the refusal of the last one no longer applies.
+                setErrors((shown) => Object.fromEntries(Object.entries(shown).filter(([name]) => name !== "version")));
+              }
+            }}
+            error={errors.version}
+          />
+        )}
         <Input
           name="reason"
           type="text"
