@@ -3,9 +3,9 @@
 and its secret shown once; a discount code made after a refusal on its field; a webhook endpoint added with
 its secret shown once; the billing-integrity findings with a link to their subscription; a token without
 MANAGE_APPS told so; the seller's details on invoices refused on a field then saved, a logo uploaded and
-served, an accent colour set; the sandbox's test clock in General. In English (light) and Dutch (dark), each
-view checked with axe-core (WCAG 2.1 A and AA, best practices) and kept as a screenshot in
-tests/browser/artifacts/."""
+served, an accent colour set; the sandbox's test clock in General; a second general save sending only its own
+changes. In English (light) and Dutch (dark), each view checked with axe-core (WCAG 2.1 A and AA, best
+practices) and kept as a screenshot in tests/browser/artifacts/."""
 
 from __future__ import annotations
 
@@ -154,6 +154,23 @@ def test_the_owner_edits_the_settings_makes_keys_codes_and_endpoints_and_reads_t
         expect(general.locator("[name=invoicePrefix]")).to_have_attribute("aria-invalid", "false")
         expect(general.locator("[data-sandbox-on]")).to_be_visible()
         _checked(page, f"settings-general-{locale}-{theme}")
+        # A second save is compared against what the first saved: only its own changes are sent, and the
+        # sandbox note follows the saved setting without a reload.
+        sent: list[dict[str, Any]] = []
+
+        def record(request: Any) -> None:
+            body = request.post_data_json if request.method == "POST" else None
+            if isinstance(body, dict) and "installationSettingsUpdate" in (body.get("query") or ""):
+                sent.append(body.get("variables") or {})
+
+        page.on("request", record)
+        general.locator("[name=dueHour]").fill("8")
+        general.locator("[name=sandbox]").uncheck()
+        general.get_by_role("button", name=text["save"]).click()
+        _notified(page, "success", 2)
+        expect(general.locator("[data-sandbox-on]")).to_have_count(0)
+        page.remove_listener("request", record)
+        seen["second_save"] = sent
 
         # API keys: the secret is shown once, with a copy button; gone once dismissed.
         keys = _section(opened, "apiKeys")
@@ -223,7 +240,9 @@ def test_the_owner_edits_the_settings_makes_keys_codes_and_endpoints_and_reads_t
 
     installation = Installation.objects.get(pk=dashboard["installation"].pk)
     assert (installation.invoice_prefix, installation.name) == ("COFFEE-", "Coffee Club")
-    assert (installation.time_zone, installation.due_hour) == ("Europe/Amsterdam", 7)
+    assert (installation.time_zone, installation.due_hour) == ("Europe/Amsterdam", 8)
+    assert installation.sandbox is False
+    assert seen["second_save"] == [{"dueHour": 8, "sandbox": False}]
     key = ApiKey.objects.get(installation=installation)
     assert (key.name, sorted(key.scopes)) == ("ERP export", ["read", "write"])
     assert seen["key_secret"].startswith(key.prefix)

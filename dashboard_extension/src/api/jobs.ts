@@ -22,6 +22,9 @@ export const SubscriptionsBulkActionMutation = graphql(`
     $search: String
     $periods: Int
     $effect: PlanCancelEffect
+    $credit: Boolean
+    $version: Int
+    $effectiveOn: Date
     $reason: String
   ) {
     staffSubscriptionsBulkAction(
@@ -31,6 +34,9 @@ export const SubscriptionsBulkActionMutation = graphql(`
       search: $search
       periods: $periods
       effect: $effect
+      credit: $credit
+      version: $version
+      effectiveOn: $effectiveOn
       reason: $reason
     ) {
       job {
@@ -93,6 +99,11 @@ export const PlanChoicesQuery = graphql(`
       name
       productId
       channel
+      currency
+      archivedAt
+      terms {
+        version
+      }
     }
   }
 `);

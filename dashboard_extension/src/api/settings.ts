@@ -369,3 +369,16 @@ export const DocumentSettingsUpdateMutation = graphql(`
     }
   }
 `);
+
+/** Every plan of the shop (archived too) for a discount code's plan picker; MANAGE_ORDERS or MANAGE_PRODUCTS. */
+export const DiscountPlanChoicesQuery = graphql(`
+  query DiscountPlanChoices {
+    planChoices {
+      id
+      name
+      currency
+      channel
+      archivedAt
+    }
+  }
+`);

@@ -15,7 +15,22 @@ export const bulkEn = {
   "bulk.confirmTitle": "Confirm bulk action",
   "bulk.confirm.PAUSE": "{count, plural, one {Pause # subscription?} other {Pause # subscriptions?}}",
   "bulk.confirm.RESUME": "{count, plural, one {Resume # subscription?} other {Resume # subscriptions?}}",
-  "bulk.confirm.CANCEL": "{count, plural, one {Cancel # subscription?} other {Cancel # subscriptions?}}",
+  "bulk.PRICE_MIGRATION": "Price migration",
+  "bulk.confirm.CANCEL":
+    "{count, plural, one {Cancel # subscription} other {Cancel # subscriptions}} {effect, select, IMMEDIATELY {now} PERIOD_END {at the end of the period} other {as each plan says}}{credit, select, yes {, crediting the unused part} no {, without credit} other {}}?",
+  "bulk.confirm.PRICE_MIGRATION":
+    "{count, plural, one {Move # subscription to the newest version of its plan?} other {Move # subscriptions to the newest version of their plan?}}",
+  "bulk.asPlan": "As each plan says",
+  "bulk.credit": "Credit for the unused part of the period",
+  "bulk.credit.yes": "Credit it",
+  "bulk.credit.no": "No credit",
+  "bulk.migrationPlan": "Move to the newest version of",
+  "bulk.migrationPick": "Pick the plan whose newest version the subscriptions move to.",
+  "bulk.migrationChoice": "{name} ({currency}), version {version}{archived, select, yes { (archived)} other {}}",
+  "bulk.migrationTo":
+    "To version {version} (the newest of {name}); a subscription on another plan moves to that plan's version {version}, or is refused.",
+  "bulk.migrationHelp": "Each subscription is told now (the price-change notice) and moves at a period's start.",
+  "bulk.effectiveOn": "From (empty: the earliest the notice allows)",
   "bulk.confirm.SKIP_NEXT_PERIOD":
     "{count, plural, one {Skip the next period of # subscription?} other {Skip the next period of # subscriptions?}}",
   "bulk.confirmHelp": "Each subscription is changed on its own; those the rules refuse are listed with the reason.",
@@ -89,7 +104,22 @@ export const bulkNl: Record<BulkMessageId, string> = {
   "bulk.confirmTitle": "Bulkactie bevestigen",
   "bulk.confirm.PAUSE": "{count, plural, one {# abonnement pauzeren?} other {# abonnementen pauzeren?}}",
   "bulk.confirm.RESUME": "{count, plural, one {# abonnement hervatten?} other {# abonnementen hervatten?}}",
-  "bulk.confirm.CANCEL": "{count, plural, one {# abonnement opzeggen?} other {# abonnementen opzeggen?}}",
+  "bulk.PRICE_MIGRATION": "Prijsmigratie",
+  "bulk.confirm.CANCEL":
+    "{count, plural, one {# abonnement} other {# abonnementen}} {effect, select, IMMEDIATELY {nu} PERIOD_END {aan het einde van de periode} other {zoals elk plan het zegt}} opzeggen{credit, select, yes {, met tegoed voor het ongebruikte deel} no {, zonder tegoed} other {}}?",
+  "bulk.confirm.PRICE_MIGRATION":
+    "{count, plural, one {# abonnement naar de nieuwste versie van zijn plan verplaatsen?} other {# abonnementen naar de nieuwste versie van hun plan verplaatsen?}}",
+  "bulk.asPlan": "Zoals elk plan het zegt",
+  "bulk.credit": "Tegoed voor het ongebruikte deel van de periode",
+  "bulk.credit.yes": "Tegoed geven",
+  "bulk.credit.no": "Geen tegoed",
+  "bulk.migrationPlan": "Naar de nieuwste versie van",
+  "bulk.migrationPick": "Kies het plan naar welks nieuwste versie de abonnementen gaan.",
+  "bulk.migrationChoice": "{name} ({currency}), versie {version}{archived, select, yes { (gearchiveerd)} other {}}",
+  "bulk.migrationTo":
+    "Naar versie {version} (de nieuwste van {name}); een abonnement op een ander plan gaat naar versie {version} van dat plan, of wordt geweigerd.",
+  "bulk.migrationHelp": "Elk abonnement krijgt nu bericht (de aankondiging van de prijswijziging) en gaat over aan het begin van een periode.",
+  "bulk.effectiveOn": "Vanaf (leeg: zo vroeg als de aankondiging toestaat)",
   "bulk.confirm.SKIP_NEXT_PERIOD":
     "{count, plural, one {De volgende periode van # abonnement overslaan?} other {De volgende periode van # abonnementen overslaan?}}",
   "bulk.confirmHelp":

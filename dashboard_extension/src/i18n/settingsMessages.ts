@@ -111,6 +111,9 @@ export const settingsEn = {
   "set.codes.appliesTo.BOTH": "price and setup fee",
   "set.codes.plans": "Plans",
   "set.codes.plansHelp": "Plan ids, separated by spaces or commas (at most 100); empty: every plan.",
+  "set.codes.plansPick": "Tick the plans the code is for (at most 100); none ticked: every plan.",
+  "set.codes.planArchived": "archived",
+  "set.codes.planUnknown": "a plan no longer listed ({id})",
   "set.codes.maxRedemptions": "Redemptions in all",
   "set.codes.maxPerCustomer": "Redemptions per customer",
   "set.codes.noLimit": "Empty: no limit.",
@@ -236,6 +239,7 @@ export const settingsEn = {
   "set.integrity.rule.CHARGE_WITHOUT_INVOICE": "A charge without a paid invoice",
   "set.integrity.rule.CHARGED_NOT_PAID": "Charged other than paid",
   "set.integrity.rule.ORDER_TOTAL_MISMATCH": "The order's total differs",
+  "set.integrity.rule.REFUNDS_NOT_MATCHING": "Refunds at Stripe differ from the invoice",
 };
 
 export type SettingsMessageId = keyof typeof settingsEn;

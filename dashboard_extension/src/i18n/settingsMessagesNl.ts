@@ -111,6 +111,9 @@ export const settingsNl: Record<SettingsMessageId, string> = {
   "set.codes.appliesTo.BOTH": "prijs en opstartkosten",
   "set.codes.plans": "Plannen",
   "set.codes.plansHelp": "Plan-id's, gescheiden door spaties of komma's (hoogstens 100); leeg: elk plan.",
+  "set.codes.plansPick": "Vink de plannen aan waarvoor de code geldt (hoogstens 100); niets aangevinkt: elk plan.",
+  "set.codes.planArchived": "gearchiveerd",
+  "set.codes.planUnknown": "een plan dat niet meer in de lijst staat ({id})",
   "set.codes.maxRedemptions": "Aantal keer in totaal",
   "set.codes.maxPerCustomer": "Aantal keer per klant",
   "set.codes.noLimit": "Leeg: geen limiet.",
@@ -236,4 +239,5 @@ export const settingsNl: Record<SettingsMessageId, string> = {
   "set.integrity.rule.CHARGE_WITHOUT_INVOICE": "Een afschrijving zonder betaalde factuur",
   "set.integrity.rule.CHARGED_NOT_PAID": "Anders afgeschreven dan betaald",
   "set.integrity.rule.ORDER_TOTAL_MISMATCH": "Het totaal van de bestelling wijkt af",
+  "set.integrity.rule.REFUNDS_NOT_MATCHING": "Terugbetalingen bij Stripe wijken af van de factuur",
 };

@@ -7,11 +7,17 @@ import { Provider, type Client } from "urql";
 import { vi } from "vitest";
 import type { AppBridge } from "@saleor/app-sdk/app-bridge";
 
+import { SessionProvider, useSession } from "../bridge/session";
 import { BridgeContext } from "../bridge/state";
 import { MESSAGES, type Locale } from "../i18n/messages";
 
 /** What the page dispatched to the dashboard: `{type, payload}` of each App Bridge action. */
 export type Dispatched = { type: string; payload: Record<string, unknown> }[];
+
+/** Whether the page marked the session expired (the app then shows its "session expired" screen). */
+function SessionState() {
+  return <output data-testid="session">{useSession().expired ? "expired" : "live"}</output>;
+}
 
 function Where() {
   const location = useLocation();
@@ -36,12 +42,15 @@ export function renderPage(
     <ThemeProvider>
       <IntlProvider locale={locale} messages={MESSAGES[locale]}>
         <BridgeContext.Provider value={{ appBridge, state }}>
-          <Provider value={client}>
-            <MemoryRouter initialEntries={[url]}>
-              <Routes>{routes}</Routes>
-              <Where />
-            </MemoryRouter>
-          </Provider>
+          <SessionProvider>
+            <Provider value={client}>
+              <MemoryRouter initialEntries={[url]}>
+                <Routes>{routes}</Routes>
+                <Where />
+                <SessionState />
+              </MemoryRouter>
+            </Provider>
+          </SessionProvider>
         </BridgeContext.Provider>
       </IntlProvider>
     </ThemeProvider>,

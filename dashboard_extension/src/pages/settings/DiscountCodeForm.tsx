@@ -10,6 +10,7 @@ import { useT } from "../../i18n/useT";
 import type { MessageId } from "../../i18n/messages";
 import { SelectField } from "../../ui/fields";
 import { otherErrors, Refusal, resultErrors, TextField } from "./common";
+import { DiscountPlanPicker } from "./DiscountPlanPicker";
 import { createInput, discountFormOf, EMPTY_DISCOUNT, updateInput, type DiscountForm } from "./discountForm";
 
 const FIELDS = [
@@ -128,7 +129,7 @@ export function DiscountCodeForm({
         <option value="BOTH">{t("set.codes.appliesTo.BOTH")}</option>
       </SelectField>
       {fieldError("appliesTo")}
-      {text("plans", "set.codes.plans", { help: t("set.codes.plansHelp") })}
+      <DiscountPlanPicker value={form.plans} error={errors.plans} onChange={(plans) => setForm({ ...form, plans })} />
       {text("maxRedemptions", "set.codes.maxRedemptions", { type: "number", help: t("set.codes.noLimit") })}
       {text("maxPerCustomer", "set.codes.maxPerCustomer", { type: "number", help: t("set.codes.noLimit") })}
       {text("validFrom", "set.codes.validFrom", { type: "datetime-local", help: t("set.codes.validFromHelp") })}

@@ -171,4 +171,16 @@ describe("the Documents section", { timeout: 15_000 }, () => {
     expect(fetched.mock.calls[0]).toMatchObject([expect.stringMatching(/\/api\/shop\/logo$/), { method: "DELETE" }]);
     expect(dispatched.find((a) => a.type === "notification")?.payload).toMatchObject({ status: "success", title: "Logo removed" });
   });
+  it("marks the session expired when the API refuses the token of an upload, instead of showing its message", async () => {
+    const user = userEvent.setup();
+    const expired = { errors: [{ message: "the token has expired", extensions: { code: "INVALID_TOKEN" } }] };
+    vi.stubGlobal("fetch", vi.fn(() => Promise.resolve(new Response(JSON.stringify(expired), { status: 401 }))));
+    const { client } = mockClient(() => ({}));
+    const { dispatched } = open(client);
+    expect(screen.getByTestId("session")).toHaveTextContent("live");
+    await user.upload(await screen.findByLabelText("Upload a logo"), new File(["x"], "logo.png", { type: "image/png" }));
+    await waitFor(() => expect(screen.getByTestId("session")).toHaveTextContent("expired"));
+    expect(screen.queryByText("the token has expired")).not.toBeInTheDocument();
+    expect(dispatched.filter((a) => a.type === "notification")).toHaveLength(0);
+  });
 });

@@ -1,7 +1,9 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useEffect, useId, useRef, useState, type ChangeEvent } from "react";
 
+import { isTokenRefusal } from "../../api/client";
 import { useNotify } from "../../bridge/hooks";
+import { useSession } from "../../bridge/session";
 import { useBridge } from "../../bridge/state";
 import { useT } from "../../i18n/useT";
 
@@ -17,11 +19,12 @@ export function logoFileProblem(file: { type: string; size: number }): "type" | 
   return file.size > LOGO_MAX_BYTES ? "size" : null;
 }
 
-/** The logo's URL after `PUT` / `DELETE /api/shop/logo`, or the API's refusal's message. */
+/** The logo's URL after `PUT` / `DELETE /api/shop/logo`, the API's refusal's message, or `expired` when the
+ * API refused the token (401 EXPIRED_TOKEN / INVALID_TOKEN). */
 export async function sendLogo(
   token: string,
   file: File | null,
-): Promise<{ logoUrl: string | null } | { refused: string }> {
+): Promise<{ logoUrl: string | null } | { refused: string } | { expired: true }> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (file) {
     headers["Content-Type"] = file.type;
@@ -31,6 +34,9 @@ export async function sendLogo(
     headers,
     body: file ?? undefined,
   });
+  if (await isTokenRefusal(response)) {
+    return { expired: true };
+  }
   const body = (await response.json().catch(() => null)) as {
     logoUrl?: string | null;
     errors?: { message?: string }[];
@@ -46,6 +52,7 @@ export function LogoField({ logoUrl, onChanged }: { logoUrl: string | null; onCh
   const t = useT();
   const notify = useNotify();
   const { state: bridge } = useBridge();
+  const { markExpired } = useSession();
   const inputId = useId();
   const helpId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -65,6 +72,10 @@ export function LogoField({ logoUrl, onChanged }: { logoUrl: string | null; onCh
     setBusy(true);
     try {
       const answer = await sendLogo(bridge.token, file);
+      if ("expired" in answer) {
+        markExpired();
+        return;
+      }
       if ("refused" in answer) {
         refuse(answer.refused);
         return;

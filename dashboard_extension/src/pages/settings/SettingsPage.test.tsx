@@ -298,4 +298,62 @@ describe("the settings page", { timeout: 15_000 }, () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
     expect(executeMutation.mock.calls[0]?.[0].variables).toEqual({ id: code.id, reason: "season over" });
   });
+  it("compares a second save against what the first saved: only the new change is sent, the sandbox note follows", async () => {
+    const user = userEvent.setup();
+    let saved: Record<string, unknown> = SETTINGS;
+    const { client, executeMutation } = mockClient(
+      { InstallationSettings: { data: { installationSettings: SETTINGS } } },
+      {
+        InstallationSettingsUpdate: (variables) => {
+          saved = { ...saved, ...variables };
+          return { installationSettingsUpdate: { installationSettings: saved, errors: [] } };
+        },
+      },
+    );
+    open(client, "general");
+    const name = await screen.findByRole("textbox", { name: "Shop name" });
+    expect(screen.getByText(/This shop is a sandbox/)).toBeInTheDocument();
+    await user.type(name, "Coffee Club");
+    await user.click(screen.getByRole("checkbox", { name: "Sandbox" }));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.queryByText(/This shop is a sandbox/)).not.toBeInTheDocument());
+    expect(executeMutation.mock.calls[0]?.[0].variables).toEqual({ shopName: "Coffee Club", sandbox: false });
+
+    const dueHour = screen.getByRole("spinbutton", { name: "Due hour" });
+    await user.clear(dueHour);
+    await user.type(dueHour, "10");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(executeMutation).toHaveBeenCalledTimes(2));
+    expect(executeMutation.mock.calls[1]?.[0].variables).toEqual({ dueHour: 10 });
+    expect(screen.getByRole("textbox", { name: "Shop name" })).toHaveValue("Coffee Club");
+  });
+
+  it("picks a discount code's plans by name from every plan, archived ones marked", async () => {
+    const user = userEvent.setup();
+    const plans = [
+      { id: "UGxhbjox", name: "Coffee monthly", currency: "EUR", channel: "eu", archivedAt: null },
+      { id: "UGxhbjoy", name: "Coffee yearly", currency: "USD", channel: "us", archivedAt: "2026-11-01T00:00:00+00:00" },
+      { id: "UGxhbjoz", name: "Tea monthly", currency: "EUR", channel: "eu", archivedAt: null },
+    ];
+    const { client, executeMutation } = mockClient(
+      {
+        DiscountCodes: { data: { discountCodes: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } } },
+        DiscountPlanChoices: { data: { planChoices: plans } },
+      },
+      { DiscountCodeCreate: () => ({ staffDiscountCodeCreate: { discountCode: null, errors: [] } }) },
+    );
+    open(client, "discounts");
+    await user.click(await screen.findByRole("button", { name: "New discount code" }, { timeout: 3000 }));
+    const picker = await screen.findByRole("group", { name: "Plans" });
+    expect(within(picker).getByRole("checkbox", { name: "Coffee yearly · USD · us (archived)" })).not.toBeChecked();
+    await user.type(screen.getByRole("textbox", { name: "Code" }), "WINTER10");
+    await user.type(screen.getByRole("textbox", { name: "Percentage off" }), "10");
+    await user.click(within(picker).getByRole("checkbox", { name: "Tea monthly · EUR · eu" }));
+    await user.click(within(picker).getByRole("checkbox", { name: "Coffee yearly · USD · us (archived)" }));
+    await user.click(screen.getByRole("button", { name: "Create code" }));
+    await waitFor(() => expect(executeMutation).toHaveBeenCalled());
+    expect(executeMutation.mock.calls[0]?.[0].variables).toMatchObject({
+      input: { code: "WINTER10", percent: "10", plans: ["UGxhbjoz", "UGxhbjoy"] },
+    });
+  });
 });

@@ -73,7 +73,8 @@ export function discountFormOf(code: DiscountCodeFieldsFragment): DiscountForm {
   };
 }
 
-function planIds(text: string): string[] {
+/** The plan ids of the form's plans (one a line; typed ones may be separated by spaces or commas). */
+export function planIds(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 

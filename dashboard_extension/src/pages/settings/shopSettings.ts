@@ -27,8 +27,12 @@ export function useShopSettings() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: InstallationSettingsQuery });
   const [saving, update] = useMutation(InstallationSettingsUpdateMutation);
   // The same settings read again (cache, then network) keep their identity, so a form being typed in is not
-  // reset; changed settings (after a save) reset it.
-  const json = JSON.stringify(data?.installationSettings ?? null);
+  // reset; changed settings (after a save) reset it. The client has no cache, so a save's answer (the settings
+  // as saved) stands in for the query's until the query answers anew: the form then compares against what was
+  // saved, and a second save sends only the new change.
+  const queried = JSON.stringify(data?.installationSettings ?? null);
+  const [answered, setAnswered] = useState<{ over: string; json: string } | null>(null);
+  const json = answered && answered.over === queried ? answered.json : queried;
   const settings = useMemo(() => JSON.parse(json) as InstallationSettingsFieldsFragment | null, [json]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const save = useCallback(
@@ -40,10 +44,14 @@ export function useShopSettings() {
         notify.error(t("set.saveFailed"), errors);
         return false;
       }
+      const saved = result.data?.installationSettingsUpdate?.installationSettings;
+      if (saved) {
+        setAnswered({ over: queried, json: JSON.stringify(saved) });
+      }
       notify.success(t("set.savedSettings"));
       return true;
     },
-    [update, notify, t],
+    [update, notify, t, queried],
   );
   return {
     settings,

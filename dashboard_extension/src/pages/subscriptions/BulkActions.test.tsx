@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route } from "react-router-dom";
 import type { Client } from "urql";
@@ -42,10 +42,15 @@ const DONE = {
   },
 };
 
+const PLANS = [
+  { id: "UGxhbjox", name: "Coffee monthly", productId: "p1", channel: "eu", currency: "EUR", archivedAt: null, terms: { version: 3 } },
+  { id: "UGxhbjoy", name: "Tea", productId: "p2", channel: "eu", currency: "EUR", archivedAt: "2026-11-01T00:00:00+00:00", terms: { version: 1 } },
+];
+
 function client() {
   const executeQuery = vi.fn((operation: { query: { definitions: { name?: { value: string } }[] } }) => {
     const name = operation.query.definitions[0]?.name?.value;
-    const data = { BackgroundJob: DONE, PlanChoices: { planChoices: [] }, SubscriptionCounts: COUNTS }[name ?? ""] ?? PAGE;
+    const data = { BackgroundJob: DONE, PlanChoices: { planChoices: PLANS }, SubscriptionCounts: COUNTS }[name ?? ""] ?? PAGE;
     return fromValue({ data, stale: false, hasNext: false });
   });
   const started = { data: { staffSubscriptionsBulkAction: { job: { ...JOB, status: "QUEUED", done: 0 }, errors: [] } } };
@@ -96,5 +101,88 @@ describe("bulk actions on the subscriptions list", () => {
 
     expect(executeMutation).not.toHaveBeenCalled();
     expect(screen.getByText("Een geheel aantal periodes, minstens 1.")).toBeInTheDocument();
+  });
+  it("cancels now without credit after a confirmation naming how many and how", async () => {
+    const user = userEvent.setup();
+    const { client: mock, executeMutation } = client();
+    renderPage(<Route path="/subscriptions" element={<SubscriptionsPage />} />, { client: mock, url: "/subscriptions" });
+
+    await user.click(await screen.findByRole("checkbox", { name: "Select every subscription on this page" }));
+    await user.click(within(screen.getByRole("group", { name: "Bulk actions" })).getByRole("button", { name: "Cancel" }));
+    const dialog = screen.getByRole("dialog");
+    expect(within(dialog).getByText("Cancel 3 subscriptions as each plan says?")).toBeInTheDocument();
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "When it ends" }), "IMMEDIATELY");
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "Credit for the unused part of the period" }), "no");
+    expect(within(dialog).getByText("Cancel 3 subscriptions now, without credit?")).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Confirm" }));
+
+    expect(executeMutation.mock.calls[0]?.[1]).toEqual({
+      action: "CANCEL",
+      ids: ["sub-1", "sub-2", "sub-3"],
+      effect: "IMMEDIATELY",
+      credit: false,
+    });
+  });
+
+  it("cancels at the period's end with no credit option sent", async () => {
+    const user = userEvent.setup();
+    const { client: mock, executeMutation } = client();
+    renderPage(<Route path="/subscriptions" element={<SubscriptionsPage />} />, { client: mock, url: "/subscriptions", locale: "nl" });
+
+    await user.click(await screen.findByRole("checkbox", { name: "Alle abonnementen op deze pagina selecteren" }));
+    await user.click(within(screen.getByRole("group", { name: "Bulkacties" })).getByRole("button", { name: "Opzeggen" }));
+    const dialog = screen.getByRole("dialog");
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "Wanneer het eindigt" }), "PERIOD_END");
+    expect(within(dialog).queryByRole("combobox", { name: /Tegoed/ })).not.toBeInTheDocument();
+    expect(within(dialog).getByText("3 abonnementen aan het einde van de periode opzeggen?")).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Bevestigen" }));
+    expect(executeMutation.mock.calls[0]?.[1]).toEqual({ action: "CANCEL", ids: ["sub-1", "sub-2", "sub-3"], effect: "PERIOD_END" });
+  });
+
+  it("migrates prices to the newest version of the plan picked, from a date, after a confirmation", async () => {
+    const user = userEvent.setup();
+    const { client: mock, executeMutation } = client();
+    renderPage(<Route path="/subscriptions" element={<SubscriptionsPage />} />, { client: mock, url: "/subscriptions" });
+
+    await user.click(await screen.findByRole("checkbox", { name: "Select every subscription on this page" }));
+    await user.click(screen.getByRole("button", { name: "Price migration" }));
+    const dialog = screen.getByRole("dialog");
+    expect(within(dialog).getByText("Move 3 subscriptions to the newest version of their plan?")).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Confirm" }));
+    expect(executeMutation).not.toHaveBeenCalled();
+    expect(within(dialog).getByRole("alert")).toHaveTextContent("Pick the plan whose newest version");
+
+    const plan = within(dialog).getByRole("combobox", { name: "Move to the newest version of" });
+    expect(within(plan).getByRole("option", { name: "Tea (EUR), version 1 (archived)" })).toBeInTheDocument();
+    await user.selectOptions(plan, "UGxhbjox");
+    expect(within(dialog).getByText(/^To version 3 \(the newest of Coffee monthly\)/)).toBeInTheDocument();
+    fireEvent.change(within(dialog).getByLabelText("From (empty: the earliest the notice allows)"), {
+      target: { value: "2027-01-01" },
+    });
+    await user.click(within(dialog).getByRole("button", { name: "Confirm" }));
+
+    expect(executeMutation.mock.calls[0]?.[1]).toEqual({
+      action: "PRICE_MIGRATION",
+      ids: ["sub-1", "sub-2", "sub-3"],
+      version: 3,
+      effectiveOn: "2027-01-01",
+    });
+  });
+  it("marks the session expired when the API refuses the token of the CSV export", async () => {
+    const user = userEvent.setup();
+    const expired = { errors: [{ message: "the token has expired", extensions: { code: "EXPIRED_TOKEN" } }] };
+    vi.stubGlobal("fetch", vi.fn(() => Promise.resolve(new Response(JSON.stringify(expired), { status: 401 }))));
+    try {
+      const { client: mock } = client();
+      const { dispatched } = renderPage(<Route path="/subscriptions" element={<SubscriptionsPage />} />, {
+        client: mock,
+        url: "/subscriptions",
+      });
+      await user.click(await screen.findByRole("button", { name: "Export CSV" }));
+      await waitFor(() => expect(screen.getByTestId("session")).toHaveTextContent("expired"));
+      expect(dispatched.filter((a) => a.type === "notification")).toHaveLength(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { SubscriptionsBulkActionMutation } from "../../api/jobs";
 import { errorsByField, requestErrors } from "../../api/errors";
 import { useNotify } from "../../bridge/hooks";
 import { useT } from "../../i18n/useT";
-import { SelectField } from "../../ui/fields";
+import { CancelOptions, PriceMigrationOptions } from "./BulkOptions";
 import type { ListState } from "./listState";
 import {
   BULK_ACTIONS,
@@ -114,6 +114,10 @@ function BulkDialog({
       setErrors({ periods: t("act.periodsInvalid") });
       return;
     }
+    if (action === "PRICE_MIGRATION" && !form.version) {
+      setErrors({ version: t("bulk.migrationPick") });
+      return;
+    }
     setBusy(true);
     const result = await client
       .mutation(SubscriptionsBulkActionMutation, bulkVariables(action, selection, state, form))
@@ -130,7 +134,7 @@ function BulkDialog({
     onStarted(job.id);
   };
   const other = Object.entries(errors)
-    .filter(([name]) => name !== "periods" && name !== "reason")
+    .filter(([name]) => !["periods", "reason", "version"].includes(name))
     .map(([name, message]) => (name ? `${name}: ${message}` : message));
 
   return (
@@ -152,7 +156,11 @@ function BulkDialog({
       <Text as="h2" id={titleId} size={6} fontWeight="bold">
         {t("bulk.confirmTitle")}
       </Text>
-      <Text data-confirm-text>{t(`bulk.confirm.${action}`, { count })}</Text>
+      <Text data-confirm-text>{t(`bulk.confirm.${action}`, {
+        count,
+        effect: form.effect || "PLAN",
+        credit: form.effect === "PERIOD_END" ? "PLAN" : form.credit || "PLAN",
+      })}</Text>
       <Text size={2}>{t("bulk.confirmHelp")}</Text>
       <Box as="form" display="flex" flexDirection="column" gap={3} onSubmit={submit} noValidate>
         {action === "PAUSE" && (
@@ -168,16 +176,19 @@ function BulkDialog({
             onChange={(event) => setForm({ ...form, periods: event.target.value })}
           />
         )}
-        {action === "CANCEL" && (
-          <SelectField
-            label={t("bulk.effect")}
-            name="effect"
-            value={form.effect}
-            onChange={(effect) => setForm({ ...form, effect: effect as BulkForm["effect"] })}
-          >
-            <option value="PERIOD_END">{t("bulk.effect.PERIOD_END")}</option>
-            <option value="IMMEDIATELY">{t("bulk.effect.IMMEDIATELY")}</option>
-          </SelectField>
+        {action === "CANCEL" && <CancelOptions form={form} setForm={setForm} />}
+        {action === "PRICE_MIGRATION" && (
+          <PriceMigrationOptions
+            form={form}
+            setForm={(next) => {
+              setForm(next);
+              if (next.plan !== form.plan) {
+                // Another plan picked: the refusal of the last one no longer applies.
+                setErrors((shown) => Object.fromEntries(Object.entries(shown).filter(([name]) => name !== "version")));
+              }
+            }}
+            error={errors.version}
+          />
         )}
         <Input
           name="reason"

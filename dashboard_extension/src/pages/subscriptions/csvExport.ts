@@ -1,3 +1,4 @@
+import { isTokenRefusal } from "../../api/client";
 import { matching, type ListState } from "./listState";
 
 /** The export's URL for the list shown: its filter (JSON) and search, as the API's CSV export takes them. */
@@ -15,12 +16,23 @@ export function exportFileName(now: Date): string {
   return `subscriptions-${now.toISOString().slice(0, 10)}.csv`;
 }
 
+/** The API refused the dashboard's token (expired): the page says the session expired. */
+export class TokenRefused extends Error {
+  constructor() {
+    super("the dashboard's token was refused");
+    this.name = "TokenRefused";
+  }
+}
+
 /**
  * Fetches the export with the dashboard's token (a plain link would not carry it) and saves it as a file.
- * Throws with the API's message when the export is refused.
+ * Throws with the API's message when the export is refused, TokenRefused when the token is.
  */
 export async function downloadExport(url: string, token: string, fileName: string): Promise<void> {
   const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  if (await isTokenRefusal(response)) {
+    throw new TokenRefused();
+  }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { errors?: { message?: string }[] } | null;
     throw new Error(body?.errors?.[0]?.message ?? `${response.status} ${response.statusText}`);

@@ -22,7 +22,12 @@ describe("the selection of the list", () => {
   it("sends the ids picked, or the list's filter and search when all matching are selected", () => {
     const state = { ...DEFAULT_STATE, tab: "ACTIVE" as const, search: " anna ", channel: "eu" };
     const picked = bulkVariables("PAUSE", toggle(NO_SELECTION, "U3Vi"), state, { ...EMPTY_BULK_FORM, periods: "2" });
-    const all = bulkVariables("CANCEL", selectAllMatching(NO_SELECTION), state, { ...EMPTY_BULK_FORM, reason: " moving " });
+    const all = bulkVariables("CANCEL", selectAllMatching(NO_SELECTION), state, {
+      ...EMPTY_BULK_FORM,
+      effect: "PERIOD_END",
+      credit: "yes",
+      reason: " moving ",
+    });
 
     expect(picked).toEqual({ action: "PAUSE", ids: ["U3Vi"], periods: 2 });
     expect(all).toEqual({
@@ -31,6 +36,16 @@ describe("the selection of the list", () => {
       search: "anna",
       effect: "PERIOD_END",
       reason: "moving",
+    });
+    // As each plan says: neither option sent; credit only when not at the period's end.
+    expect(bulkVariables("CANCEL", toggle(NO_SELECTION, "U3Vi"), state, EMPTY_BULK_FORM)).toEqual({ action: "CANCEL", ids: ["U3Vi"] });
+    const now = { ...EMPTY_BULK_FORM, effect: "IMMEDIATELY" as const, credit: "yes" as const };
+    expect(bulkVariables("CANCEL", toggle(NO_SELECTION, "U3Vi"), state, now)).toMatchObject({ effect: "IMMEDIATELY", credit: true });
+    const migration = { ...EMPTY_BULK_FORM, plan: "UGxhbjox", version: "4", periods: "2" };
+    expect(bulkVariables("PRICE_MIGRATION", toggle(NO_SELECTION, "U3Vi"), state, migration)).toEqual({
+      action: "PRICE_MIGRATION",
+      ids: ["U3Vi"],
+      version: 4,
     });
   });
 });

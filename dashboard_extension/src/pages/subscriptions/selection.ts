@@ -9,10 +9,10 @@ export interface Selection {
 
 export const NO_SELECTION: Selection = { ids: new Set(), allMatching: false };
 
-/** The actions of the bulk-action bar (a price migration is started from the plan, not the list). */
-export type ListBulkAction = Exclude<SubscriptionBulkAction, "PRICE_MIGRATION">;
+/** The actions of the bulk-action bar. */
+export type ListBulkAction = SubscriptionBulkAction;
 
-export const BULK_ACTIONS: readonly ListBulkAction[] = ["PAUSE", "RESUME", "CANCEL", "SKIP_NEXT_PERIOD"];
+export const BULK_ACTIONS: readonly ListBulkAction[] = ["PAUSE", "RESUME", "CANCEL", "SKIP_NEXT_PERIOD", "PRICE_MIGRATION"];
 
 export function toggle(selection: Selection, id: string): Selection {
   const ids = new Set(selection.ids);
@@ -53,11 +53,33 @@ export function selectedCount(selection: Selection, totalCount: number): number 
 
 export interface BulkForm {
   periods: string;
-  effect: PlanCancelEffect;
+  /** CANCEL: when; "" as each plan says. */
+  effect: PlanCancelEffect | "";
+  /** CANCEL (not at the period's end): credit the unused part; "" as each plan says. */
+  credit: "" | "yes" | "no";
+  /** PRICE_MIGRATION: the plan picked, and the version of their plan to move to (that plan's newest). */
+  plan: string;
+  version: string;
+  /** PRICE_MIGRATION: from (YYYY-MM-DD); "" the earliest the notice allows. */
+  effectiveOn: string;
   reason: string;
 }
 
-export const EMPTY_BULK_FORM: BulkForm = { periods: "", effect: "PERIOD_END", reason: "" };
+export const EMPTY_BULK_FORM: BulkForm = { periods: "", effect: "", credit: "", plan: "", version: "", effectiveOn: "", reason: "" };
+
+/** The cancel's and the price migration's options, as the API takes them. */
+function actionOptions(action: ListBulkAction, form: BulkForm): Partial<SubscriptionsBulkActionMutationVariables> {
+  if (action === "CANCEL") {
+    return {
+      ...(form.effect ? { effect: form.effect } : {}),
+      ...(form.credit && form.effect !== "PERIOD_END" ? { credit: form.credit === "yes" } : {}),
+    };
+  }
+  if (action === "PRICE_MIGRATION") {
+    return { version: Number(form.version), ...(form.effectiveOn ? { effectiveOn: form.effectiveOn } : {}) };
+  }
+  return {};
+}
 
 /** The mutation's variables: the ids picked, or the list's filter and search (resolved by the API when the
  * job is made), with the options of the action. */
@@ -73,7 +95,7 @@ export function bulkVariables(
     action,
     ...target,
     ...(action === "PAUSE" && periods ? { periods: Number(periods) } : {}),
-    ...(action === "CANCEL" ? { effect: form.effect } : {}),
+    ...actionOptions(action, form),
     ...(form.reason.trim() ? { reason: form.reason.trim() } : {}),
   };
 }
