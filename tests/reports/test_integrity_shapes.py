@@ -1,5 +1,5 @@
 """Billing integrity, the cases the set-based statements' shapes could get wrong (reports/integrity.py reads
-numbers in index order, adds up a paid invoice's charges in one merged pass, and finds charges without an
+numbers in index order, reads the paid invoices from a covering index, and finds charges without an
 invoice from the unpaid invoices): a number used twice, a paid invoice with two charges of which one is on
 its order, the credit used on the order, and a charge on an invoice still open."""
 
