@@ -24,6 +24,7 @@ logged with its traceback and answered as `INTERNAL_ERROR` without details.
 from __future__ import annotations
 
 import logging
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +33,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from graphql import ExecutionResult, GraphQLError, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, validate
 
 from saleor_subscriptions import json_body
 from saleor_subscriptions.api.auth import authenticate
@@ -148,6 +149,23 @@ def _too_complex(over: TooComplex) -> JsonResponse:
     return JsonResponse({"errors": [{"message": over.message, "extensions": extensions}]}, status=BAD_REQUEST)
 
 
+CHECKED_DOCUMENTS = 256
+"""How many query texts that passed parsing, the limits and validation are kept with their parsed document
+(per process): a storefront sends the same few queries again and again, and parsing and validating one costs
+more than running it (bench/README.md). Only documents that passed are kept; the check of the inputs, which
+depends on the variables, runs every time."""
+
+_checked: dict[str, DocumentNode] = {}
+_checked_lock = threading.Lock()
+
+
+def _remember(query: str, document: DocumentNode) -> None:
+    with _checked_lock:
+        if len(_checked) >= CHECKED_DOCUMENTS:
+            _checked.pop(next(iter(_checked)))  # the oldest first in
+        _checked[query] = document
+
+
 @csrf_exempt
 def graphql_view(request: HttpRequest) -> HttpResponse:
     """The API endpoint (see the module doc)."""
@@ -170,19 +188,22 @@ def _answer(request: HttpRequest) -> HttpResponse:
         query, variables, operation = _request_body(request)
     except RequestRefused as refused:
         return JsonResponse(refused.as_json(), status=refused.status)
-    try:
-        document = parse(query, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_COMMENTS)
-    except GraphQLError as error:
-        if "Parsing aborted" in error.message:  # graphql-core's words for a document over a parse limit
-            return _too_complex(TooComplex("tokens", MAX_TOKENS, MAX_TOKENS + 1))
-        return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_PARSE_FAILED, [error])
-    try:
-        check_limits(schema.graphql_schema, document)
-    except TooComplex as over:
-        return _too_complex(over)
-    invalid = validate(schema.graphql_schema, document)
-    if invalid:
-        return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_VALIDATION_FAILED, invalid)
+    document = _checked.get(query)
+    if document is None:
+        try:
+            document = parse(query, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_COMMENTS)
+        except GraphQLError as error:
+            if "Parsing aborted" in error.message:  # graphql-core's words for a document over a parse limit
+                return _too_complex(TooComplex("tokens", MAX_TOKENS, MAX_TOKENS + 1))
+            return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_PARSE_FAILED, [error])
+        try:
+            check_limits(schema.graphql_schema, document)
+        except TooComplex as over:
+            return _too_complex(over)
+        invalid = validate(schema.graphql_schema, document)
+        if invalid:
+            return _errors(BAD_REQUEST, ApiErrorCode.GRAPHQL_VALIDATION_FAILED, invalid)
+        _remember(query, document)
     try:
         check_inputs(document, variables)
     except InputRefused as refused:

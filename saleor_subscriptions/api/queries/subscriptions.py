@@ -9,6 +9,7 @@ from typing import Any
 
 import graphene
 from django.db.models import Prefetch, QuerySet
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from saleor_subscriptions.api.auth import Customer
 from saleor_subscriptions.api.context import context_of
@@ -27,18 +28,50 @@ from saleor_subscriptions.tenants.models import Installation
 MAX_FIRST = 100
 
 
-def customers_subscriptions(installation: Installation, customer: Customer) -> QuerySet[Subscription]:
+def customers_subscriptions(
+    installation: Installation, customer: Customer, fields: frozenset[str] | None = None
+) -> QuerySet[Subscription]:
+    """The customer's subscriptions with what their fields need. `fields`: the subscription's fields the
+    request selects (None: any); the invoices of a field not selected are not read (each resolver reads its
+    own when they were not prefetched)."""
+    invoices = [
+        Prefetch("invoices", queryset=queryset, to_attr=attr)
+        for field, queryset, attr in (
+            ("openInvoices", payable_invoices(), "payable"),
+            ("invoices", issued_invoices(), "issued"),
+        )
+        if fields is None or field in fields
+    ]
     return (
         Subscription.objects.filter(installation=installation, customer_user_id=customer.user_id)
         .exclude(status="incomplete")
         .select_related("installation", "plan_version__plan", "pending_plan_version__plan")
         .prefetch_related(
-            Prefetch("invoices", queryset=payable_invoices(), to_attr="payable"),
-            Prefetch("invoices", queryset=issued_invoices(), to_attr="issued"),
+            *invoices,
             # A plan's terms are its newest version's: one query for every plan listed, not one each.
             Prefetch("plan_version__plan__versions", queryset=PlanVersion.objects.order_by("version")),
         )
     )
+
+
+def selected_fields(info: Any) -> frozenset[str]:
+    """The names of the fields selected under this field, fragments followed (a field under @skip or
+    @include counts as selected: at worst it is prefetched for nothing)."""
+    names: set[str] = set()
+    pending = [node.selection_set for node in info.field_nodes]
+    while pending:
+        selection_set = pending.pop()
+        if selection_set is None:
+            continue
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = info.fragments.get(selection.name.value)
+                pending.append(None if fragment is None else fragment.selection_set)
+    return frozenset(names)
 
 
 class SubscriptionQueries(graphene.ObjectType):
@@ -72,7 +105,7 @@ class SubscriptionQueries(graphene.ObjectType):
         first = MAX_FIRST if first is None else first
         if not 1 <= first <= MAX_FIRST:
             raise api_error(ApiErrorCode.BAD_USER_INPUT, f"first: must be 1 to {MAX_FIRST}, not {first}")
-        subscriptions = customers_subscriptions(principal.shop(), customer)
+        subscriptions = customers_subscriptions(principal.shop(), customer, selected_fields(info))
         if after is not None:
             after_pk = parse_subscription_id(after)
             if after_pk is None:
@@ -89,4 +122,5 @@ class SubscriptionQueries(graphene.ObjectType):
         pk = parse_subscription_id(id)
         if pk is None:
             raise api_error(ApiErrorCode.BAD_USER_INPUT, f"id: {id!r} is not a subscription id")
-        return customers_subscriptions(principal.shop(), customer).filter(pk=pk).first()
+        subscriptions = customers_subscriptions(principal.shop(), customer, selected_fields(info))
+        return subscriptions.filter(pk=pk).first()
