@@ -30,6 +30,7 @@ import httpx
 
 from saleor_subscriptions import __version__
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
+from saleor_subscriptions.saleor import aliases
 from saleor_subscriptions.saleor.documents import document
 from saleor_subscriptions.saleor.outbound import saleor_http_client
 
@@ -140,7 +141,73 @@ class SaleorClient:
         source = document(name)
         is_query = source.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{source}"
         retry_all = is_query if idempotent is None else idempotent
-        payload = {"query": source, "variables": dict(variables or {})}
+        return self._data(name, self._post(name, source, variables or {}, retry_all))
+
+    def execute_aliased(
+        self, name: str, variables: Sequence[Mapping[str, Any]], *, idempotent: bool | None = None
+    ) -> list[dict[str, Any] | SaleorRequestError]:
+        """Runs `graphql/saleor/<name>.graphql` once per item of `variables`, in one request (its root field
+        under aliases, see `aliases`), and returns each alias's `data` in a dict under the field's own name,
+        as `execute` would, or the SaleorRequestError of the top-level errors whose path names that alias.
+        Errors that name no alias, a 401, a timeout or a 5xx fail the whole request as they fail `execute`.
+        Retried as `execute` retries the document alone."""
+        if not variables:
+            return []
+        single = document(name)
+        is_query = single.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{single}"
+        retry_all = is_query if idempotent is None else idempotent
+        source = aliases.aliased(name, len(variables))
+        payload = aliases.aliased_variables([dict(v) for v in variables])
+        response = self._post(name, source, payload, retry_all)
+        body = self._body(name, response)
+        by_alias: dict[str, list[Mapping[str, Any]]] = {}
+        unplaced = []
+        for error in body.get("errors") or []:
+            path = error.get("path") if isinstance(error, dict) else None
+            if isinstance(path, list) and path and isinstance(path[0], str):
+                by_alias.setdefault(path[0], []).append(error)
+            else:
+                unplaced.append(error)
+        if unplaced:
+            self._raise_errors(name, unplaced)
+        if response.status_code >= 400:
+            raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        field = aliases.root_field(name)
+        answers: list[dict[str, Any] | SaleorRequestError] = []
+        for index in range(len(variables)):
+            key = aliases.alias(index)
+            if key in by_alias:
+                errors = by_alias[key]
+                if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
+                    raise TokenRejectedError(name, errors)
+                answers.append(SaleorRequestError(name, errors))
+            else:
+                answers.append({field: (data or {}).get(key)})
+        return answers
+
+    def mutate_aliased(
+        self, name: str, variables: Sequence[Mapping[str, Any]], field: str, *, idempotent: bool = False
+    ) -> list[Any]:
+        """`mutate` for each item of `variables` in one request (`execute_aliased`): each answer is the
+        alias's `data[field]`, or the SaleorMutationError or SaleorRequestError its single call would
+        raise."""
+        answers: list[Any] = []
+        for answer in self.execute_aliased(name, variables, idempotent=idempotent):
+            if isinstance(answer, SaleorError):
+                answers.append(answer)
+                continue
+            result = answer.get(field)
+            if result is None:
+                answers.append(SaleorRequestError(name, [{"message": f"no {field} in the response"}]))
+            elif result.get("errors"):
+                answers.append(SaleorMutationError(name, result["errors"]))
+            else:
+                answers.append(result)
+        return answers
+
+    def _post(self, name: str, source: str, variables: Mapping[str, Any], retry_all: bool) -> httpx.Response:
+        payload = {"query": source, "variables": dict(variables)}
         attempt = 0
         while True:
             try:
@@ -153,7 +220,7 @@ class SaleorClient:
                 failure = exc
             else:
                 if response.status_code < 500:
-                    return self._data(name, response)
+                    return response
                 if not retry_all:
                     raise SaleorUnavailable(f"{name}: Saleor answered {response.status_code} (not retried)")
                 failure = SaleorUnavailable(f"{name}: Saleor answered {response.status_code}")
@@ -173,7 +240,7 @@ class SaleorClient:
         return result
 
     @staticmethod
-    def _data(name: str, response: httpx.Response) -> dict[str, Any]:
+    def _body(name: str, response: httpx.Response) -> dict[str, Any]:
         if response.status_code == 401:
             raise TokenRejectedError(name, [{"message": "Saleor answered 401 Unauthorized"}])
         try:
@@ -184,11 +251,20 @@ class SaleorClient:
             ) from None
         if not isinstance(body, dict):
             raise SaleorRequestError(name, [{"message": "Saleor answered JSON that is not an object"}])
+        return body
+
+    @staticmethod
+    def _raise_errors(name: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
+            raise TokenRejectedError(name, errors)
+        raise SaleorRequestError(name, errors)
+
+    @classmethod
+    def _data(cls, name: str, response: httpx.Response) -> dict[str, Any]:
+        body = cls._body(name, response)
         errors = body.get("errors") or []
         if errors:
-            if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
-                raise TokenRejectedError(name, errors)
-            raise SaleorRequestError(name, errors)
+            cls._raise_errors(name, errors)
         if response.status_code >= 400:
             raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
         data = body.get("data")
