@@ -1,0 +1,83 @@
+"""Aliased documents (`aliases`): valid against Saleor's own schema, and each alias answered on its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from graphql import build_schema, parse, validate
+
+from saleor_subscriptions.saleor.aliases import aliased, aliased_variables
+from saleor_subscriptions.saleor.client import (
+    SaleorClient,
+    SaleorMutationError,
+    SaleorRequestError,
+    TokenRejectedError,
+)
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "saleor"
+BATCHED = ["order_payments", "order_confirm", "transaction_create", "transaction_event_report", "invoice_create"]
+
+
+@pytest.mark.parametrize("version", ["3.21", "3.23"])
+@pytest.mark.parametrize("name", BATCHED)
+def test_an_aliased_document_is_valid_in_saleors_schema(name, version):
+    path = SHARED / f"schema-{version}.graphql"
+    if not path.exists():
+        path = Path("/work/shared/saleor") / f"schema-{version}.graphql"
+    schema = build_schema(path.read_text())
+    assert validate(schema, parse(aliased(name, 3))) == []
+
+
+def test_variables_are_renamed_per_alias():
+    assert aliased_variables([{"id": "A"}, {"id": "B"}]) == {"id_0": "A", "id_1": "B"}
+    assert "a1: orderConfirm(id: $id_1)" in aliased("order_confirm", 2)
+
+
+def client_answering(body: dict, status: int = 200) -> tuple[SaleorClient, list[dict]]:
+    sent: list[dict] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(status, json=body)
+
+    return SaleorClient("https://shop.example.com/graphql/", "t", transport=httpx.MockTransport(answer)), sent
+
+
+def test_each_alias_gets_its_own_answer_errors_and_resolver_errors():
+    body = {
+        "data": {
+            "a0": {"order": {"id": "O0", "status": "UNFULFILLED"}, "errors": []},
+            "a1": {"order": None, "errors": [{"field": "id", "code": "INVALID", "message": "no"}]},
+            "a2": None,
+        },
+        "errors": [
+            {"message": "denied", "path": ["a2"], "extensions": {"exception": {"code": "PermissionDenied"}}}
+        ],
+    }
+    client, sent = client_answering(body)
+    a0, a1, a2 = client.mutate_aliased(
+        "order_confirm", [{"id": "O0"}, {"id": "O1"}, {"id": "O2"}], "orderConfirm"
+    )
+    assert a0["order"]["id"] == "O0"
+    assert isinstance(a1, SaleorMutationError) and a1.codes == ["INVALID"]
+    assert isinstance(a2, SaleorRequestError) and a2.codes == ["PermissionDenied"]
+    assert len(sent) == 1 and sent[0]["variables"] == {"id_0": "O0", "id_1": "O1", "id_2": "O2"}
+
+
+def test_an_error_naming_no_alias_or_a_refused_token_fails_the_request():
+    client, _ = client_answering({"data": None, "errors": [{"message": "Syntax Error"}]}, status=400)
+    with pytest.raises(SaleorRequestError):
+        client.execute_aliased("order_confirm", [{"id": "O0"}, {"id": "O1"}])
+    refused = {"message": "bad", "path": ["a0"], "extensions": {"exception": {"code": "InvalidTokenError"}}}
+    client, _ = client_answering({"data": {"a0": None, "a1": None}, "errors": [refused]})
+    with pytest.raises(TokenRejectedError):
+        client.execute_aliased("order_confirm", [{"id": "O0"}, {"id": "O1"}])
+
+
+def test_nothing_to_send_sends_nothing():
+    client, sent = client_answering({})
+    assert client.execute_aliased("order_confirm", []) == []
+    assert sent == []
