@@ -16,7 +16,9 @@ import copy
 import functools
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     NameNode,
     OperationDefinitionNode,
     VariableNode,
@@ -51,28 +53,44 @@ def aliased(name: str, count: int) -> str:
     """The document `name` with its root field repeated `count` times under aliases (module docstring)."""
     if count < 1:
         raise ValueError("an aliased document repeats its field at least once")
-    tree = parse(document(name))
-    [operation] = [d for d in tree.definitions if isinstance(d, OperationDefinitionNode)]
-    [root] = operation.selection_set.selections
-    if not isinstance(root, FieldNode) or root.alias is not None:
-        raise ValueError(f"{name}: an aliased document needs one root field without an alias")
+    return combined((name,) * count)
+
+
+@functools.lru_cache(maxsize=256)
+def combined(names: tuple[str, ...]) -> str:
+    """The root fields of the documents `names` (all queries, or all mutations), in this order, as one
+    operation: the i-th under the alias `a<i>` with its variables renamed `$<variable>_<i>`. The operation
+    takes the last document's name (`DraftOrderComplete` for line metadata written, then the draft
+    completed)."""
+    if not names:
+        raise ValueError("a combined document needs at least one document")
     fields = []
     definitions = []
-    for index in range(count):
+    fragments: dict[str, object] = {}
+    operation = None
+    for index, name in enumerate(names):
+        tree = parse(document(name))
+        [this] = [d for d in tree.definitions if isinstance(d, OperationDefinitionNode)]
+        if operation is not None and this.operation != operation.operation:
+            raise ValueError(f"{name}: queries and mutations do not go in one document")
+        operation = this
+        [root] = this.selection_set.selections
+        if not isinstance(root, FieldNode) or root.alias is not None:
+            raise ValueError(f"{name}: an aliased document needs one root field without an alias")
         renamed = visit(copy.deepcopy(root), _Rename(index))
         renamed.alias = NameNode(value=alias(index))
         fields.append(renamed)
-        for definition in operation.variable_definitions or ():
-            copied = visit(copy.deepcopy(definition), _Rename(index))
-            definitions.append(copied)
+        for definition in this.variable_definitions or ():
+            definitions.append(visit(copy.deepcopy(definition), _Rename(index)))
+        for other in tree.definitions:
+            if isinstance(other, FragmentDefinitionNode):
+                fragments.setdefault(other.name.value, other)
+    assert operation is not None
     repeated = copy.copy(operation)
     repeated.variable_definitions = tuple(definitions)
     repeated.selection_set = copy.copy(operation.selection_set)
     repeated.selection_set.selections = tuple(fields)
-    others = [d for d in tree.definitions if d is not operation]
-    out = copy.copy(tree)
-    out.definitions = (repeated, *others)
-    return print_ast(out)
+    return print_ast(DocumentNode(definitions=(repeated, *fragments.values())))
 
 
 @functools.lru_cache(maxsize=256)

@@ -151,13 +151,23 @@ class SaleorClient:
         as `execute` would, or the SaleorRequestError of the top-level errors whose path names that alias.
         Errors that name no alias, a 401, a timeout or a 5xx fail the whole request as they fail `execute`.
         Retried as `execute` retries the document alone."""
-        if not variables:
+        return self.execute_combined([(name, item) for item in variables], idempotent=idempotent)
+
+    def execute_combined(
+        self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, idempotent: bool | None = None
+    ) -> list[dict[str, Any] | SaleorRequestError]:
+        """`execute_aliased` for different documents (`aliases.combined`), run in this order in one request
+        (Saleor runs a request's mutations one after the other): each answer in a dict under its field's
+        name, or its alias's SaleorRequestError."""
+        if not calls:
             return []
+        names = tuple(name for name, _variables in calls)
+        name = names[-1]
         single = document(name)
         is_query = single.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{single}"
         retry_all = is_query if idempotent is None else idempotent
-        source = aliases.aliased(name, len(variables))
-        payload = aliases.aliased_variables([dict(v) for v in variables])
+        source = aliases.combined(names)
+        payload = aliases.aliased_variables([dict(variables) for _name, variables in calls])
         response = self._post(name, source, payload, retry_all)
         body = self._body(name, response)
         by_alias: dict[str, list[Mapping[str, Any]]] = {}
@@ -173,9 +183,8 @@ class SaleorClient:
         if response.status_code >= 400:
             raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
-        field = aliases.root_field(name)
         answers: list[dict[str, Any] | SaleorRequestError] = []
-        for index in range(len(variables)):
+        for index, field in enumerate(aliases.root_field(n) for n in names):
             key = aliases.alias(index)
             if key in by_alias:
                 errors = by_alias[key]
@@ -192,8 +201,16 @@ class SaleorClient:
         """`mutate` for each item of `variables` in one request (`execute_aliased`): each answer is the
         alias's `data[field]`, or the SaleorMutationError or SaleorRequestError its single call would
         raise."""
+        return self.mutate_combined([(name, item, field) for item in variables], idempotent=idempotent)
+
+    def mutate_combined(
+        self, calls: Sequence[tuple[str, Mapping[str, Any], str]], *, idempotent: bool = False
+    ) -> list[Any]:
+        """`mutate_aliased` for different mutations, in this order in one request (`execute_combined`)."""
         answers: list[Any] = []
-        for answer in self.execute_aliased(name, variables, idempotent=idempotent):
+        sent = [(name, variables) for name, variables, _field in calls]
+        executed = self.execute_combined(sent, idempotent=idempotent)
+        for (name, _variables, field), answer in zip(calls, executed, strict=True):
             if isinstance(answer, SaleorError):
                 answers.append(answer)
                 continue

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from graphql import build_schema, parse, validate
 
-from saleor_subscriptions.saleor.aliases import aliased, aliased_variables
+from saleor_subscriptions.saleor.aliases import aliased, aliased_variables, combined
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
     SaleorMutationError,
@@ -18,7 +18,15 @@ from saleor_subscriptions.saleor.client import (
 )
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "saleor"
-BATCHED = ["order_payments", "order_confirm", "transaction_create", "transaction_event_report", "invoice_create"]
+BATCHED = [
+    "order_payments",
+    "order_by_external_reference",
+    "order_confirm",
+    "draft_order_create",
+    "transaction_create",
+    "transaction_event_report",
+    "invoice_create",
+]
 
 
 @pytest.mark.parametrize("version", ["3.21", "3.23"])
@@ -29,6 +37,14 @@ def test_an_aliased_document_is_valid_in_saleors_schema(name, version):
         path = Path("/work/shared/saleor") / f"schema-{version}.graphql"
     schema = build_schema(path.read_text())
     assert validate(schema, parse(aliased(name, 3))) == []
+
+
+@pytest.mark.parametrize("version", ["3.21", "3.23"])
+def test_line_metadata_and_the_draft_completed_in_one_document_are_valid_in_saleors_schema(version):
+    schema = build_schema((Path("/work/shared/saleor") / f"schema-{version}.graphql").read_text())
+    source = combined(("update_metadata", "update_metadata", "draft_order_complete"))
+    assert validate(schema, parse(source)) == []
+    assert source.startswith("mutation DraftOrderComplete(")
 
 
 def test_variables_are_renamed_per_alias():
