@@ -26,8 +26,7 @@ from typing import Any
 
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
-from saleor_subscriptions.saleor import bulk_orders, order_lines, order_payments
-from saleor_subscriptions.saleor.addresses import address_input
+from saleor_subscriptions.saleor import bulk_orders, order_payments
 from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
@@ -37,6 +36,7 @@ from saleor_subscriptions.saleor.client import (
     SaleorRequestError,
     TokenRejectedError,
 )
+from saleor_subscriptions.saleor.draft_input import draft_order_input
 from saleor_subscriptions.saleor.install import mark_removed
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.money import amount_in
@@ -47,7 +47,6 @@ from saleor_subscriptions.saleor.order_checks import (
     find_order,
     keep_invoice_prices,
     metadata_of,
-    supports_draft_metadata,
     tax_rates,
 )
 from saleor_subscriptions.saleor.renewal_context import (
@@ -101,39 +100,6 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
         tax_rate=tax_rate,
         shipping_tax_rate=shipping_tax_rate,
     )
-
-
-def draft_order_input(context: RenewalContext, request: OrderRequest, channel: str) -> dict[str, Any]:
-    """`DraftOrderCreateInput` for an invoice: lines, customer, addresses, shipping, external reference."""
-    lines = order_lines.order_lines_for(request.lines, context.quantity, context.currency)
-    data: dict[str, Any] = {
-        "channelId": channel,
-        "externalReference": request.invoice_number,
-        "userEmail": context.customer_email,
-        "lines": [
-            {
-                "variantId": context.variant_id,
-                "quantity": line.quantity,
-                "price": order_lines.money(line.unit_price, context.currency),
-                # The same variant twice (a split line) must stay two lines, each at its own price.
-                "forceNewLine": True,
-            }
-            for line in lines
-        ],
-    }
-    if context.customer_user_id:
-        data["user"] = context.customer_user_id
-    billing = address_input(context.billing_address)
-    shipping = address_input(context.shipping_address)
-    if billing:
-        data["billingAddress"] = billing
-    if shipping:
-        data["shippingAddress"] = shipping
-    if context.shipping_method_id:
-        data["shippingMethod"] = context.shipping_method_id
-    if supports_draft_metadata(context.app.schema_version):
-        data["metadata"] = metadata_items(order_metadata(context, request))
-    return data
 
 
 ClientFactory = Callable[[SaleorApp], SaleorClient]
