@@ -4,7 +4,8 @@ Every request sends a document of `graphql/saleor/` by its file name (`execute("
 nothing reaches Saleor that the document tests did not validate. Errors:
 
 - `SaleorUnavailable` (a `GatewayUnavailable`: the renewal step is retried later): the network failed, Saleor
-  timed out or answered 5xx, after `retries` attempts with exponential backoff.
+  timed out or answered 5xx or 429, after `retries` attempts with exponential backoff. A 429 (too many
+  requests: refused before anything ran) is retried for mutations too, after its `Retry-After` if longer.
 - `TokenRejectedError`: Saleor answered 401, or refused the app's token as invalid (the app was removed or the
   token revoked: see `saleor.install` for what happens to the installation).
 - `SaleorRequestError`: the response holds top-level GraphQL `errors` (a validation error, PermissionDenied
@@ -94,6 +95,14 @@ class SaleorMutationError(SaleorError):
 _TOKEN_REFUSALS = frozenset(
     {"InvalidTokenError", "ExpiredSignatureError", "DecodeError", "JSONWebTokenError"}
 )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """The seconds a 429 asks to wait (`Retry-After` in seconds; at most a minute), else 0."""
+    try:
+        return min(max(float(response.headers.get("Retry-After", "0")), 0.0), 60.0)
+    except ValueError:
+        return 0.0
 
 
 def _error_code(error: Mapping[str, Any]) -> str:
@@ -236,6 +245,14 @@ class SaleorClient:
                     raise SaleorUnavailable(f"{name}: {type(exc).__name__}: {exc} (not retried)") from exc
                 failure = exc
             else:
+                if response.status_code == 429:
+                    # Too many requests: refused before anything ran, so a mutation may be sent again too.
+                    failure = SaleorUnavailable(f"{name}: Saleor answered 429 Too Many Requests")
+                    attempt += 1
+                    if attempt > self.retries:
+                        raise SaleorUnavailable(f"{name}: {failure} after {attempt} attempts") from failure
+                    self._sleep(max(_retry_after(response), self.backoff * (2 ** (attempt - 1))))
+                    continue
                 if response.status_code < 500:
                     return response
                 if not retry_all:

@@ -14,6 +14,7 @@ from saleor_subscriptions.saleor.client import (
     SaleorClient,
     SaleorMutationError,
     SaleorRequestError,
+    SaleorUnavailable,
     TokenRejectedError,
 )
 
@@ -97,3 +98,36 @@ def test_nothing_to_send_sends_nothing():
     client, sent = client_answering({})
     assert client.execute_aliased("order_confirm", []) == []
     assert sent == []
+
+
+def test_a_429_is_waited_out_and_sent_again_even_for_a_mutation():
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "2"}, text="slow down"),
+        httpx.Response(200, json={"data": {"a0": {"order": {"id": "O0"}, "errors": []}}}),
+    ]
+    sent: list[bytes] = []
+    waits: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.content)
+        return answers.pop(0)
+
+    client = SaleorClient(
+        "https://shop.example.com/graphql/", "t", transport=httpx.MockTransport(answer), sleep=waits.append
+    )
+    [confirmed] = client.mutate_aliased("order_confirm", [{"id": "O0"}], "orderConfirm", idempotent=False)
+    assert confirmed["order"]["id"] == "O0"
+    assert len(sent) == 2 and waits == [2.0]
+
+
+def test_a_5xx_to_a_mutation_that_may_have_run_is_not_sent_again():
+    sent: list[bytes] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.content)
+        return httpx.Response(502)
+
+    client = SaleorClient("https://shop.example.com/graphql/", "t", transport=httpx.MockTransport(answer))
+    with pytest.raises(SaleorUnavailable):
+        client.mutate_aliased("invoice_create", [{"orderId": "O", "input": {}}], "invoiceCreate")
+    assert len(sent) == 1
