@@ -3,12 +3,14 @@
 `place_orders(sink, requests)` answers each request at its position, with a `PlacedOrder` or the exception
 that request met; one request's failure never fails the others.
 
-1. Lookup pass: every invoice number is looked up as an external reference (concurrently); an order found
-   is finished like a single one (a draft is completed, an order returned).
+1. Lookup pass: every invoice number is looked up as an external reference (one aliased query per app and
+   LOOKUP_BATCH invoices); an order found is finished like a single one (a draft is completed, an order
+   returned), concurrently.
 2. The missing orders go through `orderBulkCreate` (batches of at most 50, Saleor's limit, with
    `errorPolicy: REJECT_FAILED_ROWS` so a bad row rejects only itself) when the app holds
    MANAGE_ORDERS_IMPORT **and** the sink knows the bulk facts of the order (`BulkFacts`). Anything else is
-   placed one by one as a draft order (`SaleorOrderSink.place_one`).
+   a draft order: made with one aliased `draftOrderCreate` per app and LOOKUP_BATCH invoices
+   (`SaleorOrderSink.create_drafts`, each alias answered on its own), then finished one by one, concurrently.
 
 Why bulk needs facts a draft does not: Saleor 3.21's `orderBulkCreate` imports orders as given. It does not
 price or tax them: every line needs its net and gross, a `taxClassId` (3.21 fails without one) and a
@@ -46,7 +48,7 @@ from saleor_subscriptions.saleor.catalog_cache import VariantFacts, variant_fact
 from saleor_subscriptions.saleor.client import SaleorClient, SaleorError
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.money import amount_in
-from saleor_subscriptions.saleor.order_checks import find_order, tax_rates
+from saleor_subscriptions.saleor.order_checks import tax_rates
 from saleor_subscriptions.saleor.renewal_context import (
     NotConnected,
     RenewalContext,
@@ -61,6 +63,8 @@ BULK_PERMISSION = "MANAGE_ORDERS_IMPORT"
 UNCONFIRMED = "UNCONFIRMED"
 MAX_BULK = 50  # Saleor refuses more orders in one orderBulkCreate (BULK_LIMIT)
 LOOKUP_CONCURRENCY = 16
+#: Invoices looked up (or drafts made) in one aliased request.
+LOOKUP_BATCH = 50
 
 
 class BulkOrderRefused(SaleorError, OrderNeedsAttention):
@@ -114,6 +118,10 @@ class SingleOrders(Protocol):
         self, client: SaleorClient, context: RenewalContext, request: OrderRequest, order: Mapping[str, Any]
     ) -> PlacedOrder: ...
 
+    def create_drafts(
+        self, client: SaleorClient, items: Sequence[tuple[RenewalContext, OrderRequest]]
+    ) -> list[Mapping[str, Any] | Exception]: ...
+
 
 #: A request with its position among the requests and its context.
 Item = tuple[int, OrderRequest, RenewalContext]
@@ -143,34 +151,92 @@ def place_orders(sink: SingleOrders, requests: Sequence[OrderRequest]) -> list[P
         else:
             known.append((index, request, context))
     with ThreadPoolExecutor(max_workers=LOOKUP_CONCURRENCY, thread_name_prefix="saleor-orders") as pool:
-        # 1. the lookup pass: None where the order is still to be made
-        answers = list(pool.map(lambda item: _guarded(sink, item[1], item[2], single=False), known))
+        # 1. the lookup pass, one aliased query per app and LOOKUP_BATCH invoices: an order found is finished
         missing = []
-        for item, answer in zip(known, answers, strict=True):
-            if answer is None:
+        to_finish: list[tuple[Item, Mapping[str, Any]]] = []
+        for item, found in zip(known, _look_up(sink, known), strict=True):
+            if isinstance(found, Exception):
+                results[item[0]] = found
+            elif found is None:
                 missing.append(item)
             else:
-                results[item[0]] = answer
-        # 2. orderBulkCreate for what it can make, 3. draft orders for the rest
+                to_finish.append((item, found))
+        # 2. orderBulkCreate for what it can make, 3. draft orders for the rest (aliased draftOrderCreate)
         drafts = _bulk_create(sink, missing, results)
-        for (index, _request, _context), answer in zip(
-            drafts, pool.map(lambda item: _guarded(sink, item[1], item[2], single=True), drafts), strict=True
+        for item, made in zip(drafts, _create_drafts(sink, drafts), strict=True):
+            if isinstance(made, Exception):
+                results[item[0]] = made
+            else:
+                to_finish.append((item, made))
+        for ((index, _request, _context), _order), answer in zip(
+            to_finish, pool.map(lambda pair: _finish(sink, *pair), to_finish), strict=True
         ):
             results[index] = answer
     return [result if result is not None else SaleorError("no answer") for result in results]
 
 
-def _guarded(
-    sink: SingleOrders, request: OrderRequest, context: RenewalContext, *, single: bool
-) -> PlacedOrder | Exception | None:
-    """One request's lookup (`single=False`: None when there is no order yet) or its whole placing; an error
-    is returned, not raised, so that it stays this request's own."""
+def _by_app(items: Sequence[Item]) -> list[list[int]]:
+    """The positions of the items, by app, in chunks of LOOKUP_BATCH."""
+    groups: dict[int, list[int]] = {}
+    for position, (_index, _request, context) in enumerate(items):
+        groups.setdefault(context.app.pk, []).append(position)
+    return [
+        positions[start : start + LOOKUP_BATCH]
+        for positions in groups.values()
+        for start in range(0, len(positions), LOOKUP_BATCH)
+    ]
+
+
+def _look_up(sink: SingleOrders, items: Sequence[Item]) -> list[Mapping[str, Any] | Exception | None]:
+    """Each item's order found under its invoice number, None where there is none, or the error of its
+    alias (or of its whole request)."""
+    found: list[Mapping[str, Any] | Exception | None] = [None] * len(items)
+    for chunk in _by_app(items):
+        try:
+            with sink.speaking_for(items[chunk[0]][2].app) as client:
+                answers = client.execute_aliased(
+                    "order_by_external_reference",
+                    [{"externalReference": items[position][1].invoice_number} for position in chunk],
+                )
+        except Exception as exc:  # the request as a whole: every invoice of it is tried again later
+            for position in chunk:
+                found[position] = exc
+            continue
+        for position, answer in zip(chunk, answers, strict=True):
+            found[position] = answer if isinstance(answer, Exception) else answer.get("order")
+    return found
+
+
+def _create_drafts(sink: SingleOrders, items: Sequence[Item]) -> list[Mapping[str, Any] | Exception]:
+    """Each item's draft order made (`SaleorOrderSink.create_drafts`: one aliased `draftOrderCreate` per app
+    and LOOKUP_BATCH invoices), or its error."""
+    made: list[Mapping[str, Any] | Exception] = [SaleorError("no answer")] * len(items)
+    for chunk in _by_app(items):
+        try:
+            with sink.speaking_for(items[chunk[0]][2].app) as client:
+                answers = sink.create_drafts(client, [(items[p][2], items[p][1]) for p in chunk])
+        except Exception as exc:  # not sent, or its answer lost: the next try finds what was made
+            answers = [exc] * len(chunk)
+        for position, answer in zip(chunk, answers, strict=True):
+            made[position] = answer
+    return made
+
+
+def _place_one(sink: SingleOrders, request: OrderRequest, context: RenewalContext) -> PlacedOrder | Exception:
+    """One order looked up and finished, or made (`place_one`), or this request's error."""
     try:
         with sink.speaking_for(context.app) as client:
-            if single:  # the lookup pass found no order: not looked up again (a race ends in UNIQUE)
-                return sink.place_one(client, context, request, looked_up=True)
-            found = find_order(client, request.invoice_number)
-            return None if found is None else sink.finish(client, context, request, found)
+            return sink.place_one(client, context, request)
+    except Exception as exc:
+        return exc
+
+
+def _finish(sink: SingleOrders, item: Item, order: Mapping[str, Any]) -> PlacedOrder | Exception:
+    """A found or new order finished (a draft completed), or this request's error."""
+    _index, request, context = item
+    try:
+        with sink.speaking_for(context.app) as client:
+            return sink.finish(client, context, request, order)
     except Exception as exc:
         return exc
 
@@ -319,6 +385,6 @@ def _send_batch(
             )
         elif any(error.get("code") == "UNIQUE" for error in errors):
             # Made by an earlier try whose answer was lost: it is found (and finished) like any other.
-            results[order_input.index] = _guarded(sink, order_input.request, order_input.context, single=True)
+            results[order_input.index] = _place_one(sink, order_input.request, order_input.context)
         else:
             results[order_input.index] = BulkOrderRefused(order_input.request.invoice_number, errors)

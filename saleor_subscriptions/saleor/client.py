@@ -4,7 +4,8 @@ Every request sends a document of `graphql/saleor/` by its file name (`execute("
 nothing reaches Saleor that the document tests did not validate. Errors:
 
 - `SaleorUnavailable` (a `GatewayUnavailable`: the renewal step is retried later): the network failed, Saleor
-  timed out or answered 5xx, after `retries` attempts with exponential backoff.
+  timed out or answered 5xx or 429, after `retries` attempts with exponential backoff. A 429 (too many
+  requests: refused before anything ran) is retried for mutations too, after its `Retry-After` if longer.
 - `TokenRejectedError`: Saleor answered 401, or refused the app's token as invalid (the app was removed or the
   token revoked: see `saleor.install` for what happens to the installation).
 - `SaleorRequestError`: the response holds top-level GraphQL `errors` (a validation error, PermissionDenied
@@ -30,6 +31,7 @@ import httpx
 
 from saleor_subscriptions import __version__
 from saleor_subscriptions.renewals.ports import GatewayUnavailable
+from saleor_subscriptions.saleor import aliases
 from saleor_subscriptions.saleor.documents import document
 from saleor_subscriptions.saleor.outbound import saleor_http_client
 
@@ -95,6 +97,14 @@ _TOKEN_REFUSALS = frozenset(
 )
 
 
+def _retry_after(response: httpx.Response) -> float:
+    """The seconds a 429 asks to wait (`Retry-After` in seconds; at most a minute), else 0."""
+    try:
+        return min(max(float(response.headers.get("Retry-After", "0")), 0.0), 60.0)
+    except ValueError:
+        return 0.0
+
+
 def _error_code(error: Mapping[str, Any]) -> str:
     extensions = error.get("extensions") or {}
     exception = extensions.get("exception") or {}
@@ -140,7 +150,90 @@ class SaleorClient:
         source = document(name)
         is_query = source.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{source}"
         retry_all = is_query if idempotent is None else idempotent
-        payload = {"query": source, "variables": dict(variables or {})}
+        return self._data(name, self._post(name, source, variables or {}, retry_all))
+
+    def execute_aliased(
+        self, name: str, variables: Sequence[Mapping[str, Any]], *, idempotent: bool | None = None
+    ) -> list[dict[str, Any] | SaleorRequestError]:
+        """Runs `graphql/saleor/<name>.graphql` once per item of `variables`, in one request (its root field
+        under aliases, see `aliases`), and returns each alias's `data` in a dict under the field's own name,
+        as `execute` would, or the SaleorRequestError of the top-level errors whose path names that alias.
+        Errors that name no alias, a 401, a timeout or a 5xx fail the whole request as they fail `execute`.
+        Retried as `execute` retries the document alone."""
+        return self.execute_combined([(name, item) for item in variables], idempotent=idempotent)
+
+    def execute_combined(
+        self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, idempotent: bool | None = None
+    ) -> list[dict[str, Any] | SaleorRequestError]:
+        """`execute_aliased` for different documents (`aliases.combined`), run in this order in one request
+        (Saleor runs a request's mutations one after the other): each answer in a dict under its field's
+        name, or its alias's SaleorRequestError."""
+        if not calls:
+            return []
+        names = tuple(name for name, _variables in calls)
+        name = names[-1]
+        single = document(name)
+        is_query = single.lstrip().startswith(("query", "{")) or "\nquery " in f"\n{single}"
+        retry_all = is_query if idempotent is None else idempotent
+        source = aliases.combined(names)
+        payload = aliases.aliased_variables([dict(variables) for _name, variables in calls])
+        response = self._post(name, source, payload, retry_all)
+        body = self._body(name, response)
+        by_alias: dict[str, list[Mapping[str, Any]]] = {}
+        unplaced = []
+        for error in body.get("errors") or []:
+            path = error.get("path") if isinstance(error, dict) else None
+            if isinstance(path, list) and path and isinstance(path[0], str):
+                by_alias.setdefault(path[0], []).append(error)
+            else:
+                unplaced.append(error)
+        if unplaced:
+            self._raise_errors(name, unplaced)
+        if response.status_code >= 400:
+            raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        answers: list[dict[str, Any] | SaleorRequestError] = []
+        for index, field in enumerate(aliases.root_field(n) for n in names):
+            key = aliases.alias(index)
+            if key in by_alias:
+                errors = by_alias[key]
+                if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
+                    raise TokenRejectedError(name, errors)
+                answers.append(SaleorRequestError(name, errors))
+            else:
+                answers.append({field: (data or {}).get(key)})
+        return answers
+
+    def mutate_aliased(
+        self, name: str, variables: Sequence[Mapping[str, Any]], field: str, *, idempotent: bool = False
+    ) -> list[Any]:
+        """`mutate` for each item of `variables` in one request (`execute_aliased`): each answer is the
+        alias's `data[field]`, or the SaleorMutationError or SaleorRequestError its single call would
+        raise."""
+        return self.mutate_combined([(name, item, field) for item in variables], idempotent=idempotent)
+
+    def mutate_combined(
+        self, calls: Sequence[tuple[str, Mapping[str, Any], str]], *, idempotent: bool = False
+    ) -> list[Any]:
+        """`mutate_aliased` for different mutations, in this order in one request (`execute_combined`)."""
+        answers: list[Any] = []
+        sent = [(name, variables) for name, variables, _field in calls]
+        executed = self.execute_combined(sent, idempotent=idempotent)
+        for (name, _variables, field), answer in zip(calls, executed, strict=True):
+            if isinstance(answer, SaleorError):
+                answers.append(answer)
+                continue
+            result = answer.get(field)
+            if result is None:
+                answers.append(SaleorRequestError(name, [{"message": f"no {field} in the response"}]))
+            elif result.get("errors"):
+                answers.append(SaleorMutationError(name, result["errors"]))
+            else:
+                answers.append(result)
+        return answers
+
+    def _post(self, name: str, source: str, variables: Mapping[str, Any], retry_all: bool) -> httpx.Response:
+        payload = {"query": source, "variables": dict(variables)}
         attempt = 0
         while True:
             try:
@@ -152,8 +245,16 @@ class SaleorClient:
                     raise SaleorUnavailable(f"{name}: {type(exc).__name__}: {exc} (not retried)") from exc
                 failure = exc
             else:
+                if response.status_code == 429:
+                    # Too many requests: refused before anything ran, so a mutation may be sent again too.
+                    failure = SaleorUnavailable(f"{name}: Saleor answered 429 Too Many Requests")
+                    attempt += 1
+                    if attempt > self.retries:
+                        raise SaleorUnavailable(f"{name}: {failure} after {attempt} attempts") from failure
+                    self._sleep(max(_retry_after(response), self.backoff * (2 ** (attempt - 1))))
+                    continue
                 if response.status_code < 500:
-                    return self._data(name, response)
+                    return response
                 if not retry_all:
                     raise SaleorUnavailable(f"{name}: Saleor answered {response.status_code} (not retried)")
                 failure = SaleorUnavailable(f"{name}: Saleor answered {response.status_code}")
@@ -173,7 +274,7 @@ class SaleorClient:
         return result
 
     @staticmethod
-    def _data(name: str, response: httpx.Response) -> dict[str, Any]:
+    def _body(name: str, response: httpx.Response) -> dict[str, Any]:
         if response.status_code == 401:
             raise TokenRejectedError(name, [{"message": "Saleor answered 401 Unauthorized"}])
         try:
@@ -184,11 +285,20 @@ class SaleorClient:
             ) from None
         if not isinstance(body, dict):
             raise SaleorRequestError(name, [{"message": "Saleor answered JSON that is not an object"}])
+        return body
+
+    @staticmethod
+    def _raise_errors(name: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
+            raise TokenRejectedError(name, errors)
+        raise SaleorRequestError(name, errors)
+
+    @classmethod
+    def _data(cls, name: str, response: httpx.Response) -> dict[str, Any]:
+        body = cls._body(name, response)
         errors = body.get("errors") or []
         if errors:
-            if any(_error_code(error) in _TOKEN_REFUSALS for error in errors):
-                raise TokenRejectedError(name, errors)
-            raise SaleorRequestError(name, errors)
+            cls._raise_errors(name, errors)
         if response.status_code >= 400:
             raise SaleorRequestError(name, [{"message": f"Saleor answered {response.status_code}"}])
         data = body.get("data")

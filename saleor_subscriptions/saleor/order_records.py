@@ -40,6 +40,7 @@ from saleor_subscriptions.invoicing.links import document_url
 from saleor_subscriptions.invoicing.models import Invoice
 from saleor_subscriptions.renewals.manual_payments import MANUAL_REFERENCE_PREFIX
 from saleor_subscriptions.renewals.models import PaymentAttempt
+from saleor_subscriptions.saleor import order_records_batch
 from saleor_subscriptions.saleor.bulk_orders import UNCONFIRMED
 from saleor_subscriptions.saleor.client import SaleorError
 from saleor_subscriptions.saleor.manifest import APP_NAME
@@ -91,24 +92,98 @@ def waiting(now: datetime, installation_id: int | None = None) -> list[int]:
     return list(pending.order_by("paid_at", "pk").values_list("pk", flat=True)[:500])
 
 
+#: Renewal invoices written together (`order_records_batch`): one aliased request per kind of write.
+BATCH_SIZE = 50
+
+
 def record_paid_orders(
     sink: SaleorOrderSink, *, installation_id: int | None = None, now: datetime | None = None
 ) -> RecordReport:
-    """Write what is missing on the orders of paid invoices (see the module docstring)."""
+    """Write what is missing on the orders of paid invoices (see the module docstring): renewal invoices
+    by installation in batches of BATCH_SIZE (`order_records_batch`), a sign-up's one by one."""
     moment = now or timezone.now()
     report = RecordReport()
-    for invoice_id in waiting(moment, installation_id):
+    ids = waiting(moment, installation_id)
+    kinds = dict(Invoice.objects.filter(pk__in=ids).values_list("pk", "billing_reason"))
+    owners = dict(Invoice.objects.filter(pk__in=ids).values_list("pk", "installation_id"))
+    batches: dict[int, list[int]] = {}
+    for invoice_id in ids:
+        if kinds.get(invoice_id) == Invoice.Reason.SIGNUP:
+            _record_one(sink, invoice_id, moment, report)
+        else:
+            batches.setdefault(owners[invoice_id], []).append(invoice_id)
+    for owner, invoice_ids in batches.items():
+        for start in range(0, len(invoice_ids), BATCH_SIZE):
+            _record_batch(sink, owner, invoice_ids[start : start + BATCH_SIZE], moment, report)
+    return report
+
+
+def _failure(report: RecordReport, invoice_id: int, now: datetime, exc: SaleorError) -> None:
+    report.failed += 1
+    report.errors.append(f"invoice {invoice_id}: {exc}")
+    _failed(invoice_id, now, f"{type(exc).__name__}: {exc}")
+    logger.warning("invoice %s not recorded on its Saleor order yet: %s", invoice_id, exc)
+
+
+def _record_one(sink: SaleorOrderSink, invoice_id: int, now: datetime, report: RecordReport) -> None:
+    try:
+        if _record(sink, invoice_id, now):
+            report.done += 1
+        else:
+            report.busy += 1
+    except SaleorError as exc:
+        _failure(report, invoice_id, now, exc)
+
+
+def _record_batch(
+    sink: SaleorOrderSink, installation_id: int, invoice_ids: list[int], now: datetime, report: RecordReport
+) -> None:
+    """The renewal invoices of one installation written together under their records' row locks (skipping
+    those another recorder holds or has finished); what each got is stored, and each failure kept."""
+    invoices = {i.pk: i for i in Invoice.objects.select_related("installation").filter(pk__in=invoice_ids)}
+    for invoice in invoices.values():
+        OrderRecord.objects.get_or_create(
+            invoice=invoice, defaults={"installation_id": invoice.installation_id}
+        )
+    failures: list[tuple[int, SaleorError]] = []
+    with transaction.atomic():
+        records = {
+            r.invoice_id: r
+            for r in OrderRecord.objects.select_for_update(skip_locked=True).filter(
+                invoice_id__in=invoice_ids, done_at__isnull=True
+            )
+        }
+        report.busy += len(invoice_ids) - len(records)
+        items = [
+            order_records_batch.Item(
+                invoice=invoices[invoice_id],
+                record=records[invoice_id],
+                payments=_payments(invoices[invoice_id]),
+                url=document_url(invoices[invoice_id]),
+            )
+            for invoice_id in invoice_ids
+            if invoice_id in records
+        ]
+        if not items:
+            return
         try:
-            if _record(sink, invoice_id, moment):
+            with sink.speaking_for(sink.app_of(installation_id)) as client:
+                order_records_batch.write_batch(client, items)
+        except SaleorError as exc:  # the token refused, the installation removed …
+            for item in items:
+                item.failure = item.failure or exc
+        for item in items:
+            record = item.record
+            if item.failure is None:
+                record.done_at = now
+                record.last_error = ""
+                record.next_try_at = None
                 report.done += 1
             else:
-                report.busy += 1
-        except SaleorError as exc:
-            report.failed += 1
-            report.errors.append(f"invoice {invoice_id}: {exc}")
-            _failed(invoice_id, moment, f"{type(exc).__name__}: {exc}")
-            logger.warning("invoice %s not recorded on its Saleor order yet: %s", invoice_id, exc)
-    return report
+                failures.append((item.invoice.pk, item.failure))
+            record.save(update_fields=["transactions", "document_id", "done_at", "last_error", "next_try_at"])
+    for invoice_id, failure in failures:
+        _failure(report, invoice_id, now, failure)
 
 
 def _record(sink: SaleorOrderSink, invoice_id: int, now: datetime) -> bool:
@@ -153,22 +228,7 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
         # First: an order made UNCONFIRMED (not to be shipped unpaid) may now be shipped; and Saleor takes
         # the invoice document only on a confirmed order. A draft order completed is confirmed already.
         sink.confirm_order(invoice.installation_id, invoice.saleor_order_id)
-    payments: list[tuple[str, Decimal, str, str, bool]] = [
-        (
-            attempt.reference,
-            attempt.amount,
-            CHARGE_NAME,
-            f"{'Bank transfer' if by_hand(attempt) else 'Renewal charge'}, invoice {number}",
-            not by_hand(attempt),  # the money did not come through the gateway: not refundable there
-        )
-        for attempt in PaymentAttempt.objects.filter(
-            invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
-        ).order_by("number")
-        if attempt.reference
-    ]
-    if invoice.credit_applied > 0:
-        message = f"Credit balance used, invoice {number}"
-        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, message, False))
+    payments = _payments(invoice)
     for reference, amount, name, message, refundable in payments:
         if reference in record.transactions:
             continue
@@ -193,6 +253,29 @@ def _write(sink: SaleorOrderSink, invoice: Invoice, record: OrderRecord) -> None
             invoice.installation_id, invoice.saleor_order_id, number, document_url(invoice), order=order
         )
         record.document_id = attached.saleor_id
+
+
+def _payments(invoice: Invoice) -> list[tuple[str, Decimal, str, str, bool]]:
+    """What the invoice's order should hold as transactions: (pspReference, amount, name, message,
+    refundable) for each succeeded payment attempt, and the credit balance used."""
+    number = invoice.number or ""
+    payments: list[tuple[str, Decimal, str, str, bool]] = [
+        (
+            attempt.reference,
+            attempt.amount,
+            CHARGE_NAME,
+            f"{'Bank transfer' if by_hand(attempt) else 'Renewal charge'}, invoice {number}",
+            not by_hand(attempt),  # the money did not come through the gateway: not refundable there
+        )
+        for attempt in PaymentAttempt.objects.filter(
+            invoice=invoice, status=PaymentAttempt.Status.SUCCEEDED
+        ).order_by("number")
+        if attempt.reference
+    ]
+    if invoice.credit_applied > 0:
+        message = f"Credit balance used, invoice {number}"
+        payments.append((credit_reference(invoice), invoice.credit_applied, CREDIT_NAME, message, False))
+    return payments
 
 
 def _failed(invoice_id: int, now: datetime, error: str) -> None:

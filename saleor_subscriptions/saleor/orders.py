@@ -26,16 +26,17 @@ from typing import Any
 
 from saleor_subscriptions.renewals.faults import crash_point
 from saleor_subscriptions.renewals.ports import OrderNeedsAttention, OrderRequest, PlacedOrder
-from saleor_subscriptions.saleor import bulk_orders, order_lines, order_payments
-from saleor_subscriptions.saleor.addresses import address_input
+from saleor_subscriptions.saleor import bulk_orders, order_payments
 from saleor_subscriptions.saleor.bulk_orders import BulkFactsSource
 from saleor_subscriptions.saleor.catalog_cache import channel_id
 from saleor_subscriptions.saleor.client import (
     SaleorClient,
+    SaleorError,
     SaleorMutationError,
     SaleorRequestError,
     TokenRejectedError,
 )
+from saleor_subscriptions.saleor.draft_input import draft_order_input
 from saleor_subscriptions.saleor.install import mark_removed
 from saleor_subscriptions.saleor.models import SaleorApp
 from saleor_subscriptions.saleor.money import amount_in
@@ -46,7 +47,6 @@ from saleor_subscriptions.saleor.order_checks import (
     find_order,
     keep_invoice_prices,
     metadata_of,
-    supports_draft_metadata,
     tax_rates,
 )
 from saleor_subscriptions.saleor.renewal_context import (
@@ -100,39 +100,6 @@ def placed_order(order: Mapping[str, Any], currency: str) -> PlacedOrder:
         tax_rate=tax_rate,
         shipping_tax_rate=shipping_tax_rate,
     )
-
-
-def draft_order_input(context: RenewalContext, request: OrderRequest, channel: str) -> dict[str, Any]:
-    """`DraftOrderCreateInput` for an invoice: lines, customer, addresses, shipping, external reference."""
-    lines = order_lines.order_lines_for(request.lines, context.quantity, context.currency)
-    data: dict[str, Any] = {
-        "channelId": channel,
-        "externalReference": request.invoice_number,
-        "userEmail": context.customer_email,
-        "lines": [
-            {
-                "variantId": context.variant_id,
-                "quantity": line.quantity,
-                "price": order_lines.money(line.unit_price, context.currency),
-                # The same variant twice (a split line) must stay two lines, each at its own price.
-                "forceNewLine": True,
-            }
-            for line in lines
-        ],
-    }
-    if context.customer_user_id:
-        data["user"] = context.customer_user_id
-    billing = address_input(context.billing_address)
-    shipping = address_input(context.shipping_address)
-    if billing:
-        data["billingAddress"] = billing
-    if shipping:
-        data["shippingAddress"] = shipping
-    if context.shipping_method_id:
-        data["shippingMethod"] = context.shipping_method_id
-    if supports_draft_metadata(context.app.schema_version):
-        data["metadata"] = metadata_items(order_metadata(context, request))
-    return data
 
 
 ClientFactory = Callable[[SaleorApp], SaleorClient]
@@ -343,28 +310,70 @@ class SaleorOrderSink:
         crash_point("after_draft_order_create")  # the draft exists; the next try finds and completes it
         return self.finish(client, context, request, created["order"])
 
+    def create_drafts(
+        self, client: SaleorClient, items: Sequence[tuple[RenewalContext, OrderRequest]]
+    ) -> list[Mapping[str, Any] | Exception]:
+        """The draft orders of invoices found to have none, in one request (`draftOrderCreate` under
+        aliases): each answer is the draft made, or its error as `place_one` meets it (an order another
+        worker made meanwhile, UNIQUE, is found and given instead). A request failing as a whole raises: a
+        draft it made is found by the next try's lookup."""
+        answers = client.mutate_aliased(
+            "draft_order_create",
+            [
+                {"input": draft_order_input(context, request, channel_id(client, context.channel_slug))}
+                for context, request in items
+            ],
+            "draftOrderCreate",
+            idempotent=False,
+        )
+        made: list[Mapping[str, Any] | Exception] = []
+        for (_context, request), answer in zip(items, answers, strict=True):
+            if isinstance(answer, SaleorMutationError):
+                try:
+                    found = find_order(client, request.invoice_number) if "UNIQUE" in answer.codes else None
+                except SaleorError as exc:
+                    made.append(exc)
+                    continue
+                made.append(found if found is not None else refused(answer))
+            elif isinstance(answer, Exception):
+                made.append(answer)
+            else:
+                made.append(answer["order"])
+        crash_point("after_draft_order_create")  # the drafts exist; the next try finds and completes them
+        return made
+
     def finish(
         self, client: SaleorClient, context: RenewalContext, request: OrderRequest, order: Mapping[str, Any]
     ) -> PlacedOrder:
-        """A found or new order of this invoice, completed: metadata written, draft completed."""
+        """A found or new order of this invoice, completed: metadata written, draft completed. The lines'
+        metadata and `draftOrderComplete` go in one request (Saleor runs its mutations in order); a line whose
+        metadata was refused there is written again once the order is complete, as on any order found
+        without it."""
         check_owner(order, context, request)
+        wanted_line = line_metadata(context)
         if order["status"] == DRAFT:
             wanted = order_metadata(context, request)
             if not wanted.items() <= metadata_of(order).items():
                 update_metadata(client, order["id"], wanted)
-            for line in order.get("lines") or ():
-                if not line_metadata(context).items() <= metadata_of(line).items():
-                    update_metadata(client, line["id"], line_metadata(context))
             order = keep_invoice_prices(client, order)
             check_prices(order, context, request)
-            try:
-                completed = client.mutate(
-                    "draft_order_complete", {"id": order["id"]}, "draftOrderComplete", idempotent=False
-                )
-            except SaleorMutationError as exc:
-                raise refused(exc) from exc
+            items = metadata_items(wanted_line)
+            calls: list[tuple[str, Mapping[str, Any], str]] = [
+                ("update_metadata", {"id": line["id"], "input": items}, "updateMetadata")
+                for line in order.get("lines") or ()
+                if not wanted_line.items() <= metadata_of(line).items()
+            ]
+            calls.append(("draft_order_complete", {"id": order["id"]}, "draftOrderComplete"))
+            *_written, completed = client.mutate_combined(calls, idempotent=False)
+            if isinstance(completed, SaleorMutationError):
+                raise refused(completed)
+            if isinstance(completed, Exception):
+                raise completed
             order = completed["order"]
             logger.info("renewal order %s made for invoice %s", order["id"], request.invoice_number)
+        for line in order.get("lines") or ():
+            if not wanted_line.items() <= metadata_of(line).items():
+                update_metadata(client, line["id"], wanted_line)
         check_prices(order, context, request)
         return placed_order(order, context.currency)
 
