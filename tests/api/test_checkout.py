@@ -399,11 +399,11 @@ def test_staff_with_handle_checkouts_may_add_lines_to_a_customers_checkout(shop,
 def test_the_first_charges_lines_are_worded_in_the_language_asked_for_else_the_shops(shop, api, anchored):
     dutch_add = ADD.replace("kind description amount", "kind description(language: NL) amount")
 
-    english = add(api, shop, customers_checkout(shop), anchored.pk, quantity=2)
+    english = add(api, shop, customers_checkout(shop), anchored.plan_id, quantity=2)
     variables = {
         "checkoutId": customers_checkout(shop),
         "lines": [
-            {"variantId": shop.saleor.variant.id, "planId": plan_global_id(anchored.pk), "quantity": 2}
+            {"variantId": shop.saleor.variant.id, "planId": plan_global_id(anchored.plan_id), "quantity": 2}
         ],
     }
     dutch = api.data(dutch_add, variables, token=shop.customer_token())
