@@ -357,6 +357,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     from saleor_subscriptions.api import views
     from saleor_subscriptions.api.auth import Customer, Principal, Staff
+    from saleor_subscriptions.conf.warm import load_and_freeze
 
     started = time.perf_counter()
     world = seed(args.subscriptions, args.invoices)
@@ -364,6 +365,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         f"seeded {args.subscriptions} subscriptions, {world['invoices']} invoices in "
         f"{time.perf_counter() - started:.1f} s"
     )
+    load_and_freeze()  # as the WSGI and ASGI entry points do (conf/warm.py), the seed's objects with the rest
     installation = world["installation"]
     staff = Principal(
         installation=installation,
