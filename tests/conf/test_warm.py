@@ -17,9 +17,8 @@ def test_an_entry_point_loads_the_views_and_freezes_them(entry: str, tmp_path) -
         "print(gc.get_freeze_count(), 'saleor_subscriptions.api.schema' in sys.modules)"
     )
     environment = {**os.environ, "VAR_DIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=120, check=False
-    )
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120, check=False)
 
     assert done.returncode == 0, done.stderr
     frozen, schema_loaded = done.stdout.split()
