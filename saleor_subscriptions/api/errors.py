@@ -15,6 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.http import JsonResponse
 from graphql import GraphQLError
 
 from saleor_subscriptions.billing.errors import CodedError
@@ -61,3 +62,10 @@ class RequestRefused(CodedError):
 def api_error(code: ApiErrorCode, message: str, **extensions: Any) -> GraphQLError:
     """A top-level error for one field (a missing permission, no shop named, bad arguments of a query)."""
     return GraphQLError(message, extensions={"code": code.value, **extensions})
+
+
+def refusal_response(status: int, code: ApiErrorCode, message: str, **extensions: Any) -> JsonResponse:
+    """A refusal of the app's plain HTTP endpoints (CSV exports, the logo) in the API's error shape."""
+    return JsonResponse(
+        {"errors": [{"message": message, "extensions": {"code": code.value, **extensions}}]}, status=status
+    )

@@ -10,15 +10,13 @@ unread when its Content-Length says so), 401/403 as the API answers, 405 for ano
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError
 
 from saleor_subscriptions.api.auth import authenticate
-from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused
+from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused, refusal_response
 from saleor_subscriptions.api.staff.access import require_any
 from saleor_subscriptions.api.types.installation_settings import SETTINGS_PERMISSION
 from saleor_subscriptions.tenants.branding import LOGO_MAX_BYTES, BrandingRefused, check_logo
@@ -26,11 +24,6 @@ from saleor_subscriptions.tenants.branding import LOGO_MAX_BYTES, BrandingRefuse
 BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, TOO_LARGE = 400, 401, 403, 413
 METHODS = ("PUT", "DELETE")
 
-
-def _refusal(status: int, code: ApiErrorCode, message: str, **extensions: Any) -> JsonResponse:
-    return JsonResponse(
-        {"errors": [{"message": message, "extensions": {"code": code.value, **extensions}}]}, status=status
-    )
 
 
 def _body(request: HttpRequest) -> bytes | None:
@@ -48,7 +41,8 @@ def _body(request: HttpRequest) -> bytes | None:
 @csrf_exempt
 def shop_logo(request: HttpRequest) -> JsonResponse:
     if request.method not in METHODS:
-        response = _refusal(405, ApiErrorCode.INVALID_REQUEST, "use PUT (the image as the body) or DELETE")
+        message = "use PUT (the image as the body) or DELETE"
+        response = refusal_response(405, ApiErrorCode.INVALID_REQUEST, message)
         response["Allow"] = ", ".join(METHODS)
         return response
     try:
@@ -57,14 +51,14 @@ def shop_logo(request: HttpRequest) -> JsonResponse:
         return JsonResponse(refused.as_json(), status=refused.status)
     if principal.api_key is not None:
         message = "an API key cannot change the shop's settings: use the dashboard's token (MANAGE_SETTINGS)"
-        return _refusal(FORBIDDEN, ApiErrorCode.PERMISSION_DENIED, message)
+        return refusal_response(FORBIDDEN, ApiErrorCode.PERMISSION_DENIED, message)
     try:
         require_any(principal, (SETTINGS_PERMISSION,))
     except GraphQLError as error:
         extensions = dict(error.extensions or {})
         code = ApiErrorCode(extensions.pop("code", ApiErrorCode.PERMISSION_DENIED.value))
         status = UNAUTHORIZED if code == ApiErrorCode.AUTHENTICATION_REQUIRED else FORBIDDEN
-        return _refusal(status, code, error.message, **extensions)
+        return refusal_response(status, code, error.message, **extensions)
     installation = principal.shop()
     if request.method == "DELETE":
         with transaction.atomic():
@@ -73,11 +67,11 @@ def shop_logo(request: HttpRequest) -> JsonResponse:
     body = _body(request)
     if body is None:
         message = f"logo: at most {LOGO_MAX_BYTES // 1024} KB"
-        return _refusal(TOO_LARGE, ApiErrorCode.REQUEST_TOO_LARGE, message, field="logo")
+        return refusal_response(TOO_LARGE, ApiErrorCode.REQUEST_TOO_LARGE, message, field="logo")
     try:
         logo = check_logo(body, request.headers.get("Content-Type", ""))
     except BrandingRefused as refused:
-        return _refusal(
+        return refusal_response(
             BAD_REQUEST,
             ApiErrorCode.BAD_USER_INPUT,
             f"logo: {refused.message}",

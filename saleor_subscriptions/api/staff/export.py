@@ -23,7 +23,7 @@ from django.http.response import HttpResponseBase
 from graphql import GraphQLError, GraphQLInputType, coerce_input_value
 
 from saleor_subscriptions.api.auth import authenticate
-from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused
+from saleor_subscriptions.api.errors import ApiErrorCode, RequestRefused, refusal_response
 from saleor_subscriptions.api.ids import subscription_global_id
 from saleor_subscriptions.api.schema import schema
 from saleor_subscriptions.api.staff.access import READ_BILLING, require_any
@@ -182,11 +182,6 @@ def _invoice_line(i: Invoice) -> Sequence[Any]:
     )
 
 
-def _refusal(status: int, code: ApiErrorCode, message: str, **extensions: Any) -> JsonResponse:
-    return JsonResponse(
-        {"errors": [{"message": message, "extensions": {"code": code.value, **extensions}}]}, status=status
-    )
-
 
 def _argument(request: HttpRequest, name: str, type_name: str) -> Any:
     """The query parameter `name`, JSON coerced to the schema's input type `type_name`; None when absent."""
@@ -215,7 +210,7 @@ def _argument(request: HttpRequest, name: str, type_name: str) -> Any:
 
 def _export(request: HttpRequest, write: Callable[[Installation], StreamingHttpResponse]) -> HttpResponseBase:
     if request.method != "GET":
-        response = _refusal(405, ApiErrorCode.INVALID_REQUEST, "use GET")
+        response = refusal_response(405, ApiErrorCode.INVALID_REQUEST, "use GET")
         response["Allow"] = "GET"
         return response
     try:
@@ -230,10 +225,10 @@ def _export(request: HttpRequest, write: Callable[[Installation], StreamingHttpR
         extensions = dict(error.extensions or {})
         code = extensions.pop("code", ApiErrorCode.BAD_USER_INPUT.value)
         status = BAD_REQUEST if code == ApiErrorCode.BAD_USER_INPUT.value else FORBIDDEN
-        return _refusal(status, ApiErrorCode(code), error.message, **extensions)
+        return refusal_response(status, ApiErrorCode(code), error.message, **extensions)
     except ValueError as error:
         field = str(error).split(":", 1)[0]
-        return _refusal(BAD_REQUEST, ApiErrorCode.BAD_USER_INPUT, str(error), field=field)
+        return refusal_response(BAD_REQUEST, ApiErrorCode.BAD_USER_INPUT, str(error), field=field)
 
 
 def subscriptions_csv(request: HttpRequest) -> HttpResponseBase:
